@@ -1,0 +1,149 @@
+//! The settings file: profiles and which one is current, as TOML in the
+//! config dir, written atomically (temp file, then rename).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::profile::Profile;
+
+/// Where Stowage keeps its files. Tests and portable setups point both
+/// elsewhere with `STOWAGE_CONFIG_DIR` and `STOWAGE_DATA_DIR`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppDirs {
+    /// settings.toml
+    pub config: PathBuf,
+    /// logs, the local store, state databases
+    pub data: PathBuf,
+}
+
+impl AppDirs {
+    pub fn from_env() -> Result<Self, SettingsError> {
+        let pick = |var: &str, default: Option<PathBuf>| {
+            std::env::var_os(var).map(PathBuf::from).or_else(|| default.map(|d| d.join("stowage")))
+        };
+        let config = pick("STOWAGE_CONFIG_DIR", dirs::config_dir());
+        let data = pick("STOWAGE_DATA_DIR", dirs::data_dir());
+        match (config, data) {
+            (Some(config), Some(data)) => Ok(Self { config, data }),
+            _ => Err(SettingsError::NoHome),
+        }
+    }
+
+    pub fn settings_file(&self) -> PathBuf {
+        self.config.join("settings.toml")
+    }
+
+    pub fn logs(&self) -> PathBuf {
+        self.data.join("logs")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The name of the profile the window opens with.
+    pub current: String,
+    #[serde(default, rename = "profile")]
+    pub profiles: Vec<Profile>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("Cannot find the home folder to keep settings in; set STOWAGE_CONFIG_DIR and STOWAGE_DATA_DIR.")]
+    NoHome,
+    #[error("Cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path} is not valid settings ({source}). Fix or remove it; Stowage did not change it.")]
+    Parse { path: PathBuf, source: toml::de::Error },
+    #[error("Cannot save settings to {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("There is no profile named \"{0}\".")]
+    NoProfile(String),
+}
+
+impl Settings {
+    /// The settings of a first start: the local store only.
+    pub fn first_start(dirs: &AppDirs) -> Self {
+        let local = Profile::local_default(&dirs.data);
+        Self { current: local.name.clone(), profiles: vec![local] }
+    }
+
+    /// Reads the settings file, or the first-start settings when there is
+    /// none yet. A file that does not parse is an error, never overwritten.
+    pub fn load(dirs: &AppDirs) -> Result<Self, SettingsError> {
+        let path = dirs.settings_file();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).map_err(|source| SettingsError::Parse { path, source }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::first_start(dirs)),
+            Err(source) => Err(SettingsError::Read { path, source }),
+        }
+    }
+
+    pub fn save(&self, dirs: &AppDirs) -> Result<(), SettingsError> {
+        let path = dirs.settings_file();
+        // Serializing plain strings and paths cannot fail.
+        let text = toml::to_string_pretty(self).unwrap_or_default();
+        write_atomically(&path, text.as_bytes()).map_err(|source| SettingsError::Write { path, source })
+    }
+
+    pub fn profile(&self, name: &str) -> Result<&Profile, SettingsError> {
+        self.profiles.iter().find(|p| p.name == name).ok_or_else(|| SettingsError::NoProfile(name.to_owned()))
+    }
+
+    pub fn current_profile(&self) -> Result<&Profile, SettingsError> {
+        self.profile(&self.current)
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".settings.{}.tmp", uuid::Uuid::new_v4().simple()));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Backend;
+
+    fn dirs(root: &Path) -> AppDirs {
+        AppDirs { config: root.join("config"), data: root.join("data") }
+    }
+
+    #[test]
+    fn first_start_has_the_local_store_as_current() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let settings = Settings::load(&dirs(tmp.path())).expect("load");
+        let current = settings.current_profile().expect("current");
+        assert_eq!(current.backend, Backend::Local { root: tmp.path().join("data/local-store") });
+    }
+
+    #[test]
+    fn saves_and_loads_back() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dirs = dirs(tmp.path());
+        let mut settings = Settings::first_start(&dirs);
+        settings.profiles.push(Profile {
+            name: "OVH GRA".into(),
+            backend: Backend::S3 { endpoint: Some("https://s3.gra.io.cloud.ovh.net".into()), region: "gra".into(), path_style: false },
+        });
+        settings.save(&dirs).expect("save");
+        assert_eq!(Settings::load(&dirs).expect("load"), settings);
+    }
+
+    #[test]
+    fn a_broken_file_is_reported_and_left_alone() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dirs = dirs(tmp.path());
+        std::fs::create_dir_all(&dirs.config).expect("mkdir");
+        std::fs::write(dirs.settings_file(), "current = [").expect("write");
+        let err = Settings::load(&dirs).expect_err("broken");
+        assert!(err.to_string().contains("not valid settings"), "{err}");
+        assert_eq!(std::fs::read_to_string(dirs.settings_file()).expect("read"), "current = [");
+    }
+}

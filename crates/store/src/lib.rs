@@ -1,0 +1,244 @@
+//! stowage-store: one small trait for object storage, and its backends.
+//!
+//! Every feature of Stowage (browse, upload, sync, watched folders, job volume
+//! checks) talks to storage through [`ObjectStore`] only. Backends:
+//! [`s3::S3Store`] (any S3-compatible service, OVHcloud first),
+//! [`local::LocalStore`] (a folder on this computer, the embedded default) and
+//! [`memory::MemoryStore`] (fast unit tests). They all pass one conformance
+//! suite (`tests/conformance.rs`).
+
+pub mod container_name;
+mod error;
+mod listing;
+pub mod local;
+pub mod memory;
+pub mod s3;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+pub use error::{ErrorKind, StoreError};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The largest key S3 accepts, in bytes of UTF-8.
+pub const MAX_KEY_BYTES: usize = 1024;
+
+/// How many keys a listing page holds when the caller does not say.
+pub const DEFAULT_PAGE_SIZE: u32 = 1000;
+
+/// A container (an S3 bucket).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerInfo {
+    pub name: String,
+    /// Creation time, milliseconds since the Unix epoch, when the backend knows it.
+    pub created_ms: Option<i64>,
+}
+
+/// What a listing or a HEAD says about one object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectInfo {
+    pub key: String,
+    pub size: u64,
+    /// Last modification, milliseconds since the Unix epoch.
+    pub modified_ms: Option<i64>,
+    /// The entity tag without quotes. For a multipart object it is not the MD5
+    /// of the content.
+    pub etag: Option<String>,
+    /// Only filled by `head`: listings do not carry it.
+    pub content_type: Option<String>,
+    /// User metadata (x-amz-meta-*); only filled by `head`.
+    pub metadata: BTreeMap<String, String>,
+}
+
+impl ObjectInfo {
+    /// What a listing reports of this object: no content type or user
+    /// metadata, as in S3.
+    pub(crate) fn listed(&self) -> Self {
+        Self { content_type: None, metadata: BTreeMap::new(), ..self.clone() }
+    }
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ListPage {
+    pub objects: Vec<ObjectInfo>,
+    /// Common prefixes ("folders") when a delimiter was given; each ends with it.
+    pub prefixes: Vec<String>,
+    /// Pass back in [`ListOptions::continuation`] to get the next page; `None`
+    /// on the last page.
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListOptions {
+    pub prefix: String,
+    pub delimiter: Option<String>,
+    /// The opaque token of the previous page's [`ListPage::next`].
+    pub continuation: Option<String>,
+    /// At most this many objects and prefixes together; default [`DEFAULT_PAGE_SIZE`].
+    pub max_keys: Option<u32>,
+}
+
+impl ListOptions {
+    /// The children of `prefix`, as a file browser shows a folder.
+    pub fn folder(prefix: impl Into<String>) -> Self {
+        Self { prefix: prefix.into(), delimiter: Some("/".into()), ..Self::default() }
+    }
+
+    /// Every key under `prefix`, at any depth.
+    pub fn recursive(prefix: impl Into<String>) -> Self {
+        Self { prefix: prefix.into(), ..Self::default() }
+    }
+
+    fn page_size(&self) -> usize {
+        self.max_keys.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, DEFAULT_PAGE_SIZE) as usize
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PutOptions {
+    pub content_type: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// The result of a write: the new object's entity tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PutResult {
+    pub etag: Option<String>,
+}
+
+/// A byte range of a local file: the body of one multipart part.
+#[derive(Debug, Clone, Copy)]
+pub struct FileSlice<'a> {
+    pub path: &'a Path,
+    pub offset: u64,
+    pub len: u64,
+}
+
+/// A part of a multipart upload, as uploaded or as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartInfo {
+    /// 1 to 10,000.
+    pub number: u32,
+    pub etag: String,
+    pub size: u64,
+}
+
+/// Object storage as Stowage uses it. Implementations are cheap to share
+/// (`Arc<dyn ObjectStore>`) and safe to call concurrently.
+#[async_trait]
+pub trait ObjectStore: Send + Sync + std::fmt::Debug {
+    async fn list_containers(&self) -> Result<Vec<ContainerInfo>>;
+
+    /// Fails with [`ErrorKind::InvalidInput`] for a name S3 would refuse and
+    /// [`ErrorKind::AlreadyExists`] when it exists.
+    async fn create_container(&self, name: &str) -> Result<()>;
+
+    /// Deletes an empty container; a non-empty one is a [`ErrorKind::Precondition`] error.
+    async fn delete_container(&self, name: &str) -> Result<()>;
+
+    /// One page of keys in byte order.
+    async fn list(&self, container: &str, options: &ListOptions) -> Result<ListPage>;
+
+    async fn head(&self, container: &str, key: &str) -> Result<ObjectInfo>;
+
+    /// Downloads the whole object to `dest`. The file appears only once it is
+    /// complete (written beside it, then renamed), so a failure never leaves
+    /// a partial file under the final name.
+    async fn get_to_file(&self, container: &str, key: &str, dest: &Path) -> Result<ObjectInfo>;
+
+    /// Uploads a whole file in one request, replacing any object at `key`.
+    async fn put_file(&self, container: &str, key: &str, source: &Path, options: &PutOptions) -> Result<PutResult>;
+
+    /// Starts a multipart upload and returns its id.
+    async fn create_multipart(&self, container: &str, key: &str, options: &PutOptions) -> Result<String>;
+
+    async fn upload_part(&self, container: &str, key: &str, upload_id: &str, number: u32, body: FileSlice<'_>) -> Result<PartInfo>;
+
+    /// Makes the object from `parts` (in ascending part number).
+    async fn complete_multipart(&self, container: &str, key: &str, upload_id: &str, parts: &[PartInfo]) -> Result<PutResult>;
+
+    async fn abort_multipart(&self, container: &str, key: &str, upload_id: &str) -> Result<()>;
+
+    async fn list_parts(&self, container: &str, key: &str, upload_id: &str) -> Result<Vec<PartInfo>>;
+
+    /// Deleting a key that does not exist succeeds, as in S3.
+    async fn delete(&self, container: &str, key: &str) -> Result<()>;
+}
+
+/// Checks a key against S3's rules before any backend sees it.
+pub(crate) fn check_key(key: &str) -> Result<()> {
+    if key.is_empty() {
+        return Err(StoreError::invalid_input("An object key cannot be empty."));
+    }
+    if key.len() > MAX_KEY_BYTES {
+        return Err(StoreError::invalid_input(format!(
+            "The object key is {} bytes long; S3 allows at most {MAX_KEY_BYTES}. Use a shorter name or prefix.",
+            key.len()
+        )));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_part_number(number: u32) -> Result<()> {
+    if (1..=10_000).contains(&number) {
+        Ok(())
+    } else {
+        Err(StoreError::invalid_input(format!("Part number {number} is outside 1..=10000.")))
+    }
+}
+
+/// The S3 ETag of a multipart object: MD5 of the concatenated binary part
+/// MD5s, then `-` and the part count.
+pub(crate) fn multipart_etag(parts: &[PartInfo]) -> Result<String> {
+    use md5::{Digest, Md5};
+    let mut hasher = Md5::new();
+    for part in parts {
+        let bytes = hex::decode(part.etag.trim_matches('"'))
+            .map_err(|_| StoreError::invalid_input(format!("Part {} has an ETag that is not an MD5.", part.number)))?;
+        hasher.update(bytes);
+    }
+    Ok(format!("{}-{}", hex::encode(hasher.finalize()), parts.len()))
+}
+
+/// Checks that the parts named on completion are ascending and each was uploaded
+/// with that ETag; returns the uploaded parts in order.
+pub(crate) fn check_completion(requested: &[PartInfo], uploaded: &BTreeMap<u32, PartInfo>) -> Result<Vec<PartInfo>> {
+    if requested.is_empty() {
+        return Err(StoreError::invalid_input("A multipart upload needs at least one part."));
+    }
+    let mut previous = 0;
+    let mut parts = Vec::with_capacity(requested.len());
+    for want in requested {
+        if want.number <= previous {
+            return Err(StoreError::invalid_input("Parts must be listed in ascending order of part number."));
+        }
+        previous = want.number;
+        match uploaded.get(&want.number) {
+            Some(have) if have.etag == want.etag.trim_matches('"') => parts.push(have.clone()),
+            _ => return Err(StoreError::invalid_input(format!("Part {} was not uploaded with that ETag.", want.number))),
+        }
+    }
+    Ok(parts)
+}
+
+pub(crate) fn now_ms() -> i64 {
+    system_time_ms(std::time::SystemTime::now())
+}
+
+pub(crate) fn system_time_ms(t: std::time::SystemTime) -> i64 {
+    match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_millis()).unwrap_or(i64::MAX),
+    }
+}

@@ -1,0 +1,222 @@
+//! An in-memory store for fast unit tests. It keeps S3's semantics (the
+//! conformance suite checks it) but nothing survives the process.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use md5::{Digest, Md5};
+
+use crate::{
+    check_completion, check_key, check_part_number, container_name, listing, multipart_etag, now_ms, ContainerInfo,
+    FileSlice, ListOptions, ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result, StoreError,
+};
+
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    containers: BTreeMap<String, Container>,
+    uploads: BTreeMap<String, Upload>,
+}
+
+#[derive(Debug)]
+struct Container {
+    created_ms: i64,
+    objects: BTreeMap<String, Object>,
+}
+
+#[derive(Debug, Clone)]
+struct Object {
+    data: Bytes,
+    info: ObjectInfo,
+}
+
+#[derive(Debug)]
+struct Upload {
+    container: String,
+    key: String,
+    options: PutOptions,
+    parts: BTreeMap<u32, (PartInfo, Bytes)>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the maps half-updated
+        // (every mutation is a single insert/remove), so poisoning is ignored.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl State {
+    fn container(&mut self, name: &str) -> Result<&mut Container> {
+        self.containers.get_mut(name).ok_or_else(|| StoreError::no_container(name))
+    }
+
+    fn upload(&mut self, container: &str, key: &str, upload_id: &str) -> Result<&mut Upload> {
+        match self.uploads.get_mut(upload_id) {
+            Some(u) if u.container == container && u.key == key => Ok(u),
+            _ => Err(StoreError::no_upload(upload_id)),
+        }
+    }
+}
+
+fn md5_hex(data: &[u8]) -> String {
+    hex::encode(Md5::digest(data))
+}
+
+fn new_object(key: &str, data: Bytes, etag: String, options: &PutOptions) -> Object {
+    let info = ObjectInfo {
+        key: key.to_owned(),
+        size: data.len() as u64,
+        modified_ms: Some(now_ms()),
+        etag: Some(etag),
+        content_type: options.content_type.clone(),
+        metadata: options.metadata.clone(),
+    };
+    Object { data, info }
+}
+
+async fn read_slice(body: FileSlice<'_>) -> Result<Bytes> {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let mut file = tokio::fs::File::open(body.path).await.map_err(|e| StoreError::io(body.path.display(), e))?;
+    file.seek(std::io::SeekFrom::Start(body.offset)).await.map_err(|e| StoreError::io(body.path.display(), e))?;
+    let mut buf = Vec::with_capacity(usize::try_from(body.len).unwrap_or(0));
+    file.take(body.len).read_to_end(&mut buf).await.map_err(|e| StoreError::io(body.path.display(), e))?;
+    if buf.len() as u64 != body.len {
+        return Err(StoreError::io(body.path.display(), std::io::ErrorKind::UnexpectedEof.into()));
+    }
+    Ok(Bytes::from(buf))
+}
+
+#[async_trait]
+impl ObjectStore for MemoryStore {
+    async fn list_containers(&self) -> Result<Vec<ContainerInfo>> {
+        let state = self.lock();
+        Ok(state
+            .containers
+            .iter()
+            .map(|(name, c)| ContainerInfo { name: name.clone(), created_ms: Some(c.created_ms) })
+            .collect())
+    }
+
+    async fn create_container(&self, name: &str) -> Result<()> {
+        container_name::validate(name).map_err(StoreError::invalid_input)?;
+        let mut state = self.lock();
+        if state.containers.contains_key(name) {
+            return Err(StoreError::new(crate::ErrorKind::AlreadyExists, format!("The container \"{name}\" already exists.")));
+        }
+        state.containers.insert(name.to_owned(), Container { created_ms: now_ms(), objects: BTreeMap::new() });
+        Ok(())
+    }
+
+    async fn delete_container(&self, name: &str) -> Result<()> {
+        let mut state = self.lock();
+        if !state.container(name)?.objects.is_empty() {
+            return Err(StoreError::new(crate::ErrorKind::Precondition, format!("The container \"{name}\" is not empty.")));
+        }
+        state.containers.remove(name);
+        Ok(())
+    }
+
+    async fn list(&self, container: &str, options: &ListOptions) -> Result<ListPage> {
+        let mut state = self.lock();
+        let objects = &state.container(container)?.objects;
+        let range = objects.range::<str, _>((Bound::Included(options.prefix.as_str()), Bound::Unbounded));
+        let entries = range.take_while(|(k, _)| k.starts_with(&options.prefix)).map(|(k, o)| (k.clone(), o));
+        let page = listing::paginate(entries, options)?;
+        Ok(ListPage {
+            objects: page.objects.into_iter().map(|(_, o)| o.info.listed()).collect(),
+            prefixes: page.prefixes,
+            next: page.next,
+        })
+    }
+
+    async fn head(&self, container: &str, key: &str) -> Result<ObjectInfo> {
+        let mut state = self.lock();
+        let object = state.container(container)?.objects.get(key).ok_or_else(|| StoreError::no_object(container, key))?;
+        Ok(object.info.clone())
+    }
+
+    async fn get_to_file(&self, container: &str, key: &str, dest: &Path) -> Result<ObjectInfo> {
+        let object = {
+            let mut state = self.lock();
+            state.container(container)?.objects.get(key).cloned().ok_or_else(|| StoreError::no_object(container, key))?
+        };
+        crate::local::write_atomically(dest, &object.data).await?;
+        Ok(object.info)
+    }
+
+    async fn put_file(&self, container: &str, key: &str, source: &Path, options: &PutOptions) -> Result<PutResult> {
+        check_key(key)?;
+        let data = Bytes::from(tokio::fs::read(source).await.map_err(|e| StoreError::io(source.display(), e))?);
+        let etag = md5_hex(&data);
+        let mut state = self.lock();
+        state.container(container)?.objects.insert(key.to_owned(), new_object(key, data, etag.clone(), options));
+        Ok(PutResult { etag: Some(etag) })
+    }
+
+    async fn create_multipart(&self, container: &str, key: &str, options: &PutOptions) -> Result<String> {
+        check_key(key)?;
+        let mut state = self.lock();
+        state.container(container)?;
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let upload =
+            Upload { container: container.to_owned(), key: key.to_owned(), options: options.clone(), parts: BTreeMap::new() };
+        state.uploads.insert(id.clone(), upload);
+        Ok(id)
+    }
+
+    async fn upload_part(&self, container: &str, key: &str, upload_id: &str, number: u32, body: FileSlice<'_>) -> Result<PartInfo> {
+        check_part_number(number)?;
+        self.lock().upload(container, key, upload_id)?;
+        let data = read_slice(body).await?;
+        let part = PartInfo { number, etag: md5_hex(&data), size: data.len() as u64 };
+        self.lock().upload(container, key, upload_id)?.parts.insert(number, (part.clone(), data));
+        Ok(part)
+    }
+
+    async fn complete_multipart(&self, container: &str, key: &str, upload_id: &str, parts: &[PartInfo]) -> Result<PutResult> {
+        let mut state = self.lock();
+        let upload = state.upload(container, key, upload_id)?;
+        let uploaded = upload.parts.iter().map(|(n, (p, _))| (*n, p.clone())).collect();
+        let chosen = check_completion(parts, &uploaded)?;
+        let mut data = Vec::new();
+        for part in &chosen {
+            data.extend_from_slice(&upload.parts[&part.number].1);
+        }
+        let etag = multipart_etag(&chosen)?;
+        let object = new_object(key, Bytes::from(data), etag.clone(), &upload.options);
+        state.uploads.remove(upload_id);
+        state.container(container)?.objects.insert(key.to_owned(), object);
+        Ok(PutResult { etag: Some(etag) })
+    }
+
+    async fn abort_multipart(&self, container: &str, key: &str, upload_id: &str) -> Result<()> {
+        let mut state = self.lock();
+        state.upload(container, key, upload_id)?;
+        state.uploads.remove(upload_id);
+        Ok(())
+    }
+
+    async fn list_parts(&self, container: &str, key: &str, upload_id: &str) -> Result<Vec<PartInfo>> {
+        let mut state = self.lock();
+        Ok(state.upload(container, key, upload_id)?.parts.values().map(|(p, _)| p.clone()).collect())
+    }
+
+    async fn delete(&self, container: &str, key: &str) -> Result<()> {
+        check_key(key)?;
+        self.lock().container(container)?.objects.remove(key);
+        Ok(())
+    }
+}

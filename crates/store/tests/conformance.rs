@@ -1,0 +1,362 @@
+//! One conformance suite for every ObjectStore backend: memory and local
+//! always, S3 against the real server scripts/test starts (Garage on
+//! 127.0.0.1; the endpoint and keys come from STOWAGE_TEST_S3_*).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use stowage_store::local::LocalStore;
+use stowage_store::memory::MemoryStore;
+use stowage_store::s3::{S3Settings, S3Store};
+use stowage_store::{ErrorKind, FileSlice, ListOptions, ObjectStore, PartInfo, PutOptions};
+use tempfile::TempDir;
+
+/// A store with one empty container to work in, and scratch space for files.
+struct Fixture {
+    store: Arc<dyn ObjectStore>,
+    container: String,
+    scratch: TempDir,
+    /// The local store's root, removed when the test ends.
+    _root: Option<TempDir>,
+}
+
+fn scratch() -> TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+fn unique_container() -> String {
+    format!("conf-{}", &uuid_like()[..12])
+}
+
+fn uuid_like() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let t = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_nanos();
+    format!("{:016x}", (t as u64) ^ (n << 48) ^ u64::from(std::process::id()))
+}
+
+async fn with_container(store: Arc<dyn ObjectStore>) -> Fixture {
+    let container = unique_container();
+    store.create_container(&container).await.expect("create the test container");
+    Fixture { store, container, scratch: scratch(), _root: None }
+}
+
+async fn memory() -> Fixture {
+    with_container(Arc::new(MemoryStore::new())).await
+}
+
+async fn local() -> Fixture {
+    let root = scratch();
+    let store = LocalStore::open(root.path().join("store")).expect("open");
+    Fixture { _root: Some(root), ..with_container(Arc::new(store)).await }
+}
+
+fn s3_env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run the S3 suite through scripts/test, which starts Garage"))
+}
+
+async fn s3() -> Fixture {
+    let settings = S3Settings {
+        endpoint: Some(s3_env("STOWAGE_TEST_S3_ENDPOINT")),
+        region: s3_env("STOWAGE_TEST_S3_REGION"),
+        path_style: true,
+    };
+    let credentials = aws_credential_types::Credentials::new(
+        s3_env("STOWAGE_TEST_S3_ACCESS_KEY"),
+        s3_env("STOWAGE_TEST_S3_SECRET_KEY"),
+        None,
+        None,
+        "test",
+    );
+    with_container(Arc::new(S3Store::new(&settings, credentials))).await
+}
+
+impl Fixture {
+    async fn put(&self, key: &str, body: &[u8]) {
+        self.put_with(key, body, &PutOptions::default()).await;
+    }
+
+    async fn put_with(&self, key: &str, body: &[u8], options: &PutOptions) {
+        let path = self.file(body);
+        self.store.put_file(&self.container, key, &path, options).await.unwrap_or_else(|e| panic!("put {key:?}: {e}"));
+    }
+
+    fn file(&self, body: &[u8]) -> std::path::PathBuf {
+        let path = self.scratch.path().join(format!("src-{}", uuid_like()));
+        std::fs::write(&path, body).expect("write source");
+        path
+    }
+
+    async fn read(&self, key: &str) -> Vec<u8> {
+        let dest = self.scratch.path().join(format!("dl-{}", uuid_like()));
+        self.store.get_to_file(&self.container, key, &dest).await.unwrap_or_else(|e| panic!("get {key:?}: {e}"));
+        std::fs::read(dest).expect("read download")
+    }
+
+    /// Every page of a listing: (object keys, prefixes, pages).
+    async fn list_all(&self, mut options: ListOptions) -> (Vec<String>, Vec<String>, usize) {
+        let (mut keys, mut prefixes, mut pages) = (Vec::new(), Vec::new(), 0);
+        loop {
+            let page = self.store.list(&self.container, &options).await.expect("list");
+            pages += 1;
+            keys.extend(page.objects.into_iter().map(|o| o.key));
+            prefixes.extend(page.prefixes);
+            match page.next {
+                Some(next) => options.continuation = Some(next),
+                None => return (keys, prefixes, pages),
+            }
+        }
+    }
+}
+
+fn md5_hex(data: &[u8]) -> String {
+    use md5::{Digest, Md5};
+    hex::encode(Md5::digest(data))
+}
+
+mod cases {
+    use super::*;
+
+    pub async fn containers(f: Fixture) {
+        let names: Vec<String> = f.store.list_containers().await.expect("list").into_iter().map(|c| c.name).collect();
+        assert!(names.contains(&f.container), "{names:?}");
+
+        let err = f.store.create_container(&f.container).await.expect_err("exists");
+        assert_eq!(err.kind(), ErrorKind::AlreadyExists, "{err}");
+
+        let err = f.store.create_container("Bad_Name").await.expect_err("invalid");
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+        assert!(err.to_string().contains("lowercase"), "{err}");
+
+        f.put("keep.txt", b"x").await;
+        let err = f.store.delete_container(&f.container).await.expect_err("not empty");
+        assert_eq!(err.kind(), ErrorKind::Precondition, "{err}");
+        assert_eq!(f.read("keep.txt").await, b"x", "a refused delete keeps the data");
+
+        f.store.delete(&f.container, "keep.txt").await.expect("delete object");
+        f.store.delete_container(&f.container).await.expect("delete empty");
+        let names: Vec<String> = f.store.list_containers().await.expect("list").into_iter().map(|c| c.name).collect();
+        assert!(!names.contains(&f.container), "{names:?}");
+    }
+
+    pub async fn round_trip(f: Fixture) {
+        let body = b"pixels and labels".repeat(100);
+        let mut options = PutOptions { content_type: Some("image/png".into()), ..PutOptions::default() };
+        options.metadata.insert("source".into(), "camera-3".into());
+        f.put_with("train/cat.png", &body, &options).await;
+
+        let head = f.store.head(&f.container, "train/cat.png").await.expect("head");
+        assert_eq!(head.size, body.len() as u64);
+        assert_eq!(head.etag.as_deref(), Some(md5_hex(&body).as_str()), "a single PUT's ETag is the MD5");
+        assert_eq!(head.content_type.as_deref(), Some("image/png"));
+        assert_eq!(head.metadata.get("source").map(String::as_str), Some("camera-3"));
+        assert!(head.modified_ms.is_some());
+        assert_eq!(f.read("train/cat.png").await, body);
+    }
+
+    pub async fn overwrite(f: Fixture) {
+        f.put("model.bin", b"version one").await;
+        f.put("model.bin", b"v2").await;
+        assert_eq!(f.store.head(&f.container, "model.bin").await.expect("head").size, 2);
+        assert_eq!(f.read("model.bin").await, b"v2");
+        let (keys, _, _) = f.list_all(ListOptions::recursive("")).await;
+        assert_eq!(keys, ["model.bin"]);
+    }
+
+    pub async fn delete(f: Fixture) {
+        f.put("a/b.txt", b"1").await;
+        f.put("a/c.txt", b"2").await;
+        f.store.delete(&f.container, "a/b.txt").await.expect("delete");
+        let err = f.store.head(&f.container, "a/b.txt").await.expect_err("gone");
+        assert_eq!(err.kind(), ErrorKind::NotFound);
+        assert_eq!(f.read("a/c.txt").await, b"2", "a neighbour survives");
+        f.store.delete(&f.container, "never-existed").await.expect("deleting a missing key succeeds");
+        f.store.delete(&f.container, "a/c.txt").await.expect("delete");
+        let (keys, prefixes, _) = f.list_all(ListOptions::folder("")).await;
+        assert!(keys.is_empty() && prefixes.is_empty(), "{keys:?} {prefixes:?}");
+    }
+
+    pub async fn not_found(f: Fixture) {
+        let err = f.store.head(&f.container, "missing").await.expect_err("head");
+        assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+        assert!(!err.retryable());
+
+        let dest = f.scratch.path().join("never.bin");
+        let err = f.store.get_to_file(&f.container, "missing", &dest).await.expect_err("get");
+        assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+        assert!(!dest.exists(), "a failed download leaves no file");
+        let leftovers = std::fs::read_dir(f.scratch.path()).expect("scratch").count();
+        assert_eq!(leftovers, 0, "no temporary file is left behind");
+
+        let err = f.store.list("no-such-container-here", &ListOptions::folder("")).await.expect_err("list");
+        assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+        let err = f.store.abort_multipart(&f.container, "k", "0123456789abcdef0123456789abcdef").await.expect_err("abort");
+        assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    }
+
+    pub async fn awkward_keys(f: Fixture) {
+        let long = format!("long/{}", "k".repeat(1024 - 5));
+        let flat_long = "é".repeat(512); // 1,024 bytes, one segment
+        let keys = [
+            "with space/file name.txt",
+            "unicode/données/日本語.txt",
+            "plus+sign",
+            "percent%20literal",
+            "hash#tag",
+            "question?mark",
+            "double//slash",
+            "dot/./segment",
+            "trailing.dot.",
+            long.as_str(),
+            flat_long.as_str(),
+        ];
+        for (i, key) in keys.iter().enumerate() {
+            f.put(key, format!("body {i}").as_bytes()).await;
+        }
+        let (listed, _, _) = f.list_all(ListOptions::recursive("")).await;
+        let want: BTreeSet<&str> = keys.iter().copied().collect();
+        assert_eq!(listed.iter().map(String::as_str).collect::<BTreeSet<_>>(), want);
+        let mut sorted = listed.clone();
+        sorted.sort();
+        assert_eq!(listed, sorted, "keys come back in byte order");
+        for (i, key) in keys.iter().enumerate() {
+            assert_eq!(f.read(key).await, format!("body {i}").as_bytes(), "{key:?}");
+        }
+        let (objects, prefixes, _) = f.list_all(ListOptions::folder("unicode/")).await;
+        assert_eq!((objects.len(), prefixes), (0, vec!["unicode/données/".to_owned()]));
+
+        let too_long = "x".repeat(1025);
+        let err = f.store.put_file(&f.container, &too_long, &f.file(b"x"), &PutOptions::default()).await.expect_err("too long");
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+    }
+
+    pub async fn paging(f: Fixture) {
+        // More than one default page (1,000), in two folders.
+        let source = f.file(b"0123456789");
+        let mut want = BTreeSet::new();
+        for i in 0..1_050 {
+            let key = format!("{}/img-{i:05}.jpg", if i % 3 == 0 { "val" } else { "train" });
+            f.store.put_file(&f.container, &key, &source, &PutOptions::default()).await.expect("put");
+            want.insert(key);
+        }
+        let (keys, prefixes, pages) = f.list_all(ListOptions::recursive("")).await;
+        assert!(prefixes.is_empty());
+        assert_eq!(pages, 2, "1,050 keys take two pages of 1,000");
+        assert_eq!(keys.iter().cloned().collect::<BTreeSet<_>>(), want);
+        assert_eq!(keys.len(), want.len(), "no key twice");
+
+        let small = ListOptions { max_keys: Some(100), ..ListOptions::recursive("val/") };
+        let (keys, _, pages) = f.list_all(small).await;
+        assert_eq!(keys.len(), 350);
+        assert_eq!(pages, 4);
+    }
+
+    pub async fn prefixes_and_delimiters(f: Fixture) {
+        for key in ["data/a.txt", "data/b/c.txt", "data/b/d.txt", "data2/x", "root.txt", "data-notes.md"] {
+            f.put(key, b".").await;
+        }
+        let (objects, prefixes, _) = f.list_all(ListOptions::folder("")).await;
+        assert_eq!(objects, ["data-notes.md", "root.txt"]);
+        assert_eq!(prefixes, ["data/", "data2/"]);
+
+        let (objects, prefixes, _) = f.list_all(ListOptions::folder("data/")).await;
+        assert_eq!(objects, ["data/a.txt"]);
+        assert_eq!(prefixes, ["data/b/"]);
+
+        let (objects, prefixes, _) = f.list_all(ListOptions::folder("dat")).await;
+        assert_eq!(objects, ["data-notes.md"]);
+        assert_eq!(prefixes, ["data/", "data2/"]);
+
+        let (objects, _, _) = f.list_all(ListOptions::recursive("data/")).await;
+        assert_eq!(objects, ["data/a.txt", "data/b/c.txt", "data/b/d.txt"]);
+
+        // One entry per page: prefixes are never repeated across pages.
+        let one = ListOptions { max_keys: Some(1), ..ListOptions::folder("") };
+        let (objects, prefixes, pages) = f.list_all(one).await;
+        assert_eq!((objects.len(), prefixes.len(), pages), (2, 2, 4));
+
+        let (objects, prefixes, _) = f.list_all(ListOptions::folder("nothing-here/")).await;
+        assert!(objects.is_empty() && prefixes.is_empty());
+    }
+
+    pub async fn multipart(f: Fixture) {
+        // S3 requires every part but the last to be at least 5 MiB.
+        let first: Vec<u8> = (0..5 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+        let last = b"tail of the checkpoint".to_vec();
+        let mut whole = first.clone();
+        whole.extend_from_slice(&last);
+        let path = f.file(&whole);
+        let key = "checkpoints/epoch-01.pt";
+
+        let id = f.store.create_multipart(&f.container, key, &PutOptions::default()).await.expect("create");
+        let p1 = f.store.upload_part(&f.container, key, &id, 1, FileSlice { path: &path, offset: 0, len: first.len() as u64 }).await.expect("part 1");
+        let slice = FileSlice { path: &path, offset: first.len() as u64, len: last.len() as u64 };
+        let p2 = f.store.upload_part(&f.container, key, &id, 2, slice).await.expect("part 2");
+        assert_eq!(p1.etag, md5_hex(&first));
+        assert_eq!(p2.etag, md5_hex(&last));
+
+        let listed = f.store.list_parts(&f.container, key, &id).await.expect("list parts");
+        assert_eq!(listed.iter().map(|p| (p.number, p.size)).collect::<Vec<_>>(), [(1, first.len() as u64), (2, last.len() as u64)]);
+
+        let wrong = [p1.clone(), PartInfo { etag: md5_hex(b"other"), ..p2.clone() }];
+        let err = f.store.complete_multipart(&f.container, key, &id, &wrong).await.expect_err("wrong etag");
+        assert!(matches!(err.kind(), ErrorKind::InvalidInput | ErrorKind::Precondition), "{err}");
+        assert_eq!(f.store.head(&f.container, key).await.expect_err("not created").kind(), ErrorKind::NotFound);
+
+        let done = f.store.complete_multipart(&f.container, key, &id, &[p1, p2]).await.expect("complete");
+        let etag = done.etag.expect("etag");
+        assert!(etag.ends_with("-2"), "a multipart ETag is not an MD5: {etag}");
+        let head = f.store.head(&f.container, key).await.expect("head");
+        assert_eq!(head.size, whole.len() as u64);
+        assert_eq!(f.read(key).await, whole);
+
+        // An aborted upload leaves no parts and no object.
+        let id = f.store.create_multipart(&f.container, "aborted.bin", &PutOptions::default()).await.expect("create");
+        f.store.upload_part(&f.container, "aborted.bin", &id, 1, FileSlice { path: &path, offset: 0, len: 10 }).await.expect("part");
+        f.store.abort_multipart(&f.container, "aborted.bin", &id).await.expect("abort");
+        let err = f.store.list_parts(&f.container, "aborted.bin", &id).await.expect_err("gone");
+        assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+        assert_eq!(f.store.head(&f.container, "aborted.bin").await.expect_err("no object").kind(), ErrorKind::NotFound);
+    }
+
+    pub async fn missing_source_file(f: Fixture) {
+        let err = f
+            .store
+            .put_file(&f.container, "x", Path::new("/nonexistent/stowage/file"), &PutOptions::default())
+            .await
+            .expect_err("no source");
+        assert!(matches!(err.kind(), ErrorKind::Io | ErrorKind::NotFound), "{err}");
+        assert_eq!(f.store.head(&f.container, "x").await.expect_err("nothing written").kind(), ErrorKind::NotFound);
+    }
+}
+
+macro_rules! conformance {
+    ($backend:ident $(, #[$attr:meta])?) => {
+        mod $backend {
+            use super::*;
+            conformance!(@case $backend, containers $(, #[$attr])?);
+            conformance!(@case $backend, round_trip $(, #[$attr])?);
+            conformance!(@case $backend, overwrite $(, #[$attr])?);
+            conformance!(@case $backend, delete $(, #[$attr])?);
+            conformance!(@case $backend, not_found $(, #[$attr])?);
+            conformance!(@case $backend, awkward_keys $(, #[$attr])?);
+            conformance!(@case $backend, paging $(, #[$attr])?);
+            conformance!(@case $backend, prefixes_and_delimiters $(, #[$attr])?);
+            conformance!(@case $backend, multipart $(, #[$attr])?);
+            conformance!(@case $backend, missing_source_file $(, #[$attr])?);
+        }
+    };
+    (@case $backend:ident, $case:ident $(, #[$attr:meta])?) => {
+        #[tokio::test]
+        $(#[$attr])?
+        async fn $case() {
+            cases::$case(super::$backend().await).await;
+        }
+    };
+}
+
+conformance!(memory);
+conformance!(local);
+conformance!(s3, #[ignore = "needs a real S3 server: scripts/test starts Garage and runs this with --include-ignored"]);

@@ -1,0 +1,77 @@
+//! The Stowage desktop shell: wires the engine crates to a Tauri window.
+
+mod commands;
+mod error;
+mod events;
+mod logging;
+mod state;
+
+use stowage_profiles::{AppDirs, Keyring, Settings};
+use tauri::Manager;
+use tauri_specta::{collect_commands, collect_events};
+
+/// The commands and events the web view sees; also the source of the
+/// TypeScript bindings in ui/src/lib/ipc/bindings.ts.
+pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::profiles::get_profiles,
+            commands::storage::list_containers,
+            commands::storage::create_container,
+            commands::storage::list_folder,
+        ])
+        .events(collect_events![events::ContainersChanged])
+        // Commands throw an IpcError; the UI catches it where it can show it.
+        .error_handling(tauri_specta::ErrorHandlingMode::Throw)
+        // Sizes are u64; JavaScript numbers hold integers exactly up to 2^53
+        // bytes (8 PiB), far above any object (5 TiB).
+        .dangerously_cast_bigints_to_number()
+        // One TypeScript type per Rust type: the UI only reads these values.
+        .disable_serde_phases()
+}
+
+/// Writes the TypeScript bindings of [`ipc`] to `path`.
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    ipc().export(specta_typescript::Typescript::default(), path).map_err(|e| e.to_string())
+}
+
+pub fn run() -> Result<(), String> {
+    let dirs = AppDirs::from_env().map_err(|e| e.to_string())?;
+    let _log_guard = logging::init(&dirs.logs());
+    let settings = Settings::load(&dirs).map_err(|e| e.to_string())?;
+    tracing::info!(profiles = settings.profiles.len(), "starting Stowage {}", env!("CARGO_PKG_VERSION"));
+    let state = state::AppState::new(settings, Keyring::new(Keyring::APP_SERVICE));
+
+    let ipc = ipc();
+    tauri::Builder::default()
+        .invoke_handler(ipc.invoke_handler())
+        .setup(move |app| {
+            ipc.mount_events(app);
+            app.manage(state);
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    /// The checked-in bindings are what the Rust side exports; regenerate
+    /// with `STOWAGE_WRITE_BINDINGS=1 cargo test -p stowage-app bindings`.
+    #[test]
+    fn bindings_match_the_rust_commands() {
+        let checked_in = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc/bindings.ts");
+        if std::env::var_os("STOWAGE_WRITE_BINDINGS").is_some() {
+            super::export_bindings(&checked_in).expect("export");
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fresh = dir.path().join("bindings.ts");
+        super::export_bindings(&fresh).expect("export");
+        let fresh = std::fs::read_to_string(fresh).expect("read fresh");
+        let current = std::fs::read_to_string(&checked_in).unwrap_or_default();
+        assert!(
+            fresh == current,
+            "ui/src/lib/ipc/bindings.ts is out of date; run STOWAGE_WRITE_BINDINGS=1 cargo test -p stowage-app bindings"
+        );
+    }
+}

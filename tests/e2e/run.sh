@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the WebDriver tests against the real app: Xvfb for a display,
+# tauri-driver in front of Debian's WebKitWebDriver, a fresh config and data
+# dir for the app, seeded through the CLI. $1: where the log goes.
+set -euo pipefail
+logs=${1:-$(mktemp -d)}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+target=${CARGO_TARGET_DIR:-$root/target}
+work=$(mktemp -d -t stowage-e2e.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+display=":$((90 + RANDOM % 100))"
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+pids+=($!)
+export DISPLAY=$display
+
+export STOWAGE_CONFIG_DIR=$work/config STOWAGE_DATA_DIR=$work/data
+export STOWAGE_E2E_SEEDED_CONTAINER=seeded-datasets
+"$target/debug/stowage" mb "$STOWAGE_E2E_SEEDED_CONTAINER"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+native_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+tauri-driver --port "$port" --native-port "$native_port" --native-driver "$(command -v WebKitWebDriver)" >"$work/tauri-driver.log" 2>&1 &
+pids+=($!)
+
+export STOWAGE_APP=$target/debug/stowage-app
+export STOWAGE_WEBDRIVER_URL=http://127.0.0.1:$port
+export STOWAGE_E2E_ARTIFACTS=$root/target/e2e
+mkdir -p "$STOWAGE_E2E_ARTIFACTS"
+status=0
+(cd "$root/tests/e2e" && node --test --test-concurrency=1 --test-reporter=tap storage.test.mjs) 2>&1 | tee "$logs/e2e.log" || status=1
+if [ $status -ne 0 ]; then
+  echo "--- tauri-driver log"; tail -n 40 "$work/tauri-driver.log"
+fi
+exit $status

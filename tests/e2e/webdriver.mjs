@@ -1,0 +1,115 @@
+// A minimal W3C WebDriver client over fetch: enough to drive the Stowage
+// window through tauri-driver without pulling a browser-automation stack.
+
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+export class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  static async start(base, application, { timeoutMs = 60_000 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    let lastError;
+    while (Date.now() < deadline) {
+      try {
+        const value = await call(base, "POST", "/session", {
+          capabilities: { alwaysMatch: { "tauri:options": { application } } },
+        });
+        return new Session(base, value.sessionId);
+      } catch (e) {
+        lastError = e;
+        await sleep(500);
+      }
+    }
+    throw new Error(`could not start a WebDriver session: ${lastError}`);
+  }
+
+  cmd(method, path, body) {
+    return call(this.base, method, `/session/${this.id}${path}`, body);
+  }
+
+  async find(css) {
+    const value = await this.cmd("POST", "/element", { using: "css selector", value: css });
+    return new Element(this, value[ELEMENT]);
+  }
+
+  async findAll(css) {
+    const values = await this.cmd("POST", "/elements", { using: "css selector", value: css });
+    return values.map((v) => new Element(this, v[ELEMENT]));
+  }
+
+  /** Polls `probe` until it returns a truthy value; the UI is asynchronous. */
+  async waitFor(what, probe, timeoutMs = 15_000) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+      try {
+        last = await probe();
+        if (last) return last;
+      } catch (e) {
+        last = e;
+      }
+      await sleep(150);
+    }
+    throw new Error(`timed out waiting for ${what} (last: ${last})`);
+  }
+
+  async texts(css) {
+    const elements = await this.findAll(css);
+    return Promise.all(elements.map((e) => e.text()));
+  }
+
+  async screenshot() {
+    return Buffer.from(await this.cmd("GET", "/screenshot"), "base64");
+  }
+
+  async end() {
+    await this.cmd("DELETE", "").catch(() => {});
+  }
+}
+
+class Element {
+  constructor(session, id) {
+    this.session = session;
+    this.id = id;
+  }
+
+  click() {
+    return this.session.cmd("POST", `/element/${this.id}/click`, {});
+  }
+
+  type(text) {
+    return this.session.cmd("POST", `/element/${this.id}/value`, { text });
+  }
+
+  clear() {
+    return this.session.cmd("POST", `/element/${this.id}/clear`, {});
+  }
+
+  text() {
+    return this.session.cmd("GET", `/element/${this.id}/text`);
+  }
+
+  attribute(name) {
+    return this.session.cmd("GET", `/element/${this.id}/attribute/${name}`);
+  }
+}
+
+async function call(base, method, path, body) {
+  const response = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json.value ?? json)}`);
+  }
+  return json.value;
+}
+
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { formatBytes, formatDate } from "./format";
+
+describe("formatBytes", () => {
+  it("uses human units", () => {
+    expect(formatBytes(0)).toBe("0 B");
+    expect(formatBytes(1023)).toBe("1023 B");
+    expect(formatBytes(1536)).toBe("1.5 KB");
+    expect(formatBytes(50 * 1024 ** 3)).toBe("50 GB");
+    expect(formatBytes(5 * 1024 ** 4)).toBe("5.0 TB");
+  });
+
+  it("refuses nonsense", () => {
+    expect(formatBytes(-1)).toBe("—");
+    expect(formatBytes(Number.NaN)).toBe("—");
+  });
+});
+
+describe("formatDate", () => {
+  it("shows a dash when unknown", () => {
+    expect(formatDate(null)).toBe("—");
+  });
+
+  it("shows the year and day", () => {
+    const text = formatDate(Date.UTC(2026, 10, 27, 12), "en-GB");
+    expect(text).toContain("2026");
+    expect(text).toContain("27");
+  });
+});

@@ -1,0 +1,29 @@
+// Human units for sizes and dates, as the window shows them.
+
+const UNITS = ["B", "KB", "MB", "GB", "TB", "PB"];
+
+/** 1536 -> "1.5 KB" (powers of 1024, as file managers show sizes). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return "—";
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  if (unit === 0) return `${value} B`;
+  const digits = value < 10 ? 1 : 0;
+  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+
+/** A timestamp in ms as a short local date and time; "—" when unknown. */
+export function formatDate(ms: number | null | undefined, locale?: string): string {
+  if (ms === null || ms === undefined) return "—";
+  return new Date(ms).toLocaleString(locale, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+}
