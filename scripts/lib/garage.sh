@@ -1,7 +1,9 @@
 # Starts Garage, a real S3 server, single-node on 127.0.0.1 with a throwaway
 # data dir, and exports what tests read:
 #   STOWAGE_TEST_S3_ENDPOINT, STOWAGE_TEST_S3_REGION, STOWAGE_TEST_S3_ACCESS_KEY,
-#   STOWAGE_TEST_S3_SECRET_KEY, STOWAGE_TEST_S3_BUCKET
+#   STOWAGE_TEST_S3_SECRET_KEY, STOWAGE_TEST_S3_BUCKET, and a second key that
+#   may write to that bucket but not read or list it:
+#   STOWAGE_TEST_S3_LIMITED_ACCESS_KEY, STOWAGE_TEST_S3_LIMITED_SECRET_KEY
 # Source this file, then call garage_start; garage_stop runs from the caller's
 # EXIT trap.
 
@@ -45,9 +47,18 @@ TOML
     fi
     if curl -s -o /dev/null -w '%{http_code}' "$STOWAGE_TEST_S3_ENDPOINT/" | grep -q '^403$' \
       && garage -c "$GARAGE_DIR/garage.toml" bucket info "$STOWAGE_TEST_S3_BUCKET" >/dev/null 2>&1; then
+      local g=(garage -c "$GARAGE_DIR/garage.toml")
       # Tests create and delete their own containers too.
-      garage -c "$GARAGE_DIR/garage.toml" key allow --create-bucket "$STOWAGE_TEST_S3_ACCESS_KEY" >/dev/null
-      echo "Garage $(garage --version | head -1 | sed 's/.*://') serves S3 at $STOWAGE_TEST_S3_ENDPOINT"
+      "${g[@]}" key allow --create-bucket "$STOWAGE_TEST_S3_ACCESS_KEY" >/dev/null
+      local limited
+      limited=$("${g[@]}" key create limited)
+      STOWAGE_TEST_S3_LIMITED_ACCESS_KEY=$(awk '/Key ID:/ {print $3}' <<<"$limited")
+      STOWAGE_TEST_S3_LIMITED_SECRET_KEY=$(awk '/Secret key:/ {print $3}' <<<"$limited")
+      export STOWAGE_TEST_S3_LIMITED_ACCESS_KEY STOWAGE_TEST_S3_LIMITED_SECRET_KEY
+      "${g[@]}" bucket allow --write "$STOWAGE_TEST_S3_BUCKET" --key limited >/dev/null
+      local version
+      version=$(garage --version | head -1 | awk '{print $2}')
+      echo "Garage ${version#cargo:} serves S3 at $STOWAGE_TEST_S3_ENDPOINT"
       return 0
     fi
     sleep 0.2

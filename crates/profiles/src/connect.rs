@@ -25,7 +25,9 @@ pub fn connect(profile: &Profile, keyring: &Keyring) -> Result<Arc<dyn ObjectSto
         Backend::Local { root } => Ok(Arc::new(LocalStore::open(root)?)),
         Backend::S3 { endpoint, region, path_style } => {
             let read = |kind, what| {
-                keyring.get(&profile.secret_account(kind))?.ok_or_else(|| ConnectError::MissingSecret { profile: profile.name.clone(), what })
+                keyring
+                    .get(&profile.secret_account(kind))?
+                    .ok_or_else(|| ConnectError::MissingSecret { profile: profile.name.clone(), what })
             };
             let access = read(SecretKind::AccessKey, "access key")?;
             let secret = read(SecretKind::SecretKey, "secret key")?;

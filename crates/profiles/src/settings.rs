@@ -130,7 +130,11 @@ mod tests {
         let mut settings = Settings::first_start(&dirs);
         settings.profiles.push(Profile {
             name: "OVH GRA".into(),
-            backend: Backend::S3 { endpoint: Some("https://s3.gra.io.cloud.ovh.net".into()), region: "gra".into(), path_style: false },
+            backend: Backend::S3 {
+                endpoint: Some("https://s3.gra.io.cloud.ovh.net".into()),
+                region: "gra".into(),
+                path_style: false,
+            },
         });
         settings.save(&dirs).expect("save");
         assert_eq!(Settings::load(&dirs).expect("load"), settings);

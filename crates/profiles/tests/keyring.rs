@@ -33,10 +33,15 @@ fn stores_reads_and_deletes_a_secret() {
 #[ignore = "needs a Secret Service and the S3 server: scripts/test provides both"]
 fn an_s3_profile_connects_with_keys_from_the_keyring() {
     let keyring = test_keyring();
-    let env = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run through scripts/test"));
+    let env =
+        |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run through scripts/test"));
     let profile = Profile {
         name: format!("garage-{}", std::process::id()),
-        backend: Backend::S3 { endpoint: Some(env("STOWAGE_TEST_S3_ENDPOINT")), region: env("STOWAGE_TEST_S3_REGION"), path_style: true },
+        backend: Backend::S3 {
+            endpoint: Some(env("STOWAGE_TEST_S3_ENDPOINT")),
+            region: env("STOWAGE_TEST_S3_REGION"),
+            path_style: true,
+        },
     };
 
     // Without keys in the keyring the message says what to do.
@@ -44,8 +49,12 @@ fn an_s3_profile_connects_with_keys_from_the_keyring() {
     assert!(matches!(err, ConnectError::MissingSecret { .. }), "{err}");
     assert!(err.to_string().contains("access key"), "{err}");
 
-    keyring.set(&profile.secret_account(SecretKind::AccessKey), &Secret::new(env("STOWAGE_TEST_S3_ACCESS_KEY"))).expect("set");
-    keyring.set(&profile.secret_account(SecretKind::SecretKey), &Secret::new(env("STOWAGE_TEST_S3_SECRET_KEY"))).expect("set");
+    keyring
+        .set(&profile.secret_account(SecretKind::AccessKey), &Secret::new(env("STOWAGE_TEST_S3_ACCESS_KEY")))
+        .expect("set");
+    keyring
+        .set(&profile.secret_account(SecretKind::SecretKey), &Secret::new(env("STOWAGE_TEST_S3_SECRET_KEY")))
+        .expect("set");
     let store = connect(&profile, &keyring).expect("connect");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let containers = runtime.block_on(store.list_containers()).expect("list containers with keyring credentials");

@@ -12,6 +12,7 @@ mod error;
 mod listing;
 pub mod local;
 pub mod memory;
+mod probe;
 pub mod s3;
 
 use std::collections::BTreeMap;
@@ -21,6 +22,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 pub use error::{ErrorKind, StoreError};
+pub use probe::{probe, ProbeReport};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -163,10 +165,23 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
     /// Starts a multipart upload and returns its id.
     async fn create_multipart(&self, container: &str, key: &str, options: &PutOptions) -> Result<String>;
 
-    async fn upload_part(&self, container: &str, key: &str, upload_id: &str, number: u32, body: FileSlice<'_>) -> Result<PartInfo>;
+    async fn upload_part(
+        &self,
+        container: &str,
+        key: &str,
+        upload_id: &str,
+        number: u32,
+        body: FileSlice<'_>,
+    ) -> Result<PartInfo>;
 
     /// Makes the object from `parts` (in ascending part number).
-    async fn complete_multipart(&self, container: &str, key: &str, upload_id: &str, parts: &[PartInfo]) -> Result<PutResult>;
+    async fn complete_multipart(
+        &self,
+        container: &str,
+        key: &str,
+        upload_id: &str,
+        parts: &[PartInfo],
+    ) -> Result<PutResult>;
 
     async fn abort_multipart(&self, container: &str, key: &str, upload_id: &str) -> Result<()>;
 
@@ -226,7 +241,9 @@ pub(crate) fn check_completion(requested: &[PartInfo], uploaded: &BTreeMap<u32, 
         previous = want.number;
         match uploaded.get(&want.number) {
             Some(have) if have.etag == want.etag.trim_matches('"') => parts.push(have.clone()),
-            _ => return Err(StoreError::invalid_input(format!("Part {} was not uploaded with that ETag.", want.number))),
+            _ => {
+                return Err(StoreError::invalid_input(format!("Part {} was not uploaded with that ETag.", want.number)))
+            }
         }
     }
     Ok(parts)

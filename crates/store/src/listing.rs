@@ -57,7 +57,8 @@ pub(crate) fn paginate<T>(entries: impl IntoIterator<Item = (String, T)>, option
         if !key.starts_with(prefix) || after.as_ref().is_some_and(|a| a.covers(&key)) {
             continue;
         }
-        let common = delimiter.and_then(|d| key[prefix.len()..].find(d).map(|at| key[..prefix.len() + at + d.len()].to_owned()));
+        let common =
+            delimiter.and_then(|d| key[prefix.len()..].find(d).map(|at| key[..prefix.len() + at + d.len()].to_owned()));
         if let Some(common) = common {
             if page.prefixes.last() == Some(&common) {
                 continue;

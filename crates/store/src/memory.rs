@@ -114,7 +114,10 @@ impl ObjectStore for MemoryStore {
         container_name::validate(name).map_err(StoreError::invalid_input)?;
         let mut state = self.lock();
         if state.containers.contains_key(name) {
-            return Err(StoreError::new(crate::ErrorKind::AlreadyExists, format!("The container \"{name}\" already exists.")));
+            return Err(StoreError::new(
+                crate::ErrorKind::AlreadyExists,
+                format!("The container \"{name}\" already exists."),
+            ));
         }
         state.containers.insert(name.to_owned(), Container { created_ms: now_ms(), objects: BTreeMap::new() });
         Ok(())
@@ -123,7 +126,10 @@ impl ObjectStore for MemoryStore {
     async fn delete_container(&self, name: &str) -> Result<()> {
         let mut state = self.lock();
         if !state.container(name)?.objects.is_empty() {
-            return Err(StoreError::new(crate::ErrorKind::Precondition, format!("The container \"{name}\" is not empty.")));
+            return Err(StoreError::new(
+                crate::ErrorKind::Precondition,
+                format!("The container \"{name}\" is not empty."),
+            ));
         }
         state.containers.remove(name);
         Ok(())
@@ -144,14 +150,20 @@ impl ObjectStore for MemoryStore {
 
     async fn head(&self, container: &str, key: &str) -> Result<ObjectInfo> {
         let mut state = self.lock();
-        let object = state.container(container)?.objects.get(key).ok_or_else(|| StoreError::no_object(container, key))?;
+        let object =
+            state.container(container)?.objects.get(key).ok_or_else(|| StoreError::no_object(container, key))?;
         Ok(object.info.clone())
     }
 
     async fn get_to_file(&self, container: &str, key: &str, dest: &Path) -> Result<ObjectInfo> {
         let object = {
             let mut state = self.lock();
-            state.container(container)?.objects.get(key).cloned().ok_or_else(|| StoreError::no_object(container, key))?
+            state
+                .container(container)?
+                .objects
+                .get(key)
+                .cloned()
+                .ok_or_else(|| StoreError::no_object(container, key))?
         };
         crate::local::write_atomically(dest, &object.data).await?;
         Ok(object.info)
@@ -171,13 +183,24 @@ impl ObjectStore for MemoryStore {
         let mut state = self.lock();
         state.container(container)?;
         let id = uuid::Uuid::new_v4().simple().to_string();
-        let upload =
-            Upload { container: container.to_owned(), key: key.to_owned(), options: options.clone(), parts: BTreeMap::new() };
+        let upload = Upload {
+            container: container.to_owned(),
+            key: key.to_owned(),
+            options: options.clone(),
+            parts: BTreeMap::new(),
+        };
         state.uploads.insert(id.clone(), upload);
         Ok(id)
     }
 
-    async fn upload_part(&self, container: &str, key: &str, upload_id: &str, number: u32, body: FileSlice<'_>) -> Result<PartInfo> {
+    async fn upload_part(
+        &self,
+        container: &str,
+        key: &str,
+        upload_id: &str,
+        number: u32,
+        body: FileSlice<'_>,
+    ) -> Result<PartInfo> {
         check_part_number(number)?;
         self.lock().upload(container, key, upload_id)?;
         let data = read_slice(body).await?;
@@ -186,7 +209,13 @@ impl ObjectStore for MemoryStore {
         Ok(part)
     }
 
-    async fn complete_multipart(&self, container: &str, key: &str, upload_id: &str, parts: &[PartInfo]) -> Result<PutResult> {
+    async fn complete_multipart(
+        &self,
+        container: &str,
+        key: &str,
+        upload_id: &str,
+        parts: &[PartInfo],
+    ) -> Result<PutResult> {
         let mut state = self.lock();
         let upload = state.upload(container, key, upload_id)?;
         let uploaded = upload.parts.iter().map(|(n, (p, _))| (*n, p.clone())).collect();

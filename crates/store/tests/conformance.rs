@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use stowage_store::local::LocalStore;
 use stowage_store::memory::MemoryStore;
-use stowage_store::s3::{S3Settings, S3Store};
+use stowage_store::s3::{ChecksumAlgorithm, ChecksumMode, S3Settings, S3Store};
 use stowage_store::{ErrorKind, FileSlice, ListOptions, ObjectStore, PartInfo, PutOptions};
 use tempfile::TempDir;
 
@@ -54,14 +54,24 @@ async fn local() -> Fixture {
 }
 
 fn s3_env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run the S3 suite through scripts/test, which starts Garage"))
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set: run the S3 suite through scripts/test, which starts Garage"))
 }
 
 async fn s3() -> Fixture {
+    s3_with(ChecksumMode::WhenRequired).await
+}
+
+/// A profile that asks for a checksum on every upload.
+async fn s3_crc32() -> Fixture {
+    s3_with(ChecksumMode::Always { algorithm: ChecksumAlgorithm::Crc32 }).await
+}
+
+async fn s3_with(checksum: ChecksumMode) -> Fixture {
     let settings = S3Settings {
-        endpoint: Some(s3_env("STOWAGE_TEST_S3_ENDPOINT")),
-        region: s3_env("STOWAGE_TEST_S3_REGION"),
         path_style: true,
+        checksum,
+        ..S3Settings::new(Some(s3_env("STOWAGE_TEST_S3_ENDPOINT")), s3_env("STOWAGE_TEST_S3_REGION"))
     };
     let credentials = aws_credential_types::Credentials::new(
         s3_env("STOWAGE_TEST_S3_ACCESS_KEY"),
@@ -192,7 +202,8 @@ mod cases {
 
         let err = f.store.list("no-such-container-here", &ListOptions::folder("")).await.expect_err("list");
         assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
-        let err = f.store.abort_multipart(&f.container, "k", "0123456789abcdef0123456789abcdef").await.expect_err("abort");
+        let err =
+            f.store.abort_multipart(&f.container, "k", "0123456789abcdef0123456789abcdef").await.expect_err("abort");
         assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
     }
 
@@ -228,7 +239,11 @@ mod cases {
         assert_eq!((objects.len(), prefixes), (0, vec!["unicode/données/".to_owned()]));
 
         let too_long = "x".repeat(1025);
-        let err = f.store.put_file(&f.container, &too_long, &f.file(b"x"), &PutOptions::default()).await.expect_err("too long");
+        let err = f
+            .store
+            .put_file(&f.container, &too_long, &f.file(b"x"), &PutOptions::default())
+            .await
+            .expect_err("too long");
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
     }
 
@@ -291,14 +306,21 @@ mod cases {
         let key = "checkpoints/epoch-01.pt";
 
         let id = f.store.create_multipart(&f.container, key, &PutOptions::default()).await.expect("create");
-        let p1 = f.store.upload_part(&f.container, key, &id, 1, FileSlice { path: &path, offset: 0, len: first.len() as u64 }).await.expect("part 1");
+        let p1 = f
+            .store
+            .upload_part(&f.container, key, &id, 1, FileSlice { path: &path, offset: 0, len: first.len() as u64 })
+            .await
+            .expect("part 1");
         let slice = FileSlice { path: &path, offset: first.len() as u64, len: last.len() as u64 };
         let p2 = f.store.upload_part(&f.container, key, &id, 2, slice).await.expect("part 2");
         assert_eq!(p1.etag, md5_hex(&first));
         assert_eq!(p2.etag, md5_hex(&last));
 
         let listed = f.store.list_parts(&f.container, key, &id).await.expect("list parts");
-        assert_eq!(listed.iter().map(|p| (p.number, p.size)).collect::<Vec<_>>(), [(1, first.len() as u64), (2, last.len() as u64)]);
+        assert_eq!(
+            listed.iter().map(|p| (p.number, p.size)).collect::<Vec<_>>(),
+            [(1, first.len() as u64), (2, last.len() as u64)]
+        );
 
         let wrong = [p1.clone(), PartInfo { etag: md5_hex(b"other"), ..p2.clone() }];
         let err = f.store.complete_multipart(&f.container, key, &id, &wrong).await.expect_err("wrong etag");
@@ -314,7 +336,10 @@ mod cases {
 
         // An aborted upload leaves no parts and no object.
         let id = f.store.create_multipart(&f.container, "aborted.bin", &PutOptions::default()).await.expect("create");
-        f.store.upload_part(&f.container, "aborted.bin", &id, 1, FileSlice { path: &path, offset: 0, len: 10 }).await.expect("part");
+        f.store
+            .upload_part(&f.container, "aborted.bin", &id, 1, FileSlice { path: &path, offset: 0, len: 10 })
+            .await
+            .expect("part");
         f.store.abort_multipart(&f.container, "aborted.bin", &id).await.expect("abort");
         let err = f.store.list_parts(&f.container, "aborted.bin", &id).await.expect_err("gone");
         assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
@@ -360,3 +385,4 @@ macro_rules! conformance {
 conformance!(memory);
 conformance!(local);
 conformance!(s3, #[ignore = "needs a real S3 server: scripts/test starts Garage and runs this with --include-ignored"]);
+conformance!(s3_crc32, #[ignore = "needs a real S3 server: scripts/test starts Garage and runs this with --include-ignored"]);

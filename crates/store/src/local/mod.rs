@@ -28,9 +28,9 @@ use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    check_completion, check_key, check_part_number, container_name, listing, multipart_etag, system_time_ms, ContainerInfo,
-    ErrorKind, FileSlice, ListOptions, ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result,
-    StoreError,
+    check_completion, check_key, check_part_number, container_name, listing, multipart_etag, system_time_ms,
+    ContainerInfo, ErrorKind, FileSlice, ListOptions, ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions,
+    PutResult, Result, StoreError,
 };
 
 /// The store's own folder inside each container; never an object name
@@ -68,7 +68,8 @@ impl LocalStore {
     /// A store rooted at `root`, which is created if missing.
     pub fn open(root: impl Into<PathBuf>) -> Result<Self> {
         let root = root.into();
-        fs::create_dir_all(&root).map_err(|e| StoreError::io(format!("Cannot create the store folder {}", root.display()), e))?;
+        fs::create_dir_all(&root)
+            .map_err(|e| StoreError::io(format!("Cannot create the store folder {}", root.display()), e))?;
         Ok(Self { root: Arc::new(root) })
     }
 
@@ -152,7 +153,8 @@ impl LocalStore {
         let meta_tmp = tmp.with_extension("meta");
         write_file(&meta_tmp, &to_json(&meta)?)?;
         fs::rename(tmp, &dest).map_err(|e| StoreError::io(format!("Cannot write object \"{key}\""), e))?;
-        fs::rename(&meta_tmp, meta_path(&dest)).map_err(|e| StoreError::io(format!("Cannot write object \"{key}\""), e))?;
+        fs::rename(&meta_tmp, meta_path(&dest))
+            .map_err(|e| StoreError::io(format!("Cannot write object \"{key}\""), e))?;
         Ok(PutResult { etag: Some(etag) })
     }
 
@@ -171,7 +173,8 @@ impl LocalStore {
                 ));
             }
             if !dir.is_dir() {
-                fs::create_dir_all(&dir).map_err(|e| StoreError::io(format!("Cannot create a folder for \"{key}\""), e))?;
+                fs::create_dir_all(&dir)
+                    .map_err(|e| StoreError::io(format!("Cannot create a folder for \"{key}\""), e))?;
                 if names::is_shortened(&name) {
                     write_file(&dir.join(SEGMENT_FILE), segment.as_bytes())?;
                 }
@@ -224,11 +227,19 @@ impl LocalStore {
 
 /// Walks `dir` (which stores keys starting with `base`) and collects keys
 /// that start with `prefix`; `None` marks a folder entry (shallow mode).
-fn collect(dir: &Path, base: &str, prefix: &str, shallow: bool, out: &mut Vec<(String, Option<PathBuf>)>) -> Result<()> {
+fn collect(
+    dir: &Path,
+    base: &str,
+    prefix: &str,
+    shallow: bool,
+    out: &mut Vec<(String, Option<PathBuf>)>,
+) -> Result<()> {
     let read = fs::read_dir(dir).map_err(|e| StoreError::io(format!("Cannot list {}", dir.display()), e))?;
     for entry in read {
         let entry = entry.map_err(|e| StoreError::io(format!("Cannot list {}", dir.display()), e))?;
-        let Some(name) = entry.file_name().to_str().map(str::to_owned) else { continue };
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            continue;
+        };
         if name.starts_with('.') {
             continue;
         }
@@ -316,7 +327,8 @@ fn new_tmp(dir: &Path) -> PathBuf {
 /// Copies `len` bytes (or all, for `None`) from `reader` to a new file at
 /// `dest`, returning the MD5 of what was copied.
 fn copy_hashing(mut reader: impl Read, dest: &Path, len: Option<u64>) -> Result<String> {
-    let mut file = fs::File::create(dest).map_err(|e| StoreError::io(format!("Cannot create {}", dest.display()), e))?;
+    let mut file =
+        fs::File::create(dest).map_err(|e| StoreError::io(format!("Cannot create {}", dest.display()), e))?;
     let mut hasher = Md5::new();
     let mut buf = vec![0u8; 1 << 20];
     let mut left = len.unwrap_or(u64::MAX);
@@ -331,7 +343,10 @@ fn copy_hashing(mut reader: impl Read, dest: &Path, len: Option<u64>) -> Result<
         left -= n as u64;
     }
     if len.is_some() && left > 0 {
-        return Err(StoreError::io("The source file is shorter than expected", std::io::ErrorKind::UnexpectedEof.into()));
+        return Err(StoreError::io(
+            "The source file is shorter than expected",
+            std::io::ErrorKind::UnexpectedEof.into(),
+        ));
     }
     file.sync_all().map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
     Ok(hex::encode(hasher.finalize()))
@@ -342,7 +357,7 @@ pub(crate) async fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<()> {
     let (dest, bytes) = (dest.to_owned(), bytes.to_vec());
     tokio::task::spawn_blocking(move || write_file_atomically(&dest, &bytes))
         .await
-    .map_err(|e| StoreError::new(ErrorKind::Io, format!("A file operation was interrupted: {e}")))?
+        .map_err(|e| StoreError::new(ErrorKind::Io, format!("A file operation was interrupted: {e}")))?
 }
 
 /// A temporary name in the same folder as `dest` (so a rename is atomic).
@@ -359,10 +374,13 @@ pub(crate) fn rename(from: &Path, to: &Path) -> Result<()> {
 impl ObjectStore for LocalStore {
     async fn list_containers(&self) -> Result<Vec<ContainerInfo>> {
         self.blocking(|this| {
-            let read = fs::read_dir(this.root.as_path()).map_err(|e| StoreError::io("Cannot list the store folder", e))?;
+            let read =
+                fs::read_dir(this.root.as_path()).map_err(|e| StoreError::io("Cannot list the store folder", e))?;
             let mut containers = Vec::new();
             for entry in read.flatten() {
-                let Ok(name) = entry.file_name().into_string() else { continue };
+                let Ok(name) = entry.file_name().into_string() else {
+                    continue;
+                };
                 let Ok(stat) = entry.metadata() else { continue };
                 if stat.is_dir() && container_name::validate(&name).is_ok() {
                     let created = stat.created().or_else(|_| stat.modified()).ok().map(system_time_ms);
@@ -380,14 +398,17 @@ impl ObjectStore for LocalStore {
         let dir = self.root.join(name);
         self.blocking(move |_| match fs::create_dir(&dir) {
             Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                Err(StoreError::new(ErrorKind::AlreadyExists, format!("The container \"{}\" already exists.", dir.display())))
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(StoreError::new(
+                ErrorKind::AlreadyExists,
+                format!("The container \"{}\" already exists.", dir.display()),
+            )),
             Err(e) => Err(StoreError::io("Cannot create the container folder", e)),
         })
         .await
         .map_err(|e| match e.kind() {
-            ErrorKind::AlreadyExists => StoreError::new(ErrorKind::AlreadyExists, format!("The container \"{name}\" already exists.")),
+            ErrorKind::AlreadyExists => {
+                StoreError::new(ErrorKind::AlreadyExists, format!("The container \"{name}\" already exists."))
+            }
             _ => e,
         })
     }
@@ -401,7 +422,10 @@ impl ObjectStore for LocalStore {
                 .flatten()
                 .any(|e| !e.file_name().to_string_lossy().starts_with('.'));
             if has_objects {
-                return Err(StoreError::new(ErrorKind::Precondition, format!("The container \"{name}\" is not empty.")));
+                return Err(StoreError::new(
+                    ErrorKind::Precondition,
+                    format!("The container \"{name}\" is not empty."),
+                ));
             }
             fs::remove_dir_all(&dir).map_err(|e| StoreError::io("Cannot delete the container folder", e))
         })
@@ -462,11 +486,14 @@ impl ObjectStore for LocalStore {
 
     async fn put_file(&self, container: &str, key: &str, source: &Path, options: &PutOptions) -> Result<PutResult> {
         check_key(key)?;
-        let (container, key, source, options) = (container.to_owned(), key.to_owned(), source.to_owned(), options.clone());
+        let (container, key, source, options) =
+            (container.to_owned(), key.to_owned(), source.to_owned(), options.clone());
         self.blocking(move |this| {
-            let file = fs::File::open(&source).map_err(|e| StoreError::io(format!("Cannot read {}", source.display()), e))?;
+            let file =
+                fs::File::open(&source).map_err(|e| StoreError::io(format!("Cannot read {}", source.display()), e))?;
             let tmp = new_tmp(&this.tmp_dir(&container)?);
-            let result = copy_hashing(file, &tmp, None).and_then(|etag| this.place(&container, &key, &tmp, etag, &options));
+            let result =
+                copy_hashing(file, &tmp, None).and_then(|etag| this.place(&container, &key, &tmp, etag, &options));
             if result.is_err() {
                 let _ = fs::remove_file(&tmp);
                 let _ = fs::remove_file(tmp.with_extension("meta"));
@@ -478,7 +505,11 @@ impl ObjectStore for LocalStore {
 
     async fn create_multipart(&self, container: &str, key: &str, options: &PutOptions) -> Result<String> {
         check_key(key)?;
-        let record = UploadRecord { key: key.to_owned(), content_type: options.content_type.clone(), metadata: options.metadata.clone() };
+        let record = UploadRecord {
+            key: key.to_owned(),
+            content_type: options.content_type.clone(),
+            metadata: options.metadata.clone(),
+        };
         let container = container.to_owned();
         self.blocking(move |this| {
             let id = uuid::Uuid::new_v4().simple().to_string();
@@ -490,14 +521,23 @@ impl ObjectStore for LocalStore {
         .await
     }
 
-    async fn upload_part(&self, container: &str, key: &str, upload_id: &str, number: u32, body: FileSlice<'_>) -> Result<PartInfo> {
+    async fn upload_part(
+        &self,
+        container: &str,
+        key: &str,
+        upload_id: &str,
+        number: u32,
+        body: FileSlice<'_>,
+    ) -> Result<PartInfo> {
         check_part_number(number)?;
         let (container, key, upload_id) = (container.to_owned(), key.to_owned(), upload_id.to_owned());
         let (source, offset, len) = (body.path.to_owned(), body.offset, body.len);
         self.blocking(move |this| {
             let dir = this.upload_dir(&container, &key, &upload_id)?;
-            let mut file = fs::File::open(&source).map_err(|e| StoreError::io(format!("Cannot read {}", source.display()), e))?;
-            file.seek(std::io::SeekFrom::Start(offset)).map_err(|e| StoreError::io(format!("Cannot read {}", source.display()), e))?;
+            let mut file =
+                fs::File::open(&source).map_err(|e| StoreError::io(format!("Cannot read {}", source.display()), e))?;
+            file.seek(std::io::SeekFrom::Start(offset))
+                .map_err(|e| StoreError::io(format!("Cannot read {}", source.display()), e))?;
             let tmp = new_tmp(&dir);
             let result = (|| {
                 let part = PartInfo { number, etag: copy_hashing(file, &tmp, Some(len))?, size: len };
@@ -515,13 +555,21 @@ impl ObjectStore for LocalStore {
         .await
     }
 
-    async fn complete_multipart(&self, container: &str, key: &str, upload_id: &str, parts: &[PartInfo]) -> Result<PutResult> {
-        let (container, key, upload_id, parts) = (container.to_owned(), key.to_owned(), upload_id.to_owned(), parts.to_vec());
+    async fn complete_multipart(
+        &self,
+        container: &str,
+        key: &str,
+        upload_id: &str,
+        parts: &[PartInfo],
+    ) -> Result<PutResult> {
+        let (container, key, upload_id, parts) =
+            (container.to_owned(), key.to_owned(), upload_id.to_owned(), parts.to_vec());
         self.blocking(move |this| {
             let dir = this.upload_dir(&container, &key, &upload_id)?;
             let uploaded = uploaded_parts(&dir);
             let chosen = check_completion(&parts, &uploaded)?;
-            let record: UploadRecord = read_json(&dir.join("upload.json")).ok_or_else(|| StoreError::no_upload(&upload_id))?;
+            let record: UploadRecord =
+                read_json(&dir.join("upload.json")).ok_or_else(|| StoreError::no_upload(&upload_id))?;
             let tmp = new_tmp(&this.tmp_dir(&container)?);
             let assembled = (|| {
                 let mut out = fs::File::create(&tmp).map_err(|e| StoreError::io("Cannot assemble the object", e))?;
@@ -533,7 +581,8 @@ impl ObjectStore for LocalStore {
                 out.sync_all().map_err(|e| StoreError::io("Cannot assemble the object", e))
             })();
             let options = PutOptions { content_type: record.content_type, metadata: record.metadata };
-            let result = assembled.and_then(|()| this.place(&container, &key, &tmp, multipart_etag(&chosen)?, &options));
+            let result =
+                assembled.and_then(|()| this.place(&container, &key, &tmp, multipart_etag(&chosen)?, &options));
             if result.is_err() {
                 let _ = fs::remove_file(&tmp);
                 let _ = fs::remove_file(tmp.with_extension("meta"));
@@ -556,8 +605,10 @@ impl ObjectStore for LocalStore {
 
     async fn list_parts(&self, container: &str, key: &str, upload_id: &str) -> Result<Vec<PartInfo>> {
         let (container, key, upload_id) = (container.to_owned(), key.to_owned(), upload_id.to_owned());
-        self.blocking(move |this| Ok(uploaded_parts(&this.upload_dir(&container, &key, &upload_id)?).into_values().collect()))
-            .await
+        self.blocking(move |this| {
+            Ok(uploaded_parts(&this.upload_dir(&container, &key, &upload_id)?).into_values().collect())
+        })
+        .await
     }
 
     async fn delete(&self, container: &str, key: &str) -> Result<()> {
@@ -584,7 +635,9 @@ impl ObjectStore for LocalStore {
 
 /// Parts whose data and record are both in place, by number.
 fn uploaded_parts(dir: &Path) -> BTreeMap<u32, PartInfo> {
-    let Ok(read) = fs::read_dir(dir) else { return BTreeMap::new() };
+    let Ok(read) = fs::read_dir(dir) else {
+        return BTreeMap::new();
+    };
     read.flatten()
         .filter_map(|entry| {
             let name = entry.file_name().into_string().ok()?;

@@ -120,7 +120,9 @@ mod tests {
 
     #[test]
     fn awkward_segments_round_trip() {
-        for s in ["", ".", "..", ".hidden", "a:b", "what?", "trail.", "trail ", "CON", "lpt1.txt", "50%", "~x", "tab\there"] {
+        for s in
+            ["", ".", "..", ".hidden", "a:b", "what?", "trail.", "trail ", "CON", "lpt1.txt", "50%", "~x", "tab\there"]
+        {
             let name = encode(s);
             assert!(!name.starts_with('.'), "{s:?} -> {name}");
             assert!(!name.contains(['\\', ':', '*', '?', '"', '<', '>', '|', '\t']), "{s:?} -> {name}");

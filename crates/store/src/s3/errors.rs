@@ -1,0 +1,208 @@
+//! From an SDK failure to a [`StoreError`]: a kind that says whether to
+//! retry, and a sentence that names what to fix, in the words of the
+//! profile form (Endpoint, Region, Access key, Secret key).
+//!
+//! Services word the same failure differently: AWS and Ceph say
+//! `InvalidAccessKeyId` and `SignatureDoesNotMatch`, Garage says
+//! `AccessDenied` with "No such key" or "Invalid signature". Both are read.
+
+use aws_sdk_s3::config::http::HttpResponse;
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+
+use crate::{ErrorKind, StoreError};
+
+/// Where the request went, for messages about the connection.
+#[derive(Debug, Clone)]
+pub(super) struct Target {
+    pub endpoint: String,
+    pub timeout_secs: u64,
+}
+
+impl Target {
+    fn host(&self) -> &str {
+        let rest = self.endpoint.split_once("://").map_or(self.endpoint.as_str(), |(_, r)| r);
+        rest.split('/').next().unwrap_or(rest)
+    }
+}
+
+/// `what` names the operation in a few words ("Listing containers").
+pub(super) fn map_err<E>(err: SdkError<E, HttpResponse>, what: &str, target: &Target) -> StoreError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let (kind, message) = classify(&err, what, target);
+    StoreError::new(kind, message).with_source(err)
+}
+
+fn classify<E>(err: &SdkError<E, HttpResponse>, what: &str, target: &Target) -> (ErrorKind, String)
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let host = target.host();
+    match err {
+        SdkError::TimeoutError(_) => return timeout(host, target.timeout_secs),
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => return timeout(host, target.timeout_secs),
+        SdkError::DispatchFailure(_) => return connection(host, &causes(err)),
+        SdkError::ConstructionFailure(_) => {
+            return (
+                ErrorKind::InvalidInput,
+                format!("{what} failed: the request could not be built ({}).", causes(err)),
+            );
+        }
+        _ => {}
+    }
+    let response = err.raw_response();
+    let status = response.map(|r| r.status().as_u16());
+    let content_type = response.and_then(|r| r.headers().get("content-type")).unwrap_or_default().to_ascii_lowercase();
+    let code = err.code().unwrap_or_default();
+    let detail = err.message().unwrap_or_default();
+    let said = if detail.is_empty() { code.to_owned() } else { format!("{code}: {detail}") };
+
+    if matches!(err, SdkError::ResponseError(_))
+        || (code.is_empty() && (content_type.contains("html") || content_type.contains("json")))
+    {
+        let status = status.map_or(String::new(), |s| format!("HTTP {s}, "));
+        return (
+            ErrorKind::Protocol,
+            format!(
+                "The endpoint {host} answered, but not as an S3 service ({status}{}). Check the Endpoint field: it is \
+                 the S3 address, such as https://s3.gra.io.cloud.ovh.net.",
+                if content_type.is_empty() { "unreadable answer" } else { &content_type }
+            ),
+        );
+    }
+    if code == "InvalidAccessKeyId" || detail.contains("No such key") {
+        return (
+            ErrorKind::Auth,
+            "The service does not know this access key. Check the Access key field (on OVHcloud: Public Cloud, \
+             Users & Roles, the user's S3 credentials)."
+                .to_owned(),
+        );
+    }
+    if code == "SignatureDoesNotMatch" || detail.contains("Invalid signature") {
+        return (
+            ErrorKind::Auth,
+            "The secret key does not match the access key. Check the Secret key field.".to_owned(),
+        );
+    }
+    if code == "AuthorizationHeaderMalformed" || code == "IllegalLocationConstraintException" || status == Some(301) {
+        return (
+            ErrorKind::InvalidInput,
+            format!("The region does not match this endpoint. Check the Region field ({said})."),
+        );
+    }
+    if matches!(code, "InvalidToken" | "ExpiredToken" | "TokenRefreshRequired") {
+        return (
+            ErrorKind::Auth,
+            format!("The credentials were refused ({said}). Check the Access key and Secret key fields."),
+        );
+    }
+    let kind = match (code, status) {
+        ("NoSuchKey" | "NoSuchBucket" | "NoSuchUpload", _) => ErrorKind::NotFound,
+        ("BucketAlreadyExists" | "BucketAlreadyOwnedByYou", _) => ErrorKind::AlreadyExists,
+        ("AccessDenied" | "AllAccessDisabled", _) => {
+            return (
+                ErrorKind::AccessDenied,
+                format!(
+                    "{what} was refused: these credentials are valid but lack the permission ({said}). Give the user \
+                     access to it, or use the keys of a user who has it."
+                ),
+            );
+        }
+        ("BucketNotEmpty" | "PreconditionFailed", _) => ErrorKind::Precondition,
+        (
+            "InvalidBucketName" | "InvalidPart" | "InvalidPartOrder" | "EntityTooSmall" | "EntityTooLarge"
+            | "KeyTooLongError",
+            _,
+        ) => ErrorKind::InvalidInput,
+        ("SlowDown" | "Throttling" | "TooManyRequests", _) | (_, Some(429 | 503)) => ErrorKind::Throttled,
+        (_, Some(404)) => ErrorKind::NotFound,
+        (_, Some(403)) => ErrorKind::AccessDenied,
+        (_, Some(412)) => ErrorKind::Precondition,
+        (_, Some(500..=599)) => ErrorKind::Server,
+        _ => ErrorKind::Protocol,
+    };
+    let message = match (said.is_empty(), status) {
+        (false, _) => format!("{what} failed: {said}"),
+        (true, Some(status)) => format!("{what} failed (HTTP {status})."),
+        (true, None) => format!("{what} failed: {}", causes(err)),
+    };
+    (kind, message)
+}
+
+fn timeout(host: &str, secs: u64) -> (ErrorKind, String) {
+    (
+        ErrorKind::Timeout,
+        format!("{host} did not answer within {secs} seconds. Check the Endpoint field, your network, and any proxy or firewall."),
+    )
+}
+
+/// A failure before any HTTP answer: DNS, refused, TLS, or another socket error.
+fn connection(host: &str, causes: &str) -> (ErrorKind, String) {
+    let lower = causes.to_ascii_lowercase();
+    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    let message = if lower.contains("dns error")
+        || lower.contains("failed to lookup")
+        || lower.contains("name or service not known")
+    {
+        format!("The server name \"{name}\" was not found (DNS lookup failed). Check the Endpoint field for a typo.")
+    } else if lower.contains("connection refused") {
+        format!("Nothing accepts connections at {host} (connection refused). Check the port in the Endpoint field, and that the service runs.")
+    } else if lower.contains("tls")
+        || lower.contains("certificate")
+        || lower.contains("handshake")
+        || lower.contains("ssl")
+    {
+        format!(
+            "The secure connection to {host} failed ({}). Check the Endpoint field: https:// needs a service that speaks \
+             TLS with a valid certificate; a local test server may need http://.",
+            last_cause(causes)
+        )
+    } else {
+        format!("Cannot reach {host} ({}). Check the Endpoint field and your network.", last_cause(causes))
+    };
+    (ErrorKind::Network, message)
+}
+
+/// Every error in the chain, outermost first: the SDK's outer layers only say
+/// "dispatch failure"; the inner ones say "dns error" or "connection refused".
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = err.to_string();
+    let mut current = err.source();
+    while let Some(next) = current {
+        out.push_str(": ");
+        out.push_str(&next.to_string());
+        current = next.source();
+    }
+    out
+}
+
+fn last_cause(causes: &str) -> &str {
+    causes.rsplit(": ").next().unwrap_or(causes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_failures_are_told_apart() {
+        let host = "s3.gra.example.net:443";
+        let (_, dns) = connection(
+            host,
+            "dispatch failure: io error: client error (Connect): dns error: failed to lookup address information",
+        );
+        assert!(dns.contains("not found") && dns.contains("Endpoint"), "{dns}");
+        let (_, refused) =
+            connection(host, "dispatch failure: io error: tcp connect error: Connection refused (os error 111)");
+        assert!(refused.contains("connection refused") && refused.contains("port"), "{refused}");
+        let (_, tls) = connection(host, "dispatch failure: other: invalid peer certificate: UnknownIssuer");
+        assert!(tls.contains("secure connection") && tls.contains("UnknownIssuer"), "{tls}");
+    }
+
+    #[test]
+    fn host_comes_from_the_endpoint() {
+        let target = Target { endpoint: "https://s3.gra.io.cloud.ovh.net/".into(), timeout_secs: 5 };
+        assert_eq!(target.host(), "s3.gra.io.cloud.ovh.net");
+    }
+}

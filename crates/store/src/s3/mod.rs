@@ -1,0 +1,515 @@
+//! Any S3-compatible service through aws-sdk-s3: OVHcloud Object Storage
+//! first, and Garage, MinIO, AWS and others.
+//!
+//! Requests carry checksums only when the operation requires them: OVHcloud
+//! rejected the SDK's default CRC32 trailers (aws-chunked) in 2025, and
+//! integrity is checked by the transfer engine after upload instead. A
+//! profile can ask for a checksum on every upload ([`ChecksumMode::Always`]):
+//! it is computed here and sent as a plain `x-amz-checksum-*` header, never
+//! as a streaming trailer.
+
+mod errors;
+
+use std::path::Path;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_credential_types::Credentials;
+use aws_sdk_s3::config::timeout::TimeoutConfig;
+use aws_sdk_s3::config::{Region, RequestChecksumCalculation, ResponseChecksumValidation};
+use aws_sdk_s3::primitives::{ByteStream, Length};
+use aws_sdk_s3::types::{BucketLocationConstraint, CompletedMultipartUpload, CompletedPart, CreateBucketConfiguration};
+use aws_sdk_s3::Client;
+use serde::{Deserialize, Serialize};
+
+use self::errors::{map_err, Target};
+
+use crate::{
+    check_key, check_part_number, ContainerInfo, ErrorKind, FileSlice, ListOptions, ListPage, ObjectInfo, ObjectStore,
+    PartInfo, PutOptions, PutResult, Result, StoreError,
+};
+
+/// Where and how to reach the service. Credentials travel separately.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Settings {
+    /// `https://s3.gra.io.cloud.ovh.net`; `None` for AWS's own endpoints.
+    pub endpoint: Option<String>,
+    /// The signing region, e.g. `gra`.
+    pub region: String,
+    /// `https://host/bucket/key` instead of `https://bucket.host/key`.
+    /// Buckets with dots always use path style: their names break
+    /// virtual-hosted TLS certificates.
+    pub path_style: bool,
+    pub checksum: ChecksumMode,
+    /// How long to wait for a connection, and for each read.
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+}
+
+impl S3Settings {
+    pub fn new(endpoint: Option<String>, region: impl Into<String>) -> Self {
+        Self {
+            endpoint,
+            region: region.into(),
+            path_style: false,
+            checksum: ChecksumMode::WhenRequired,
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// When uploads carry a checksum header the service verifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "mode", rename_all = "camelCase")]
+pub enum ChecksumMode {
+    /// Only where the operation requires one (the default: some providers
+    /// reject the SDK's streaming checksum trailers).
+    #[default]
+    WhenRequired,
+    /// On every upload request, with this algorithm.
+    Always { algorithm: ChecksumAlgorithm },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
+pub enum ChecksumAlgorithm {
+    Crc32,
+    Crc32c,
+    Crc64nvme,
+    Sha1,
+    Sha256,
+}
+
+#[derive(Debug, Clone)]
+pub struct S3Store {
+    client: Client,
+    /// The same client with path-style addressing, for buckets with dots.
+    path_client: Client,
+    region: String,
+    checksum: Option<ChecksumAlgorithm>,
+    target: Target,
+}
+
+impl S3Store {
+    /// A client for `settings`. `credentials` print as redacted in Debug and
+    /// go nowhere but the request signer.
+    pub fn new(settings: &S3Settings, credentials: Credentials) -> Self {
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(settings.connect_timeout)
+            .read_timeout(settings.read_timeout)
+            .build();
+        let mut config = aws_sdk_s3::Config::builder()
+            .behavior_version_latest()
+            .region(Region::new(settings.region.clone()))
+            .credentials_provider(credentials)
+            .force_path_style(settings.path_style)
+            .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
+            .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
+            .timeout_config(timeouts);
+        if let Some(endpoint) = &settings.endpoint {
+            config = config.endpoint_url(endpoint);
+        }
+        let config = config.build();
+        let path_client = Client::from_conf(config.to_builder().force_path_style(true).build());
+        let checksum = match settings.checksum {
+            ChecksumMode::WhenRequired => None,
+            ChecksumMode::Always { algorithm } => Some(algorithm),
+        };
+        let endpoint =
+            settings.endpoint.clone().unwrap_or_else(|| format!("https://s3.{}.amazonaws.com", settings.region));
+        let timeout_secs = settings.connect_timeout.max(settings.read_timeout).as_secs();
+        Self {
+            client: Client::from_conf(config),
+            path_client,
+            region: settings.region.clone(),
+            checksum,
+            target: Target { endpoint, timeout_secs },
+        }
+    }
+
+    fn client(&self, container: &str) -> &Client {
+        if container.contains('.') {
+            &self.path_client
+        } else {
+            &self.client
+        }
+    }
+}
+
+/// A checksum header value for a request body.
+struct BodyChecksum {
+    algorithm: ChecksumAlgorithm,
+    value: String,
+}
+
+impl S3Store {
+    /// The checksum of a file range under the profile's algorithm, when the
+    /// profile asks for one on every upload.
+    async fn checksum(&self, body: FileSlice<'_>) -> Result<Option<BodyChecksum>> {
+        let Some(algorithm) = self.checksum else { return Ok(None) };
+        let path = body.path.to_owned();
+        let (offset, len) = (body.offset, body.len);
+        let value = tokio::task::spawn_blocking(move || -> std::io::Result<String> {
+            use std::io::{Read, Seek};
+            let name = match algorithm {
+                ChecksumAlgorithm::Crc32 => "crc32",
+                ChecksumAlgorithm::Crc32c => "crc32c",
+                ChecksumAlgorithm::Crc64nvme => "crc64nvme",
+                ChecksumAlgorithm::Sha1 => "sha1",
+                ChecksumAlgorithm::Sha256 => "sha256",
+            };
+            let mut hasher =
+                name.parse::<aws_smithy_checksums::ChecksumAlgorithm>().map_err(std::io::Error::other)?.into_impl();
+            let mut file = std::fs::File::open(&path)?;
+            file.seek(std::io::SeekFrom::Start(offset))?;
+            let mut reader = file.take(len);
+            let mut buf = vec![0u8; 1 << 20];
+            loop {
+                let n = reader.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+            }
+            Ok(hasher.header_value().to_str().unwrap_or_default().to_owned())
+        })
+        .await
+        .map_err(|e| StoreError::new(ErrorKind::Io, format!("Computing a checksum was interrupted: {e}")))?
+        .map_err(|e| StoreError::io(format!("Cannot read {}", body.path.display()), e))?;
+        Ok(Some(BodyChecksum { algorithm, value }))
+    }
+}
+
+/// Sets the checksum header of a PutObject or UploadPart request.
+macro_rules! with_checksum {
+    ($request:expr, $checksum:expr) => {
+        match $checksum {
+            None => $request,
+            Some(BodyChecksum { algorithm: ChecksumAlgorithm::Crc32, value }) => $request.checksum_crc32(value),
+            Some(BodyChecksum { algorithm: ChecksumAlgorithm::Crc32c, value }) => $request.checksum_crc32_c(value),
+            Some(BodyChecksum { algorithm: ChecksumAlgorithm::Crc64nvme, value }) => {
+                $request.checksum_crc64_nvme(value)
+            }
+            Some(BodyChecksum { algorithm: ChecksumAlgorithm::Sha1, value }) => $request.checksum_sha1(value),
+            Some(BodyChecksum { algorithm: ChecksumAlgorithm::Sha256, value }) => $request.checksum_sha256(value),
+        }
+    };
+}
+
+fn millis(t: Option<&aws_sdk_s3::primitives::DateTime>) -> Option<i64> {
+    t.and_then(|t| t.to_millis().ok())
+}
+
+fn unquote(etag: Option<&str>) -> Option<String> {
+    etag.map(|e| e.trim_matches('"').to_owned())
+}
+
+fn body_error(err: impl std::error::Error + Send + Sync + 'static, path: &Path) -> StoreError {
+    StoreError::new(ErrorKind::Io, format!("Cannot read {}: {err}", path.display())).with_source(err)
+}
+
+#[async_trait]
+impl ObjectStore for S3Store {
+    async fn list_containers(&self) -> Result<Vec<ContainerInfo>> {
+        let mut containers = Vec::new();
+        let mut token = None;
+        loop {
+            let out = self
+                .client
+                .list_buckets()
+                .set_continuation_token(token)
+                .send()
+                .await
+                .map_err(|e| map_err(e, "Listing containers", &self.target))?;
+            containers.extend(out.buckets().iter().map(|b| ContainerInfo {
+                name: b.name().unwrap_or_default().to_owned(),
+                created_ms: millis(b.creation_date()),
+            }));
+            token = out.continuation_token().map(str::to_owned);
+            if token.is_none() {
+                return Ok(containers);
+            }
+        }
+    }
+
+    async fn create_container(&self, name: &str) -> Result<()> {
+        crate::container_name::validate(name).map_err(StoreError::invalid_input)?;
+        let mut request = self.client(name).create_bucket().bucket(name);
+        // us-east-1 is the one region that must not be named.
+        if self.region != "us-east-1" {
+            let constraint = BucketLocationConstraint::from(self.region.as_str());
+            request = request.create_bucket_configuration(
+                CreateBucketConfiguration::builder().location_constraint(constraint).build(),
+            );
+        }
+        request.send().await.map_err(|e| map_err(e, &format!("Creating container \"{name}\""), &self.target))?;
+        Ok(())
+    }
+
+    async fn delete_container(&self, name: &str) -> Result<()> {
+        self.client(name)
+            .delete_bucket()
+            .bucket(name)
+            .send()
+            .await
+            .map_err(|e| map_err(e, &format!("Deleting container \"{name}\""), &self.target))?;
+        Ok(())
+    }
+
+    async fn list(&self, container: &str, options: &ListOptions) -> Result<ListPage> {
+        let out = self
+            .client(container)
+            .list_objects_v2()
+            .bucket(container)
+            .prefix(&options.prefix)
+            .set_delimiter(options.delimiter.clone())
+            .set_continuation_token(options.continuation.clone())
+            .max_keys(i32::try_from(options.page_size()).unwrap_or(1000))
+            .send()
+            .await
+            .map_err(|e| map_err(e, &format!("Listing \"{container}/{}\"", options.prefix), &self.target))?;
+        let objects = out
+            .contents()
+            .iter()
+            .map(|o| ObjectInfo {
+                key: o.key().unwrap_or_default().to_owned(),
+                size: o.size().and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
+                modified_ms: millis(o.last_modified()),
+                etag: unquote(o.e_tag()),
+                content_type: None,
+                metadata: Default::default(),
+            })
+            .collect();
+        let prefixes = out.common_prefixes().iter().filter_map(|p| p.prefix().map(str::to_owned)).collect();
+        let next =
+            if out.is_truncated() == Some(true) { out.next_continuation_token().map(str::to_owned) } else { None };
+        Ok(ListPage { objects, prefixes, next })
+    }
+
+    async fn head(&self, container: &str, key: &str) -> Result<ObjectInfo> {
+        check_key(key)?;
+        let out = self.client(container).head_object().bucket(container).key(key).send().await.map_err(|e| {
+            let err = map_err(e, &format!("Reading \"{container}/{key}\""), &self.target);
+            if err.kind() == ErrorKind::NotFound {
+                StoreError::no_object(container, key)
+            } else {
+                err
+            }
+        })?;
+        Ok(ObjectInfo {
+            key: key.to_owned(),
+            size: out.content_length().and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
+            modified_ms: millis(out.last_modified()),
+            etag: unquote(out.e_tag()),
+            content_type: out.content_type().map(str::to_owned),
+            metadata: out
+                .metadata()
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default(),
+        })
+    }
+
+    async fn get_to_file(&self, container: &str, key: &str, dest: &Path) -> Result<ObjectInfo> {
+        check_key(key)?;
+        let out = self.client(container).get_object().bucket(container).key(key).send().await.map_err(|e| {
+            let err = map_err(e, &format!("Downloading \"{container}/{key}\""), &self.target);
+            if err.kind() == ErrorKind::NotFound {
+                StoreError::no_object(container, key)
+            } else {
+                err
+            }
+        })?;
+        let info = ObjectInfo {
+            key: key.to_owned(),
+            size: out.content_length().and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
+            modified_ms: millis(out.last_modified()),
+            etag: unquote(out.e_tag()),
+            content_type: out.content_type().map(str::to_owned),
+            metadata: out
+                .metadata()
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default(),
+        };
+        let tmp = crate::local::sibling_tmp(dest);
+        let copied = async {
+            let mut file = tokio::fs::File::create(&tmp)
+                .await
+                .map_err(|e| StoreError::io(format!("Cannot create {}", tmp.display()), e))?;
+            let mut body = out.body.into_async_read();
+            let n = tokio::io::copy(&mut body, &mut file).await.map_err(|e| {
+                StoreError::new(ErrorKind::Network, format!("Downloading \"{container}/{key}\" was interrupted: {e}"))
+                    .with_source(e)
+            })?;
+            file.sync_all().await.map_err(|e| StoreError::io(format!("Cannot write {}", tmp.display()), e))?;
+            if n != info.size {
+                return Err(StoreError::new(
+                    ErrorKind::Network,
+                    format!("Downloading \"{container}/{key}\" ended after {n} of {} bytes.", info.size),
+                ));
+            }
+            crate::local::rename(&tmp, dest)
+        }
+        .await;
+        if copied.is_err() {
+            let _ = tokio::fs::remove_file(&tmp).await;
+        }
+        copied.map(|()| info)
+    }
+
+    async fn put_file(&self, container: &str, key: &str, source: &Path, options: &PutOptions) -> Result<PutResult> {
+        check_key(key)?;
+        let len = tokio::fs::metadata(source)
+            .await
+            .map_err(|e| StoreError::io(format!("Cannot read {}", source.display()), e))?
+            .len();
+        let checksum = self.checksum(FileSlice { path: source, offset: 0, len }).await?;
+        let body = ByteStream::from_path(source).await.map_err(|e| body_error(e, source))?;
+        let request = self
+            .client(container)
+            .put_object()
+            .bucket(container)
+            .key(key)
+            .body(body)
+            .set_content_type(options.content_type.clone())
+            .set_metadata(Some(options.metadata.clone().into_iter().collect()));
+        let out = with_checksum!(request, checksum)
+            .send()
+            .await
+            .map_err(|e| map_err(e, &format!("Uploading \"{container}/{key}\""), &self.target))?;
+        Ok(PutResult { etag: unquote(out.e_tag()) })
+    }
+
+    async fn create_multipart(&self, container: &str, key: &str, options: &PutOptions) -> Result<String> {
+        check_key(key)?;
+        let out = self
+            .client(container)
+            .create_multipart_upload()
+            .bucket(container)
+            .key(key)
+            .set_content_type(options.content_type.clone())
+            .set_metadata(Some(options.metadata.clone().into_iter().collect()))
+            .send()
+            .await
+            .map_err(|e| map_err(e, &format!("Starting the upload of \"{container}/{key}\""), &self.target))?;
+        out.upload_id().map(str::to_owned).ok_or_else(|| {
+            StoreError::new(ErrorKind::Protocol, "The service started a multipart upload without an id.")
+        })
+    }
+
+    async fn upload_part(
+        &self,
+        container: &str,
+        key: &str,
+        upload_id: &str,
+        number: u32,
+        body: FileSlice<'_>,
+    ) -> Result<PartInfo> {
+        check_part_number(number)?;
+        let stream = ByteStream::read_from()
+            .path(body.path)
+            .offset(body.offset)
+            .length(Length::Exact(body.len))
+            .build()
+            .await
+            .map_err(|e| body_error(e, body.path))?;
+        let checksum = self.checksum(body).await?;
+        let request = self
+            .client(container)
+            .upload_part()
+            .bucket(container)
+            .key(key)
+            .upload_id(upload_id)
+            .part_number(i32::try_from(number).unwrap_or(i32::MAX))
+            .content_length(i64::try_from(body.len).unwrap_or(i64::MAX))
+            .body(stream);
+        let out = with_checksum!(request, checksum)
+            .send()
+            .await
+            .map_err(|e| map_err(e, &format!("Uploading part {number} of \"{container}/{key}\""), &self.target))?;
+        let etag = unquote(out.e_tag())
+            .ok_or_else(|| StoreError::new(ErrorKind::Protocol, "The service accepted a part without an ETag."))?;
+        Ok(PartInfo { number, etag, size: body.len })
+    }
+
+    async fn complete_multipart(
+        &self,
+        container: &str,
+        key: &str,
+        upload_id: &str,
+        parts: &[PartInfo],
+    ) -> Result<PutResult> {
+        let completed = parts
+            .iter()
+            .map(|p| {
+                CompletedPart::builder()
+                    .part_number(i32::try_from(p.number).unwrap_or(i32::MAX))
+                    .e_tag(format!("\"{}\"", p.etag))
+                    .build()
+            })
+            .collect();
+        let out = self
+            .client(container)
+            .complete_multipart_upload()
+            .bucket(container)
+            .key(key)
+            .upload_id(upload_id)
+            .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(completed)).build())
+            .send()
+            .await
+            .map_err(|e| map_err(e, &format!("Completing the upload of \"{container}/{key}\""), &self.target))?;
+        Ok(PutResult { etag: unquote(out.e_tag()) })
+    }
+
+    async fn abort_multipart(&self, container: &str, key: &str, upload_id: &str) -> Result<()> {
+        self.client(container)
+            .abort_multipart_upload()
+            .bucket(container)
+            .key(key)
+            .upload_id(upload_id)
+            .send()
+            .await
+            .map_err(|e| map_err(e, &format!("Aborting the upload of \"{container}/{key}\""), &self.target))?;
+        Ok(())
+    }
+
+    async fn list_parts(&self, container: &str, key: &str, upload_id: &str) -> Result<Vec<PartInfo>> {
+        let mut parts = Vec::new();
+        let mut marker = None;
+        loop {
+            let out = self
+                .client(container)
+                .list_parts()
+                .bucket(container)
+                .key(key)
+                .upload_id(upload_id)
+                .set_part_number_marker(marker)
+                .send()
+                .await
+                .map_err(|e| map_err(e, &format!("Listing the parts of \"{container}/{key}\""), &self.target))?;
+            parts.extend(out.parts().iter().map(|p| PartInfo {
+                number: p.part_number().and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
+                etag: unquote(p.e_tag()).unwrap_or_default(),
+                size: p.size().and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
+            }));
+            marker = out.next_part_number_marker().map(str::to_owned);
+            if out.is_truncated() != Some(true) || marker.is_none() {
+                return Ok(parts);
+            }
+        }
+    }
+
+    async fn delete(&self, container: &str, key: &str) -> Result<()> {
+        check_key(key)?;
+        self.client(container)
+            .delete_object()
+            .bucket(container)
+            .key(key)
+            .send()
+            .await
+            .map_err(|e| map_err(e, &format!("Deleting \"{container}/{key}\""), &self.target))?;
+        Ok(())
+    }
+}
