@@ -30,6 +30,11 @@ impl AppDirs {
         }
     }
 
+    /// Whether Stowage has saved settings here before (false on a first start).
+    pub fn has_settings(&self) -> bool {
+        self.settings_file().exists()
+    }
+
     pub fn settings_file(&self) -> PathBuf {
         self.config.join("settings.toml")
     }
@@ -128,14 +133,9 @@ mod tests {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dirs = dirs(tmp.path());
         let mut settings = Settings::first_start(&dirs);
-        settings.profiles.push(Profile {
-            name: "OVH GRA".into(),
-            backend: Backend::S3 {
-                endpoint: Some("https://s3.gra.io.cloud.ovh.net".into()),
-                region: "gra".into(),
-                path_style: false,
-            },
-        });
+        let mut ovh = Profile::ovh("OVH GRA", "gra");
+        ovh.datastore_alias = Some("S3GRA".into());
+        settings.profiles.push(ovh);
         settings.save(&dirs).expect("save");
         assert_eq!(Settings::load(&dirs).expect("load"), settings);
     }

@@ -3,18 +3,35 @@
 
 use std::process::Command;
 
-use stowage_profiles::{connect, Backend, ConnectError, Keyring, KeyringError, Profile, Secret, SecretKind};
+use stowage_profiles::edit::{key_status, remove_profile, save_profile, use_profile, EditError};
+use stowage_profiles::{
+    connect, AppDirs, Backend, ConnectError, Keyring, KeyringError, Keys, Profile, Provider, S3Backend, Secret,
+    SecretKind, Settings,
+};
 
-/// A keyring service name of this test run only, so a developer's real
-/// Stowage entries are never touched.
-fn test_keyring() -> Keyring {
-    Keyring::new(format!("stowage-test-{}", std::process::id()))
+/// A keyring service name of this test only, so a developer's real Stowage
+/// entries are never touched.
+fn test_keyring(test: &str) -> Keyring {
+    Keyring::new(format!("stowage-test-{}-{test}", std::process::id()))
+}
+
+fn keys(access: &str, secret: &str) -> Keys {
+    Keys { access_key: Some(Secret::new(access.to_owned())), secret_key: Some(Secret::new(secret.to_owned())) }
+}
+
+fn stored(keyring: &Keyring, profile: &str, kind: SecretKind) -> Option<String> {
+    let account = Profile { name: profile.to_owned(), ..Profile::ovh("x", "gra") }.secret_account(kind);
+    keyring.get(&account).expect("keyring read").map(|s| s.expose().clone())
+}
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run through scripts/test"))
 }
 
 #[test]
 #[ignore = "needs a Secret Service: scripts/test runs it inside dbus-run-session with gnome-keyring"]
 fn stores_reads_and_deletes_a_secret() {
-    let keyring = test_keyring();
+    let keyring = test_keyring("round-trip");
     let account = "profile/round-trip/secret-key";
     assert_eq!(keyring.get(account).expect("get before set"), None);
 
@@ -30,19 +47,71 @@ fn stores_reads_and_deletes_a_secret() {
 }
 
 #[test]
+#[ignore = "needs a Secret Service: scripts/test runs it inside dbus-run-session with gnome-keyring"]
+fn rename_moves_keys_and_remove_deletes_them() {
+    let keyring = test_keyring("rename");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dirs = AppDirs { config: dir.path().join("config"), data: dir.path().join("data") };
+    let mut settings = Settings::load(&dirs).expect("load");
+
+    save_profile(&mut settings, &dirs, &keyring, None, Profile::ovh("OVH GRA", "gra"), keys("AK1", "SK1"))
+        .expect("add");
+    use_profile(&mut settings, &dirs, "OVH GRA").expect("use");
+    assert_eq!(stored(&keyring, "OVH GRA", SecretKind::SecretKey).as_deref(), Some("SK1"));
+
+    // Rename without retyping the keys: they move.
+    let renamed = Profile::ovh("OVH Gravelines", "gra");
+    save_profile(&mut settings, &dirs, &keyring, Some("OVH GRA"), renamed, Keys::default()).expect("rename");
+    assert_eq!(stored(&keyring, "OVH Gravelines", SecretKind::AccessKey).as_deref(), Some("AK1"));
+    assert_eq!(stored(&keyring, "OVH Gravelines", SecretKind::SecretKey).as_deref(), Some("SK1"));
+    assert_eq!(stored(&keyring, "OVH GRA", SecretKind::SecretKey), None, "old entries are gone");
+    let reloaded = Settings::load(&dirs).expect("reload");
+    assert_eq!(reloaded.current, "OVH Gravelines", "the current profile follows the rename");
+    let text = std::fs::read_to_string(dirs.settings_file()).expect("settings file");
+    assert!(!text.contains("SK1") && !text.contains("AK1"), "no key in the settings file:\n{text}");
+
+    let status = key_status("OVH Gravelines", &keyring).expect("status");
+    assert!(status.access_key && status.secret_key);
+
+    remove_profile(&mut settings, &dirs, &keyring, "OVH Gravelines").expect("remove");
+    assert_eq!(stored(&keyring, "OVH Gravelines", SecretKind::AccessKey), None);
+    assert_eq!(Settings::load(&dirs).expect("reload").current, "This computer");
+    let err = remove_profile(&mut settings, &dirs, &keyring, "This computer").expect_err("last one");
+    assert!(matches!(err, EditError::LastProfile(_)), "{err}");
+}
+
+#[test]
+#[ignore = "needs a Secret Service: scripts/test runs it inside dbus-run-session with gnome-keyring"]
+fn an_invalid_profile_changes_nothing() {
+    let keyring = test_keyring("invalid");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dirs = AppDirs { config: dir.path().join("config"), data: dir.path().join("data") };
+    let mut settings = Settings::load(&dirs).expect("load");
+    let err = save_profile(&mut settings, &dirs, &keyring, None, Profile::ovh("Bad:Name", "mars"), keys("AK", "SK"))
+        .expect_err("invalid");
+    let EditError::Invalid(problems) = err else { panic!("invalid") };
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(!dirs.has_settings(), "no settings file was written");
+    assert_eq!(stored(&keyring, "Bad:Name", SecretKind::AccessKey), None, "no key was stored");
+
+    let err = save_profile(&mut settings, &dirs, &keyring, None, Profile::ovh("No keys", "gra"), Keys::default())
+        .expect_err("keys are required");
+    assert!(err.to_string().contains("Enter the access key"), "{err}");
+}
+
+#[test]
 #[ignore = "needs a Secret Service and the S3 server: scripts/test provides both"]
 fn an_s3_profile_connects_with_keys_from_the_keyring() {
-    let keyring = test_keyring();
-    let env =
-        |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run through scripts/test"));
-    let profile = Profile {
-        name: format!("garage-{}", std::process::id()),
-        backend: Backend::S3 {
-            endpoint: Some(env("STOWAGE_TEST_S3_ENDPOINT")),
-            region: env("STOWAGE_TEST_S3_REGION"),
-            path_style: true,
-        },
+    let keyring = test_keyring("connect");
+    let backend = S3Backend {
+        provider: Provider::Other,
+        endpoint: env("STOWAGE_TEST_S3_ENDPOINT"),
+        region: env("STOWAGE_TEST_S3_REGION"),
+        path_style: true,
+        checksum: Default::default(),
     };
+    let profile =
+        Profile { name: "garage".into(), backend: Backend::S3(backend), datastore_alias: Some("S3LOCAL".into()) };
 
     // Without keys in the keyring the message says what to do.
     let err = connect(&profile, &keyring).expect_err("no keys yet");
@@ -59,11 +128,9 @@ fn an_s3_profile_connects_with_keys_from_the_keyring() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let containers = runtime.block_on(store.list_containers()).expect("list containers with keyring credentials");
     assert!(containers.iter().any(|c| c.name == env("STOWAGE_TEST_S3_BUCKET")), "{containers:?}");
+    assert!(!format!("{store:?}").contains(&env("STOWAGE_TEST_S3_SECRET_KEY")), "Debug output hides the secret");
 
-    // The store's Debug output never carries the secret.
-    assert!(!format!("{store:?}").contains(&env("STOWAGE_TEST_S3_SECRET_KEY")));
-
-    for kind in [SecretKind::AccessKey, SecretKind::SecretKey] {
+    for kind in SecretKind::ALL {
         keyring.delete(&profile.secret_account(kind)).expect("clean up");
     }
 }
@@ -74,11 +141,12 @@ fn an_s3_profile_connects_with_keys_from_the_keyring() {
 #[test]
 fn a_missing_secret_service_is_a_clear_error() {
     if std::env::var_os("STOWAGE_KEYRING_CHILD").is_some() {
-        let err = test_keyring().set("profile/x/secret-key", &Secret::new("value".to_owned())).expect_err("no service");
+        let keyring = test_keyring("missing");
+        let err = keyring.set("profile/x/secret-key", &Secret::new("value".to_owned())).expect_err("no service");
         assert!(matches!(err, KeyringError::Unavailable(_)), "{err:?}");
         assert!(err.to_string().contains("gnome-keyring"), "{err}");
         assert!(!err.to_string().contains("value"), "the secret is not in the message");
-        let err = test_keyring().get("profile/x/secret-key").expect_err("no service");
+        let err = keyring.get("profile/x/secret-key").expect_err("no service");
         assert!(matches!(err, KeyringError::Unavailable(_)), "{err:?}");
         return;
     }
