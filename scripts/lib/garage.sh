@@ -26,12 +26,12 @@ rpc_public_addr = "127.0.0.1:$rpc_port"
 rpc_secret = "$(openssl rand -hex 32)"
 
 [s3_api]
-s3_region = "garage"
+s3_region = "gra"
 api_bind_addr = "127.0.0.1:$s3_port"
 root_domain = ".s3.garage.localhost"
 TOML
   export STOWAGE_TEST_S3_ENDPOINT="http://127.0.0.1:$s3_port"
-  export STOWAGE_TEST_S3_REGION="garage"
+  export STOWAGE_TEST_S3_REGION="gra"
   export STOWAGE_TEST_S3_ACCESS_KEY="GK$(openssl rand -hex 12)"
   export STOWAGE_TEST_S3_SECRET_KEY="$(openssl rand -hex 32)"
   export STOWAGE_TEST_S3_BUCKET="stowage-test"

@@ -3,7 +3,6 @@
 mod commands;
 mod error;
 mod events;
-mod logging;
 mod state;
 
 use stowage_profiles::{AppDirs, Keyring, Settings};
@@ -37,10 +36,10 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 
 pub fn run() -> Result<(), String> {
     let dirs = AppDirs::from_env().map_err(|e| e.to_string())?;
-    let _log_guard = logging::init(&dirs.logs());
+    let _log_guard = stowage_profiles::logging::init(&dirs.logs(), "stowage-app");
     let settings = Settings::load(&dirs).map_err(|e| e.to_string())?;
     tracing::info!(profiles = settings.profiles.len(), "starting Stowage {}", env!("CARGO_PKG_VERSION"));
-    let state = state::AppState::new(settings, Keyring::new(Keyring::APP_SERVICE));
+    let state = state::AppState::new(settings, Keyring::from_env());
 
     let ipc = ipc();
     tauri::Builder::default()

@@ -1,78 +1,104 @@
 //! `stowage`: Stowage from a terminal, on the same profiles and engine as the
 //! desktop app.
 
+mod location;
+mod profile_cmd;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use stowage_profiles::{connect, AppDirs, Keyring, Settings};
 use stowage_store::{ListOptions, ObjectStore};
 
+use crate::location::Location;
+
 #[derive(Parser)]
 #[command(name = "stowage", version, about = "Move ML datasets between this computer and S3-compatible object storage")]
 struct Cli {
-    /// Profile to use instead of the current one.
-    #[arg(long, global = true)]
-    profile: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// List profiles; the current one is marked with *.
-    Profiles,
-    /// List the containers of the profile.
-    Containers,
-    /// Create a container.
-    Mb { container: String },
-    /// List a container's folder: `stowage ls CONTAINER[/PREFIX]`.
-    Ls { path: String },
+    /// Add, list, test and choose connection profiles.
+    #[command(subcommand)]
+    Profile(profile_cmd::ProfileCommand),
+    /// List the containers of a profile (the current one by default).
+    Containers {
+        /// Profile name.
+        profile: Option<String>,
+    },
+    /// Create a container: `stowage mb [PROFILE:]CONTAINER`.
+    Mb { location: Location },
+    /// List a folder: `stowage ls [PROFILE:]CONTAINER[/PREFIX]`.
+    Ls { location: Location },
+}
+
+/// What the commands share: where files are, the settings, the keyring.
+pub struct Context {
+    pub dirs: AppDirs,
+    pub settings: Settings,
+    pub keyring: Keyring,
+}
+
+impl Context {
+    fn store(&self, profile: Option<&str>) -> Result<std::sync::Arc<dyn ObjectStore>, String> {
+        let profile = match profile {
+            Some(name) => self.settings.profile(name),
+            None => self.settings.current_profile(),
+        }
+        .map_err(|e| e.to_string())?;
+        connect(profile, &self.keyring).map_err(|e| e.to_string())
+    }
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run(Cli::parse()).await {
+    let cli = Cli::parse();
+    let dirs = match AppDirs::from_env() {
+        Ok(dirs) => dirs,
+        Err(e) => return fail(e.to_string()),
+    };
+    let _log = stowage_profiles::logging::init(&dirs.logs(), "stowage-cli");
+    let settings = match Settings::load(&dirs) {
+        Ok(settings) => settings,
+        Err(e) => return fail(e.to_string()),
+    };
+    let mut context = Context { dirs, settings, keyring: Keyring::from_env() };
+    match run(cli.command, &mut context).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("stowage: {message}");
-            ExitCode::FAILURE
-        }
+        Err(message) => fail(message),
     }
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
-    let dirs = AppDirs::from_env().map_err(|e| e.to_string())?;
-    let settings = Settings::load(&dirs).map_err(|e| e.to_string())?;
-    if let Command::Profiles = cli.command {
-        for p in &settings.profiles {
-            println!("{} {}", if p.name == settings.current { "*" } else { " " }, p.name);
-        }
-        return Ok(());
-    }
-    let profile = match &cli.profile {
-        Some(name) => settings.profile(name),
-        None => settings.current_profile(),
-    }
-    .map_err(|e| e.to_string())?;
-    let store = connect(profile, &Keyring::new(Keyring::APP_SERVICE)).map_err(|e| e.to_string())?;
-    match cli.command {
-        Command::Profiles => Ok(()),
-        Command::Containers => {
-            for c in store.list_containers().await.map_err(|e| e.to_string())? {
+fn fail(message: String) -> ExitCode {
+    tracing::warn!("command failed: {message}");
+    eprintln!("stowage: {message}");
+    ExitCode::FAILURE
+}
+
+async fn run(command: Command, context: &mut Context) -> Result<(), String> {
+    match command {
+        Command::Profile(command) => profile_cmd::run(command, context).await,
+        Command::Containers { profile } => {
+            for c in context.store(profile.as_deref())?.list_containers().await.map_err(|e| e.to_string())? {
                 println!("{}", c.name);
             }
             Ok(())
         }
-        Command::Mb { container } => store.create_container(&container).await.map_err(|e| e.to_string()),
-        Command::Ls { path } => list_folder(store.as_ref(), &path).await,
+        Command::Mb { location } => {
+            let store = context.store(location.profile.as_deref())?;
+            store.create_container(&location.container).await.map_err(|e| e.to_string())
+        }
+        Command::Ls { location } => list_folder(context.store(location.profile.as_deref())?.as_ref(), &location).await,
     }
 }
 
-async fn list_folder(store: &dyn ObjectStore, path: &str) -> Result<(), String> {
-    let (container, prefix) = path.split_once('/').unwrap_or((path, ""));
-    let mut options = ListOptions::folder(prefix);
+async fn list_folder(store: &dyn ObjectStore, location: &Location) -> Result<(), String> {
+    let mut options = ListOptions::folder(location.prefix.as_str());
     loop {
-        let page = store.list(container, &options).await.map_err(|e| e.to_string())?;
+        let page = store.list(&location.container, &options).await.map_err(|e| e.to_string())?;
         for folder in &page.prefixes {
             println!("{:>14}  {folder}", "DIR");
         }

@@ -206,3 +206,41 @@ pub fn use_profile(settings: &mut Settings, dirs: &AppDirs, name: &str) -> Resul
     *settings = next;
     Ok(())
 }
+
+/// What an import saved and what it passed over.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    pub imported: Vec<String>,
+    pub skipped: Vec<String>,
+}
+
+/// Saves imported profiles; a name already taken gets a number (`aws-default-2`).
+pub fn save_found(
+    settings: &mut Settings,
+    dirs: &AppDirs,
+    keyring: &Keyring,
+    findings: crate::import::Findings,
+) -> Result<ImportReport, EditError> {
+    let mut report = ImportReport { imported: Vec::new(), skipped: findings.skipped };
+    for found in findings.found {
+        let mut profile = found.profile;
+        let base = profile.name.clone();
+        let mut n = 2;
+        while settings.profiles.iter().any(|p| p.name == profile.name) {
+            profile.name = format!("{base}-{n}");
+            n += 1;
+        }
+        let name = profile.name.clone();
+        match save_profile(settings, dirs, keyring, None, profile, found.keys) {
+            Ok(()) => report.imported.push(name),
+            Err(EditError::Invalid(problems)) => {
+                let why: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+                report.skipped.push(format!("{base}: {}", why.join(" ")));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(report)
+}

@@ -31,6 +31,12 @@ impl Keyring {
         Self { service: service.into() }
     }
 
+    /// The app's keyring entries, or those of `STOWAGE_KEYRING_SERVICE`
+    /// (tests use it to stay clear of a user's real entries).
+    pub fn from_env() -> Self {
+        Self::new(std::env::var("STOWAGE_KEYRING_SERVICE").unwrap_or_else(|_| Self::APP_SERVICE.to_owned()))
+    }
+
     fn entry(&self, account: &str) -> Result<keyring::Entry, KeyringError> {
         keyring::Entry::new(&self.service, account).map_err(map_err)
     }

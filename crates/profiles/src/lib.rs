@@ -7,6 +7,7 @@ mod connect;
 pub mod edit;
 pub mod import;
 mod keyring;
+pub mod logging;
 pub mod profile;
 mod secret;
 pub mod settings;

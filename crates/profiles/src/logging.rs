@@ -1,16 +1,18 @@
-//! tracing to a daily-rotated file in the data dir. Nothing secret is ever
-//! passed to tracing: secrets are `Secret<T>` and print as `***`.
+//! tracing to a daily-rotated file in the data dir, for the app and the CLI.
+//! Nothing secret is ever passed to tracing: secrets are `Secret<T>` and
+//! print as `***`. `STOWAGE_LOG` sets the filter (default `info`).
 
 use std::path::Path;
 
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
 
-/// Starts logging; keep the guard alive so buffered lines reach the file.
-pub fn init(dir: &Path) -> Option<WorkerGuard> {
+/// Starts logging to `<dir>/<program>.<date>.log`; keep the guard alive so
+/// buffered lines reach the file.
+pub fn init(dir: &Path, program: &str) -> Option<WorkerGuard> {
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
-        .filename_prefix("stowage")
+        .filename_prefix(program)
         .filename_suffix("log")
         .max_log_files(14)
         .build(dir);

@@ -1,0 +1,186 @@
+//! The `stowage` binary as a person runs it, on a fresh config and data dir.
+//! Keyring tests use the real Secret Service (scripts/test runs them inside
+//! dbus-run-session with gnome-keyring) under a keyring service of their own.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+struct Home {
+    dir: tempfile::TempDir,
+    keyring_service: String,
+}
+
+impl Home {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let keyring_service =
+            format!("stowage-cli-test-{}-{}", std::process::id(), dir.path().display().to_string().len());
+        Self { dir, keyring_service }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_with_stdin(args, "")
+    }
+
+    fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stowage"))
+            .args(args)
+            .env("STOWAGE_CONFIG_DIR", self.path().join("config"))
+            .env("STOWAGE_DATA_DIR", self.path().join("data"))
+            .env("STOWAGE_KEYRING_SERVICE", &self.keyring_service)
+            .env("STOWAGE_LOG", "trace")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run stowage");
+        child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+        child.wait_with_output().expect("wait")
+    }
+
+    /// Every byte Stowage wrote under its config and data dirs.
+    fn files_text(&self) -> String {
+        let mut text = String::new();
+        let mut stack = vec![self.path().to_owned()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    text.push_str(&String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_default()));
+                }
+            }
+        }
+        text
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[track_caller]
+fn ok(output: Output) -> String {
+    assert!(output.status.success(), "failed: {}\n{}", stdout(&output), stderr(&output));
+    stdout(&output)
+}
+
+#[track_caller]
+fn fails(output: Output) -> String {
+    assert!(!output.status.success(), "should have failed: {}", stdout(&output));
+    stderr(&output)
+}
+
+#[test]
+fn the_local_store_works_out_of_the_box() {
+    let home = Home::new();
+    assert!(ok(home.run(&["profile", "list"])).contains("* This computer"));
+    ok(home.run(&["mb", "This computer:datasets"]));
+    ok(home.run(&["mb", "checkpoints"]));
+    let containers = ok(home.run(&["containers"]));
+    assert_eq!(containers.lines().collect::<Vec<_>>(), ["checkpoints", "datasets"]);
+    assert_eq!(ok(home.run(&["ls", "This computer:datasets/train/"])), "");
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_changes_nothing() {
+    let home = Home::new();
+    let err = fails(home.run(&["mb", "Bad_Name"]));
+    assert!(err.contains("lowercase"), "{err}");
+    let err = fails(home.run(&["ls", ":datasets"]));
+    assert!(err.contains("PROFILE:CONTAINER"), "{err}");
+    let err = fails(home.run(&["ls", "nobody:datasets"]));
+    assert!(err.contains("no profile named \"nobody\""), "{err}");
+    let err = fails(home.run(&["profile", "add", "remote", "--provider", "s3", "--region", "gra"]));
+    assert!(err.contains("--endpoint"), "{err}");
+    let err = fails(home.run(&["profile", "add", "here", "--provider", "local", "--root", "relative/path"]));
+    assert!(err.contains("full folder path"), "{err}");
+    let err = fails(home.run(&["profile", "add", "a:b", "--provider", "local", "--root", "/tmp/x"]));
+    assert!(err.contains("cannot contain ':'"), "{err}");
+    assert!(!home.path().join("config/settings.toml").exists(), "nothing was saved");
+}
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run through scripts/test"))
+}
+
+#[test]
+#[ignore = "needs a Secret Service and the S3 server: scripts/test provides both"]
+fn an_ovh_profile_from_add_to_browse_without_leaking_its_secret() {
+    let home = Home::new();
+    let endpoint = env("STOWAGE_TEST_S3_ENDPOINT");
+    let secret = env("STOWAGE_TEST_S3_SECRET_KEY");
+    let canary = "CANARY-d41d8cd98f00b204e9800998ecf8427e";
+
+    // OVHcloud provider, region gra, endpoint pointed at the test server.
+    let add = ["profile", "add", "ovh", "--provider", "ovh", "--region", "gra", "--endpoint", &endpoint];
+    let mut args = add.to_vec();
+    let access = env("STOWAGE_TEST_S3_ACCESS_KEY");
+    args.extend(["--access-key", &access, "--secret-stdin", "--path-style", "--alias", "S3GRA"]);
+    ok(home.run_with_stdin(&args, &format!("{secret}\n")));
+    let said = ok(home.run(&["profile", "test", "ovh"]));
+    assert!(said.contains("works"), "{said}");
+    ok(home.run(&["profile", "use", "ovh"]));
+    let bucket = env("STOWAGE_TEST_S3_BUCKET");
+    assert!(ok(home.run(&["containers"])).lines().any(|l| l == bucket));
+    ok(home.run(&["mb", "ovh:cli-made"]));
+    ok(home.run(&["ls", &format!("ovh:{bucket}/")]));
+
+    // A profile with a wrong secret (the canary) fails its test with the field to fix.
+    let mut args = vec!["profile", "add", "wrong", "--provider", "s3", "--region", "gra", "--endpoint", &endpoint];
+    args.extend(["--access-key", &access, "--secret-stdin"]);
+    ok(home.run_with_stdin(&args, &format!("{canary}\n")));
+    let err = fails(home.run(&["profile", "test", "wrong"]));
+    assert!(err.contains("Secret key field"), "{err}");
+
+    let mut printed = String::new();
+    for args in [
+        vec!["profile", "list"],
+        vec!["profile", "show", "wrong"],
+        vec!["profile", "show", "ovh"],
+        vec!["containers", "wrong"],
+        vec!["ls", "wrong:whatever"],
+        vec!["mb", "wrong:another"],
+    ] {
+        let output = home.run(&args);
+        printed.push_str(&stdout(&output));
+        printed.push_str(&stderr(&output));
+    }
+    assert!(printed.contains("stored in the keyring"), "{printed}");
+    let files = home.files_text();
+    assert!(files.contains("TRACE") || files.contains("DEBUG"), "logging ran at trace level");
+    for (what, text) in [("output", &printed), ("config and log files", &files)] {
+        assert!(!text.contains(canary), "the canary secret leaked into the {what}");
+        assert!(!text.contains(&secret), "the secret key leaked into the {what}");
+    }
+
+    ok(home.run(&["profile", "remove", "wrong"]));
+    let err = fails(home.run(&["profile", "show", "wrong"]));
+    assert!(err.contains("no profile named"), "{err}");
+}
+
+#[test]
+#[ignore = "needs a Secret Service: scripts/test runs it inside dbus-run-session with gnome-keyring"]
+fn import_from_rclone_leaves_the_source_alone() {
+    let home = Home::new();
+    let conf = home.path().join("rclone.conf");
+    let text = "[ovh-gra]\ntype = s3\nprovider = Other\naccess_key_id = AKIMPORT\nsecret_access_key = SKIMPORT\nendpoint = https://s3.gra.io.cloud.ovh.net\nregion = gra\n";
+    std::fs::write(&conf, text).expect("write");
+    let said = ok(home.run(&["profile", "import", "rclone", "--path", conf.to_str().expect("utf-8")]));
+    assert!(said.contains("Imported \"rclone-ovh-gra\""), "{said}");
+    assert_eq!(std::fs::read_to_string(&conf).expect("read"), text, "the rclone config is unchanged");
+    let shown = ok(home.run(&["profile", "show", "rclone-ovh-gra"]));
+    assert!(shown.contains("OVHcloud") && shown.contains("stored in the keyring"), "{shown}");
+    assert!(!home.files_text().replace(text, "").contains("SKIMPORT"), "the secret is only in the keyring");
+    ok(home.run(&["profile", "remove", "rclone-ovh-gra"]));
+}
