@@ -3,6 +3,13 @@ fn main() {
     // command, so capabilities/default.json can grant exactly these.
     let manifest = tauri_build::AppManifest::new().commands(&[
         "get_profiles",
+        "check_profile",
+        "key_status",
+        "save_profile",
+        "remove_profile",
+        "use_profile",
+        "test_profile",
+        "import_profiles",
         "list_containers",
         "create_container",
         "list_folder",

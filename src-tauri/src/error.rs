@@ -1,8 +1,11 @@
-//! The one error type that crosses the IPC: a code the UI acts on and a
-//! sentence for the person.
+//! The one error type that crosses the IPC: a code the UI acts on, a
+//! sentence for the person, and the form field it is about, if any.
 
 use serde::Serialize;
-use stowage_profiles::{ConnectError, SettingsError};
+use stowage_profiles::check::Field;
+use stowage_profiles::edit::EditError;
+use stowage_profiles::import::ImportError;
+use stowage_profiles::{ConnectError, KeyringError, SettingsError};
 use stowage_store::{ErrorKind, StoreError};
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -10,6 +13,8 @@ use stowage_store::{ErrorKind, StoreError};
 pub struct IpcError {
     pub code: IpcErrorCode,
     pub message: String,
+    /// The form field to show the message next to.
+    pub field: Option<Field>,
 }
 
 /// Only the cases the UI treats differently.
@@ -28,8 +33,8 @@ pub enum IpcErrorCode {
 }
 
 impl IpcError {
-    fn new(code: IpcErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+    pub fn new(code: IpcErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), field: None }
     }
 }
 
@@ -55,8 +60,34 @@ impl From<ConnectError> for IpcError {
     }
 }
 
+impl From<KeyringError> for IpcError {
+    fn from(err: KeyringError) -> Self {
+        Self::new(IpcErrorCode::Credentials, err.to_string())
+    }
+}
+
 impl From<SettingsError> for IpcError {
     fn from(err: SettingsError) -> Self {
         Self::new(IpcErrorCode::Other, err.to_string())
+    }
+}
+
+impl From<ImportError> for IpcError {
+    fn from(err: ImportError) -> Self {
+        Self::new(IpcErrorCode::Other, err.to_string())
+    }
+}
+
+impl From<EditError> for IpcError {
+    fn from(err: EditError) -> Self {
+        match err {
+            EditError::Invalid(problems) => {
+                let field = problems.first().map(|p| p.field);
+                Self { field, ..Self::new(IpcErrorCode::InvalidInput, EditError::Invalid(problems).to_string()) }
+            }
+            EditError::Keyring(e) => e.into(),
+            EditError::Settings(e) => e.into(),
+            EditError::LastProfile(_) => Self::new(IpcErrorCode::InvalidInput, err.to_string()),
+        }
     }
 }

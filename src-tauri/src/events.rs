@@ -8,3 +8,10 @@ use serde::Serialize;
 pub struct ContainersChanged {
     pub profile: String,
 }
+
+/// Profiles were added, changed, removed, or another became current.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfilesChanged {
+    pub current: String,
+}

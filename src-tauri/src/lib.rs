@@ -15,11 +15,19 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             commands::profiles::get_profiles,
+            commands::profiles::check_profile,
+            commands::profiles::key_status,
+            commands::profiles::save_profile,
+            commands::profiles::remove_profile,
+            commands::profiles::use_profile,
+            commands::profiles::test_profile,
+            commands::profiles::import_profiles,
             commands::storage::list_containers,
             commands::storage::create_container,
             commands::storage::list_folder,
         ])
-        .events(collect_events![events::ContainersChanged])
+        .events(collect_events![events::ContainersChanged, events::ProfilesChanged])
+        .constant("OVH_REGIONS", stowage_profiles::profile::OVH_REGIONS)
         // Commands throw an IpcError; the UI catches it where it can show it.
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
         // Sizes are u64; JavaScript numbers hold integers exactly up to 2^53
@@ -39,7 +47,7 @@ pub fn run() -> Result<(), String> {
     let _log_guard = stowage_profiles::logging::init(&dirs.logs(), "stowage-app");
     let settings = Settings::load(&dirs).map_err(|e| e.to_string())?;
     tracing::info!(profiles = settings.profiles.len(), "starting Stowage {}", env!("CARGO_PKG_VERSION"));
-    let state = state::AppState::new(settings, Keyring::from_env());
+    let state = state::AppState::new(dirs, settings, Keyring::from_env());
 
     let ipc = ipc();
     tauri::Builder::default()

@@ -1,27 +1,40 @@
-//! What the shell keeps between commands: settings, and one open store per
-//! profile so clients and connection pools are reused.
+//! What the shell keeps between commands: settings, the keyring, and one
+//! open store per profile so clients and connection pools are reused.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
-use stowage_profiles::{connect, Keyring, Settings};
+use stowage_profiles::{connect, AppDirs, Keyring, Settings};
 use stowage_store::ObjectStore;
 
-use crate::error::IpcError;
+use crate::error::{IpcError, IpcErrorCode};
+
+/// Shared with blocking tasks (keyring calls go over D-Bus).
+pub type Shared = Arc<AppState>;
 
 pub struct AppState {
+    pub dirs: AppDirs,
+    pub keyring: Keyring,
     settings: RwLock<Settings>,
-    keyring: Keyring,
     stores: Mutex<HashMap<String, Arc<dyn ObjectStore>>>,
 }
 
 impl AppState {
-    pub fn new(settings: Settings, keyring: Keyring) -> Self {
-        Self { settings: RwLock::new(settings), keyring, stores: Mutex::new(HashMap::new()) }
+    pub fn new(dirs: AppDirs, settings: Settings, keyring: Keyring) -> Shared {
+        Arc::new(Self { dirs, keyring, settings: RwLock::new(settings), stores: Mutex::new(HashMap::new()) })
     }
 
     pub fn settings(&self) -> Settings {
         self.settings.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Runs an edit of the settings; open stores are dropped so the next use
+    /// reconnects with what changed (endpoint, keys, name).
+    pub fn edit<T, E>(&self, edit: impl FnOnce(&mut Settings, &AppDirs, &Keyring) -> Result<T, E>) -> Result<T, E> {
+        let mut settings = self.settings.write().unwrap_or_else(|e| e.into_inner());
+        let result = edit(&mut settings, &self.dirs, &self.keyring);
+        self.stores.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        result
     }
 
     /// The store of the current profile, opened on first use.
@@ -36,4 +49,13 @@ impl AppState {
         stores.insert(profile.name.clone(), store.clone());
         Ok(store)
     }
+}
+
+/// Runs blocking work (keyring, files) off the async runtime's threads.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, IpcError> + Send + 'static,
+) -> Result<T, IpcError> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| IpcError::new(IpcErrorCode::Other, format!("The operation was interrupted: {e}")))?
 }

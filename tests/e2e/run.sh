@@ -20,7 +20,9 @@ Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 pids+=($!)
 export DISPLAY=$display
 
-export STOWAGE_CONFIG_DIR=$work/config STOWAGE_DATA_DIR=$work/data
+# The app logs at TRACE so the canary test searches everything it could log.
+export STOWAGE_CONFIG_DIR=$work/config STOWAGE_DATA_DIR=$work/data STOWAGE_LOG=trace
+export STOWAGE_KEYRING_SERVICE=stowage-e2e-$$
 export STOWAGE_E2E_SEEDED_CONTAINER=seeded-datasets
 "$target/debug/stowage" mb "$STOWAGE_E2E_SEEDED_CONTAINER"
 
@@ -34,7 +36,11 @@ export STOWAGE_WEBDRIVER_URL=http://127.0.0.1:$port
 export STOWAGE_E2E_ARTIFACTS=$root/target/e2e
 mkdir -p "$STOWAGE_E2E_ARTIFACTS"
 status=0
-(cd "$root/tests/e2e" && node --test --test-concurrency=1 --test-reporter=tap storage.test.mjs) 2>&1 | tee "$logs/e2e.log" || status=1
+# One file at a time, in this order: the storage tests see the first start.
+: > "$logs/e2e.log"
+for file in storage.test.mjs profiles.test.mjs; do
+  (cd "$root/tests/e2e" && node --test --test-reporter=tap "$file") 2>&1 | tee -a "$logs/e2e.log" || status=1
+done
 if [ $status -ne 0 ]; then
   echo "--- tauri-driver log"; tail -n 40 "$work/tauri-driver.log"
 fi

@@ -1,22 +1,20 @@
 // The real app under Xvfb, driven over WebDriver (tauri-driver +
 // WebKitWebDriver). scripts/test sets STOWAGE_APP (the binary), the
 // WebDriver URL, the app's config/data dirs, and seeds the local store with
-// the CLI before the window opens.
+// the CLI before the window opens. The first test passes the first-run
+// screen with "Try it on this computer".
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
-import { Session } from "./webdriver.mjs";
+import { currentProfile, openApp } from "./app.mjs";
 
-const app = process.env.STOWAGE_APP;
-const driver = process.env.STOWAGE_WEBDRIVER_URL ?? "http://127.0.0.1:4444";
 const seeded = process.env.STOWAGE_E2E_SEEDED_CONTAINER;
 const artifacts = process.env.STOWAGE_E2E_ARTIFACTS;
 
 let session;
 
 before(async () => {
-  assert.ok(app, "STOWAGE_APP must name the app binary (scripts/test sets it)");
-  session = await Session.start(driver, app);
+  session = await openApp();
 });
 
 after(async () => {
@@ -24,9 +22,9 @@ after(async () => {
   await session?.end();
 });
 
-test("the Storage view lists the embedded default's containers", async () => {
-  const profile = await session.waitFor("the current profile", async () => (await session.find('[data-testid="current-profile"]')).text());
-  assert.equal(profile, "This computer");
+test("the first start offers this computer or OVHcloud, then lists the embedded default's containers", async () => {
+  assert.ok(session.sawFirstRun, "a fresh install opens on the first-run screen");
+  assert.equal(await currentProfile(session), "This computer");
   const names = await session.waitFor("the seeded container", async () => {
     const texts = await session.texts('[data-testid="container-row"]');
     return texts.some((t) => t.includes(seeded)) && texts;

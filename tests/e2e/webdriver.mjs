@@ -56,9 +56,20 @@ export class Session {
     throw new Error(`timed out waiting for ${what} (last: ${last})`);
   }
 
-  async texts(css) {
-    const elements = await this.findAll(css);
-    return Promise.all(elements.map((e) => e.text()));
+  /** The text content of every element matching `css` (read in the page:
+   * WebDriver's visible-text rules drop text in clipped boxes). */
+  texts(css) {
+    return this.execute("return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent.trim())", [css]);
+  }
+
+  /** Runs `script` (a function body) in the page and returns its value. */
+  execute(script, args = []) {
+    return this.cmd("POST", "/execute/sync", { script, args });
+  }
+
+  /** Runs `script`, whose last argument is a callback, and waits for it. */
+  executeAsync(script, args = []) {
+    return this.cmd("POST", "/execute/async", { script, args });
   }
 
   async screenshot() {

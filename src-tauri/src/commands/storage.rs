@@ -4,17 +4,17 @@ use tauri_specta::Event;
 
 use crate::error::IpcError;
 use crate::events::ContainersChanged;
-use crate::state::AppState;
+use crate::state::Shared;
 
 #[tauri::command]
 #[specta::specta]
-pub async fn list_containers(state: State<'_, AppState>) -> Result<Vec<ContainerInfo>, IpcError> {
+pub async fn list_containers(state: State<'_, Shared>) -> Result<Vec<ContainerInfo>, IpcError> {
     Ok(state.current_store()?.list_containers().await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn create_container(app: AppHandle, state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
+pub async fn create_container(app: AppHandle, state: State<'_, Shared>, name: String) -> Result<(), IpcError> {
     state.current_store()?.create_container(name.trim()).await?;
     let profile = state.settings().current;
     if let Err(e) = (ContainersChanged { profile }).emit(&app) {
@@ -27,7 +27,7 @@ pub async fn create_container(app: AppHandle, state: State<'_, AppState>, name: 
 #[tauri::command]
 #[specta::specta]
 pub async fn list_folder(
-    state: State<'_, AppState>,
+    state: State<'_, Shared>,
     container: String,
     prefix: String,
     continuation: Option<String>,

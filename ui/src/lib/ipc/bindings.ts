@@ -7,6 +7,21 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	/**  The profiles and which one is current. Profiles hold no secrets. */
 	getProfiles: () => __TAURI_INVOKE<ProfilesView>("get_profiles"),
+	/**  What is wrong with a profile being edited, field by field. */
+	checkProfile: (original: string | null, profile: Profile) => __TAURI_INVOKE<Problem[]>("check_profile", { original, profile }),
+	/**  Whether a profile's keys are stored. The keys themselves never leave the keyring. */
+	keyStatus: (name: string) => __TAURI_INVOKE<KeyStatus>("key_status", { name }),
+	/**  Adds a profile (`original` empty) or replaces the one named `original`. */
+	saveProfile: (original: string | null, profile: Profile, accessKey: string | null, secretKey: string | null) => __TAURI_INVOKE<ProfilesView>("save_profile", { original, profile, accessKey, secretKey }),
+	removeProfile: (name: string) => __TAURI_INVOKE<ProfilesView>("remove_profile", { name }),
+	useProfile: (name: string) => __TAURI_INVOKE<ProfilesView>("use_profile", { name }),
+	/**
+	 *  Tests a profile as typed in the form: keys typed there, else the stored
+	 *  keys of `original`.
+	 */
+	testProfile: (original: string | null, profile: Profile, accessKey: string | null, secretKey: string | null) => __TAURI_INVOKE<ProbeReport>("test_profile", { original, profile, accessKey, secretKey }),
+	/**  Imports S3 profiles from the AWS CLI's files or rclone's config. */
+	importProfiles: (source: ImportSource) => __TAURI_INVOKE<ImportReport>("import_profiles", { source }),
 	listContainers: () => __TAURI_INVOKE<ContainerInfo[]>("list_containers"),
 	createContainer: (name: string) => __TAURI_INVOKE<null>("create_container", { name }),
 	/**  One page of a folder: the objects and sub-folders directly under `prefix`. */
@@ -16,7 +31,11 @@ export const commands = {
 /** Events */
 export const events = {
 	containersChanged: makeEvent<ContainersChanged, ContainersChanged>("containers-changed"),
+	profilesChanged: makeEvent<ProfilesChanged, ProfilesChanged>("profiles-changed"),
 };
+
+/* Constants */
+export const OVH_REGIONS = ["gra","rbx","sbg","de","uk","waw","bhs","ca-east-tor","sgp","ap-southeast-syd","ap-south-mum","eu-west-par","eu-south-mil"] as const;
 
 /* Types */
 /**  Where a profile's containers are. */
@@ -24,7 +43,21 @@ export type Backend =
 /**  A folder on this computer (the embedded default store). */
 { kind: "local"; root: string } | 
 /**  An S3-compatible service; its keys are in the keyring. */
-{ kind: "s3"; endpoint: string | null; region: string; pathStyle: boolean };
+{
+	kind: "s3",
+} & S3Backend;
+
+export type ChecksumAlgorithm = "crc32" | "crc32c" | "crc64nvme" | "sha1" | "sha256";
+
+/**  When uploads carry a checksum header the service verifies. */
+export type ChecksumMode = 
+/**
+ *  Only where the operation requires one (the default: some providers
+ *  reject the SDK's streaming checksum trailers).
+ */
+{ mode: "whenRequired" } | 
+/**  On every upload request, with this algorithm. */
+{ mode: "always"; algorithm: ChecksumAlgorithm };
 
 /**  A container (an S3 bucket). */
 export type ContainerInfo = {
@@ -38,9 +71,22 @@ export type ContainersChanged = {
 	profile: string,
 };
 
+/**  A field of the profile form. */
+export type Field = "name" | "endpoint" | "region" | "root" | "datastoreAlias" | "accessKey" | "secretKey";
+
+/**  What an import saved and what it passed over. */
+export type ImportReport = {
+	imported: string[],
+	skipped: string[],
+};
+
+export type ImportSource = "aws" | "rclone";
+
 export type IpcError = {
 	code: IpcErrorCode,
 	message: string,
+	/**  The form field to show the message next to. */
+	field: Field | null,
 };
 
 /**  Only the cases the UI treats differently. */
@@ -53,6 +99,12 @@ export type IpcErrorCode =
 "notFound" | 
 /**  Credentials or the keyring: the UI points to the profile settings. */
 "credentials" | "other";
+
+/**  Whether each key is stored: what the window may learn about secrets. */
+export type KeyStatus = {
+	accessKey: boolean,
+	secretKey: boolean,
+};
 
 /**  One page of a listing. */
 export type ListPage = {
@@ -83,14 +135,55 @@ export type ObjectInfo = {
 	metadata: { [key in string]: string },
 };
 
+/**  What a successful test found. */
+export type ProbeReport = {
+	/**  How many containers the credentials can see. */
+	containers: number,
+	/**  The container whose listing was also tried, if any was visible. */
+	listed: string | null,
+};
+
+export type Problem = {
+	field: Field,
+	message: string,
+};
+
 export type Profile = {
 	name: string,
 	backend: Backend,
+	/**
+	 *  The datastore alias the AI Training platform knows this storage by
+	 *  (`GRA`, `S3GRA`): job volumes name it.
+	 */
+	datastoreAlias?: string | null,
+};
+
+/**  Profiles were added, changed, removed, or another became current. */
+export type ProfilesChanged = {
+	current: string,
 };
 
 export type ProfilesView = {
 	current: string,
 	profiles: Profile[],
+	/**  No settings were saved yet: the window offers the first-run choices. */
+	firstRun: boolean,
+};
+
+export type Provider = 
+/**  OVHcloud Object Storage: the endpoint follows from the region. */
+"ovh" | 
+/**  Any other S3-compatible service. */
+"other";
+
+export type S3Backend = {
+	provider: Provider,
+	/**  `https://s3.gra.io.cloud.ovh.net` */
+	endpoint: string,
+	region: string,
+	/**  Path-style addressing; buckets with dots use it regardless. */
+	pathStyle?: boolean,
+	checksum?: ChecksumMode,
 };
 
 /* Tauri Specta runtime */

@@ -1,6 +1,5 @@
 // The typed IPC surface: generated bindings plus how errors read.
-export { commands, events } from "./bindings";
-export type { ContainerInfo, IpcError, IpcErrorCode, ListPage, ObjectInfo, Profile, ProfilesView } from "./bindings";
+export * from "./bindings";
 
 import type { IpcError } from "./bindings";
 

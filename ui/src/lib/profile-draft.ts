@@ -1,0 +1,86 @@
+// The profile form's state, and how it maps to and from a Profile. Keys are
+// typed into the form and sent once; they are never read back.
+import type { ChecksumAlgorithm, Field, Problem, Profile } from "./ipc";
+
+export type ProviderChoice = "ovh" | "other" | "local";
+
+export interface Draft {
+  name: string;
+  provider: ProviderChoice;
+  region: string;
+  /** Empty for OVHcloud means "the region's endpoint". */
+  endpoint: string;
+  root: string;
+  pathStyle: boolean;
+  checksum: "whenRequired" | ChecksumAlgorithm;
+  alias: string;
+  accessKey: string;
+  secretKey: string;
+}
+
+export function ovhEndpoint(region: string): string {
+  return `https://s3.${region}.io.cloud.ovh.net`;
+}
+
+export function emptyDraft(provider: ProviderChoice = "ovh"): Draft {
+  return {
+    name: "",
+    provider,
+    region: provider === "ovh" ? "gra" : "",
+    endpoint: "",
+    root: "",
+    pathStyle: false,
+    checksum: "whenRequired",
+    alias: "",
+    accessKey: "",
+    secretKey: "",
+  };
+}
+
+export function draftFromProfile(p: Profile): Draft {
+  const draft = emptyDraft(p.backend.kind === "local" ? "local" : p.backend.provider === "ovh" ? "ovh" : "other");
+  draft.name = p.name;
+  draft.alias = p.datastoreAlias ?? "";
+  if (p.backend.kind === "local") {
+    draft.root = p.backend.root;
+  } else {
+    draft.region = p.backend.region;
+    const derived = p.backend.provider === "ovh" && p.backend.endpoint === ovhEndpoint(p.backend.region);
+    draft.endpoint = derived ? "" : p.backend.endpoint;
+    draft.pathStyle = p.backend.pathStyle;
+    draft.checksum = p.backend.checksum.mode === "always" ? p.backend.checksum.algorithm : "whenRequired";
+  }
+  return draft;
+}
+
+/** The endpoint the profile will use. */
+export function effectiveEndpoint(d: Draft): string {
+  if (d.provider === "ovh" && d.endpoint.trim() === "") return ovhEndpoint(d.region);
+  return d.endpoint.trim();
+}
+
+export function profileFromDraft(d: Draft): Profile {
+  const datastoreAlias = d.alias.trim() === "" ? null : d.alias.trim();
+  if (d.provider === "local") {
+    return { name: d.name, backend: { kind: "local", root: d.root.trim() }, datastoreAlias };
+  }
+  return {
+    name: d.name,
+    backend: {
+      kind: "s3",
+      provider: d.provider === "ovh" ? "ovh" : "other",
+      endpoint: effectiveEndpoint(d),
+      region: d.region.trim(),
+      pathStyle: d.pathStyle,
+      checksum: d.checksum === "whenRequired" ? { mode: "whenRequired" } : { mode: "always", algorithm: d.checksum },
+    },
+    datastoreAlias,
+  };
+}
+
+/** The first problem for each field, for showing next to it. */
+export function problemsByField(problems: Problem[]): Partial<Record<Field, string>> {
+  const out: Partial<Record<Field, string>> = {};
+  for (const p of problems) out[p.field] ??= p.message;
+  return out;
+}
