@@ -97,7 +97,7 @@ test("an OVHcloud profile: checked as you type, tested, saved, switched to, brow
 
   await retype("profile-endpoint", env("STOWAGE_TEST_S3_ENDPOINT"));
   await retype("profile-access-key", env("STOWAGE_TEST_S3_ACCESS_KEY"));
-  await (await session.find('input[type="checkbox"]')).click(); // path style: the test server has no wildcard DNS
+  await (await field("profile-path-style")).click(); // the test server has no wildcard DNS for virtual hosts
   await retype("profile-secret-key", CANARY);
   const wrong = await testResult();
   assert.match(wrong, /secret key does not match/i);

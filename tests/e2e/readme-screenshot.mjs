@@ -1,9 +1,9 @@
 // Opens a seeded container in the real window and saves the screenshot the
 // README shows. Run through scripts/screenshot, which sets the environment.
 import { writeFileSync } from "node:fs";
-import { Session } from "./webdriver.mjs";
+import { openApp } from "./app.mjs";
 
-const session = await Session.start(process.env.STOWAGE_WEBDRIVER_URL, process.env.STOWAGE_APP);
+const session = await openApp();
 try {
   const row = await session.waitFor("the datasets container", async () => {
     const rows = await session.findAll('[data-testid="container-row"]');
