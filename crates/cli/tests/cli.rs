@@ -28,8 +28,13 @@ impl Home {
     }
 
     fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        self.run_in(args, stdin, &[])
+    }
+
+    fn run_in(&self, args: &[&str], stdin: &str, extra_env: &[(&str, &str)]) -> Output {
         let mut child = Command::new(env!("CARGO_BIN_EXE_stowage"))
             .args(args)
+            .envs(extra_env.iter().copied())
             .env("STOWAGE_CONFIG_DIR", self.path().join("config"))
             .env("STOWAGE_DATA_DIR", self.path().join("data"))
             .env("STOWAGE_KEYRING_SERVICE", &self.keyring_service)
@@ -108,6 +113,20 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
     let err = fails(home.run(&["profile", "add", "a:b", "--provider", "local", "--root", "/tmp/x"]));
     assert!(err.contains("cannot contain ':'"), "{err}");
     assert!(!home.path().join("config/settings.toml").exists(), "nothing was saved");
+}
+
+#[test]
+fn without_a_keyring_adding_a_profile_says_so_and_writes_no_secret() {
+    let home = Home::new();
+    let canary = "CANARY-no-keyring-0b1e2c";
+    let args = ["profile", "add", "ovh", "--provider", "ovh", "--region", "gra", "--access-key", "AK", "--secret-stdin"];
+    let no_bus = [("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/stowage-test-bus")];
+    let output = home.run_in(&args, &format!("{canary}\n"), &no_bus);
+    let err = fails(output);
+    assert!(err.contains("keyring is not available") && err.contains("gnome-keyring"), "{err}");
+    assert!(!err.contains(canary));
+    assert!(!home.path().join("config/settings.toml").exists(), "the profile was not saved");
+    assert!(!home.files_text().contains(canary), "the secret was written nowhere");
 }
 
 fn env(name: &str) -> String {
