@@ -1,7 +1,7 @@
 //! The settings file: profiles and which one is current, as TOML in the
 //! config dir, written atomically (temp file, then rename).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -88,7 +88,7 @@ impl Settings {
         let path = dirs.settings_file();
         // Serializing plain strings and paths cannot fail.
         let text = toml::to_string_pretty(self).unwrap_or_default();
-        write_atomically(&path, text.as_bytes()).map_err(|source| SettingsError::Write { path, source })
+        stowage_store::atomic::write_atomically(&path, text.as_bytes()).map_err(|source| SettingsError::Write { path, source })
     }
 
     pub fn profile(&self, name: &str) -> Result<&Profile, SettingsError> {
@@ -98,17 +98,6 @@ impl Settings {
     pub fn current_profile(&self) -> Result<&Profile, SettingsError> {
         self.profile(&self.current)
     }
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(".settings.{}.tmp", uuid::Uuid::new_v4().simple()));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 #[cfg(test)]

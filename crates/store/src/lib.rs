@@ -7,6 +7,7 @@
 //! [`memory::MemoryStore`] (fast unit tests). They all pass one conformance
 //! suite (`tests/conformance.rs`).
 
+pub mod atomic;
 pub mod container_name;
 mod error;
 mod listing;

@@ -305,15 +305,8 @@ fn write_json_atomically(path: &Path, value: &impl Serialize) -> Result<()> {
     write_file_atomically(path, &to_json(value)?)
 }
 
-/// Writes through a temporary file beside `dest`, so `dest` either keeps its
-/// old content or has all of the new.
 fn write_file_atomically(dest: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = sibling_tmp(dest);
-    let result = write_file(&tmp, bytes).and_then(|()| rename(&tmp, dest));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    crate::atomic::write_atomically(dest, bytes).map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -358,12 +351,6 @@ pub(crate) async fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<()> {
     tokio::task::spawn_blocking(move || write_file_atomically(&dest, &bytes))
         .await
         .map_err(|e| StoreError::new(ErrorKind::Io, format!("A file operation was interrupted: {e}")))?
-}
-
-/// A temporary name in the same folder as `dest` (so a rename is atomic).
-pub(crate) fn sibling_tmp(dest: &Path) -> PathBuf {
-    let name = dest.file_name().and_then(|n| n.to_str()).unwrap_or("download");
-    dest.with_file_name(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()))
 }
 
 pub(crate) fn rename(from: &Path, to: &Path) -> Result<()> {
@@ -474,7 +461,7 @@ impl ObjectStore for LocalStore {
                 _ => StoreError::io(format!("Cannot read object \"{key}\""), e),
             })?;
             let info = this.info(&key, &path)?;
-            let tmp = sibling_tmp(&dest);
+            let tmp = crate::atomic::sibling_tmp(&dest);
             let result = copy_hashing(source, &tmp, None).and_then(|_| rename(&tmp, &dest));
             if result.is_err() {
                 let _ = fs::remove_file(&tmp);

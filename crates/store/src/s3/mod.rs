@@ -333,7 +333,7 @@ impl ObjectStore for S3Store {
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                 .unwrap_or_default(),
         };
-        let tmp = crate::local::sibling_tmp(dest);
+        let tmp = crate::atomic::sibling_tmp(dest);
         let copied = async {
             let mut file = tokio::fs::File::create(&tmp)
                 .await
