@@ -119,7 +119,8 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
 fn without_a_keyring_adding_a_profile_says_so_and_writes_no_secret() {
     let home = Home::new();
     let canary = "CANARY-no-keyring-0b1e2c";
-    let args = ["profile", "add", "ovh", "--provider", "ovh", "--region", "gra", "--access-key", "AK", "--secret-stdin"];
+    let args =
+        ["profile", "add", "ovh", "--provider", "ovh", "--region", "gra", "--access-key", "AK", "--secret-stdin"];
     let no_bus = [("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/stowage-test-bus")];
     let output = home.run_in(&args, &format!("{canary}\n"), &no_bus);
     let err = fails(output);

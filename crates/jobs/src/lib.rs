@@ -1,3 +1,13 @@
-//! stowage-jobs: the job volume model, the ovhai `--volume` codec, the API
-//! JSON and the AI Training API client. Empty until the job volumes issue
-//! lands; the workspace lists it now so the layout is settled.
+//! stowage-jobs: the volumes an OVHcloud AI Training job or notebook mounts.
+//! The model and the ovhai `--volume` codec ([`volume`]), the API JSON
+//! ([`api`]), checks ([`check`]), storage estimates ([`survey`]), the
+//! `ovhai job run` line ([`command`]) and saved volume sets ([`sets`]).
+
+pub mod api;
+pub mod check;
+pub mod command;
+pub mod sets;
+pub mod survey;
+pub mod volume;
+
+pub use volume::{ParseError, Permission, Source, Volume};

@@ -88,7 +88,8 @@ impl Settings {
         let path = dirs.settings_file();
         // Serializing plain strings and paths cannot fail.
         let text = toml::to_string_pretty(self).unwrap_or_default();
-        stowage_store::atomic::write_atomically(&path, text.as_bytes()).map_err(|source| SettingsError::Write { path, source })
+        stowage_store::atomic::write_atomically(&path, text.as_bytes())
+            .map_err(|source| SettingsError::Write { path, source })
     }
 
     pub fn profile(&self, name: &str) -> Result<&Profile, SettingsError> {

@@ -306,7 +306,8 @@ fn write_json_atomically(path: &Path, value: &impl Serialize) -> Result<()> {
 }
 
 fn write_file_atomically(dest: &Path, bytes: &[u8]) -> Result<()> {
-    crate::atomic::write_atomically(dest, bytes).map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))
+    crate::atomic::write_atomically(dest, bytes)
+        .map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -1,0 +1,176 @@
+//! Volumes as the AI Training API's job and notebook specs hold them:
+//!
+//! ```json
+//! {"dataStore": {"alias": "GRA", "container": "dataset", "prefix": "train/"},
+//!  "mountPath": "/workspace/dataset", "permission": "RO", "cache": true}
+//! {"publicGit": {"url": "https://github.com/ovh/ai-training-examples.git"},
+//!  "mountPath": "/workspace/code", "permission": "RW"}
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::volume::{Permission, Source, Volume};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiVolume {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_store: Option<ApiDataStore>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_git: Option<ApiUrl>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_swift: Option<ApiUrl>,
+    pub mount_path: String,
+    #[serde(default)]
+    pub permission: ApiPermission,
+    #[serde(default)]
+    pub cache: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiDataStore {
+    pub alias: String,
+    pub container: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiUrl {
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ApiPermission {
+    #[default]
+    Ro,
+    Rw,
+    Rwd,
+}
+
+impl From<Permission> for ApiPermission {
+    fn from(p: Permission) -> Self {
+        match p {
+            Permission::Ro => Self::Ro,
+            Permission::Rw => Self::Rw,
+            Permission::Rwd => Self::Rwd,
+        }
+    }
+}
+
+impl From<ApiPermission> for Permission {
+    fn from(p: ApiPermission) -> Self {
+        match p {
+            ApiPermission::Ro => Self::Ro,
+            ApiPermission::Rw => Self::Rw,
+            ApiPermission::Rwd => Self::Rwd,
+        }
+    }
+}
+
+impl From<&Volume> for ApiVolume {
+    fn from(v: &Volume) -> Self {
+        let (data_store, public_git, public_swift) = match &v.source {
+            Source::DataStore { alias, container, prefix } => {
+                let prefix = (!prefix.is_empty()).then(|| prefix.clone());
+                (Some(ApiDataStore { alias: alias.clone(), container: container.clone(), prefix }), None, None)
+            }
+            Source::Url { url } if v.source.is_git() => (None, Some(ApiUrl { url: url.clone() }), None),
+            Source::Url { url } => (None, None, Some(ApiUrl { url: url.clone() })),
+        };
+        Self {
+            data_store,
+            public_git,
+            public_swift,
+            mount_path: v.mount_path.clone(),
+            permission: v.permission.into(),
+            cache: v.cache,
+        }
+    }
+}
+
+impl TryFrom<ApiVolume> for Volume {
+    type Error = String;
+
+    fn try_from(v: ApiVolume) -> Result<Self, String> {
+        let source = match (v.data_store, v.public_git, v.public_swift) {
+            (Some(ds), None, None) => {
+                Source::DataStore { alias: ds.alias, container: ds.container, prefix: ds.prefix.unwrap_or_default() }
+            }
+            (None, Some(ApiUrl { url }), None) | (None, None, Some(ApiUrl { url })) => Source::Url { url },
+            (None, None, None) => {
+                return Err(format!(
+                    "The volume at {} has no source: give dataStore, publicGit or publicSwift.",
+                    v.mount_path
+                ))
+            }
+            _ => return Err(format!("The volume at {} has more than one source; keep one.", v.mount_path)),
+        };
+        Ok(Volume { source, mount_path: v.mount_path, permission: v.permission.into(), cache: v.cache })
+    }
+}
+
+/// The `volumes` array of a job spec.
+pub fn to_json(volumes: &[Volume]) -> String {
+    let api: Vec<ApiVolume> = volumes.iter().map(ApiVolume::from).collect();
+    serde_json::to_string_pretty(&api).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// Reads volumes from JSON: a `volumes` array, or a job or notebook spec
+/// holding one (also nested under `spec`).
+pub fn from_json(text: &str) -> Result<Vec<Volume>, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("This is not valid JSON: {e}."))?;
+    let array = match &value {
+        serde_json::Value::Array(_) => value.clone(),
+        serde_json::Value::Object(map) => map
+            .get("volumes")
+            .or_else(|| map.get("spec").and_then(|s| s.get("volumes")))
+            .cloned()
+            .ok_or("The JSON has no \"volumes\" list.")?,
+        _ => return Err("Give a JSON list of volumes, or a job spec with a \"volumes\" list.".to_owned()),
+    };
+    let api: Vec<ApiVolume> =
+        serde_json::from_value(array).map_err(|e| format!("A volume is not in the API's form: {e}."))?;
+    api.into_iter().map(Volume::try_from).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_the_documented_json() {
+        let text = r#"[
+          {"dataStore": {"alias": "GRA", "container": "dataset", "prefix": "train/"},
+           "mountPath": "/workspace/dataset", "permission": "RO", "cache": true},
+          {"dataStore": {"alias": "S3GRA", "container": "output"},
+           "mountPath": "/workspace/output", "permission": "RWD", "cache": false},
+          {"publicGit": {"url": "https://github.com/ovh/ai-training-examples.git"},
+           "mountPath": "/workspace/code", "permission": "RW"}
+        ]"#;
+        let volumes = from_json(text).expect("parse");
+        let strings: Vec<String> = volumes.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            strings,
+            [
+                "dataset@GRA/train/:/workspace/dataset:ro:cache",
+                "output@S3GRA:/workspace/output:rwd",
+                "https://github.com/ovh/ai-training-examples.git:/workspace/code:rw",
+            ]
+        );
+        let again = from_json(&to_json(&volumes)).expect("round trip");
+        assert_eq!(again, volumes);
+        assert!(to_json(&volumes).contains("\"publicGit\""));
+    }
+
+    #[test]
+    fn reads_a_job_spec_and_explains_bad_input() {
+        let spec = r#"{"image": "pytorch", "volumes": [{"dataStore": {"alias": "GRA", "container": "d"}, "mountPath": "/d"}]}"#;
+        assert_eq!(from_json(spec).expect("spec").len(), 1);
+        assert!(from_json("{").expect_err("bad").contains("not valid JSON"));
+        assert!(from_json("{}").expect_err("none").contains("\"volumes\""));
+        let no_source = r#"[{"mountPath": "/d"}]"#;
+        assert!(from_json(no_source).expect_err("no source").contains("no source"));
+    }
+}
