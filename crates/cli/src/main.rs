@@ -3,6 +3,7 @@
 
 mod location;
 mod profile_cmd;
+mod volume_cmd;
 
 use std::process::ExitCode;
 
@@ -24,6 +25,9 @@ enum Command {
     /// Add, list, test and choose connection profiles.
     #[command(subcommand)]
     Profile(profile_cmd::ProfileCommand),
+    /// Parse, format and check AI Training job volumes (ovhai --volume syntax).
+    #[command(subcommand)]
+    Volume(volume_cmd::VolumeCommand),
     /// List the containers of a profile (the current one by default).
     Containers {
         /// Profile name.
@@ -66,10 +70,7 @@ async fn main() -> ExitCode {
         Err(e) => return fail(e.to_string()),
     };
     let mut context = Context { dirs, settings, keyring: Keyring::from_env() };
-    match run(cli.command, &mut context).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => fail(message),
-    }
+    run(cli.command, &mut context).await.unwrap_or_else(fail)
 }
 
 fn fail(message: String) -> ExitCode {
@@ -78,8 +79,10 @@ fn fail(message: String) -> ExitCode {
     ExitCode::FAILURE
 }
 
-async fn run(command: Command, context: &mut Context) -> Result<(), String> {
-    match command {
+async fn run(command: Command, context: &mut Context) -> Result<ExitCode, String> {
+    let done = match command {
+        // `volume check` has an exit code of its own for "not valid".
+        Command::Volume(command) => return volume_cmd::run(command, context).await,
         Command::Profile(command) => profile_cmd::run(command, context).await,
         Command::Containers { profile } => {
             for c in context.store(profile.as_deref())?.list_containers().await.map_err(|e| e.to_string())? {
@@ -92,7 +95,8 @@ async fn run(command: Command, context: &mut Context) -> Result<(), String> {
             store.create_container(&location.container).await.map_err(|e| e.to_string())
         }
         Command::Ls { location } => list_folder(context.store(location.profile.as_deref())?.as_ref(), &location).await,
-    }
+    };
+    done.map(|()| ExitCode::SUCCESS)
 }
 
 async fn list_folder(store: &dyn ObjectStore, location: &Location) -> Result<(), String> {

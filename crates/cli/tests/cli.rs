@@ -204,3 +204,104 @@ fn import_from_rclone_leaves_the_source_alone() {
     assert!(!home.files_text().replace(text, "").contains("SKIMPORT"), "the secret is only in the keyring");
     ok(home.run(&["profile", "remove", "rclone-ovh-gra"]));
 }
+
+#[test]
+fn volume_parse_format_and_check() {
+    let home = Home::new();
+    let json = ok(home.run(&[
+        "volume",
+        "parse",
+        "dataset@GRA/train/:/workspace/data:ro:cache",
+        "https://github.com/ovh/ai-training-examples.git:/workspace/code:rw",
+    ]));
+    assert!(json.contains("\"dataStore\"") && json.contains("\"publicGit\"") && json.contains("\"RO\""), "{json}");
+    let file = home.path().join("volumes.json");
+    std::fs::write(&file, &json).expect("write");
+    let strings = ok(home.run(&["volume", "format", file.to_str().expect("utf-8")]));
+    assert_eq!(
+        strings.lines().collect::<Vec<_>>(),
+        [
+            "dataset@GRA/train/:/workspace/data:ro:cache",
+            "https://github.com/ovh/ai-training-examples.git:/workspace/code:rw"
+        ]
+    );
+
+    let err = fails(home.run(&["volume", "parse", "dataset:/workspace/data"]));
+    assert!(err.contains("needs a datastore alias"), "{err}");
+
+    let valid = home.run(&["volume", "check", "dataset@GRA:/workspace/data:ro", "out@GRA:/workspace/output:rw"]);
+    assert_eq!(valid.status.code(), Some(0), "{}", stdout(&valid));
+    assert!(stdout(&valid).contains("The volumes are valid."));
+    let invalid = home.run(&["volume", "check", "a12@GRA:/workspace/data:ro", "b12@GRA:/workspace/data/sub:rw"]);
+    assert_eq!(invalid.status.code(), Some(2), "{}", stdout(&invalid));
+    assert!(stdout(&invalid).contains("nested"), "{}", stdout(&invalid));
+    let unreadable = home.run(&["volume", "check", "nope"]);
+    assert_eq!(unreadable.status.code(), Some(2));
+}
+
+/// Storage checks on the local store: existing, missing and empty prefixes.
+#[test]
+fn volume_check_estimates_what_each_job_downloads() {
+    let home = Home::new();
+    ok(home.run(&["mb", "datasets"]));
+    // Plain files in the local store's folders are its objects.
+    let train = home.path().join("data/local-store/datasets/train");
+    std::fs::create_dir_all(&train).expect("mkdir");
+    std::fs::write(train.join("a.jpg"), vec![0u8; 2048]).expect("write");
+    std::fs::write(train.join("b.jpg"), vec![0u8; 1024]).expect("write");
+    let output = home.run(&[
+        "volume",
+        "check",
+        "--profile",
+        "This computer",
+        "datasets@HERE/train/:/workspace/data:ro",
+        "datasets@HERE/test/:/workspace/test:ro",
+        "nosuchcontainer@HERE:/workspace/more:ro",
+    ]);
+    let said = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "warnings are not errors:\n{said}");
+    assert!(said.contains("2 objects, 3.0 KB"), "{said}");
+    assert!(said.contains("nothing is stored under \"datasets/test/\""), "{said}");
+    assert!(said.contains("\"nosuchcontainer\" does not exist"), "{said}");
+    assert!(said.contains("Each job start downloads about 2 objects"), "{said}");
+}
+
+#[test]
+#[ignore = "needs a Secret Service and the S3 server: scripts/test provides both"]
+fn volume_check_against_the_s3_server() {
+    let home = Home::new();
+    let endpoint = env("STOWAGE_TEST_S3_ENDPOINT");
+    let access = env("STOWAGE_TEST_S3_ACCESS_KEY");
+    let mut args = vec!["profile", "add", "garage", "--provider", "ovh", "--region", "gra", "--endpoint", &endpoint];
+    args.extend(["--access-key", &access, "--secret-stdin", "--path-style", "--alias", "S3GRA"]);
+    ok(home.run_with_stdin(&args, &format!("{}\n", env("STOWAGE_TEST_S3_SECRET_KEY"))));
+    ok(home.run(&["mb", "garage:volume-check"]));
+    let settings = stowage_store::s3::S3Settings {
+        path_style: true,
+        ..stowage_store::s3::S3Settings::new(Some(endpoint.clone()), "gra")
+    };
+    let credentials =
+        aws_credential_types::Credentials::new(&access, env("STOWAGE_TEST_S3_SECRET_KEY"), None, None, "test");
+    let store = stowage_store::s3::S3Store::new(&settings, credentials);
+    let file = home.path().join("blob");
+    std::fs::write(&file, vec![7u8; 4096]).expect("write");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    for key in ["train/1.bin", "train/2.bin", "train/3.bin"] {
+        use stowage_store::ObjectStore;
+        runtime.block_on(store.put_file("volume-check", key, &file, &Default::default())).expect("put");
+    }
+    let output = home.run(&[
+        "volume",
+        "check",
+        "--region",
+        "gra",
+        "volume-check@S3GRA/train/:/workspace/data:ro",
+        "volume-check@S3GRA/empty/:/workspace/empty:ro",
+        "not-there-yet@S3GRA:/workspace/output:rw",
+    ]);
+    let said = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(said.contains("3 objects, 12.0 KB"), "{said}");
+    assert!(said.contains("nothing is stored under \"volume-check/empty/\""), "{said}");
+    assert!(said.contains("does not exist yet; the job's first sync creates it"), "{said}");
+}

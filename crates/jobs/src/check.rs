@@ -52,7 +52,8 @@ pub struct Finding {
 /// What the checks know beyond the volumes.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
-    /// Datastore aliases of the user's profiles, with the region each is in.
+    /// Datastore aliases of the user's profiles, with the region each is in
+    /// (empty when unknown, as for a folder on this computer).
     pub aliases: BTreeMap<String, String>,
     /// The region the job will run in, when known (`gra`).
     pub job_region: Option<String>,
@@ -95,7 +96,8 @@ pub fn check(volumes: &[Volume], context: &Context) -> Vec<Finding> {
                         ),
                     ),
                     Some(region) => {
-                        if let Some(job) = context.job_region.as_deref().filter(|job| !job.eq_ignore_ascii_case(region)) {
+                        let differs = |job: &&str| !region.is_empty() && !job.eq_ignore_ascii_case(region);
+                        if let Some(job) = context.job_region.as_deref().filter(differs) {
                             add(
                                 VolumeField::Alias,
                                 Severity::Warning,
