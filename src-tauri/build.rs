@@ -13,6 +13,13 @@ fn main() {
         "list_containers",
         "create_container",
         "list_folder",
+        "preview_volumes",
+        "parse_volume",
+        "import_volumes",
+        "survey_volumes",
+        "list_volume_sets",
+        "save_volume_set",
+        "remove_volume_set",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri-build failed");
 }

@@ -25,6 +25,13 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::storage::list_containers,
             commands::storage::create_container,
             commands::storage::list_folder,
+            commands::volumes::preview_volumes,
+            commands::volumes::parse_volume,
+            commands::volumes::import_volumes,
+            commands::volumes::survey_volumes,
+            commands::volumes::list_volume_sets,
+            commands::volumes::save_volume_set,
+            commands::volumes::remove_volume_set,
         ])
         .events(collect_events![events::ContainersChanged, events::ProfilesChanged])
         .constant("OVH_REGIONS", stowage_profiles::profile::OVH_REGIONS)

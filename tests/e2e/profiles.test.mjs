@@ -98,6 +98,7 @@ test("an OVHcloud profile: checked as you type, tested, saved, switched to, brow
   await retype("profile-endpoint", env("STOWAGE_TEST_S3_ENDPOINT"));
   await retype("profile-access-key", env("STOWAGE_TEST_S3_ACCESS_KEY"));
   await (await field("profile-path-style")).click(); // the test server has no wildcard DNS for virtual hosts
+  await retype("profile-alias", "S3GRA");
   await retype("profile-secret-key", CANARY);
   const wrong = await testResult();
   assert.match(wrong, /secret key does not match/i);
@@ -117,6 +118,7 @@ test("an OVHcloud profile: checked as you type, tested, saved, switched to, brow
     return texts.some((r) => r.includes("OVH test") && r.includes(env("STOWAGE_TEST_S3_ENDPOINT"))) && texts;
   });
   assert.equal(rows.length, 2);
+  assert.ok(rows.some((r) => r.includes("S3GRA")), "the datastore alias is shown");
 
   // Switch in the sidebar and browse the test server's containers.
   await (await session.find('[data-testid="profile-switcher"] option[value="OVH test"]')).click();

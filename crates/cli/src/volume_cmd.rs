@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use stowage_jobs::check::{check, has_errors, Context as CheckContext, Severity};
-use stowage_jobs::survey::survey;
-use stowage_jobs::{api, Source, Volume};
-use stowage_profiles::{connect, Backend};
+use stowage_jobs::survey::survey_all;
+use stowage_jobs::{api, Volume};
+use stowage_profiles::connect;
 
 use crate::Context;
 
@@ -87,47 +87,41 @@ async fn check_volumes(
             return Ok(ExitCode::from(INVALID));
         }
     };
-    let aliases = context
-        .settings
-        .profiles
-        .iter()
-        .filter_map(|p| {
-            let region = match &p.backend {
-                Backend::S3(s3) => s3.region.clone(),
-                Backend::Local { .. } => String::new(),
-            };
-            p.datastore_alias.clone().map(|a| (a, region))
-        })
-        .collect();
+    let aliases = context.settings.datastore_aliases();
     let mut findings = check(&volumes, &CheckContext { aliases, job_region });
-
-    let (mut total_objects, mut total_bytes, mut surveyed) = (0u64, 0u64, 0);
-    for (i, volume) in volumes.iter().enumerate() {
-        let Source::DataStore { alias, container, prefix } = &volume.source else { continue };
-        let chosen = match profile {
-            Some(name) => Some(context.settings.profile(name).map_err(|e| e.to_string())?),
-            None => context.settings.profiles.iter().find(|p| p.datastore_alias.as_deref() == Some(alias.as_str())),
-        };
-        let Some(chosen) = chosen else { continue };
-        let store = connect(chosen, &context.keyring).map_err(|e| e.to_string())?;
-        let s = survey(store.as_ref(), container, prefix).await.map_err(|e| format!("Volume {}: {e}", i + 1))?;
-        let floor = if s.complete { "" } else { "at least " };
-        if s.container_exists {
-            println!(
-                "Volume {}: {volume}\n  {floor}{} objects, {floor}{} under {container}/{prefix} (profile \"{}\")",
-                i + 1,
-                s.objects,
-                human_bytes(s.bytes),
-                chosen.name
-            );
-        }
-        let index = u32::try_from(i).unwrap_or(u32::MAX);
-        findings.extend(s.findings(index, container, prefix, volume.permission));
-        total_objects += s.objects;
-        total_bytes += s.bytes;
-        surveyed += 1;
+    let chosen = |alias: &str| match profile {
+        Some(name) => context.settings.profile(name).ok(),
+        None => context.settings.profile_for_alias(alias),
+    };
+    if let Some(name) = profile {
+        context.settings.profile(name).map_err(|e| e.to_string())?;
     }
-    if surveyed > 0 {
+    let (surveys, survey_findings) = survey_all(&volumes, |alias| {
+        chosen(alias).map(|p| (p.name.clone(), connect(p, &context.keyring).map_err(|e| e.to_string())))
+    })
+    .await;
+    findings.extend(survey_findings);
+    let (mut total_objects, mut total_bytes) = (0u64, 0u64);
+    for s in &surveys {
+        let volume = &volumes[s.volume as usize];
+        match (&s.survey, &s.error) {
+            (Some(found), _) if found.container_exists => {
+                let floor = if found.complete { "" } else { "at least " };
+                println!(
+                    "Volume {}: {volume}\n  {floor}{} objects, {floor}{} (profile \"{}\")",
+                    s.volume + 1,
+                    found.objects,
+                    human_bytes(found.bytes),
+                    s.store
+                );
+                total_objects += found.objects;
+                total_bytes += found.bytes;
+            }
+            (_, Some(error)) => println!("Volume {}: cannot check its storage: {error}", s.volume + 1),
+            _ => {}
+        }
+    }
+    if !surveys.is_empty() {
         println!(
             "Each job start downloads about {total_objects} objects, {} (INITIALIZING).",
             human_bytes(total_bytes)

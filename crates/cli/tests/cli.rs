@@ -260,7 +260,7 @@ fn volume_check_estimates_what_each_job_downloads() {
     ]);
     let said = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "warnings are not errors:\n{said}");
-    assert!(said.contains("2 objects, 3.0 KB"), "{said}");
+    assert!(said.contains("2 objects, 3.0 KB (profile"), "{said}");
     assert!(said.contains("nothing is stored under \"datasets/test/\""), "{said}");
     assert!(said.contains("\"nosuchcontainer\" does not exist"), "{said}");
     assert!(said.contains("Each job start downloads about 2 objects"), "{said}");
@@ -301,7 +301,7 @@ fn volume_check_against_the_s3_server() {
     ]);
     let said = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{said}");
-    assert!(said.contains("3 objects, 12.0 KB"), "{said}");
+    assert!(said.contains("3 objects, 12.0 KB (profile"), "{said}");
     assert!(said.contains("nothing is stored under \"volume-check/empty/\""), "{said}");
     assert!(said.contains("does not exist yet; the job's first sync creates it"), "{said}");
 }

@@ -84,10 +84,18 @@ pub fn check(volumes: &[Volume], context: &Context) -> Vec<Finding> {
                 if let Err(rule) = stowage_store::container_name::validate(container) {
                     add(VolumeField::Container, Severity::Error, format!("Volume {n}: {rule}"));
                 }
+                if alias.is_empty() {
+                    add(
+                        VolumeField::Alias,
+                        Severity::Error,
+                        format!("Volume {n} has no datastore alias. Type the alias ovhai knows (GRA, S3GRA), or set one on the profile in Settings."),
+                    );
+                }
                 if prefix.starts_with('/') {
                     add(VolumeField::Prefix, Severity::Error, format!("Volume {n}: the prefix starts after the alias's '/'; remove the extra '/' from \"{prefix}\"."));
                 }
                 match context.region_of(alias) {
+                    None if alias.is_empty() => {}
                     None => add(
                         VolumeField::Alias,
                         Severity::Warning,

@@ -47,6 +47,28 @@ pub fn volumes_from_command(line: &str) -> Result<Vec<Volume>, String> {
     Ok(volumes)
 }
 
+/// Volumes from whatever was pasted: API JSON (a list or a job spec), an
+/// `ovhai ... run` command line, or one `--volume` string per line.
+pub fn volumes_from_paste(text: &str) -> Result<Vec<Volume>, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("Paste an ovhai command, the API's JSON, or --volume strings.".to_owned());
+    }
+    if trimmed.starts_with('[') || trimmed.starts_with('{') {
+        return crate::api::from_json(trimmed);
+    }
+    if trimmed.starts_with("ovhai") || trimmed.contains(" -v ") || trimmed.contains("--volume") {
+        return volumes_from_command(trimmed);
+    }
+    trimmed
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .enumerate()
+        .map(|(i, line)| line.parse().map_err(|e| format!("Line {}: {e}", i + 1)))
+        .collect()
+}
+
 /// Splits like a POSIX shell: single and double quotes, backslash escapes
 /// and line continuations.
 fn split_words(line: &str) -> Result<Vec<String>, String> {
@@ -125,6 +147,16 @@ mod tests {
         let line = r#"ovhai job run img --gpu 1 -v a@GRA:/a --volume="b@GRA:/b:rw" --volume=c@GRA:/c:ro:cache -- python train.py"#;
         let strings: Vec<String> = volumes_from_command(line).expect("read").iter().map(ToString::to_string).collect();
         assert_eq!(strings, ["a@GRA:/a:ro", "b@GRA:/b:rw", "c@GRA:/c:ro:cache"]);
+    }
+
+    #[test]
+    fn reads_any_paste() {
+        let json = r#"[{"dataStore": {"alias": "GRA", "container": "d"}, "mountPath": "/d"}]"#;
+        assert_eq!(volumes_from_paste(json).expect("json").len(), 1);
+        assert_eq!(volumes_from_paste("ovhai job run img -v a@GRA:/a").expect("command").len(), 1);
+        assert_eq!(volumes_from_paste("a@GRA:/a\n\n b@GRA:/b:rw \n").expect("lines").len(), 2);
+        assert!(volumes_from_paste("a@GRA:/a\nbad").expect_err("line").starts_with("Line 2:"));
+        assert!(volumes_from_paste("  ").is_err());
     }
 
     #[test]

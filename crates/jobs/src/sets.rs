@@ -12,7 +12,7 @@ use crate::volume::Volume;
 #[serde(rename_all = "camelCase")]
 pub struct VolumeSet {
     pub name: String,
-    #[serde(default)]
+    /// The image the set was composed for; empty when none was given.
     pub image: String,
     pub volumes: Vec<Volume>,
 }

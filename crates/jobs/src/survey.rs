@@ -5,7 +5,7 @@ use serde::Serialize;
 use stowage_store::{ErrorKind, ListOptions, ObjectStore, StoreError};
 
 use crate::check::{Finding, Severity, VolumeField};
-use crate::volume::Permission;
+use crate::volume::{Permission, Source, Volume};
 
 /// At most this many keys are counted; beyond it the estimate says "at least".
 pub const COUNT_LIMIT: u64 = 100_000;
@@ -43,6 +43,47 @@ pub async fn survey(store: &dyn ObjectStore, container: &str, prefix: &str) -> R
             None => return Ok(Survey { container_exists: true, objects, bytes, complete: true }),
         }
     }
+}
+
+/// A survey of one datastore volume of a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct VolumeSurvey {
+    /// Position of the volume in the list.
+    pub volume: u32,
+    /// Which store was asked (a profile name).
+    pub store: String,
+    pub survey: Option<Survey>,
+    /// Why the store could not be asked, as a sentence.
+    pub error: Option<String>,
+}
+
+/// Surveys every datastore volume whose store `resolve` finds (by alias),
+/// and returns the findings they add.
+pub async fn survey_all<F>(volumes: &[Volume], resolve: F) -> (Vec<VolumeSurvey>, Vec<Finding>)
+where
+    F: Fn(&str) -> Option<(String, Result<std::sync::Arc<dyn ObjectStore>, String>)>,
+{
+    let mut surveys = Vec::new();
+    let mut findings = Vec::new();
+    for (i, volume) in volumes.iter().enumerate() {
+        let Source::DataStore { alias, container, prefix } = &volume.source else { continue };
+        let Some((store_name, store)) = resolve(alias) else { continue };
+        let index = u32::try_from(i).unwrap_or(u32::MAX);
+        let result = match store {
+            Ok(store) => survey(store.as_ref(), container, prefix).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(s) => {
+                findings.extend(s.findings(index, container, prefix, volume.permission));
+                surveys.push(VolumeSurvey { volume: index, store: store_name, survey: Some(s), error: None });
+            }
+            Err(e) => surveys.push(VolumeSurvey { volume: index, store: store_name, survey: None, error: Some(e) }),
+        }
+    }
+    (surveys, findings)
 }
 
 impl Survey {

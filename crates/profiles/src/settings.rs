@@ -39,6 +39,11 @@ impl AppDirs {
         self.config.join("settings.toml")
     }
 
+    /// Saved job volume sets.
+    pub fn volume_sets_file(&self) -> PathBuf {
+        self.config.join("volume-sets.toml")
+    }
+
     pub fn logs(&self) -> PathBuf {
         self.data.join("logs")
     }
@@ -98,6 +103,26 @@ impl Settings {
 
     pub fn current_profile(&self) -> Result<&Profile, SettingsError> {
         self.profile(&self.current)
+    }
+
+    /// The profile AI Training knows by datastore `alias`.
+    pub fn profile_for_alias(&self, alias: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.datastore_alias.as_deref() == Some(alias))
+    }
+
+    /// Each profile's datastore alias with its region (empty for a folder
+    /// on this computer), for checking job volumes.
+    pub fn datastore_aliases(&self) -> std::collections::BTreeMap<String, String> {
+        self.profiles
+            .iter()
+            .filter_map(|p| {
+                let region = match &p.backend {
+                    crate::Backend::S3(s3) => s3.region.clone(),
+                    crate::Backend::Local { .. } => String::new(),
+                };
+                p.datastore_alias.clone().map(|alias| (alias, region))
+            })
+            .collect()
     }
 }
 

@@ -3,3 +3,4 @@
 
 pub mod profiles;
 pub mod storage;
+pub mod volumes;

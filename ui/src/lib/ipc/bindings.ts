@@ -26,6 +26,20 @@ export const commands = {
 	createContainer: (name: string) => __TAURI_INVOKE<null>("create_container", { name }),
 	/**  One page of a folder: the objects and sub-folders directly under `prefix`. */
 	listFolder: (container: string, prefix: string, continuation: string | null) => __TAURI_INVOKE<ListPage>("list_folder", { container, prefix, continuation }),
+	previewVolumes: (image: string, volumes: Volume[], jobRegion: string | null) => __TAURI_INVOKE<VolumePreview>("preview_volumes", { image, volumes, jobRegion }),
+	/**  One volume from its `--volume` string. */
+	parseVolume: (text: string) => __TAURI_INVOKE<Volume>("parse_volume", { text }),
+	/**  Volumes from a pasted ovhai command, API JSON, or --volume lines. */
+	importVolumes: (text: string) => __TAURI_INVOKE<Volume[]>("import_volumes", { text }),
+	/**
+	 *  Counts what each datastore volume would download, through the profile
+	 *  that has its alias.
+	 */
+	surveyVolumes: (volumes: Volume[]) => __TAURI_INVOKE<VolumeSurveys>("survey_volumes", { volumes }),
+	listVolumeSets: () => __TAURI_INVOKE<VolumeSet[]>("list_volume_sets"),
+	/**  Saves a named set, replacing the set of that name. */
+	saveVolumeSet: (set: VolumeSet) => __TAURI_INVOKE<VolumeSet[]>("save_volume_set", { set }),
+	removeVolumeSet: (name: string) => __TAURI_INVOKE<VolumeSet[]>("remove_volume_set", { name }),
 };
 
 /** Events */
@@ -73,6 +87,14 @@ export type ContainersChanged = {
 
 /**  A field of the profile form. */
 export type Field = "name" | "endpoint" | "region" | "root" | "datastoreAlias" | "accessKey" | "secretKey";
+
+export type Finding = {
+	/**  Position of the volume in the list. */
+	volume: number,
+	field: VolumeField,
+	severity: Severity,
+	message: string,
+};
 
 /**  What an import saved and what it passed over. */
 export type ImportReport = {
@@ -135,6 +157,14 @@ export type ObjectInfo = {
 	metadata: { [key in string]: string },
 };
 
+export type Permission = 
+/**  Pulled before the job starts, never pushed back. For inputs. */
+"ro" | 
+/**  Pushed back at the end: adds and modifies objects, never deletes. */
+"rw" | 
+/**  Like RW, and deletions in the volume delete objects too. */
+"rwd";
+
 /**  What a successful test found. */
 export type ProbeReport = {
 	/**  How many containers the credentials can see. */
@@ -184,6 +214,76 @@ export type S3Backend = {
 	/**  Path-style addressing; buckets with dots use it regardless. */
 	pathStyle?: boolean,
 	checksum?: ChecksumMode,
+};
+
+export type Severity = 
+/**  The platform would refuse it or the job would break: fix first. */
+"error" | 
+/**  Works, but probably not what was meant. */
+"warning" | 
+/**  Works, and has a consequence to acknowledge (RWD deletes objects). */
+"confirm" | 
+/**  Advice from how the platform moves data. */
+"hint";
+
+/**  Where a volume's data comes from. */
+export type Source = 
+/**  A container (or a prefix of it) in a datastore the platform knows by `alias`. */
+{ kind: "dataStore"; alias: string; container: string; prefix: string } | 
+/**  A public container or a public Git repository (a URL ending in `.git`). */
+{ kind: "url"; url: string };
+
+export type Survey = {
+	containerExists: boolean,
+	objects: number,
+	bytes: number,
+	/**  False when counting stopped at [`COUNT_LIMIT`]: the numbers are a floor. */
+	complete: boolean,
+};
+
+export type Volume = {
+	source: Source,
+	mountPath: string,
+	permission: Permission,
+	/**  Reuse the volume across jobs instead of downloading it again. */
+	cache: boolean,
+};
+
+export type VolumeField = "container" | "alias" | "prefix" | "url" | "mountPath" | "permission" | "cache";
+
+/**
+ *  Everything the Job volumes view shows for a list: canonical strings, the
+ *  ovhai command, the API JSON, and the checks.
+ */
+export type VolumePreview = {
+	strings: string[],
+	command: string,
+	json: string,
+	findings: Finding[],
+};
+
+export type VolumeSet = {
+	name: string,
+	/**  The image the set was composed for; empty when none was given. */
+	image: string,
+	volumes: Volume[],
+};
+
+/**  A survey of one datastore volume of a list. */
+export type VolumeSurvey = {
+	/**  Position of the volume in the list. */
+	volume: number,
+	/**  Which store was asked (a profile name). */
+	store: string,
+	survey: Survey | null,
+	/**  Why the store could not be asked, as a sentence. */
+	error: string | null,
+};
+
+/**  Storage estimates and the findings they add. */
+export type VolumeSurveys = {
+	surveys: VolumeSurvey[],
+	findings: Finding[],
 };
 
 /* Tauri Specta runtime */

@@ -1,0 +1,57 @@
+// Building job volumes in the window: new rows, volumes from a storage
+// location, reordering, and sizes for the estimate line.
+import type { Finding, Volume } from "./ipc";
+
+/** A fresh datastore volume, mounted at the next free /workspace folder. */
+export function newVolume(alias: string, taken: string[]): Volume {
+  return {
+    source: { kind: "dataStore", alias, container: "", prefix: "" },
+    mountPath: freeMountPath("data", taken),
+    permission: "ro",
+    cache: false,
+  };
+}
+
+/** The volume for a container or prefix picked in the storage browser. */
+export function volumeFromLocation(alias: string, container: string, prefix: string, taken: string[]): Volume {
+  const last = prefix.split("/").filter((s) => s !== "").at(-1) ?? container;
+  const folder = last.toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "") || "data";
+  return {
+    source: { kind: "dataStore", alias, container, prefix },
+    mountPath: freeMountPath(folder, taken),
+    permission: "ro",
+    cache: false,
+  };
+}
+
+function freeMountPath(folder: string, taken: string[]): string {
+  let path = `/workspace/${folder}`;
+  for (let n = 2; taken.includes(path); n += 1) path = `/workspace/${folder}-${n}`;
+  return path;
+}
+
+/** `list` with the item at `from` moved to `to` (clamped to the list). */
+export function moved<T>(list: T[], from: number, to: number): T[] {
+  const target = Math.max(0, Math.min(list.length - 1, to));
+  if (from === target || from < 0 || from >= list.length) return list;
+  const copy = [...list];
+  const [item] = copy.splice(from, 1);
+  copy.splice(target, 0, item);
+  return copy;
+}
+
+/** Findings of one volume, most serious first. */
+export function findingsFor(findings: Finding[], index: number): Finding[] {
+  const order = { error: 0, warning: 1, confirm: 2, hint: 3 } as const;
+  return findings.filter((f) => f.volume === index).sort((a, b) => order[a.severity] - order[b.severity]);
+}
+
+/** The MIME type of a storage location dragged from the browser. */
+export const LOCATION_MIME = "application/x-stowage-location";
+
+export interface DraggedLocation {
+  profile: string;
+  alias: string;
+  container: string;
+  prefix: string;
+}
