@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use async_trait::async_trait;
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 pub use error::{ErrorKind, StoreError};
@@ -120,14 +121,6 @@ pub struct PutResult {
     pub etag: Option<String>,
 }
 
-/// A byte range of a local file: the body of one multipart part.
-#[derive(Debug, Clone, Copy)]
-pub struct FileSlice<'a> {
-    pub path: &'a Path,
-    pub offset: u64,
-    pub len: u64,
-}
-
 /// A part of a multipart upload, as uploaded or as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartInfo {
@@ -160,8 +153,17 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
     /// a partial file under the final name.
     async fn get_to_file(&self, container: &str, key: &str, dest: &Path) -> Result<ObjectInfo>;
 
-    /// Uploads a whole file in one request, replacing any object at `key`.
-    async fn put_file(&self, container: &str, key: &str, source: &Path, options: &PutOptions) -> Result<PutResult>;
+    /// Uploads `body` in one request, replacing any object at `key`. The
+    /// caller holds the bytes: it reads a file once, hashing as it reads.
+    async fn put(&self, container: &str, key: &str, body: Bytes, options: &PutOptions) -> Result<PutResult>;
+
+    /// Uploads a whole (small) file in one request.
+    async fn put_file(&self, container: &str, key: &str, source: &Path, options: &PutOptions) -> Result<PutResult> {
+        let body = tokio::fs::read(source)
+            .await
+            .map_err(|e| StoreError::io(format!("Cannot read {}", source.display()), e))?;
+        self.put(container, key, Bytes::from(body), options).await
+    }
 
     /// Starts a multipart upload and returns its id.
     async fn create_multipart(&self, container: &str, key: &str, options: &PutOptions) -> Result<String>;
@@ -172,7 +174,7 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
         key: &str,
         upload_id: &str,
         number: u32,
-        body: FileSlice<'_>,
+        body: Bytes,
     ) -> Result<PartInfo>;
 
     /// Makes the object from `parts` (in ascending part number).

@@ -12,7 +12,7 @@ use md5::{Digest, Md5};
 
 use crate::{
     check_completion, check_key, check_part_number, container_name, listing, multipart_etag, now_ms, ContainerInfo,
-    FileSlice, ListOptions, ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result, StoreError,
+    ListOptions, ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result, StoreError,
 };
 
 #[derive(Debug, Default)]
@@ -87,18 +87,6 @@ fn new_object(key: &str, data: Bytes, etag: String, options: &PutOptions) -> Obj
     Object { data, info }
 }
 
-async fn read_slice(body: FileSlice<'_>) -> Result<Bytes> {
-    use tokio::io::{AsyncReadExt, AsyncSeekExt};
-    let mut file = tokio::fs::File::open(body.path).await.map_err(|e| StoreError::io(body.path.display(), e))?;
-    file.seek(std::io::SeekFrom::Start(body.offset)).await.map_err(|e| StoreError::io(body.path.display(), e))?;
-    let mut buf = Vec::with_capacity(usize::try_from(body.len).unwrap_or(0));
-    file.take(body.len).read_to_end(&mut buf).await.map_err(|e| StoreError::io(body.path.display(), e))?;
-    if buf.len() as u64 != body.len {
-        return Err(StoreError::io(body.path.display(), std::io::ErrorKind::UnexpectedEof.into()));
-    }
-    Ok(Bytes::from(buf))
-}
-
 #[async_trait]
 impl ObjectStore for MemoryStore {
     async fn list_containers(&self) -> Result<Vec<ContainerInfo>> {
@@ -169,9 +157,8 @@ impl ObjectStore for MemoryStore {
         Ok(object.info)
     }
 
-    async fn put_file(&self, container: &str, key: &str, source: &Path, options: &PutOptions) -> Result<PutResult> {
+    async fn put(&self, container: &str, key: &str, data: Bytes, options: &PutOptions) -> Result<PutResult> {
         check_key(key)?;
-        let data = Bytes::from(tokio::fs::read(source).await.map_err(|e| StoreError::io(source.display(), e))?);
         let etag = md5_hex(&data);
         let mut state = self.lock();
         state.container(container)?.objects.insert(key.to_owned(), new_object(key, data, etag.clone(), options));
@@ -199,11 +186,10 @@ impl ObjectStore for MemoryStore {
         key: &str,
         upload_id: &str,
         number: u32,
-        body: FileSlice<'_>,
+        body: Bytes,
     ) -> Result<PartInfo> {
         check_part_number(number)?;
-        self.lock().upload(container, key, upload_id)?;
-        let data = read_slice(body).await?;
+        let data = body;
         let part = PartInfo { number, etag: md5_hex(&data), size: data.len() as u64 };
         self.lock().upload(container, key, upload_id)?.parts.insert(number, (part.clone(), data));
         Ok(part)

@@ -19,18 +19,19 @@ mod names;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{Read, Seek, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use bytes::Bytes;
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 
 use crate::{
     check_completion, check_key, check_part_number, container_name, listing, multipart_etag, system_time_ms,
-    ContainerInfo, ErrorKind, FileSlice, ListOptions, ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions,
-    PutResult, Result, StoreError,
+    ContainerInfo, ErrorKind, ListOptions, ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result,
+    StoreError,
 };
 
 /// The store's own folder inside each container; never an object name
@@ -318,32 +319,18 @@ fn new_tmp(dir: &Path) -> PathBuf {
     dir.join(format!("{}.tmp", uuid::Uuid::new_v4().simple()))
 }
 
-/// Copies `len` bytes (or all, for `None`) from `reader` to a new file at
-/// `dest`, returning the MD5 of what was copied.
-fn copy_hashing(mut reader: impl Read, dest: &Path, len: Option<u64>) -> Result<String> {
+/// Writes `bytes` to a new file and flushes it to disk before it is renamed
+/// into place.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut file =
-        fs::File::create(dest).map_err(|e| StoreError::io(format!("Cannot create {}", dest.display()), e))?;
-    let mut hasher = Md5::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut left = len.unwrap_or(u64::MAX);
-    while left > 0 {
-        let want = usize::try_from(left.min(buf.len() as u64)).unwrap_or(buf.len());
-        let n = reader.read(&mut buf[..want]).map_err(|e| StoreError::io("Cannot read the source file", e))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        file.write_all(&buf[..n]).map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
-        left -= n as u64;
-    }
-    if len.is_some() && left > 0 {
-        return Err(StoreError::io(
-            "The source file is shorter than expected",
-            std::io::ErrorKind::UnexpectedEof.into(),
-        ));
-    }
-    file.sync_all().map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
-    Ok(hex::encode(hasher.finalize()))
+        fs::File::create(path).map_err(|e| StoreError::io(format!("Cannot create {}", path.display()), e))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| StoreError::io(format!("Cannot write {}", path.display()), e))
+}
+
+fn md5_hex(bytes: &[u8]) -> String {
+    hex::encode(Md5::digest(bytes))
 }
 
 /// [`write_file_atomically`] on the blocking pool.
@@ -457,13 +444,14 @@ impl ObjectStore for LocalStore {
         let (container, key, dest) = (container.to_owned(), key.to_owned(), dest.to_owned());
         self.blocking(move |this| {
             let path = this.object_path(&container, &key)?;
-            let source = fs::File::open(&path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => StoreError::no_object(&container, &key),
-                _ => StoreError::io(format!("Cannot read object \"{key}\""), e),
-            })?;
+            if !path.is_file() {
+                return Err(StoreError::no_object(&container, &key));
+            }
             let info = this.info(&key, &path)?;
             let tmp = crate::atomic::sibling_tmp(&dest);
-            let result = copy_hashing(source, &tmp, None).and_then(|_| rename(&tmp, &dest));
+            let result = fs::copy(&path, &tmp)
+                .map_err(|e| StoreError::io(format!("Cannot write {}", tmp.display()), e))
+                .and_then(|_| rename(&tmp, &dest));
             if result.is_err() {
                 let _ = fs::remove_file(&tmp);
             }
@@ -472,16 +460,13 @@ impl ObjectStore for LocalStore {
         .await
     }
 
-    async fn put_file(&self, container: &str, key: &str, source: &Path, options: &PutOptions) -> Result<PutResult> {
+    async fn put(&self, container: &str, key: &str, body: Bytes, options: &PutOptions) -> Result<PutResult> {
         check_key(key)?;
-        let (container, key, source, options) =
-            (container.to_owned(), key.to_owned(), source.to_owned(), options.clone());
+        let (container, key, options) = (container.to_owned(), key.to_owned(), options.clone());
         self.blocking(move |this| {
-            let file =
-                fs::File::open(&source).map_err(|e| StoreError::io(format!("Cannot read {}", source.display()), e))?;
             let tmp = new_tmp(&this.tmp_dir(&container)?);
             let result =
-                copy_hashing(file, &tmp, None).and_then(|etag| this.place(&container, &key, &tmp, etag, &options));
+                write_synced(&tmp, &body).and_then(|()| this.place(&container, &key, &tmp, md5_hex(&body), &options));
             if result.is_err() {
                 let _ = fs::remove_file(&tmp);
                 let _ = fs::remove_file(tmp.with_extension("meta"));
@@ -515,20 +500,16 @@ impl ObjectStore for LocalStore {
         key: &str,
         upload_id: &str,
         number: u32,
-        body: FileSlice<'_>,
+        body: Bytes,
     ) -> Result<PartInfo> {
         check_part_number(number)?;
         let (container, key, upload_id) = (container.to_owned(), key.to_owned(), upload_id.to_owned());
-        let (source, offset, len) = (body.path.to_owned(), body.offset, body.len);
         self.blocking(move |this| {
             let dir = this.upload_dir(&container, &key, &upload_id)?;
-            let mut file =
-                fs::File::open(&source).map_err(|e| StoreError::io(format!("Cannot read {}", source.display()), e))?;
-            file.seek(std::io::SeekFrom::Start(offset))
-                .map_err(|e| StoreError::io(format!("Cannot read {}", source.display()), e))?;
             let tmp = new_tmp(&dir);
             let result = (|| {
-                let part = PartInfo { number, etag: copy_hashing(file, &tmp, Some(len))?, size: len };
+                write_synced(&tmp, &body)?;
+                let part = PartInfo { number, etag: md5_hex(&body), size: body.len() as u64 };
                 rename(&tmp, &dir.join(format!("{number:05}")))?;
                 // The record names the ETag of the data just placed; a crash
                 // between the two leaves a mismatch that completion refuses.

@@ -17,16 +17,17 @@ use async_trait::async_trait;
 use aws_credential_types::Credentials;
 use aws_sdk_s3::config::timeout::TimeoutConfig;
 use aws_sdk_s3::config::{Region, RequestChecksumCalculation, ResponseChecksumValidation};
-use aws_sdk_s3::primitives::{ByteStream, Length};
+use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{BucketLocationConstraint, CompletedMultipartUpload, CompletedPart, CreateBucketConfiguration};
 use aws_sdk_s3::Client;
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use self::errors::{map_err, Target};
 
 use crate::{
-    check_key, check_part_number, ContainerInfo, ErrorKind, FileSlice, ListOptions, ListPage, ObjectInfo, ObjectStore,
-    PartInfo, PutOptions, PutResult, Result, StoreError,
+    check_key, check_part_number, ContainerInfo, ErrorKind, ListOptions, ListPage, ObjectInfo, ObjectStore, PartInfo,
+    PutOptions, PutResult, Result, StoreError,
 };
 
 /// Where and how to reach the service. Credentials travel separately.
@@ -146,40 +147,22 @@ struct BodyChecksum {
 }
 
 impl S3Store {
-    /// The checksum of a file range under the profile's algorithm, when the
-    /// profile asks for one on every upload.
-    async fn checksum(&self, body: FileSlice<'_>) -> Result<Option<BodyChecksum>> {
-        let Some(algorithm) = self.checksum else { return Ok(None) };
-        let path = body.path.to_owned();
-        let (offset, len) = (body.offset, body.len);
-        let value = tokio::task::spawn_blocking(move || -> std::io::Result<String> {
-            use std::io::{Read, Seek};
-            let name = match algorithm {
-                ChecksumAlgorithm::Crc32 => "crc32",
-                ChecksumAlgorithm::Crc32c => "crc32c",
-                ChecksumAlgorithm::Crc64nvme => "crc64nvme",
-                ChecksumAlgorithm::Sha1 => "sha1",
-                ChecksumAlgorithm::Sha256 => "sha256",
-            };
-            let mut hasher =
-                name.parse::<aws_smithy_checksums::ChecksumAlgorithm>().map_err(std::io::Error::other)?.into_impl();
-            let mut file = std::fs::File::open(&path)?;
-            file.seek(std::io::SeekFrom::Start(offset))?;
-            let mut reader = file.take(len);
-            let mut buf = vec![0u8; 1 << 20];
-            loop {
-                let n = reader.read(&mut buf)?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buf[..n]);
-            }
-            Ok(hasher.header_value().to_str().unwrap_or_default().to_owned())
-        })
-        .await
-        .map_err(|e| StoreError::new(ErrorKind::Io, format!("Computing a checksum was interrupted: {e}")))?
-        .map_err(|e| StoreError::io(format!("Cannot read {}", body.path.display()), e))?;
-        Ok(Some(BodyChecksum { algorithm, value }))
+    /// The checksum header of `body` under the profile's algorithm, when
+    /// the profile asks for one on every upload.
+    fn checksum(&self, body: &[u8]) -> Option<BodyChecksum> {
+        let algorithm = self.checksum?;
+        let name = match algorithm {
+            ChecksumAlgorithm::Crc32 => "crc32",
+            ChecksumAlgorithm::Crc32c => "crc32c",
+            ChecksumAlgorithm::Crc64nvme => "crc64nvme",
+            ChecksumAlgorithm::Sha1 => "sha1",
+            ChecksumAlgorithm::Sha256 => "sha256",
+        };
+        // Every name above is one the SDK's checksum crate knows.
+        let mut hasher = name.parse::<aws_smithy_checksums::ChecksumAlgorithm>().ok()?.into_impl();
+        hasher.update(body);
+        let value = hasher.header_value().to_str().unwrap_or_default().to_owned();
+        Some(BodyChecksum { algorithm, value })
     }
 }
 
@@ -205,10 +188,6 @@ fn millis(t: Option<&aws_sdk_s3::primitives::DateTime>) -> Option<i64> {
 
 fn unquote(etag: Option<&str>) -> Option<String> {
     etag.map(|e| e.trim_matches('"').to_owned())
-}
-
-fn body_error(err: impl std::error::Error + Send + Sync + 'static, path: &Path) -> StoreError {
-    StoreError::new(ErrorKind::Io, format!("Cannot read {}: {err}", path.display())).with_source(err)
 }
 
 #[async_trait]
@@ -359,14 +338,10 @@ impl ObjectStore for S3Store {
         copied.map(|()| info)
     }
 
-    async fn put_file(&self, container: &str, key: &str, source: &Path, options: &PutOptions) -> Result<PutResult> {
+    async fn put(&self, container: &str, key: &str, body: Bytes, options: &PutOptions) -> Result<PutResult> {
         check_key(key)?;
-        let len = tokio::fs::metadata(source)
-            .await
-            .map_err(|e| StoreError::io(format!("Cannot read {}", source.display()), e))?
-            .len();
-        let checksum = self.checksum(FileSlice { path: source, offset: 0, len }).await?;
-        let body = ByteStream::from_path(source).await.map_err(|e| body_error(e, source))?;
+        let checksum = self.checksum(&body);
+        let body = ByteStream::from(body);
         let request = self
             .client(container)
             .put_object()
@@ -405,17 +380,12 @@ impl ObjectStore for S3Store {
         key: &str,
         upload_id: &str,
         number: u32,
-        body: FileSlice<'_>,
+        body: Bytes,
     ) -> Result<PartInfo> {
         check_part_number(number)?;
-        let stream = ByteStream::read_from()
-            .path(body.path)
-            .offset(body.offset)
-            .length(Length::Exact(body.len))
-            .build()
-            .await
-            .map_err(|e| body_error(e, body.path))?;
-        let checksum = self.checksum(body).await?;
+        let checksum = self.checksum(&body);
+        let len = body.len() as u64;
+        let stream = ByteStream::from(body);
         let request = self
             .client(container)
             .upload_part()
@@ -423,7 +393,7 @@ impl ObjectStore for S3Store {
             .key(key)
             .upload_id(upload_id)
             .part_number(i32::try_from(number).unwrap_or(i32::MAX))
-            .content_length(i64::try_from(body.len).unwrap_or(i64::MAX))
+            .content_length(i64::try_from(len).unwrap_or(i64::MAX))
             .body(stream);
         let out = with_checksum!(request, checksum)
             .send()
@@ -431,7 +401,7 @@ impl ObjectStore for S3Store {
             .map_err(|e| map_err(e, &format!("Uploading part {number} of \"{container}/{key}\""), &self.target))?;
         let etag = unquote(out.e_tag())
             .ok_or_else(|| StoreError::new(ErrorKind::Protocol, "The service accepted a part without an ETag."))?;
-        Ok(PartInfo { number, etag, size: body.len })
+        Ok(PartInfo { number, etag, size: len })
     }
 
     async fn complete_multipart(

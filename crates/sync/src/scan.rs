@@ -1,0 +1,141 @@
+//! What to upload: the files under the paths a person dropped or named, each
+//! with the object key it gets. Folders keep their structure: dropping
+//! `~/data/imagenet` gives keys `imagenet/...`. What cannot be uploaded is
+//! reported with the reason (empty folders, symlink loops, unreadable
+//! entries) and the rest goes on.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+/// A local file and the key it is uploaded to (relative to the destination prefix).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalFile {
+    pub path: PathBuf,
+    pub key: String,
+    pub size: u64,
+    pub modified: SystemTime,
+}
+
+/// A path that is not uploaded, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub files: Vec<LocalFile>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Scan {
+    pub fn bytes(&self) -> u64 {
+        self.files.iter().map(|f| f.size).sum()
+    }
+}
+
+/// Walks `sources` (files or folders). Symlinks are followed; a link back
+/// into a folder being walked is reported as a loop.
+pub fn scan(sources: &[PathBuf]) -> Scan {
+    let mut out = Scan::default();
+    for source in sources {
+        let name = match source.file_name().and_then(|n| n.to_str()) {
+            Some(name) => name.to_owned(),
+            None => {
+                out.skipped.push(skipped(source, "it has no name usable as an object key"));
+                continue;
+            }
+        };
+        let mut walking = HashSet::new();
+        visit(source, &name, &mut walking, &mut out);
+    }
+    out.files.sort_by(|a, b| a.key.cmp(&b.key));
+    out
+}
+
+fn skipped(path: &Path, reason: impl Into<String>) -> Skipped {
+    Skipped { path: path.display().to_string(), reason: reason.into() }
+}
+
+fn visit(path: &Path, key: &str, walking: &mut HashSet<PathBuf>, out: &mut Scan) {
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => {
+            out.skipped.push(skipped(path, format!("cannot be read: {e}")));
+            return;
+        }
+    };
+    if meta.is_file() {
+        match std::fs::File::open(path) {
+            Ok(_) => out.files.push(LocalFile {
+                path: path.to_owned(),
+                key: key.to_owned(),
+                size: meta.len(),
+                modified: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+            }),
+            Err(e) => out.skipped.push(skipped(path, format!("cannot be read: {e}"))),
+        }
+        return;
+    }
+    if !meta.is_dir() {
+        out.skipped.push(skipped(path, "it is not a regular file or folder"));
+        return;
+    }
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    if !walking.insert(real.clone()) {
+        out.skipped.push(skipped(path, "a symbolic link loops back to a folder above it"));
+        return;
+    }
+    match std::fs::read_dir(path) {
+        Err(e) => out.skipped.push(skipped(path, format!("cannot be listed: {e}"))),
+        Ok(entries) => {
+            let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.file_name()).collect();
+            if names.is_empty() {
+                out.skipped.push(skipped(path, "the folder is empty, and object storage has no empty folders"));
+            }
+            names.sort();
+            for name in names {
+                let child = path.join(&name);
+                match name.to_str() {
+                    Some(text) => visit(&child, &format!("{key}/{text}"), walking, out),
+                    None => out.skipped.push(skipped(&child, "its name is not valid UTF-8, which object keys require")),
+                }
+            }
+        }
+    }
+    walking.remove(&real);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_structure_and_reports_what_it_skips() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("dataset");
+        std::fs::create_dir_all(root.join("train/cats")).expect("mkdir");
+        std::fs::create_dir_all(root.join("empty/inner")).expect("mkdir");
+        std::fs::write(root.join("train/cats/a b.jpg"), b"x").expect("write");
+        std::fs::write(root.join("zero"), b"").expect("write");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&root, root.join("train/loop")).expect("symlink");
+        let single = dir.path().join("labels.csv");
+        std::fs::write(&single, b"1,2").expect("write");
+
+        let scan = scan(&[root.clone(), single]);
+        let keys: Vec<&str> = scan.files.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["dataset/train/cats/a b.jpg", "dataset/zero", "labels.csv"]);
+        let reasons: Vec<&str> = scan.skipped.iter().map(|s| s.reason.as_str()).collect();
+        assert!(reasons.iter().any(|r| r.contains("no empty folders")), "{reasons:?}");
+        #[cfg(unix)]
+        assert!(reasons.iter().any(|r| r.contains("loops back")), "{reasons:?}");
+        assert_eq!(scan.bytes(), 4);
+    }
+}
