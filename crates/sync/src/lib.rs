@@ -1,3 +1,9 @@
-//! stowage-sync: scan, plan (pure), execute (transfers), journal, index and
-//! watch. Empty until the uploads and sync issues land; the workspace lists
-//! it now so the layout is the one every later change builds into.
+//! stowage-sync: finding local files (scan), moving them (execute) and
+//! reporting progress (events). Shared by uploads, sync and watched folders.
+
+pub mod events;
+pub mod execute;
+pub mod scan;
+
+pub use events::{EventSink, FileOutcome, Summary, Tracker, TransferEvent};
+pub use execute::{upload, Existing, Tuning, UploadRequest};

@@ -1,0 +1,139 @@
+//! What the engine reports while it works. The engine sends events to a
+//! sink; the CLI draws them as a progress bar, the desktop shell forwards
+//! them to the window. [`Tracker`] turns them into totals, rate and ETA.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::scan::Skipped;
+
+pub trait EventSink: Send + Sync {
+    fn send(&self, event: TransferEvent);
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "event", rename_all = "camelCase")]
+pub enum TransferEvent {
+    /// The files were found and the destination listed.
+    #[serde(rename_all = "camelCase")]
+    Started { files: u64, bytes: u64, skipped: Vec<Skipped> },
+    /// More bytes reached the store (a part or a whole small file).
+    Progress { bytes: u64 },
+    /// One file is finished, one way or another.
+    FileDone { key: String, size: u64, outcome: FileOutcome },
+    /// The transfer is over. Always the last event.
+    Finished { summary: Summary },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum FileOutcome {
+    /// Uploaded to `key` (which differs from the planned key for "keep both").
+    Uploaded {
+        key: String,
+    },
+    /// The same content was already there.
+    Identical,
+    /// A different object was there and the policy said skip.
+    SkippedExisting,
+    Failed {
+        message: String,
+    },
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub uploaded: u64,
+    pub uploaded_bytes: u64,
+    pub identical: u64,
+    pub skipped_existing: u64,
+    /// Key and sentence for each file that failed.
+    pub failed: Vec<(String, String)>,
+    /// Paths that were not uploaded at all (empty folders, unreadable files, loops).
+    pub skipped_paths: Vec<Skipped>,
+    pub cancelled: bool,
+}
+
+impl Summary {
+    pub(crate) fn count(&mut self, key: &str, size: u64, outcome: &FileOutcome) {
+        match outcome {
+            FileOutcome::Uploaded { .. } => {
+                self.uploaded += 1;
+                self.uploaded_bytes += size;
+            }
+            FileOutcome::Identical => self.identical += 1,
+            FileOutcome::SkippedExisting => self.skipped_existing += 1,
+            FileOutcome::Failed { message } => self.failed.push((key.to_owned(), message.clone())),
+            FileOutcome::Cancelled => self.cancelled = true,
+        }
+    }
+
+    /// The transfer could not start: one failure that says why.
+    pub(crate) fn fail_all(mut self, message: String) -> Self {
+        self.failed.push((String::new(), message));
+        self
+    }
+
+    pub fn ok(&self) -> bool {
+        self.failed.is_empty() && !self.cancelled
+    }
+}
+
+/// Totals, rate and ETA from the events so far.
+#[derive(Debug, Clone)]
+pub struct Tracker {
+    pub files_total: u64,
+    pub files_done: u64,
+    pub bytes_total: u64,
+    pub bytes_done: u64,
+    started: Instant,
+}
+
+impl Default for Tracker {
+    fn default() -> Self {
+        Self { files_total: 0, files_done: 0, bytes_total: 0, bytes_done: 0, started: Instant::now() }
+    }
+}
+
+impl Tracker {
+    pub fn apply(&mut self, event: &TransferEvent) {
+        match event {
+            TransferEvent::Started { files, bytes, .. } => {
+                self.files_total = *files;
+                self.bytes_total = *bytes;
+                self.started = Instant::now();
+            }
+            TransferEvent::Progress { bytes } => self.bytes_done += bytes,
+            TransferEvent::FileDone { size, outcome, .. } => {
+                self.files_done += 1;
+                // Skipped files count as done bytes, so the bar reaches the end.
+                if !matches!(outcome, FileOutcome::Uploaded { .. }) {
+                    self.bytes_done += size;
+                }
+                self.bytes_done = self.bytes_done.min(self.bytes_total);
+            }
+            TransferEvent::Finished { .. } => {}
+        }
+    }
+
+    /// Bytes per second since the start.
+    pub fn rate(&self) -> f64 {
+        let secs = self.started.elapsed().as_secs_f64();
+        if secs > 0.0 {
+            self.bytes_done as f64 / secs
+        } else {
+            0.0
+        }
+    }
+
+    pub fn eta(&self) -> Option<Duration> {
+        let rate = self.rate();
+        (rate > 0.0).then(|| Duration::from_secs_f64(self.bytes_total.saturating_sub(self.bytes_done) as f64 / rate))
+    }
+}

@@ -1,0 +1,556 @@
+//! The transfer engine for uploads: one pool of concurrent requests across
+//! all files, multipart above a threshold with parts of one file in
+//! parallel, a memory budget for part buffers, and the destination listed
+//! once (no HEAD per file).
+//!
+//! Integrity: each part is read from disk once into a buffer; its MD5 is
+//! computed from that buffer and compared with the ETag the service returns
+//! (for a multipart object, the MD5 of the part MD5s). A mismatch is an
+//! error. A file whose size or modification time changes while it uploads is
+//! never completed: it is retried once at the end, then reported.
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::stream::{self, StreamExt, TryStreamExt};
+use md5::{Digest, Md5};
+use serde::{Deserialize, Serialize};
+use stowage_store::{ListOptions, ObjectInfo, ObjectStore, PartInfo, PutOptions, StoreError};
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
+use crate::scan::{scan, LocalFile};
+
+const MIB: u64 = 1024 * 1024;
+
+/// What to do when the destination key already holds a different object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum Existing {
+    #[default]
+    Overwrite,
+    Skip,
+    /// Upload under a new name: `photo (1).jpg`.
+    KeepBoth,
+}
+
+#[derive(Debug, Clone)]
+pub struct UploadRequest {
+    pub sources: Vec<std::path::PathBuf>,
+    pub container: String,
+    /// Where the sources land; "" for the container's root.
+    pub prefix: String,
+    pub existing: Existing,
+}
+
+/// Knobs with defaults sized for a laptop on a fast link.
+#[derive(Debug, Clone)]
+pub struct Tuning {
+    /// Requests in flight across all files.
+    pub concurrency: usize,
+    /// Files above this size go in parts.
+    pub multipart_threshold: u64,
+    /// The smallest part; S3 needs 5 MiB.
+    pub min_part_size: u64,
+    /// Bytes of part buffers held at once.
+    pub memory_budget: u64,
+    /// Attempts per request for errors a retry can help.
+    pub attempts: u32,
+    pub first_backoff: Duration,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Self {
+            concurrency: 16,
+            multipart_threshold: 16 * MIB,
+            min_part_size: 8 * MIB,
+            memory_budget: 256 * MIB,
+            attempts: 5,
+            first_backoff: Duration::from_millis(200),
+        }
+    }
+}
+
+impl Tuning {
+    /// max(min part, size / 10,000) rounded up to a MiB: every object up to
+    /// S3's 5 TiB fits in 10,000 parts.
+    pub fn part_size(&self, size: u64) -> u64 {
+        let needed = size.div_ceil(10_000).div_ceil(MIB) * MIB;
+        needed.max(self.min_part_size)
+    }
+}
+
+/// Uploads `request` into `store`, reporting to `sink`, until done or cancelled.
+pub async fn upload(
+    store: Arc<dyn ObjectStore>,
+    request: UploadRequest,
+    tuning: Tuning,
+    sink: Arc<dyn EventSink>,
+    cancel: CancellationToken,
+) -> Summary {
+    let mut summary = Summary::default();
+    let sources = request.sources.clone();
+    let scanned = match tokio::task::spawn_blocking(move || scan(&sources)).await {
+        Ok(scanned) => scanned,
+        Err(e) => return finish(summary.fail_all(format!("Reading the files was interrupted: {e}")), &sink),
+    };
+    summary.skipped_paths = scanned.skipped.clone();
+    let prefix = normalize_prefix(&request.prefix);
+
+    let remote = match list_all(store.as_ref(), &request.container, &prefix).await {
+        Ok(remote) => remote,
+        Err(e) => return finish(summary.fail_all(e.to_string()), &sink),
+    };
+    sink.send(TransferEvent::Started {
+        files: scanned.files.len() as u64,
+        bytes: scanned.bytes(),
+        skipped: scanned.skipped.clone(),
+    });
+
+    let engine = Engine {
+        store,
+        container: request.container.clone(),
+        requests: Semaphore::new(tuning.concurrency.max(1)),
+        memory: Semaphore::new(usize::try_from(tuning.memory_budget / MIB).unwrap_or(usize::MAX).max(1)),
+        tuning,
+        sink: sink.clone(),
+        cancel,
+        taken: std::sync::Mutex::new(remote.keys().cloned().collect()),
+    };
+
+    // Files in flight: enough to keep the request pool busy with small files.
+    let files_in_flight = engine.tuning.concurrency.max(1) * 2;
+    let mut retry_later = Vec::new();
+    let mut outcomes = Vec::new();
+    {
+        let decisions: Vec<_> = scanned
+            .files
+            .into_iter()
+            .map(|file| {
+                let key = format!("{prefix}{}", file.key);
+                let action = decide(remote.get(&key), request.existing);
+                (file, key, action)
+            })
+            .collect();
+        let mut results = stream::iter(decisions)
+            .map(|(file, key, action)| {
+                let engine = &engine;
+                async move {
+                    let outcome = engine.run(&file, &key, &action).await;
+                    (file, key, action, outcome)
+                }
+            })
+            .buffer_unordered(files_in_flight);
+        while let Some((file, key, action, outcome)) = results.next().await {
+            match outcome {
+                Err(Failure::Changed) => retry_later.push((file, key, action)),
+                other => outcomes.push((key, file.size, other)),
+            }
+        }
+    }
+    // Files that changed mid-upload get one more try once everything else is done.
+    for (file, key, action) in retry_later {
+        let outcome = match refresh(&file).await {
+            Some(fresh) => engine.run(&fresh, &key, &action).await,
+            None => Err(Failure::Error(format!("{} disappeared while uploading.", file.path.display()))),
+        };
+        outcomes.push((key, file.size, outcome));
+    }
+    for (key, size, outcome) in outcomes {
+        let outcome = match outcome {
+            Ok(done) => done,
+            Err(Failure::Changed) => FileOutcome::Failed {
+                message: "The file changed while uploading (twice); it was not uploaded. Upload it again once it is complete.".into(),
+            },
+            Err(Failure::Cancelled) => FileOutcome::Cancelled,
+            Err(Failure::Error(message)) => FileOutcome::Failed { message },
+        };
+        summary.count(&key, size, &outcome);
+        sink.send(TransferEvent::FileDone { key, size, outcome });
+    }
+    summary.cancelled = engine.cancel.is_cancelled();
+    finish(summary, &sink)
+}
+
+fn finish(summary: Summary, sink: &Arc<dyn EventSink>) -> Summary {
+    sink.send(TransferEvent::Finished { summary: summary.clone() });
+    summary
+}
+
+fn normalize_prefix(prefix: &str) -> String {
+    let trimmed = prefix.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        trimmed.to_owned()
+    } else {
+        format!("{trimmed}/")
+    }
+}
+
+async fn list_all(
+    store: &dyn ObjectStore,
+    container: &str,
+    prefix: &str,
+) -> Result<HashMap<String, ObjectInfo>, StoreError> {
+    let mut options = ListOptions::recursive(prefix);
+    let mut out = HashMap::new();
+    loop {
+        let page = store.list(container, &options).await?;
+        out.extend(page.objects.into_iter().map(|o| (o.key.clone(), o)));
+        match page.next {
+            Some(next) => options.continuation = Some(next),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// What to do with one file, decided from the single destination listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Action {
+    Upload,
+    /// The key holds an object: skip it if it is this content (same size and
+    /// ETag), otherwise follow the policy.
+    Exists {
+        size: u64,
+        etag: Option<String>,
+        policy: Existing,
+    },
+}
+
+fn decide(remote: Option<&ObjectInfo>, policy: Existing) -> Action {
+    match remote {
+        None => Action::Upload,
+        Some(remote) => Action::Exists { size: remote.size, etag: remote.etag.clone(), policy },
+    }
+}
+
+enum Failure {
+    Changed,
+    Cancelled,
+    Error(String),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Self::Error(e.to_string())
+    }
+}
+
+struct Engine {
+    store: Arc<dyn ObjectStore>,
+    container: String,
+    requests: Semaphore,
+    memory: Semaphore,
+    tuning: Tuning,
+    sink: Arc<dyn EventSink>,
+    cancel: CancellationToken,
+    /// Keys that exist or are being written, for "keep both" names.
+    taken: std::sync::Mutex<HashSet<String>>,
+}
+
+impl Engine {
+    async fn run(&self, file: &LocalFile, key: &str, action: &Action) -> Result<FileOutcome, Failure> {
+        if self.cancel.is_cancelled() {
+            return Err(Failure::Cancelled);
+        }
+        let part_size = self.tuning.part_size(file.size);
+        let key = match action {
+            Action::Upload => key.to_owned(),
+            Action::Exists { size, etag, policy } => {
+                let same = match etag {
+                    Some(etag) if *size == file.size => {
+                        local_etag(file, part_size, self.tuning.multipart_threshold).await? == *etag
+                    }
+                    _ => false,
+                };
+                if same {
+                    return Ok(FileOutcome::Identical);
+                }
+                match policy {
+                    Existing::Overwrite => key.to_owned(),
+                    Existing::Skip => return Ok(FileOutcome::SkippedExisting),
+                    Existing::KeepBoth => self.free_name(key)?,
+                }
+            }
+        };
+        if file.size <= self.tuning.multipart_threshold {
+            self.put_whole(file, &key).await
+        } else {
+            self.put_parts(file, &key, part_size).await
+        }
+    }
+
+    /// `name (1).ext`, `name (2).ext`, ...: the first key neither listed nor
+    /// claimed by another file of this transfer.
+    fn free_name(&self, key: &str) -> Result<String, Failure> {
+        let (dir, name) = key.rsplit_once('/').map_or(("", key), |(d, n)| (d, n));
+        let (stem, ext) = match name.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
+            _ => (name, String::new()),
+        };
+        let mut taken = self.taken.lock().unwrap_or_else(|e| e.into_inner());
+        for n in 1.. {
+            let candidate =
+                if dir.is_empty() { format!("{stem} ({n}){ext}") } else { format!("{dir}/{stem} ({n}){ext}") };
+            if taken.insert(candidate.clone()) {
+                return Ok(candidate);
+            }
+        }
+        Err(Failure::Error(format!("No free name for {key}.")))
+    }
+
+    async fn put_whole(&self, file: &LocalFile, key: &str) -> Result<FileOutcome, Failure> {
+        let _memory = self.memory_for(file.size).await;
+        let body = read_range(file, 0, file.size).await?;
+        let md5 = hex::encode(Md5::digest(&body));
+        let put = self
+            .attempt(|| {
+                let body = body.clone();
+                async move {
+                    let _slot = self.requests.acquire().await;
+                    self.store.put(&self.container, key, body, &PutOptions::default()).await
+                }
+            })
+            .await?;
+        check_etag(put.etag.as_deref(), &md5, key)?;
+        // Changed after it was read: what was stored is an older snapshot, so
+        // report it and try again with the new content.
+        if !unchanged(file).await {
+            return Err(Failure::Changed);
+        }
+        self.sink.send(TransferEvent::Progress { bytes: file.size });
+        Ok(FileOutcome::Uploaded { key: key.to_owned() })
+    }
+
+    async fn put_parts(&self, file: &LocalFile, key: &str, part_size: u64) -> Result<FileOutcome, Failure> {
+        let upload_id = self
+            .attempt(|| async {
+                let _slot = self.requests.acquire().await;
+                self.store.create_multipart(&self.container, key, &PutOptions::default()).await
+            })
+            .await?;
+        let result = self.send_parts(file, key, &upload_id, part_size).await;
+        match result {
+            Ok(_) if !unchanged(file).await => {
+                self.abort(key, &upload_id).await;
+                Err(Failure::Changed)
+            }
+            Ok(parts) => {
+                let expected = multipart_etag(&parts);
+                let done = self
+                    .attempt(|| async {
+                        let _slot = self.requests.acquire().await;
+                        self.store.complete_multipart(&self.container, key, &upload_id, &parts).await
+                    })
+                    .await;
+                match done {
+                    Ok(put) => {
+                        check_etag(put.etag.as_deref(), &expected, key)?;
+                        Ok(FileOutcome::Uploaded { key: key.to_owned() })
+                    }
+                    Err(e) => {
+                        self.abort(key, &upload_id).await;
+                        Err(e.into())
+                    }
+                }
+            }
+            Err(failure) => {
+                // No parts are left behind, and no partial object appears.
+                self.abort(key, &upload_id).await;
+                Err(failure)
+            }
+        }
+    }
+
+    async fn send_parts(
+        &self,
+        file: &LocalFile,
+        key: &str,
+        upload_id: &str,
+        part_size: u64,
+    ) -> Result<Vec<PartInfo>, Failure> {
+        let count = file.size.div_ceil(part_size).max(1);
+        let mut parts: Vec<PartInfo> = stream::iter(0..count)
+            .map(|i| async move {
+                if self.cancel.is_cancelled() {
+                    return Err(Failure::Cancelled);
+                }
+                let offset = i * part_size;
+                let len = part_size.min(file.size - offset);
+                let _memory = self.memory_for(len).await;
+                let body = read_range(file, offset, len).await?;
+                let md5 = hex::encode(Md5::digest(&body));
+                let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                let part = self
+                    .attempt(|| {
+                        let body = body.clone();
+                        async move {
+                            let _slot = self.requests.acquire().await;
+                            self.store.upload_part(&self.container, key, upload_id, number, body).await
+                        }
+                    })
+                    .await?;
+                if part.etag.trim_matches('"') != md5 {
+                    return Err(Failure::Error(format!(
+                        "Part {number} of {key} arrived with a different checksum (sent MD5 {md5}, stored {}).",
+                        part.etag
+                    )));
+                }
+                self.sink.send(TransferEvent::Progress { bytes: len });
+                Ok(PartInfo { etag: md5, ..part })
+            })
+            .buffer_unordered(self.tuning.concurrency.max(1))
+            .try_collect()
+            .await?;
+        parts.sort_by_key(|p| p.number);
+        Ok(parts)
+    }
+
+    async fn abort(&self, key: &str, upload_id: &str) {
+        let aborted = self.attempt(|| self.store.abort_multipart(&self.container, key, upload_id)).await;
+        if let Err(e) = aborted {
+            tracing::warn!(%key, "could not abort a multipart upload: {e}");
+        }
+    }
+
+    /// Holds `len` bytes of the memory budget, counted in MiB (a part larger
+    /// than the whole budget waits until it has all of it).
+    async fn memory_for(&self, len: u64) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        let budget = (self.tuning.memory_budget / MIB).max(1);
+        let mib = u32::try_from(len.div_ceil(MIB).clamp(1, budget)).unwrap_or(u32::MAX);
+        self.memory.acquire_many(mib).await.ok()
+    }
+
+    /// Runs `op` until it succeeds, fails for good, or runs out of attempts.
+    async fn attempt<T, F, Fut>(&self, mut op: F) -> Result<T, StoreError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, StoreError>>,
+    {
+        let mut delay = self.tuning.first_backoff;
+        let mut tries = 1;
+        loop {
+            match op().await {
+                Err(e) if e.retryable() && tries < self.tuning.attempts && !self.cancel.is_cancelled() => {
+                    tracing::debug!("retrying after: {e}");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                    tries += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+/// Reads `len` bytes at `offset`, and fails with [`Failure::Changed`] when
+/// the file's size or modification time is not what the scan saw.
+async fn read_range(file: &LocalFile, offset: u64, len: u64) -> Result<Bytes, Failure> {
+    let (path, size, modified) = (file.path.clone(), file.size, file.modified);
+    let read = tokio::task::spawn_blocking(move || -> std::io::Result<Option<Vec<u8>>> {
+        use std::io::{Read, Seek};
+        let unchanged = |p: &Path| -> std::io::Result<bool> {
+            let meta = std::fs::metadata(p)?;
+            Ok(meta.len() == size && meta.modified().ok() == Some(modified))
+        };
+        if !unchanged(&path)? {
+            return Ok(None);
+        }
+        let mut f = std::fs::File::open(&path)?;
+        f.seek(std::io::SeekFrom::Start(offset))?;
+        let mut buf = vec![0u8; usize::try_from(len).unwrap_or(0)];
+        f.read_exact(&mut buf)?;
+        Ok(unchanged(&path)?.then_some(buf))
+    })
+    .await
+    .map_err(|e| Failure::Error(format!("Reading {} was interrupted: {e}", file.path.display())))?;
+    match read {
+        Ok(Some(buf)) => Ok(Bytes::from(buf)),
+        Ok(None) => Err(Failure::Changed),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(Failure::Changed),
+        Err(e) => Err(Failure::Error(format!("Cannot read {}: {e}", file.path.display()))),
+    }
+}
+
+/// Whether the file still has the size and modification time the scan saw.
+async fn unchanged(file: &LocalFile) -> bool {
+    match tokio::fs::metadata(&file.path).await {
+        Ok(meta) => meta.len() == file.size && meta.modified().ok() == Some(file.modified),
+        Err(_) => false,
+    }
+}
+
+/// A fresh look at a file that changed, for its second try.
+async fn refresh(file: &LocalFile) -> Option<LocalFile> {
+    let meta = tokio::fs::metadata(&file.path).await.ok()?;
+    Some(LocalFile { size: meta.len(), modified: meta.modified().ok()?, ..file.clone() })
+}
+
+/// The ETag this engine's upload of `file` would get: the MD5, or for a
+/// multipart upload the MD5 of the part MD5s and the part count.
+async fn local_etag(file: &LocalFile, part_size: u64, threshold: u64) -> Result<String, Failure> {
+    if file.size <= threshold {
+        let body = read_range(file, 0, file.size).await?;
+        return Ok(hex::encode(Md5::digest(&body)));
+    }
+    let mut parts = Vec::new();
+    let mut offset = 0;
+    let mut number = 1;
+    while offset < file.size {
+        let len = part_size.min(file.size - offset);
+        let body = read_range(file, offset, len).await?;
+        parts.push(PartInfo { number, etag: hex::encode(Md5::digest(&body)), size: len });
+        offset += len;
+        number += 1;
+    }
+    Ok(multipart_etag(&parts))
+}
+
+fn multipart_etag(parts: &[PartInfo]) -> String {
+    let mut hasher = Md5::new();
+    for part in parts {
+        hasher.update(hex::decode(&part.etag).unwrap_or_default());
+    }
+    format!("{}-{}", hex::encode(hasher.finalize()), parts.len())
+}
+
+/// Compares the service's ETag with what was sent. Services that do not
+/// return an MD5-style ETag (some encrypt at rest) are taken at their word.
+fn check_etag(returned: Option<&str>, expected: &str, key: &str) -> Result<(), Failure> {
+    let Some(returned) = returned.map(|e| e.trim_matches('"')) else { return Ok(()) };
+    let md5_style =
+        returned.split('-').next().is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    if md5_style && returned != expected {
+        return Err(Failure::Error(format!(
+            "{key} arrived with a different checksum (sent {expected}, stored {returned}); it was not counted as uploaded."
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_fit_in_ten_thousand() {
+        let t = Tuning::default();
+        assert_eq!(t.part_size(1), 8 * MIB);
+        assert_eq!(t.part_size(2 * 1024 * MIB), 8 * MIB);
+        let five_tib = 5 * 1024 * 1024 * MIB;
+        assert!(five_tib.div_ceil(t.part_size(five_tib)) <= 10_000);
+    }
+
+    #[test]
+    fn prefixes_end_with_a_slash() {
+        assert_eq!(normalize_prefix(""), "");
+        assert_eq!(normalize_prefix("train"), "train/");
+        assert_eq!(normalize_prefix("/train/"), "train/");
+    }
+}

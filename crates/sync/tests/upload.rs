@@ -1,0 +1,332 @@
+//! Uploads of real files into every backend: memory and local always, S3
+//! against the Garage server that scripts/test starts.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use stowage_store::local::LocalStore;
+use stowage_store::memory::MemoryStore;
+use stowage_store::s3::{S3Settings, S3Store};
+use stowage_store::*;
+use stowage_sync::{upload, EventSink, Existing, FileOutcome, Summary, Tracker, TransferEvent, Tuning, UploadRequest};
+use tokio_util::sync::CancellationToken;
+
+const MIB: usize = 1024 * 1024;
+
+/// Small parts so multipart paths run on small files.
+fn tuning() -> Tuning {
+    Tuning { multipart_threshold: 5 * MIB as u64, min_part_size: 5 * MIB as u64, ..Tuning::default() }
+}
+
+#[derive(Default)]
+struct Recorder(Mutex<Vec<TransferEvent>>);
+
+impl EventSink for Recorder {
+    fn send(&self, event: TransferEvent) {
+        self.0.lock().expect("lock").push(event);
+    }
+}
+
+fn bytes(n: usize, seed: u8) -> Vec<u8> {
+    (0..n).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect()
+}
+
+struct Tree {
+    dir: tempfile::TempDir,
+}
+
+impl Tree {
+    /// The tree the issue lists: empty and tiny files, exactly one part and
+    /// one byte more, unicode and spaces, empty folders, a symlink loop and
+    /// an entry that cannot be read.
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("dataset");
+        let files: [(&str, Vec<u8>); 6] = [
+            ("empty.txt", vec![]),
+            ("one.bin", vec![7]),
+            ("exact part.bin", bytes(5 * MIB, 1)),
+            ("part plus one.bin", bytes(5 * MIB + 1, 2)),
+            ("données/été 2024.txt", b"bonjour".to_vec()),
+            ("deep/a/b/three parts.bin", bytes(12 * MIB + 5, 3)),
+        ];
+        for (name, body) in &files {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, body).expect("write");
+        }
+        std::fs::create_dir_all(root.join("empty/inner")).expect("mkdir");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&root, root.join("deep/loop")).expect("symlink loop");
+            std::os::unix::fs::symlink(root.join("gone"), root.join("dangling")).expect("dangling symlink");
+        }
+        Self { dir }
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("dataset")
+    }
+}
+
+async fn run(
+    store: Arc<dyn ObjectStore>,
+    container: &str,
+    sources: Vec<PathBuf>,
+    existing: Existing,
+) -> (Summary, Vec<TransferEvent>) {
+    let recorder = Arc::new(Recorder::default());
+    let request = UploadRequest { sources, container: container.into(), prefix: "in/".into(), existing };
+    let summary = upload(store, request, tuning(), recorder.clone(), CancellationToken::new()).await;
+    let events = recorder.0.lock().expect("lock").clone();
+    (summary, events)
+}
+
+async fn read(store: &dyn ObjectStore, container: &str, key: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dest = dir.path().join("x");
+    store.get_to_file(container, key, &dest).await.unwrap_or_else(|e| panic!("{key}: {e}"));
+    std::fs::read(dest).expect("read")
+}
+
+async fn round_trip(store: Arc<dyn ObjectStore>) {
+    store.create_container("uploads").await.expect("container");
+    let tree = Tree::new();
+    let (summary, events) = run(store.clone(), "uploads", vec![tree.root()], Existing::Overwrite).await;
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    assert_eq!(summary.uploaded, 6);
+    let reasons: Vec<&str> = summary.skipped_paths.iter().map(|s| s.reason.as_str()).collect();
+    assert!(reasons.iter().any(|r| r.contains("no empty folders")), "{reasons:?}");
+    #[cfg(unix)]
+    {
+        assert!(reasons.iter().any(|r| r.contains("loops back")), "{reasons:?}");
+        assert!(reasons.iter().any(|r| r.contains("cannot be read")), "{reasons:?}");
+    }
+    for name in [
+        "empty.txt",
+        "one.bin",
+        "exact part.bin",
+        "part plus one.bin",
+        "données/été 2024.txt",
+        "deep/a/b/three parts.bin",
+    ] {
+        let local = std::fs::read(tree.root().join(name)).expect("local");
+        assert_eq!(read(store.as_ref(), "uploads", &format!("in/dataset/{name}")).await, local, "{name}");
+    }
+    // Progress adds up, and the last event is Finished.
+    let mut tracker = Tracker::default();
+    events.iter().for_each(|e| tracker.apply(e));
+    assert_eq!((tracker.files_done, tracker.bytes_done), (tracker.files_total, tracker.bytes_total));
+    assert!(matches!(events.last(), Some(TransferEvent::Finished { .. })));
+
+    // Again: everything is identical, nothing is sent.
+    let (again, _) = run(store.clone(), "uploads", vec![tree.root()], Existing::Overwrite).await;
+    assert_eq!((again.uploaded, again.identical), (0, 6), "{again:?}");
+
+    // A changed file: skip, keep both, or overwrite.
+    std::fs::write(tree.root().join("one.bin"), b"changed").expect("write");
+    let (skip, _) = run(store.clone(), "uploads", vec![tree.root()], Existing::Skip).await;
+    assert_eq!((skip.skipped_existing, skip.identical, skip.uploaded), (1, 5, 0), "{skip:?}");
+    let (both, events) = run(store.clone(), "uploads", vec![tree.root()], Existing::KeepBoth).await;
+    assert_eq!(both.uploaded, 1, "{both:?}");
+    let kept = events.iter().find_map(|e| match e {
+        TransferEvent::FileDone { outcome: FileOutcome::Uploaded { key }, .. } => Some(key.clone()),
+        _ => None,
+    });
+    assert_eq!(kept.as_deref(), Some("in/dataset/one (1).bin"));
+    assert_eq!(read(store.as_ref(), "uploads", "in/dataset/one (1).bin").await, b"changed");
+    assert_eq!(read(store.as_ref(), "uploads", "in/dataset/one.bin").await, [7]);
+    let (over, _) = run(store.clone(), "uploads", vec![tree.root()], Existing::Overwrite).await;
+    assert_eq!(over.uploaded, 1);
+    assert_eq!(read(store.as_ref(), "uploads", "in/dataset/one.bin").await, b"changed");
+}
+
+/// A store that appends to a source file while a part of it uploads.
+#[derive(Debug)]
+struct AppendWhileUploading {
+    inner: Arc<dyn ObjectStore>,
+    file: PathBuf,
+    /// How many uploads of parts append (then it stops).
+    times: AtomicUsize,
+}
+
+#[async_trait]
+impl ObjectStore for AppendWhileUploading {
+    async fn list_containers(&self) -> Result<Vec<ContainerInfo>> {
+        self.inner.list_containers().await
+    }
+    async fn create_container(&self, name: &str) -> Result<()> {
+        self.inner.create_container(name).await
+    }
+    async fn delete_container(&self, name: &str) -> Result<()> {
+        self.inner.delete_container(name).await
+    }
+    async fn list(&self, c: &str, o: &ListOptions) -> Result<ListPage> {
+        self.inner.list(c, o).await
+    }
+    async fn head(&self, c: &str, k: &str) -> Result<ObjectInfo> {
+        self.inner.head(c, k).await
+    }
+    async fn get_to_file(&self, c: &str, k: &str, d: &Path) -> Result<ObjectInfo> {
+        self.inner.get_to_file(c, k, d).await
+    }
+    async fn put(&self, c: &str, k: &str, b: Bytes, o: &PutOptions) -> Result<PutResult> {
+        self.inner.put(c, k, b, o).await
+    }
+    async fn create_multipart(&self, c: &str, k: &str, o: &PutOptions) -> Result<String> {
+        self.inner.create_multipart(c, k, o).await
+    }
+    async fn upload_part(&self, c: &str, k: &str, id: &str, n: u32, b: Bytes) -> Result<PartInfo> {
+        if self.times.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| t.checked_sub(1)).is_ok() {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new().append(true).open(&self.file).expect("open");
+            f.write_all(b"appended while uploading").expect("append");
+        }
+        self.inner.upload_part(c, k, id, n, b).await
+    }
+    async fn complete_multipart(&self, c: &str, k: &str, id: &str, p: &[PartInfo]) -> Result<PutResult> {
+        self.inner.complete_multipart(c, k, id, p).await
+    }
+    async fn abort_multipart(&self, c: &str, k: &str, id: &str) -> Result<()> {
+        self.inner.abort_multipart(c, k, id).await
+    }
+    async fn list_parts(&self, c: &str, k: &str, id: &str) -> Result<Vec<PartInfo>> {
+        self.inner.list_parts(c, k, id).await
+    }
+    async fn delete(&self, c: &str, k: &str) -> Result<()> {
+        self.inner.delete(c, k).await
+    }
+}
+
+async fn appended_while_uploading(store: Arc<dyn ObjectStore>) {
+    store.create_container("growing").await.expect("container");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("log.bin");
+
+    // Appended once: the upload is abandoned, retried, and the final content arrives.
+    std::fs::write(&file, bytes(11 * MIB, 9)).expect("write");
+    let once = Arc::new(AppendWhileUploading { inner: store.clone(), file: file.clone(), times: AtomicUsize::new(1) });
+    let (summary, _) = run(once, "growing", vec![file.clone()], Existing::Overwrite).await;
+    assert_eq!(summary.uploaded, 1, "{summary:?}");
+    assert_eq!(read(store.as_ref(), "growing", "in/log.bin").await, std::fs::read(&file).expect("read"));
+
+    // Appended on every try: reported, and nothing torn is stored.
+    std::fs::write(&file, bytes(11 * MIB, 10)).expect("write");
+    let always = Arc::new(AppendWhileUploading {
+        inner: store.clone(),
+        file: file.clone(),
+        times: AtomicUsize::new(usize::MAX),
+    });
+    let (summary, _) = run(always, "growing", vec![file.clone()], Existing::Overwrite).await;
+    assert_eq!(summary.uploaded, 0);
+    assert!(summary.failed[0].1.contains("changed while uploading"), "{summary:?}");
+    let stored = read(store.as_ref(), "growing", "in/log.bin").await;
+    assert_eq!(stored.len(), 11 * MIB + "appended while uploading".len(), "the earlier complete version stays");
+}
+
+fn s3() -> Arc<dyn ObjectStore> {
+    let env = |n: &str| std::env::var(n).unwrap_or_else(|_| panic!("{n} is not set: run through scripts/test"));
+    let settings = S3Settings {
+        path_style: true,
+        ..S3Settings::new(Some(env("STOWAGE_TEST_S3_ENDPOINT")), env("STOWAGE_TEST_S3_REGION"))
+    };
+    let credentials = aws_credential_types::Credentials::new(
+        env("STOWAGE_TEST_S3_ACCESS_KEY"),
+        env("STOWAGE_TEST_S3_SECRET_KEY"),
+        None,
+        None,
+        "test",
+    );
+    Arc::new(S3Store::new(&settings, credentials))
+}
+
+/// A fresh S3 container name per test, so runs never see each other's data.
+fn unique(base: &str) -> String {
+    format!(
+        "{base}-{}",
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_nanos()
+            % 1_000_000_000_000
+    )
+}
+
+#[tokio::test]
+async fn round_trip_memory() {
+    round_trip(Arc::new(MemoryStore::new())).await;
+}
+
+#[tokio::test]
+async fn round_trip_local() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    round_trip(Arc::new(LocalStore::open(dir.path()).expect("open"))).await;
+}
+
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn round_trip_s3() {
+    round_trip(Arc::new(Renamed { inner: s3(), container: unique("uploads") })).await;
+}
+
+#[tokio::test]
+async fn appended_while_uploading_local() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    appended_while_uploading(Arc::new(LocalStore::open(dir.path()).expect("open"))).await;
+}
+
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn appended_while_uploading_s3() {
+    appended_while_uploading(Arc::new(Renamed { inner: s3(), container: unique("growing") })).await;
+}
+
+/// Maps the fixed container names of the cases to a fresh one on a shared server.
+#[derive(Debug)]
+struct Renamed {
+    inner: Arc<dyn ObjectStore>,
+    container: String,
+}
+
+#[async_trait]
+impl ObjectStore for Renamed {
+    async fn list_containers(&self) -> Result<Vec<ContainerInfo>> {
+        self.inner.list_containers().await
+    }
+    async fn create_container(&self, _: &str) -> Result<()> {
+        self.inner.create_container(&self.container).await
+    }
+    async fn delete_container(&self, _: &str) -> Result<()> {
+        self.inner.delete_container(&self.container).await
+    }
+    async fn list(&self, _: &str, o: &ListOptions) -> Result<ListPage> {
+        self.inner.list(&self.container, o).await
+    }
+    async fn head(&self, _: &str, k: &str) -> Result<ObjectInfo> {
+        self.inner.head(&self.container, k).await
+    }
+    async fn get_to_file(&self, _: &str, k: &str, d: &Path) -> Result<ObjectInfo> {
+        self.inner.get_to_file(&self.container, k, d).await
+    }
+    async fn put(&self, _: &str, k: &str, b: Bytes, o: &PutOptions) -> Result<PutResult> {
+        self.inner.put(&self.container, k, b, o).await
+    }
+    async fn create_multipart(&self, _: &str, k: &str, o: &PutOptions) -> Result<String> {
+        self.inner.create_multipart(&self.container, k, o).await
+    }
+    async fn upload_part(&self, _: &str, k: &str, id: &str, n: u32, b: Bytes) -> Result<PartInfo> {
+        self.inner.upload_part(&self.container, k, id, n, b).await
+    }
+    async fn complete_multipart(&self, _: &str, k: &str, id: &str, p: &[PartInfo]) -> Result<PutResult> {
+        self.inner.complete_multipart(&self.container, k, id, p).await
+    }
+    async fn abort_multipart(&self, _: &str, k: &str, id: &str) -> Result<()> {
+        self.inner.abort_multipart(&self.container, k, id).await
+    }
+    async fn list_parts(&self, _: &str, k: &str, id: &str) -> Result<Vec<PartInfo>> {
+        self.inner.list_parts(&self.container, k, id).await
+    }
+    async fn delete(&self, _: &str, k: &str) -> Result<()> {
+        self.inner.delete(&self.container, k).await
+    }
+}
