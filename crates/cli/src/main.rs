@@ -3,6 +3,7 @@
 
 mod location;
 mod profile_cmd;
+mod upload_cmd;
 mod volume_cmd;
 
 use std::process::ExitCode;
@@ -37,6 +38,19 @@ enum Command {
     Mb { location: Location },
     /// List a folder: `stowage ls [PROFILE:]CONTAINER[/PREFIX]`.
     Ls { location: Location },
+    /// Upload files and folders: `stowage upload PATH... [PROFILE:]CONTAINER[/PREFIX]`.
+    Upload {
+        /// Files and folders; folders keep their structure under the prefix.
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+        destination: Location,
+        /// When a different object already has the key (identical ones are always skipped).
+        #[arg(long, value_enum, default_value = "overwrite")]
+        existing: upload_cmd::ExistingArg,
+        /// Requests in flight at once (default 16).
+        #[arg(long)]
+        concurrency: Option<usize>,
+    },
 }
 
 /// What the commands share: where files are, the settings, the keyring.
@@ -81,8 +95,11 @@ fn fail(message: String) -> ExitCode {
 
 async fn run(command: Command, context: &mut Context) -> Result<ExitCode, String> {
     let done = match command {
-        // `volume check` has an exit code of its own for "not valid".
+        // These have exit codes of their own ("not valid", "some files failed").
         Command::Volume(command) => return volume_cmd::run(command, context).await,
+        Command::Upload { paths, destination, existing, concurrency } => {
+            return upload_cmd::run(paths, destination, existing, concurrency, context).await
+        }
         Command::Profile(command) => profile_cmd::run(command, context).await,
         Command::Containers { profile } => {
             for c in context.store(profile.as_deref())?.list_containers().await.map_err(|e| e.to_string())? {

@@ -305,3 +305,21 @@ fn volume_check_against_the_s3_server() {
     assert!(said.contains("nothing is stored under \"volume-check/empty/\""), "{said}");
     assert!(said.contains("does not exist yet; the job's first sync creates it"), "{said}");
 }
+
+#[test]
+fn upload_keeps_the_folder_structure_and_skips_what_is_there() {
+    let home = Home::new();
+    ok(home.run(&["mb", "datasets"]));
+    let tree = home.path().join("imagenet");
+    std::fs::create_dir_all(tree.join("train/cats")).expect("mkdir");
+    std::fs::write(tree.join("train/cats/1.jpg"), vec![1u8; 3000]).expect("write");
+    std::fs::write(tree.join("labels.csv"), b"a,b\n").expect("write");
+    let said = ok(home.run(&["upload", tree.to_str().expect("utf-8"), "This computer:datasets/v1"]));
+    assert!(said.contains("2 uploaded"), "{said}");
+    let listed = ok(home.run(&["ls", "datasets/v1/imagenet/train/cats/"]));
+    assert!(listed.contains("3000  v1/imagenet/train/cats/1.jpg"), "{listed}");
+    let again = ok(home.run(&["upload", tree.to_str().expect("utf-8"), "datasets/v1"]));
+    assert!(again.contains("0 uploaded") && again.contains("2 already there"), "{again}");
+    let err = fails(home.run(&["upload", "/nonexistent/stowage-source", "datasets"]));
+    assert!(err.contains("/nonexistent/stowage-source does not exist."), "{err}");
+}

@@ -96,7 +96,12 @@ pub async fn upload(
     cancel: CancellationToken,
 ) -> Summary {
     let mut summary = Summary::default();
-    let sources = request.sources.clone();
+    // A path the person named that is not there is a failure, not a skip.
+    let (sources, missing): (Vec<_>, Vec<_>) =
+        request.sources.iter().cloned().partition(|p| p.symlink_metadata().is_ok());
+    for path in missing {
+        summary.failed.push((path.display().to_string(), format!("{} does not exist.", path.display())));
+    }
     let scanned = match tokio::task::spawn_blocking(move || scan(&sources)).await {
         Ok(scanned) => scanned,
         Err(e) => return finish(summary.fail_all(format!("Reading the files was interrupted: {e}")), &sink),
