@@ -13,6 +13,8 @@ fn main() {
         "list_containers",
         "create_container",
         "list_folder",
+        "start_upload",
+        "cancel_transfer",
         "preview_volumes",
         "parse_volume",
         "import_volumes",

@@ -15,3 +15,17 @@ pub struct ContainersChanged {
 pub struct ProfilesChanged {
     pub current: String,
 }
+
+/// Where a transfer stands: sent a few times a second, and once at the end.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferUpdated {
+    pub id: u32,
+    pub profile: String,
+    pub container: String,
+    pub prefix: String,
+    /// What was dropped or chosen, so any window can show and retry it.
+    pub sources: Vec<String>,
+    pub existing: stowage_sync::Existing,
+    pub snapshot: stowage_sync::Snapshot,
+}

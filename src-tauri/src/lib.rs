@@ -25,6 +25,8 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::storage::list_containers,
             commands::storage::create_container,
             commands::storage::list_folder,
+            commands::transfers::start_upload,
+            commands::transfers::cancel_transfer,
             commands::volumes::preview_volumes,
             commands::volumes::parse_volume,
             commands::volumes::import_volumes,
@@ -33,7 +35,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::volumes::save_volume_set,
             commands::volumes::remove_volume_set,
         ])
-        .events(collect_events![events::ContainersChanged, events::ProfilesChanged])
+        .events(collect_events![events::ContainersChanged, events::ProfilesChanged, events::TransferUpdated])
         .constant("OVH_REGIONS", stowage_profiles::profile::OVH_REGIONS)
         // Commands throw an IpcError; the UI catches it where it can show it.
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)

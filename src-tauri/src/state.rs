@@ -2,10 +2,12 @@
 //! open store per profile so clients and connection pools are reused.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use stowage_profiles::{connect, AppDirs, Keyring, Settings};
 use stowage_store::ObjectStore;
+use tokio_util::sync::CancellationToken;
 
 use crate::error::{IpcError, IpcErrorCode};
 
@@ -17,11 +19,21 @@ pub struct AppState {
     pub keyring: Keyring,
     settings: RwLock<Settings>,
     stores: Mutex<HashMap<String, Arc<dyn ObjectStore>>>,
+    /// Running transfers, by id, with the token that cancels each.
+    transfers: Mutex<HashMap<u32, CancellationToken>>,
+    next_transfer: AtomicU32,
 }
 
 impl AppState {
     pub fn new(dirs: AppDirs, settings: Settings, keyring: Keyring) -> Shared {
-        Arc::new(Self { dirs, keyring, settings: RwLock::new(settings), stores: Mutex::new(HashMap::new()) })
+        Arc::new(Self {
+            dirs,
+            keyring,
+            settings: RwLock::new(settings),
+            stores: Mutex::new(HashMap::new()),
+            transfers: Mutex::new(HashMap::new()),
+            next_transfer: AtomicU32::new(1),
+        })
     }
 
     pub fn settings(&self) -> Settings {
@@ -48,6 +60,31 @@ impl AppState {
         let store = connect(profile, &self.keyring)?;
         stores.insert(profile.name.clone(), store.clone());
         Ok(store)
+    }
+}
+
+impl AppState {
+    /// Registers a new transfer; returns its id and cancellation token.
+    pub fn begin_transfer(&self) -> (u32, CancellationToken) {
+        let id = self.next_transfer.fetch_add(1, Ordering::Relaxed);
+        let token = CancellationToken::new();
+        self.transfers.lock().unwrap_or_else(|e| e.into_inner()).insert(id, token.clone());
+        (id, token)
+    }
+
+    pub fn end_transfer(&self, id: u32) {
+        self.transfers.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+    }
+
+    /// Cancels a running transfer; false when it is not running.
+    pub fn cancel_transfer(&self, id: u32) -> bool {
+        match self.transfers.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+            Some(token) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
     }
 }
 

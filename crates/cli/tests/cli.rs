@@ -321,5 +321,5 @@ fn upload_keeps_the_folder_structure_and_skips_what_is_there() {
     let again = ok(home.run(&["upload", tree.to_str().expect("utf-8"), "datasets/v1"]));
     assert!(again.contains("0 uploaded") && again.contains("2 already there"), "{again}");
     let err = fails(home.run(&["upload", "/nonexistent/stowage-source", "datasets"]));
-    assert!(err.contains("/nonexistent/stowage-source does not exist."), "{err}");
+    assert!(err.contains("failed /nonexistent/stowage-source: This path does not exist."), "{err}");
 }

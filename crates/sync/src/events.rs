@@ -137,3 +137,105 @@ impl Tracker {
         (rate > 0.0).then(|| Duration::from_secs_f64(self.bytes_total.saturating_sub(self.bytes_done) as f64 / rate))
     }
 }
+
+/// Where a transfer stands, as the window shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    pub files_total: u64,
+    pub files_done: u64,
+    pub bytes_total: u64,
+    pub bytes_done: u64,
+    /// Bytes per second since the start.
+    pub rate: f64,
+    pub eta_seconds: Option<f64>,
+    /// Failures since the previous snapshot: key and sentence.
+    pub new_failures: Vec<(String, String)>,
+    /// Paths not uploaded at all; sent once, with the first snapshot.
+    pub skipped: Vec<Skipped>,
+    /// Set on the last snapshot.
+    pub finished: Option<Summary>,
+}
+
+/// Folds engine events into [`Snapshot`]s sent at most every `interval`;
+/// the first and the last (finished) are always sent.
+pub struct Throttle<F: Fn(Snapshot) + Send + Sync> {
+    interval: Duration,
+    send: F,
+    state: std::sync::Mutex<ThrottleState>,
+}
+
+struct ThrottleState {
+    tracker: Tracker,
+    last_sent: Option<Instant>,
+    failures: Vec<(String, String)>,
+    skipped: Vec<Skipped>,
+}
+
+impl<F: Fn(Snapshot) + Send + Sync> Throttle<F> {
+    pub fn new(interval: Duration, send: F) -> Self {
+        let state =
+            ThrottleState { tracker: Tracker::default(), last_sent: None, failures: Vec::new(), skipped: Vec::new() };
+        Self { interval, send, state: std::sync::Mutex::new(state) }
+    }
+}
+
+impl<F: Fn(Snapshot) + Send + Sync> EventSink for Throttle<F> {
+    fn send(&self, event: TransferEvent) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.tracker.apply(&event);
+        let mut finished = None;
+        match event {
+            TransferEvent::Started { skipped, .. } => state.skipped = skipped,
+            TransferEvent::FileDone { key, outcome: FileOutcome::Failed { message }, .. } => {
+                state.failures.push((key, message))
+            }
+            TransferEvent::Finished { summary } => finished = Some(summary),
+            _ => {}
+        }
+        let due = state.last_sent.is_none_or(|t| t.elapsed() >= self.interval);
+        if !due && finished.is_none() {
+            return;
+        }
+        state.last_sent = Some(Instant::now());
+        let tracker = &state.tracker;
+        let snapshot = Snapshot {
+            files_total: tracker.files_total,
+            files_done: tracker.files_done,
+            bytes_total: tracker.bytes_total,
+            bytes_done: tracker.bytes_done,
+            rate: tracker.rate(),
+            eta_seconds: tracker.eta().map(|d| d.as_secs_f64()),
+            new_failures: std::mem::take(&mut state.failures),
+            skipped: std::mem::take(&mut state.skipped),
+            finished,
+        };
+        (self.send)(snapshot);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    #[test]
+    fn throttles_progress_but_never_the_end() {
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let log = sent.clone();
+        let throttle = Throttle::new(Duration::from_secs(3600), move |s: Snapshot| log.lock().expect("lock").push(s));
+        throttle.send(TransferEvent::Started { files: 2, bytes: 20, skipped: vec![] });
+        for _ in 0..100 {
+            throttle.send(TransferEvent::Progress { bytes: 0 });
+        }
+        let failed = FileOutcome::Failed { message: "boom".into() };
+        throttle.send(TransferEvent::FileDone { key: "a".into(), size: 10, outcome: failed });
+        throttle.send(TransferEvent::Finished { summary: Summary::default() });
+        let sent = sent.lock().expect("lock");
+        assert_eq!(sent.len(), 2, "the first and the last");
+        assert_eq!(sent[1].new_failures, [("a".to_owned(), "boom".to_owned())], "failures ride along");
+        assert!(sent[1].finished.is_some());
+    }
+}

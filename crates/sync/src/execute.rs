@@ -100,7 +100,7 @@ pub async fn upload(
     let (sources, missing): (Vec<_>, Vec<_>) =
         request.sources.iter().cloned().partition(|p| p.symlink_metadata().is_ok());
     for path in missing {
-        summary.failed.push((path.display().to_string(), format!("{} does not exist.", path.display())));
+        summary.failed.push((path.display().to_string(), "This path does not exist.".to_owned()));
     }
     let scanned = match tokio::task::spawn_blocking(move || scan(&sources)).await {
         Ok(scanned) => scanned,

@@ -5,5 +5,5 @@ pub mod events;
 pub mod execute;
 pub mod scan;
 
-pub use events::{EventSink, FileOutcome, Summary, Tracker, TransferEvent};
+pub use events::{EventSink, FileOutcome, Snapshot, Summary, Throttle, Tracker, TransferEvent};
 pub use execute::{upload, Existing, Tuning, UploadRequest};

@@ -3,4 +3,5 @@
 
 pub mod profiles;
 pub mod storage;
+pub mod transfers;
 pub mod volumes;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDate } from "./format";
+import { formatBytes, formatDate, formatEta, formatRate } from "./format";
 
 describe("formatBytes", () => {
   it("uses human units", () => {
@@ -25,5 +25,16 @@ describe("formatDate", () => {
     const text = formatDate(Date.UTC(2026, 10, 27, 12), "en-GB");
     expect(text).toContain("2026");
     expect(text).toContain("27");
+  });
+});
+
+describe("formatRate and formatEta", () => {
+  it("reads like a file manager", () => {
+    expect(formatRate(12.5 * 1024 * 1024)).toBe("13 MB/s");
+    expect(formatRate(0)).toBe("—");
+    expect(formatEta(45)).toBe("45 s");
+    expect(formatEta(200)).toBe("3 min 20 s");
+    expect(formatEta(7500)).toBe("2 h 05 min");
+    expect(formatEta(null)).toBe("—");
   });
 });

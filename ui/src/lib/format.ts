@@ -27,3 +27,17 @@ export function formatDate(ms: number | null | undefined, locale?: string): stri
     minute: "2-digit",
   });
 }
+
+/** Bytes per second as "12.5 MB/s". */
+export function formatRate(bytesPerSecond: number): string {
+  return bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : "—";
+}
+
+/** Seconds left as "45 s", "3 min 20 s", "2 h 05 min". */
+export function formatEta(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "—";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
+}

@@ -26,6 +26,13 @@ export const commands = {
 	createContainer: (name: string) => __TAURI_INVOKE<null>("create_container", { name }),
 	/**  One page of a folder: the objects and sub-folders directly under `prefix`. */
 	listFolder: (container: string, prefix: string, continuation: string | null) => __TAURI_INVOKE<ListPage>("list_folder", { container, prefix, continuation }),
+	/**
+	 *  Uploads dropped or chosen paths into `container`/`prefix` of the current
+	 *  profile. Returns the transfer id; progress arrives as `TransferUpdated`.
+	 */
+	startUpload: (paths: string[], container: string, prefix: string, existing: Existing) => __TAURI_INVOKE<number>("start_upload", { paths, container, prefix, existing }),
+	/**  Stops a transfer; its unfinished multipart uploads are aborted. */
+	cancelTransfer: (id: number) => __TAURI_INVOKE<null>("cancel_transfer", { id }),
 	previewVolumes: (image: string, volumes: Volume[], jobRegion: string | null) => __TAURI_INVOKE<VolumePreview>("preview_volumes", { image, volumes, jobRegion }),
 	/**  One volume from its `--volume` string. */
 	parseVolume: (text: string) => __TAURI_INVOKE<Volume>("parse_volume", { text }),
@@ -46,6 +53,7 @@ export const commands = {
 export const events = {
 	containersChanged: makeEvent<ContainersChanged, ContainersChanged>("containers-changed"),
 	profilesChanged: makeEvent<ProfilesChanged, ProfilesChanged>("profiles-changed"),
+	transferUpdated: makeEvent<TransferUpdated, TransferUpdated>("transfer-updated"),
 };
 
 /* Constants */
@@ -84,6 +92,11 @@ export type ContainerInfo = {
 export type ContainersChanged = {
 	profile: string,
 };
+
+/**  What to do when the destination key already holds a different object. */
+export type Existing = "overwrite" | "skip" | 
+/**  Upload under a new name: `photo (1).jpg`. */
+"keepBoth";
 
 /**  A field of the profile form. */
 export type Field = "name" | "endpoint" | "region" | "root" | "datastoreAlias" | "accessKey" | "secretKey";
@@ -226,6 +239,29 @@ export type Severity =
 /**  Advice from how the platform moves data. */
 "hint";
 
+/**  A path that is not uploaded, and why. */
+export type Skipped = {
+	path: string,
+	reason: string,
+};
+
+/**  Where a transfer stands, as the window shows it. */
+export type Snapshot = {
+	filesTotal: number,
+	filesDone: number,
+	bytesTotal: number,
+	bytesDone: number,
+	/**  Bytes per second since the start. */
+	rate: number | null,
+	etaSeconds: number | null,
+	/**  Failures since the previous snapshot: key and sentence. */
+	newFailures: ([string, string])[],
+	/**  Paths not uploaded at all; sent once, with the first snapshot. */
+	skipped: Skipped[],
+	/**  Set on the last snapshot. */
+	finished: Summary | null,
+};
+
 /**  Where a volume's data comes from. */
 export type Source = 
 /**  A container (or a prefix of it) in a datastore the platform knows by `alias`. */
@@ -233,12 +269,36 @@ export type Source =
 /**  A public container or a public Git repository (a URL ending in `.git`). */
 { kind: "url"; url: string };
 
+export type Summary = {
+	uploaded: number,
+	uploadedBytes: number,
+	identical: number,
+	skippedExisting: number,
+	/**  Key and sentence for each file that failed. */
+	failed: ([string, string])[],
+	/**  Paths that were not uploaded at all (empty folders, unreadable files, loops). */
+	skippedPaths: Skipped[],
+	cancelled: boolean,
+};
+
 export type Survey = {
 	containerExists: boolean,
 	objects: number,
 	bytes: number,
 	/**  False when counting stopped at [`COUNT_LIMIT`]: the numbers are a floor. */
 	complete: boolean,
+};
+
+/**  Where a transfer stands: sent a few times a second, and once at the end. */
+export type TransferUpdated = {
+	id: number,
+	profile: string,
+	container: string,
+	prefix: string,
+	/**  What was dropped or chosen, so any window can show and retry it. */
+	sources: string[],
+	existing: Existing,
+	snapshot: Snapshot,
 };
 
 export type Volume = {

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import type { Snapshot, Summary } from "./ipc";
+import { apply, stateOf, type Transfer } from "./transfers.svelte";
+
+const snapshot = (over: Partial<Snapshot> = {}): Snapshot => ({
+  filesTotal: 2, filesDone: 1, bytesTotal: 10, bytesDone: 5, rate: 1, etaSeconds: 5,
+  newFailures: [], skipped: [], finished: null, ...over,
+});
+const summary = (over: Partial<Summary> = {}): Summary => ({
+  uploaded: 2, uploadedBytes: 10, identical: 0, skippedExisting: 0, failed: [], skippedPaths: [], cancelled: false, ...over,
+});
+
+const update = (id: number, over: Partial<Snapshot> = {}) => ({
+  id, profile: "p", container: "c", prefix: "", sources: ["/a"], existing: "overwrite" as const, snapshot: snapshot(over),
+});
+
+function transfer(): Transfer {
+  return { id: 7, profile: "p", container: "c", prefix: "", paths: ["/a"], existing: "overwrite", snapshot: null, failures: [], skipped: [], summary: null };
+}
+
+describe("transfers", () => {
+  it("accumulates failures and finishes", () => {
+    const list = [transfer()];
+    apply(list, update(7, { newFailures: [["k1", "boom"]] }));
+    expect(stateOf(list[0])).toBe("running");
+    apply(list, update(7, { newFailures: [["k2", "bang"]], finished: summary({ failed: [["k1", "boom"], ["k2", "bang"]] }) }));
+    expect(list[0].failures).toEqual([["k1", "boom"], ["k2", "bang"]]);
+    expect(stateOf(list[0])).toBe("failed");
+  });
+
+  it("tells done from cancelled", () => {
+    const t = transfer();
+    t.summary = summary();
+    expect(stateOf(t)).toBe("done");
+    t.summary = summary({ cancelled: true });
+    expect(stateOf(t)).toBe("cancelled");
+  });
+
+  it("adds transfers another window started", () => {
+    const list = [transfer()];
+    apply(list, { ...update(99), sources: ["/x/y"] });
+    expect(list.map((t) => t.id)).toEqual([99, 7]);
+    expect(list[0].paths).toEqual(["/x/y"]);
+  });
+});
