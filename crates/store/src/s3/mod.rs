@@ -182,6 +182,33 @@ macro_rules! with_checksum {
     };
 }
 
+/// What HeadObject and GetObject say about an object (their outputs differ
+/// in type, not in these fields).
+macro_rules! object_info {
+    ($key:expr, $out:expr) => {
+        ObjectInfo {
+            key: $key.to_owned(),
+            size: $out.content_length().and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
+            modified_ms: millis($out.last_modified()),
+            etag: unquote($out.e_tag()),
+            content_type: $out.content_type().map(str::to_owned),
+            metadata: $out
+                .metadata()
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default(),
+        }
+    };
+}
+
+/// A 404 on an object says which object, not just "not found".
+fn not_found_as_no_object(err: StoreError, container: &str, key: &str) -> StoreError {
+    if err.kind() == ErrorKind::NotFound {
+        StoreError::no_object(container, key)
+    } else {
+        err
+    }
+}
+
 fn millis(t: Option<&aws_sdk_s3::primitives::DateTime>) -> Option<i64> {
     t.and_then(|t| t.to_millis().ok())
 }
@@ -271,47 +298,21 @@ impl ObjectStore for S3Store {
     async fn head(&self, container: &str, key: &str) -> Result<ObjectInfo> {
         check_key(key)?;
         let out = self.client(container).head_object().bucket(container).key(key).send().await.map_err(|e| {
-            let err = map_err(e, &format!("Reading \"{container}/{key}\""), &self.target);
-            if err.kind() == ErrorKind::NotFound {
-                StoreError::no_object(container, key)
-            } else {
-                err
-            }
+            not_found_as_no_object(map_err(e, &format!("Reading \"{container}/{key}\""), &self.target), container, key)
         })?;
-        Ok(ObjectInfo {
-            key: key.to_owned(),
-            size: out.content_length().and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
-            modified_ms: millis(out.last_modified()),
-            etag: unquote(out.e_tag()),
-            content_type: out.content_type().map(str::to_owned),
-            metadata: out
-                .metadata()
-                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                .unwrap_or_default(),
-        })
+        Ok(object_info!(key, out))
     }
 
     async fn get_to_file(&self, container: &str, key: &str, dest: &Path) -> Result<ObjectInfo> {
         check_key(key)?;
         let out = self.client(container).get_object().bucket(container).key(key).send().await.map_err(|e| {
-            let err = map_err(e, &format!("Downloading \"{container}/{key}\""), &self.target);
-            if err.kind() == ErrorKind::NotFound {
-                StoreError::no_object(container, key)
-            } else {
-                err
-            }
+            not_found_as_no_object(
+                map_err(e, &format!("Downloading \"{container}/{key}\""), &self.target),
+                container,
+                key,
+            )
         })?;
-        let info = ObjectInfo {
-            key: key.to_owned(),
-            size: out.content_length().and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
-            modified_ms: millis(out.last_modified()),
-            etag: unquote(out.e_tag()),
-            content_type: out.content_type().map(str::to_owned),
-            metadata: out
-                .metadata()
-                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                .unwrap_or_default(),
-        };
+        let info = object_info!(key, out);
         let tmp = crate::atomic::sibling_tmp(dest);
         let copied = async {
             let mut file = tokio::fs::File::create(&tmp)
