@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use stowage_profiles::{connect, AppDirs, Keyring, Settings};
 use stowage_store::ObjectStore;
+use stowage_sync::Journal;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{IpcError, IpcErrorCode};
@@ -22,6 +23,7 @@ pub struct AppState {
     /// Running transfers, by id, with the token that cancels each.
     transfers: Mutex<HashMap<u32, CancellationToken>>,
     next_transfer: AtomicU32,
+    journal: OnceLock<Arc<Journal>>,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
             stores: Mutex::new(HashMap::new()),
             transfers: Mutex::new(HashMap::new()),
             next_transfer: AtomicU32::new(1),
+            journal: OnceLock::new(),
         })
     }
 
@@ -64,6 +67,16 @@ impl AppState {
 }
 
 impl AppState {
+    /// The journal of multipart uploads, opened on first use.
+    pub fn journal(&self) -> Result<Arc<Journal>, IpcError> {
+        if let Some(journal) = self.journal.get() {
+            return Ok(journal.clone());
+        }
+        let journal =
+            Journal::open(&self.dirs.journal_file()).map_err(|e| IpcError::new(IpcErrorCode::Other, e.to_string()))?;
+        Ok(self.journal.get_or_init(|| Arc::new(journal)).clone())
+    }
+
     /// Registers a new transfer; returns its id and cancellation token.
     pub fn begin_transfer(&self) -> (u32, CancellationToken) {
         let id = self.next_transfer.fetch_add(1, Ordering::Relaxed);

@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
-use stowage_sync::{upload, EventSink, Existing, FileOutcome, Tracker, TransferEvent, Tuning, UploadRequest};
+use stowage_sync::{
+    upload, EventSink, Existing, FileOutcome, Journal, Resume, Tracker, TransferEvent, Tuning, UploadRequest,
+};
 use tokio_util::sync::CancellationToken;
 
 use crate::location::Location;
@@ -55,6 +57,9 @@ pub async fn run(
     context: &Context,
 ) -> Result<ExitCode, String> {
     let store = context.store(destination.profile.as_deref())?;
+    let profile = destination.profile.clone().unwrap_or_else(|| context.settings.current.clone());
+    let journal = Journal::open(&context.dirs.journal_file()).map_err(|e| e.to_string())?;
+    let resume = Some(Resume { journal: Arc::new(journal), store: profile });
     let existing = match existing {
         ExistingArg::Overwrite => Existing::Overwrite,
         ExistingArg::Skip => Existing::Skip,
@@ -77,8 +82,13 @@ pub async fn run(
             on_interrupt.cancel();
         }
     });
-    let request =
-        UploadRequest { sources: paths, container: destination.container, prefix: destination.prefix, existing };
+    let request = UploadRequest {
+        sources: paths,
+        container: destination.container,
+        prefix: destination.prefix,
+        existing,
+        resume,
+    };
     let summary = upload(store, request, tuning, sink, cancel).await;
     bar.finish_and_clear();
     println!(

@@ -323,3 +323,61 @@ fn upload_keeps_the_folder_structure_and_skips_what_is_there() {
     let err = fails(home.run(&["upload", "/nonexistent/stowage-source", "datasets"]));
     assert!(err.contains("failed /nonexistent/stowage-source: This path does not exist."), "{err}");
 }
+
+/// SIGKILL in the middle of a multipart upload, then the same command again:
+/// the upload continues from the journal, the object is byte-identical, and
+/// no multipart upload is left in the store.
+#[test]
+fn a_killed_upload_continues_where_it_stopped() {
+    let home = Home::new();
+    ok(home.run(&["mb", "checkpoints"]));
+    let file = home.path().join("model.pt");
+    let body: Vec<u8> = (0..96 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&file, &body).expect("write");
+    let uploads = home.path().join("data/local-store/checkpoints/.stowage/uploads");
+    let parts_written = || -> usize {
+        std::fs::read_dir(&uploads)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|d| {
+                std::fs::read_dir(d.path())
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .filter(|f| f.file_name().to_string_lossy().ends_with(".json") && f.file_name() != "upload.json")
+                    .count()
+            })
+            .sum()
+    };
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stowage"))
+        .args(["upload", file.to_str().expect("utf-8"), "checkpoints/run-1", "--concurrency", "1"])
+        .env("STOWAGE_CONFIG_DIR", home.path().join("config"))
+        .env("STOWAGE_DATA_DIR", home.path().join("data"))
+        .env("STOWAGE_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the upload");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while parts_written() < 3 {
+        assert!(std::time::Instant::now() < deadline, "no parts were written");
+        assert!(child.try_wait().expect("poll").is_none(), "the upload ended before it could be killed");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reap");
+    let before = parts_written();
+    assert!(before >= 3 && before < 12, "killed mid-way, with {before} of 12 parts written");
+    let listing = ok(home.run(&["ls", "checkpoints/run-1/"]));
+    assert!(!listing.contains("model.pt"), "no partial object appears: {listing}");
+
+    let said = ok(home.run(&["upload", file.to_str().expect("utf-8"), "checkpoints/run-1"]));
+    assert!(said.contains("1 uploaded"), "{said}");
+    let logs = home.files_text();
+    assert!(logs.contains("continuing an interrupted upload"), "the second run used the journal");
+    let dest = home.path().join("data/local-store/checkpoints/run-1/model.pt");
+    assert!(std::fs::read(dest).expect("uploaded") == body, "byte-identical");
+    assert_eq!(std::fs::read_dir(&uploads).map(|d| d.count()).unwrap_or(0), 0, "no multipart upload is left behind");
+}

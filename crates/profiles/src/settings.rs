@@ -44,6 +44,11 @@ impl AppDirs {
         self.config.join("volume-sets.toml")
     }
 
+    /// The journal of multipart uploads in progress (resume after a crash).
+    pub fn journal_file(&self) -> PathBuf {
+        self.data.join("journal.sqlite")
+    }
+
     pub fn logs(&self) -> PathBuf {
         self.data.join("logs")
     }

@@ -24,6 +24,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
+use crate::journal::{modified_ns, Journal, UploadKey};
 use crate::scan::{scan, LocalFile};
 
 const MIB: u64 = 1024 * 1024;
@@ -47,6 +48,16 @@ pub struct UploadRequest {
     /// Where the sources land; "" for the container's root.
     pub prefix: String,
     pub existing: Existing,
+    /// Where multipart uploads are recorded so a later run of the same
+    /// upload continues them; `None` to start over every time.
+    pub resume: Option<Resume>,
+}
+
+/// The journal, and the name of the store in it (the profile).
+#[derive(Debug, Clone)]
+pub struct Resume {
+    pub journal: Arc<Journal>,
+    pub store: String,
 }
 
 /// Knobs with defaults sized for a laptop on a fast link.
@@ -128,6 +139,7 @@ pub async fn upload(
         sink: sink.clone(),
         cancel,
         taken: std::sync::Mutex::new(remote.keys().cloned().collect()),
+        resume: request.resume.clone(),
     };
 
     // Files in flight: enough to keep the request pool busy with small files.
@@ -257,6 +269,7 @@ struct Engine {
     cancel: CancellationToken,
     /// Keys that exist or are being written, for "keep both" names.
     taken: std::sync::Mutex<HashSet<String>>,
+    resume: Option<Resume>,
 }
 
 impl Engine {
@@ -334,18 +347,10 @@ impl Engine {
     }
 
     async fn put_parts(&self, file: &LocalFile, key: &str, part_size: u64) -> Result<FileOutcome, Failure> {
-        let upload_id = self
-            .attempt(|| async {
-                let _slot = self.requests.acquire().await;
-                self.store.create_multipart(&self.container, key, &PutOptions::default()).await
-            })
-            .await?;
-        let result = self.send_parts(file, key, &upload_id, part_size).await;
-        match result {
-            Ok(_) if !unchanged(file).await => {
-                self.abort(key, &upload_id).await;
-                Err(Failure::Changed)
-            }
+        let (upload_id, row, done) = self.begin_multipart(file, key, part_size).await?;
+        let result = self.send_parts(file, key, &upload_id, part_size, done, row).await;
+        let outcome = match result {
+            Ok(_) if !unchanged(file).await => Err(Failure::Changed),
             Ok(parts) => {
                 let expected = multipart_etag(&parts);
                 let done = self
@@ -356,19 +361,79 @@ impl Engine {
                     .await;
                 match done {
                     Ok(put) => {
+                        self.forget(row);
                         check_etag(put.etag.as_deref(), &expected, key)?;
-                        Ok(FileOutcome::Uploaded { key: key.to_owned() })
+                        return Ok(FileOutcome::Uploaded { key: key.to_owned() });
                     }
-                    Err(e) => {
-                        self.abort(key, &upload_id).await;
-                        Err(e.into())
-                    }
+                    Err(e) => Err(e.into()),
                 }
             }
-            Err(failure) => {
-                // No parts are left behind, and no partial object appears.
-                self.abort(key, &upload_id).await;
-                Err(failure)
+            Err(failure) => Err(failure),
+        };
+        // No parts are left behind, and no partial object appears.
+        self.abort(key, &upload_id).await;
+        self.forget(row);
+        outcome
+    }
+
+    /// The multipart upload to continue (recorded in the journal for this
+    /// same file, part size and key) or a new one; with the parts already done.
+    async fn begin_multipart(
+        &self,
+        file: &LocalFile,
+        key: &str,
+        part_size: u64,
+    ) -> Result<(String, Option<i64>, Vec<PartInfo>), Failure> {
+        let source = file.path.display().to_string();
+        if let Some(resume) = &self.resume {
+            let at = UploadKey { store: &resume.store, container: &self.container, key };
+            if let Some(recorded) = resume.journal.find(&at).map_err(journal_error)? {
+                let same = recorded.source == source
+                    && recorded.source_size == file.size
+                    && recorded.source_modified_ns == modified_ns(file.modified)
+                    && recorded.part_size == part_size;
+                let listed = if same {
+                    self.store.list_parts(&self.container, key, &recorded.upload_id).await.ok()
+                } else {
+                    None
+                };
+                if let Some(listed) = listed {
+                    // Keep the parts both the journal and the service have, with the same ETag.
+                    let done = recorded
+                        .parts
+                        .into_iter()
+                        .filter(|p| listed.iter().any(|l| l.number == p.number && l.etag == p.etag))
+                        .collect();
+                    tracing::info!(%key, "continuing an interrupted upload");
+                    return Ok((recorded.upload_id, Some(recorded.row), done));
+                }
+                // The source changed (or the service forgot the upload): start over.
+                self.abort(key, &recorded.upload_id).await;
+                self.forget(Some(recorded.row));
+            }
+        }
+        let upload_id = self
+            .attempt(|| async {
+                let _slot = self.requests.acquire().await;
+                self.store.create_multipart(&self.container, key, &PutOptions::default()).await
+            })
+            .await?;
+        let row = match &self.resume {
+            Some(resume) => {
+                let at = UploadKey { store: &resume.store, container: &self.container, key };
+                let started =
+                    resume.journal.start(&at, &upload_id, &source, file.size, modified_ns(file.modified), part_size);
+                Some(started.map_err(journal_error)?)
+            }
+            None => None,
+        };
+        Ok((upload_id, row, Vec::new()))
+    }
+
+    fn forget(&self, row: Option<i64>) {
+        if let (Some(resume), Some(row)) = (&self.resume, row) {
+            if let Err(e) = resume.journal.finish(row) {
+                tracing::warn!("could not update the transfer journal: {e}");
             }
         }
     }
@@ -379,9 +444,16 @@ impl Engine {
         key: &str,
         upload_id: &str,
         part_size: u64,
+        done: Vec<PartInfo>,
+        row: Option<i64>,
     ) -> Result<Vec<PartInfo>, Failure> {
         let count = file.size.div_ceil(part_size).max(1);
-        let mut parts: Vec<PartInfo> = stream::iter(0..count)
+        let already: Vec<u64> = done.iter().map(|p| u64::from(p.number) - 1).collect();
+        let resumed: u64 = done.iter().map(|p| p.size).sum();
+        if resumed > 0 {
+            self.sink.send(TransferEvent::Progress { bytes: resumed });
+        }
+        let mut parts: Vec<PartInfo> = stream::iter((0..count).filter(|i| !already.contains(i)))
             .map(|i| async move {
                 if self.cancel.is_cancelled() {
                     return Err(Failure::Cancelled);
@@ -407,12 +479,17 @@ impl Engine {
                         part.etag
                     )));
                 }
+                let part = PartInfo { etag: md5, ..part };
+                if let (Some(resume), Some(row)) = (&self.resume, row) {
+                    resume.journal.part_done(row, &part).map_err(journal_error)?;
+                }
                 self.sink.send(TransferEvent::Progress { bytes: len });
-                Ok(PartInfo { etag: md5, ..part })
+                Ok(part)
             })
             .buffer_unordered(self.tuning.concurrency.max(1))
             .try_collect()
             .await?;
+        parts.extend(done);
         parts.sort_by_key(|p| p.number);
         Ok(parts)
     }
@@ -481,6 +558,10 @@ async fn read_range(file: &LocalFile, offset: u64, len: u64) -> Result<Bytes, Fa
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(Failure::Changed),
         Err(e) => Err(Failure::Error(format!("Cannot read {}: {e}", file.path.display()))),
     }
+}
+
+fn journal_error(e: rusqlite::Error) -> Failure {
+    Failure::Error(format!("The transfer journal cannot be written: {e}"))
 }
 
 /// Whether the file still has the size and modification time the scan saw.

@@ -3,7 +3,9 @@
 
 pub mod events;
 pub mod execute;
+pub mod journal;
 pub mod scan;
 
 pub use events::{EventSink, FileOutcome, Snapshot, Summary, Throttle, Tracker, TransferEvent};
-pub use execute::{upload, Existing, Tuning, UploadRequest};
+pub use execute::{upload, Existing, Resume, Tuning, UploadRequest};
+pub use journal::Journal;

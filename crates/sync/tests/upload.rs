@@ -79,7 +79,7 @@ async fn run(
     existing: Existing,
 ) -> (Summary, Vec<TransferEvent>) {
     let recorder = Arc::new(Recorder::default());
-    let request = UploadRequest { sources, container: container.into(), prefix: "in/".into(), existing };
+    let request = UploadRequest { sources, container: container.into(), prefix: "in/".into(), existing, resume: None };
     let summary = upload(store, request, tuning(), recorder.clone(), CancellationToken::new()).await;
     let events = recorder.0.lock().expect("lock").clone();
     (summary, events)

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use stowage_sync::{upload, Existing, Throttle, Tuning, UploadRequest};
+use stowage_sync::{upload, Existing, Resume, Throttle, Tuning, UploadRequest};
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
@@ -29,7 +29,9 @@ pub async fn start_upload(
         return Err(IpcError::new(IpcErrorCode::InvalidInput, "Choose at least one file or folder to upload."));
     }
     let store = state.current_store()?;
+    let journal = state.journal()?;
     let profile = state.settings().current;
+    let profile_name = profile.clone();
     let (id, cancel) = state.begin_transfer();
     let destination = (container.clone(), prefix.clone(), paths.clone());
     let sink = Arc::new(Throttle::new(UPDATE_EVERY, move |snapshot| {
@@ -46,8 +48,9 @@ pub async fn start_upload(
             tracing::warn!("could not send transfer progress: {e}");
         }
     }));
+    let resume = Some(Resume { journal, store: profile_name });
     let request =
-        UploadRequest { sources: paths.into_iter().map(PathBuf::from).collect(), container, prefix, existing };
+        UploadRequest { sources: paths.into_iter().map(PathBuf::from).collect(), container, prefix, existing, resume };
     let state = state.inner().clone();
     tauri::async_runtime::spawn(async move {
         let summary = upload(store, request, Tuning::default(), sink, cancel).await;

@@ -1,0 +1,181 @@
+//! The durable record of multipart uploads in progress (SQLite in the data
+//! dir): upload id, part size, the parts done with their ETags, and the
+//! source file's size and modification time. An upload of the same file to
+//! the same key after a crash or a quit continues where it stopped, without
+//! sending finished parts again; when the source changed meanwhile, the old
+//! multipart upload is aborted instead, so no parts are left behind.
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use stowage_store::PartInfo;
+
+/// Which multipart upload: where it goes and what it sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadKey<'a> {
+    /// Names the store (the profile), so two profiles never share entries.
+    pub store: &'a str,
+    pub container: &'a str,
+    pub key: &'a str,
+}
+
+/// A recorded multipart upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub row: i64,
+    pub upload_id: String,
+    pub source: String,
+    pub source_size: u64,
+    pub source_modified_ns: i64,
+    pub part_size: u64,
+    pub parts: Vec<PartInfo>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("The transfer journal at {path} cannot be used: {source}")]
+pub struct JournalError {
+    path: String,
+    #[source]
+    source: rusqlite::Error,
+}
+
+pub struct Journal {
+    db: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Journal")
+    }
+}
+
+pub fn modified_ns(t: SystemTime) -> i64 {
+    t.duration_since(SystemTime::UNIX_EPOCH).map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)).unwrap_or(0)
+}
+
+impl Journal {
+    pub fn open(path: &Path) -> Result<Self, JournalError> {
+        let fail = |source| JournalError { path: path.display().to_string(), source };
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let db = Connection::open(path).map_err(fail)?;
+        db.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             CREATE TABLE IF NOT EXISTS uploads (
+               row INTEGER PRIMARY KEY,
+               store TEXT NOT NULL, container TEXT NOT NULL, key TEXT NOT NULL,
+               upload_id TEXT NOT NULL, source TEXT NOT NULL,
+               source_size INTEGER NOT NULL, source_modified_ns INTEGER NOT NULL,
+               part_size INTEGER NOT NULL,
+               UNIQUE (store, container, key));
+             CREATE TABLE IF NOT EXISTS parts (
+               upload INTEGER NOT NULL REFERENCES uploads(row) ON DELETE CASCADE,
+               number INTEGER NOT NULL, etag TEXT NOT NULL, size INTEGER NOT NULL,
+               PRIMARY KEY (upload, number));
+             PRAGMA foreign_keys = ON;",
+        )
+        .map_err(fail)?;
+        Ok(Self { db: Mutex::new(db) })
+    }
+
+    fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The unfinished upload to `at`, if one was recorded.
+    pub fn find(&self, at: &UploadKey<'_>) -> rusqlite::Result<Option<Recorded>> {
+        let db = self.db();
+        let found = db
+            .query_row(
+                "SELECT row, upload_id, source, source_size, source_modified_ns, part_size FROM uploads
+                 WHERE store = ?1 AND container = ?2 AND key = ?3",
+                params![at.store, at.container, at.key],
+                |r| {
+                    Ok(Recorded {
+                        row: r.get(0)?,
+                        upload_id: r.get(1)?,
+                        source: r.get(2)?,
+                        source_size: r.get::<_, i64>(3)?.try_into().unwrap_or(0),
+                        source_modified_ns: r.get(4)?,
+                        part_size: r.get::<_, i64>(5)?.try_into().unwrap_or(0),
+                        parts: Vec::new(),
+                    })
+                },
+            )
+            .optional()?;
+        let Some(mut recorded) = found else { return Ok(None) };
+        let mut query = db.prepare("SELECT number, etag, size FROM parts WHERE upload = ?1 ORDER BY number")?;
+        recorded.parts = query
+            .query_map(params![recorded.row], |r| {
+                Ok(PartInfo { number: r.get(0)?, etag: r.get(1)?, size: r.get::<_, i64>(2)?.try_into().unwrap_or(0) })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(recorded))
+    }
+
+    /// Records a new multipart upload (replacing any record for the same key).
+    pub fn start(
+        &self,
+        at: &UploadKey<'_>,
+        upload_id: &str,
+        source: &str,
+        size: u64,
+        modified_ns: i64,
+        part_size: u64,
+    ) -> rusqlite::Result<i64> {
+        let db = self.db();
+        db.execute(
+            "DELETE FROM uploads WHERE store = ?1 AND container = ?2 AND key = ?3",
+            params![at.store, at.container, at.key],
+        )?;
+        db.execute(
+            "INSERT INTO uploads (store, container, key, upload_id, source, source_size, source_modified_ns, part_size)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![at.store, at.container, at.key, upload_id, source, size as i64, modified_ns, part_size as i64],
+        )?;
+        Ok(db.last_insert_rowid())
+    }
+
+    pub fn part_done(&self, row: i64, part: &PartInfo) -> rusqlite::Result<()> {
+        self.db().execute(
+            "INSERT OR REPLACE INTO parts (upload, number, etag, size) VALUES (?1, ?2, ?3, ?4)",
+            params![row, part.number, part.etag, part.size as i64],
+        )?;
+        Ok(())
+    }
+
+    /// The upload completed or was aborted: forget it.
+    pub fn finish(&self, row: i64) -> rusqlite::Result<()> {
+        self.db().execute("DELETE FROM uploads WHERE row = ?1", params![row])?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_parts_and_forgets_finished_uploads() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state/journal.sqlite");
+        let at = UploadKey { store: "gra", container: "data", key: "big.bin" };
+        {
+            let journal = Journal::open(&path).expect("open");
+            let row = journal.start(&at, "upload-1", "/src/big.bin", 100, 42, 8).expect("start");
+            journal.part_done(row, &PartInfo { number: 2, etag: "b".into(), size: 8 }).expect("part");
+            journal.part_done(row, &PartInfo { number: 1, etag: "a".into(), size: 8 }).expect("part");
+        }
+        // A new process sees what the old one recorded.
+        let journal = Journal::open(&path).expect("reopen");
+        let found = journal.find(&at).expect("find").expect("recorded");
+        assert_eq!((found.upload_id.as_str(), found.source_size, found.part_size), ("upload-1", 100, 8));
+        assert_eq!(found.parts.iter().map(|p| p.number).collect::<Vec<_>>(), [1, 2]);
+        journal.finish(found.row).expect("finish");
+        assert_eq!(journal.find(&at).expect("find"), None);
+    }
+}
