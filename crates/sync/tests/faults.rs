@@ -1,0 +1,151 @@
+//! Uploads through a fault-injecting TCP proxy in front of Garage: some new
+//! connections are reset, some get a 503 SlowDown or a 500, some stall.
+//! Every file must still arrive intact.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use stowage_store::s3::{S3Settings, S3Store};
+use stowage_store::ObjectStore;
+use stowage_sync::{upload, EventSink, Existing, TransferEvent, Tuning, UploadRequest};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Default)]
+struct Faults {
+    connections: AtomicUsize,
+    resets: AtomicUsize,
+    errors: AtomicUsize,
+    stalls: AtomicUsize,
+}
+
+/// Listens on 127.0.0.1 and forwards to `upstream`, spoiling a share of the
+/// new connections. Bounded: it stops after 2,000 connections.
+fn proxy(upstream: String, faults: Arc<Faults>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    std::thread::spawn(move || {
+        for client in listener.incoming().take(2_000) {
+            let Ok(mut client) = client else { continue };
+            let n = faults.connections.fetch_add(1, Ordering::SeqCst);
+            let faults = faults.clone();
+            let upstream = upstream.clone();
+            std::thread::spawn(move || match n % 6 {
+                1 => {
+                    faults.resets.fetch_add(1, Ordering::SeqCst);
+                    // Closed before a byte of answer: the client sees the connection die.
+                    let _ = client.shutdown(std::net::Shutdown::Both);
+                }
+                3 | 5 => {
+                    faults.errors.fetch_add(1, Ordering::SeqCst);
+                    let mut head = [0u8; 4096];
+                    let _ = client.read(&mut head);
+                    let (status, code) = if n % 6 == 3 {
+                        ("503 Slow Down", "SlowDown")
+                    } else {
+                        ("500 Internal Server Error", "InternalError")
+                    };
+                    let body =
+                        format!("<?xml version=\"1.0\"?><Error><Code>{code}</Code><Message>injected</Message></Error>");
+                    let _ = write!(client, "HTTP/1.1 {status}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+                }
+                n => {
+                    if n == 2 {
+                        faults.stalls.fetch_add(1, Ordering::SeqCst);
+                        std::thread::sleep(Duration::from_millis(1500));
+                    }
+                    let Ok(server) = TcpStream::connect(&upstream) else { return };
+                    pipe(client, server);
+                }
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+fn pipe(client: TcpStream, server: TcpStream) {
+    let (mut c_read, mut s_write) = (client.try_clone().expect("clone"), server.try_clone().expect("clone"));
+    let up = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut c_read, &mut s_write);
+        let _ = s_write.shutdown(std::net::Shutdown::Write);
+    });
+    let (mut s_read, mut c_write) = (server, client);
+    let _ = std::io::copy(&mut s_read, &mut c_write);
+    let _ = c_write.shutdown(std::net::Shutdown::Write);
+    let _ = up.join();
+}
+
+struct Quiet;
+impl EventSink for Quiet {
+    fn send(&self, _: TransferEvent) {}
+}
+
+fn env(n: &str) -> String {
+    std::env::var(n).unwrap_or_else(|_| panic!("{n} is not set: run through scripts/test"))
+}
+
+fn store(endpoint: String) -> Arc<dyn ObjectStore> {
+    let settings = S3Settings { path_style: true, ..S3Settings::new(Some(endpoint), env("STOWAGE_TEST_S3_REGION")) };
+    let credentials = aws_credential_types::Credentials::new(
+        env("STOWAGE_TEST_S3_ACCESS_KEY"),
+        env("STOWAGE_TEST_S3_SECRET_KEY"),
+        None,
+        None,
+        "test",
+    );
+    Arc::new(S3Store::new(&settings, credentials))
+}
+
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn every_file_arrives_through_resets_errors_and_stalls() {
+    let upstream = env("STOWAGE_TEST_S3_ENDPOINT").trim_start_matches("http://").to_owned();
+    let faults = Arc::new(Faults::default());
+    let flaky = store(proxy(upstream, faults.clone()));
+    let direct = store(env("STOWAGE_TEST_S3_ENDPOINT"));
+    let container = format!("faults-{}", std::process::id());
+    direct.create_container(&container).await.expect("container");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("batch");
+    std::fs::create_dir_all(&root).expect("mkdir");
+    let mut files = Vec::new();
+    for i in 0..40u32 {
+        let body: Vec<u8> = (0..(1000 + i * 517)).map(|j| (j * 7 + i) as u8).collect();
+        std::fs::write(root.join(format!("f{i:02}.bin")), &body).expect("write");
+        files.push((format!("batch/f{i:02}.bin"), body));
+    }
+    let big: Vec<u8> = (0..(12 * 1024 * 1024 + 3)).map(|j: u32| (j % 253) as u8).collect();
+    std::fs::write(root.join("big.bin"), &big).expect("write");
+    files.push(("batch/big.bin".to_owned(), big));
+
+    let tuning = Tuning {
+        multipart_threshold: 5 << 20,
+        min_part_size: 5 << 20,
+        attempts: 8,
+        first_backoff: Duration::from_millis(50),
+        ..Tuning::default()
+    };
+    let request = UploadRequest {
+        sources: vec![root],
+        container: container.clone(),
+        prefix: String::new(),
+        existing: Existing::Overwrite,
+        resume: None,
+    };
+    let summary = upload(flaky, request, tuning, Arc::new(Quiet), CancellationToken::new()).await;
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    assert_eq!(summary.uploaded, files.len() as u64);
+    assert!(
+        faults.resets.load(Ordering::SeqCst) > 0 && faults.errors.load(Ordering::SeqCst) > 0,
+        "faults were injected"
+    );
+
+    for (key, body) in files {
+        let dest = dir.path().join("check");
+        direct.get_to_file(&container, &key, &dest).await.expect("download");
+        assert!(std::fs::read(&dest).expect("read") == body, "{key} arrived intact");
+    }
+}
