@@ -9,6 +9,7 @@ work=$(mktemp -d -t stowage-bench.XXXXXX)
 source "$root/scripts/lib/garage.sh"
 trap 'garage_stop; rm -rf "$work"' EXIT
 garage_start
+mkdir -p "$work/keyring"
 openssl rand -hex 16 | HOME=$work/keyring XDG_DATA_HOME=$work/keyring gnome-keyring-daemon --unlock --components=secrets >/dev/null
 
 export AWS_ACCESS_KEY_ID=$STOWAGE_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$STOWAGE_TEST_S3_SECRET_KEY
@@ -38,10 +39,10 @@ results=$work/results.tsv
 run() {
   local case=$1 tool=$2 units=$3 unit=$4; shift 5
   sync
-  local out
-  out=$( { /usr/bin/time -f '%e %U %S %M' "$@" >/dev/null 2>"$work/err"; } 2>&1 | tail -n 1 ) || {
-    echo "$tool failed on $case:"; tail -n 5 "$work/err"; return 0; }
-  read -r wall user sys rss <<<"$out"
+  if ! /usr/bin/time -o "$work/time" -f '%e %U %S %M' "$@" >/dev/null 2>"$work/err"; then
+    echo "$tool failed on $case:"; tail -n 5 "$work/err"; return 0
+  fi
+  read -r wall user sys rss < "$work/time"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$tool" "$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$rss" "$units" "$unit" >> "$results"
 }
 

@@ -47,7 +47,7 @@ enum Command {
         /// When a different object already has the key (identical ones are always skipped).
         #[arg(long, value_enum, default_value = "overwrite")]
         existing: upload_cmd::ExistingArg,
-        /// Requests in flight at once (default 16).
+        /// Requests in flight at once (default 32).
         #[arg(long)]
         concurrency: Option<usize>,
     },

@@ -65,6 +65,9 @@ pub struct Resume {
 pub struct Tuning {
     /// Requests in flight across all files.
     pub concurrency: usize,
+    /// Parts of one file in flight: more than a few makes one server's disk
+    /// seek between them (measured with scripts/bench).
+    pub parts_per_file: usize,
     /// Files above this size go in parts.
     pub multipart_threshold: u64,
     /// The smallest part; S3 needs 5 MiB.
@@ -79,10 +82,11 @@ pub struct Tuning {
 impl Default for Tuning {
     fn default() -> Self {
         Self {
-            concurrency: 16,
+            concurrency: 32,
+            parts_per_file: 6,
             multipart_threshold: 16 * MIB,
             min_part_size: 8 * MIB,
-            memory_budget: 256 * MIB,
+            memory_budget: 128 * MIB,
             attempts: 5,
             first_backoff: Duration::from_millis(200),
         }
@@ -486,7 +490,7 @@ impl Engine {
                 self.sink.send(TransferEvent::Progress { bytes: len });
                 Ok(part)
             })
-            .buffer_unordered(self.tuning.concurrency.max(1))
+            .buffer_unordered(self.tuning.parts_per_file.max(1))
             .try_collect()
             .await?;
         parts.extend(done);
