@@ -63,6 +63,7 @@ pub fn run() -> Result<(), String> {
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
+            tauri::async_runtime::spawn(commands::transfers::resume_interrupted(app.handle().clone(), state.clone()));
             app.manage(state);
             Ok(())
         })

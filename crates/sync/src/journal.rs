@@ -148,6 +148,14 @@ impl Journal {
         Ok(())
     }
 
+    /// Every recorded upload: (store, container, key) of each, in order.
+    pub fn all(&self) -> rusqlite::Result<Vec<(String, String, String)>> {
+        let db = self.db();
+        let mut query = db.prepare("SELECT store, container, key FROM uploads ORDER BY row")?;
+        let rows = query.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect()
+    }
+
     /// The upload completed or was aborted: forget it.
     pub fn finish(&self, row: i64) -> rusqlite::Result<()> {
         self.db().execute("DELETE FROM uploads WHERE row = ?1", params![row])?;

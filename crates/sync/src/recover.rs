@@ -1,0 +1,65 @@
+//! After a crash or a quit: multipart uploads the journal still lists are
+//! either continued (their source file is unchanged) or aborted (it changed
+//! or is gone), so nothing is left half-sent on the service.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use stowage_store::ObjectStore;
+
+use crate::execute::{Existing, Resume, UploadRequest};
+use crate::journal::{modified_ns, Journal, UploadKey};
+
+/// What recovery decided for each recorded upload.
+#[derive(Debug, Default)]
+pub struct Recovery {
+    /// Uploads to run again; each continues from its recorded parts.
+    pub resume: Vec<UploadRequest>,
+    /// Keys whose multipart upload was aborted, with the reason.
+    pub aborted: Vec<(String, String)>,
+}
+
+/// Goes through the journal. `store_for` opens the store a recorded upload
+/// went to (by profile name); uploads to stores it cannot open are kept
+/// for a later start.
+pub async fn recover(journal: &Arc<Journal>, store_for: impl Fn(&str) -> Option<Arc<dyn ObjectStore>>) -> Recovery {
+    let mut recovery = Recovery::default();
+    let entries = match journal.all() {
+        Ok(entries) => entries,
+        Err(e) => {
+            tracing::warn!("cannot read the transfer journal: {e}");
+            return recovery;
+        }
+    };
+    for (store_name, container, key) in entries {
+        let at = UploadKey { store: &store_name, container: &container, key: &key };
+        let Ok(Some(recorded)) = journal.find(&at) else { continue };
+        let Some(store) = store_for(&store_name) else { continue };
+        let source = PathBuf::from(&recorded.source);
+        let unchanged = std::fs::metadata(&source).is_ok_and(|m| {
+            m.len() == recorded.source_size && m.modified().map(modified_ns).ok() == Some(recorded.source_modified_ns)
+        });
+        let name = source.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        // The key is the destination prefix followed by the file's name.
+        let prefix = key.strip_suffix(name.as_str()).filter(|p| p.is_empty() || p.ends_with('/'));
+        match prefix {
+            Some(prefix) if unchanged && !name.is_empty() => recovery.resume.push(UploadRequest {
+                sources: vec![source],
+                container: container.clone(),
+                prefix: prefix.to_owned(),
+                existing: Existing::Overwrite,
+                resume: Some(Resume { journal: journal.clone(), store: store_name.clone() }),
+            }),
+            _ => {
+                if let Err(e) = store.abort_multipart(&container, &key, &recorded.upload_id).await {
+                    tracing::warn!(%key, "could not abort an interrupted upload: {e}");
+                }
+                let _ = journal.finish(recorded.row);
+                recovery
+                    .aborted
+                    .push((key.clone(), "the source file changed or is gone since the upload stopped".to_owned()));
+            }
+        }
+    }
+    recovery
+}
