@@ -276,13 +276,7 @@ fn volume_check_against_the_s3_server() {
     args.extend(["--access-key", &access, "--secret-stdin", "--path-style", "--alias", "S3GRA"]);
     ok(home.run_with_stdin(&args, &format!("{}\n", env("STOWAGE_TEST_S3_SECRET_KEY"))));
     ok(home.run(&["mb", "garage:volume-check"]));
-    let settings = stowage_store::s3::S3Settings {
-        path_style: true,
-        ..stowage_store::s3::S3Settings::new(Some(endpoint.clone()), "gra")
-    };
-    let credentials =
-        aws_credential_types::Credentials::new(&access, env("STOWAGE_TEST_S3_SECRET_KEY"), None, None, "test");
-    let store = stowage_store::s3::S3Store::new(&settings, credentials);
+    let store = stowage_store::test_env::s3_store();
     let file = home.path().join("blob");
     std::fs::write(&file, vec![7u8; 4096]).expect("write");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");

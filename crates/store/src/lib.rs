@@ -15,6 +15,8 @@ pub mod local;
 pub mod memory;
 mod probe;
 pub mod s3;
+#[cfg(feature = "test-support")]
+pub mod test_env;
 
 use std::collections::BTreeMap;
 use std::path::Path;

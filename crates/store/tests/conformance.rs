@@ -10,7 +10,7 @@ use bytes::Bytes;
 use stowage_store::local::LocalStore;
 use stowage_store::memory::MemoryStore;
 use stowage_store::s3::{ChecksumAlgorithm, ChecksumMode, S3Settings, S3Store};
-use stowage_store::{ErrorKind, ListOptions, ObjectStore, PartInfo, PutOptions};
+use stowage_store::{test_env, ErrorKind, ListOptions, ObjectStore, PartInfo, PutOptions};
 use tempfile::TempDir;
 
 /// A store with one empty container to work in, and scratch space for files.
@@ -54,11 +54,6 @@ async fn local() -> Fixture {
     Fixture { _root: Some(root), ..with_container(Arc::new(store)).await }
 }
 
-fn s3_env(name: &str) -> String {
-    std::env::var(name)
-        .unwrap_or_else(|_| panic!("{name} is not set: run the S3 suite through scripts/test, which starts Garage"))
-}
-
 async fn s3() -> Fixture {
     s3_with(ChecksumMode::WhenRequired).await
 }
@@ -69,19 +64,8 @@ async fn s3_crc32() -> Fixture {
 }
 
 async fn s3_with(checksum: ChecksumMode) -> Fixture {
-    let settings = S3Settings {
-        path_style: true,
-        checksum,
-        ..S3Settings::new(Some(s3_env("STOWAGE_TEST_S3_ENDPOINT")), s3_env("STOWAGE_TEST_S3_REGION"))
-    };
-    let credentials = aws_credential_types::Credentials::new(
-        s3_env("STOWAGE_TEST_S3_ACCESS_KEY"),
-        s3_env("STOWAGE_TEST_S3_SECRET_KEY"),
-        None,
-        None,
-        "test",
-    );
-    with_container(Arc::new(S3Store::new(&settings, credentials))).await
+    let settings = S3Settings { checksum, ..test_env::s3_settings() };
+    with_container(Arc::new(S3Store::new(&settings, test_env::credentials()))).await
 }
 
 impl Fixture {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use stowage_store::s3::{S3Settings, S3Store};
-use stowage_store::ObjectStore;
+use stowage_store::{test_env, ObjectStore};
 use stowage_sync::{upload, EventSink, Existing, TransferEvent, Tuning, UploadRequest};
 use tokio_util::sync::CancellationToken;
 
@@ -82,29 +82,18 @@ impl EventSink for Quiet {
     fn send(&self, _: TransferEvent) {}
 }
 
-fn env(n: &str) -> String {
-    std::env::var(n).unwrap_or_else(|_| panic!("{n} is not set: run through scripts/test"))
-}
-
 fn store(endpoint: String) -> Arc<dyn ObjectStore> {
-    let settings = S3Settings { path_style: true, ..S3Settings::new(Some(endpoint), env("STOWAGE_TEST_S3_REGION")) };
-    let credentials = aws_credential_types::Credentials::new(
-        env("STOWAGE_TEST_S3_ACCESS_KEY"),
-        env("STOWAGE_TEST_S3_SECRET_KEY"),
-        None,
-        None,
-        "test",
-    );
-    Arc::new(S3Store::new(&settings, credentials))
+    let settings = S3Settings { endpoint: Some(endpoint), ..test_env::s3_settings() };
+    Arc::new(S3Store::new(&settings, test_env::credentials()))
 }
 
 #[tokio::test]
 #[ignore = "needs the S3 server that scripts/test starts"]
 async fn every_file_arrives_through_resets_errors_and_stalls() {
-    let upstream = env("STOWAGE_TEST_S3_ENDPOINT").trim_start_matches("http://").to_owned();
+    let upstream = test_env::var("STOWAGE_TEST_S3_ENDPOINT").trim_start_matches("http://").to_owned();
     let faults = Arc::new(Faults::default());
     let flaky = store(proxy(upstream, faults.clone()));
-    let direct = store(env("STOWAGE_TEST_S3_ENDPOINT"));
+    let direct = store(test_env::var("STOWAGE_TEST_S3_ENDPOINT"));
     let container = format!("faults-{}", std::process::id());
     direct.create_container(&container).await.expect("container");
 

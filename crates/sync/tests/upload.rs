@@ -9,7 +9,6 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use stowage_store::local::LocalStore;
 use stowage_store::memory::MemoryStore;
-use stowage_store::s3::{S3Settings, S3Store};
 use stowage_store::*;
 use stowage_sync::{upload, EventSink, Existing, FileOutcome, Summary, Tracker, TransferEvent, Tuning, UploadRequest};
 use tokio_util::sync::CancellationToken;
@@ -228,19 +227,7 @@ async fn appended_while_uploading(store: Arc<dyn ObjectStore>) {
 }
 
 fn s3() -> Arc<dyn ObjectStore> {
-    let env = |n: &str| std::env::var(n).unwrap_or_else(|_| panic!("{n} is not set: run through scripts/test"));
-    let settings = S3Settings {
-        path_style: true,
-        ..S3Settings::new(Some(env("STOWAGE_TEST_S3_ENDPOINT")), env("STOWAGE_TEST_S3_REGION"))
-    };
-    let credentials = aws_credential_types::Credentials::new(
-        env("STOWAGE_TEST_S3_ACCESS_KEY"),
-        env("STOWAGE_TEST_S3_SECRET_KEY"),
-        None,
-        None,
-        "test",
-    );
-    Arc::new(S3Store::new(&settings, credentials))
+    Arc::new(stowage_store::test_env::s3_store())
 }
 
 /// A fresh S3 container name per test, so runs never see each other's data.
