@@ -78,6 +78,14 @@ impl<'a> KeyringChange<'a> {
     }
 }
 
+/// What is wrong with `profile` as an edit of the profile named `original`
+/// (or as a new one): its own name does not count as taken.
+pub fn check_edit(settings: &Settings, original: Option<&str>, profile: &Profile) -> Vec<Problem> {
+    let others: Vec<&str> =
+        settings.profiles.iter().map(|p| p.name.as_str()).filter(|n| Some(*n) != original).collect();
+    check(profile, &others)
+}
+
 /// Adds `profile` (when `original` is `None`) or replaces the profile named
 /// `original`, renaming it if the name changed. Keys given in `keys` are
 /// stored; keys not given are kept (and moved on a rename). An S3 profile
@@ -93,9 +101,7 @@ pub fn save_profile(
     if let Some(original) = original {
         settings.profile(original)?;
     }
-    let others: Vec<&str> =
-        settings.profiles.iter().map(|p| p.name.as_str()).filter(|n| Some(*n) != original).collect();
-    let mut problems = check(&profile, &others);
+    let mut problems = check_edit(settings, original, &profile);
     if profile.needs_keys() {
         for (kind, field, what) in [
             (SecretKind::AccessKey, Field::AccessKey, "access key"),

@@ -1,5 +1,5 @@
 use serde::{Deserialize, Serialize};
-use stowage_profiles::check::{check, Problem};
+use stowage_profiles::check::Problem;
 use stowage_profiles::edit::{self, ImportReport, KeyStatus};
 use stowage_profiles::import::{self, aws_default_paths, rclone_default_path};
 use stowage_profiles::{connect_with, Keys, Profile, Secret};
@@ -57,10 +57,7 @@ pub fn get_profiles(state: State<'_, Shared>) -> ProfilesView {
 #[tauri::command]
 #[specta::specta]
 pub fn check_profile(state: State<'_, Shared>, original: Option<String>, profile: Profile) -> Vec<Problem> {
-    let settings = state.settings();
-    let others: Vec<&str> =
-        settings.profiles.iter().map(|p| p.name.as_str()).filter(|n| Some(*n) != original.as_deref()).collect();
-    check(&profile, &others)
+    edit::check_edit(&state.settings(), original.as_deref(), &profile)
 }
 
 /// Whether a profile's keys are stored. The keys themselves never leave the keyring.
