@@ -14,8 +14,9 @@ struct Home {
 impl Home {
     fn new() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let keyring_service =
-            format!("stowage-cli-test-{}-{}", std::process::id(), dir.path().display().to_string().len());
+        // Its own keyring entries per home: the temp folder's name is unique.
+        let name = dir.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let keyring_service = format!("stowage-cli-test-{name}");
         Self { dir, keyring_service }
     }
 

@@ -27,3 +27,8 @@ pub fn credentials() -> Credentials {
 pub fn s3_store() -> S3Store {
     S3Store::new(&s3_settings(), credentials())
 }
+
+/// A container name no other test run uses, for tests sharing one server.
+pub fn unique_container(base: &str) -> String {
+    format!("{base}-{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
+}

@@ -26,20 +26,8 @@ fn scratch() -> TempDir {
     tempfile::tempdir().expect("tempdir")
 }
 
-fn unique_container() -> String {
-    format!("conf-{}", &uuid_like()[..12])
-}
-
-fn uuid_like() -> String {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let t = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_nanos();
-    format!("{:016x}", (t as u64) ^ (n << 48) ^ u64::from(std::process::id()))
-}
-
 async fn with_container(store: Arc<dyn ObjectStore>) -> Fixture {
-    let container = unique_container();
+    let container = test_env::unique_container("conf");
     store.create_container(&container).await.expect("create the test container");
     Fixture { store, container, scratch: scratch(), _root: None }
 }
@@ -79,13 +67,13 @@ impl Fixture {
     }
 
     fn file(&self, body: &[u8]) -> std::path::PathBuf {
-        let path = self.scratch.path().join(format!("src-{}", uuid_like()));
+        let path = self.scratch.path().join(format!("src-{}", uuid::Uuid::new_v4().simple()));
         std::fs::write(&path, body).expect("write source");
         path
     }
 
     async fn read(&self, key: &str) -> Vec<u8> {
-        let dest = self.scratch.path().join(format!("dl-{}", uuid_like()));
+        let dest = self.scratch.path().join(format!("dl-{}", uuid::Uuid::new_v4().simple()));
         self.store.get_to_file(&self.container, key, &dest).await.unwrap_or_else(|e| panic!("get {key:?}: {e}"));
         std::fs::read(dest).expect("read download")
     }

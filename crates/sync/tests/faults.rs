@@ -94,7 +94,7 @@ async fn every_file_arrives_through_resets_errors_and_stalls() {
     let faults = Arc::new(Faults::default());
     let flaky = store(proxy(upstream, faults.clone()));
     let direct = store(test_env::var("STOWAGE_TEST_S3_ENDPOINT"));
-    let container = format!("faults-{}", std::process::id());
+    let container = test_env::unique_container("faults");
     direct.create_container(&container).await.expect("container");
 
     let dir = tempfile::tempdir().expect("tempdir");

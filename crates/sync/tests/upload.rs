@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use stowage_store::local::LocalStore;
 use stowage_store::memory::MemoryStore;
+use stowage_store::test_env;
 use stowage_store::*;
 use stowage_sync::{upload, EventSink, Existing, FileOutcome, Summary, Tracker, TransferEvent, Tuning, UploadRequest};
 use tokio_util::sync::CancellationToken;
@@ -91,10 +92,10 @@ async fn read(store: &dyn ObjectStore, container: &str, key: &str) -> Vec<u8> {
     std::fs::read(dest).expect("read")
 }
 
-async fn round_trip(store: Arc<dyn ObjectStore>) {
-    store.create_container("uploads").await.expect("container");
+async fn round_trip(store: Arc<dyn ObjectStore>, container: &str) {
+    store.create_container(container).await.expect("container");
     let tree = Tree::new();
-    let (summary, events) = run(store.clone(), "uploads", vec![tree.root()], Existing::Overwrite).await;
+    let (summary, events) = run(store.clone(), container, vec![tree.root()], Existing::Overwrite).await;
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     assert_eq!(summary.uploaded, 6);
     let reasons: Vec<&str> = summary.skipped_paths.iter().map(|s| s.reason.as_str()).collect();
@@ -113,7 +114,7 @@ async fn round_trip(store: Arc<dyn ObjectStore>) {
         "deep/a/b/three parts.bin",
     ] {
         let local = std::fs::read(tree.root().join(name)).expect("local");
-        assert_eq!(read(store.as_ref(), "uploads", &format!("in/dataset/{name}")).await, local, "{name}");
+        assert_eq!(read(store.as_ref(), container, &format!("in/dataset/{name}")).await, local, "{name}");
     }
     // Progress adds up, and the last event is Finished.
     let mut tracker = Tracker::default();
@@ -122,25 +123,25 @@ async fn round_trip(store: Arc<dyn ObjectStore>) {
     assert!(matches!(events.last(), Some(TransferEvent::Finished { .. })));
 
     // Again: everything is identical, nothing is sent.
-    let (again, _) = run(store.clone(), "uploads", vec![tree.root()], Existing::Overwrite).await;
+    let (again, _) = run(store.clone(), container, vec![tree.root()], Existing::Overwrite).await;
     assert_eq!((again.uploaded, again.identical), (0, 6), "{again:?}");
 
     // A changed file: skip, keep both, or overwrite.
     std::fs::write(tree.root().join("one.bin"), b"changed").expect("write");
-    let (skip, _) = run(store.clone(), "uploads", vec![tree.root()], Existing::Skip).await;
+    let (skip, _) = run(store.clone(), container, vec![tree.root()], Existing::Skip).await;
     assert_eq!((skip.skipped_existing, skip.identical, skip.uploaded), (1, 5, 0), "{skip:?}");
-    let (both, events) = run(store.clone(), "uploads", vec![tree.root()], Existing::KeepBoth).await;
+    let (both, events) = run(store.clone(), container, vec![tree.root()], Existing::KeepBoth).await;
     assert_eq!(both.uploaded, 1, "{both:?}");
     let kept = events.iter().find_map(|e| match e {
         TransferEvent::FileDone { outcome: FileOutcome::Uploaded { key }, .. } => Some(key.clone()),
         _ => None,
     });
     assert_eq!(kept.as_deref(), Some("in/dataset/one (1).bin"));
-    assert_eq!(read(store.as_ref(), "uploads", "in/dataset/one (1).bin").await, b"changed");
-    assert_eq!(read(store.as_ref(), "uploads", "in/dataset/one.bin").await, [7]);
-    let (over, _) = run(store.clone(), "uploads", vec![tree.root()], Existing::Overwrite).await;
+    assert_eq!(read(store.as_ref(), container, "in/dataset/one (1).bin").await, b"changed");
+    assert_eq!(read(store.as_ref(), container, "in/dataset/one.bin").await, [7]);
+    let (over, _) = run(store.clone(), container, vec![tree.root()], Existing::Overwrite).await;
     assert_eq!(over.uploaded, 1);
-    assert_eq!(read(store.as_ref(), "uploads", "in/dataset/one.bin").await, b"changed");
+    assert_eq!(read(store.as_ref(), container, "in/dataset/one.bin").await, b"changed");
 }
 
 /// A store that appends to a source file while a part of it uploads.
@@ -200,17 +201,17 @@ impl ObjectStore for AppendWhileUploading {
     }
 }
 
-async fn appended_while_uploading(store: Arc<dyn ObjectStore>) {
-    store.create_container("growing").await.expect("container");
+async fn appended_while_uploading(store: Arc<dyn ObjectStore>, container: &str) {
+    store.create_container(container).await.expect("container");
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("log.bin");
 
     // Appended once: the upload is abandoned, retried, and the final content arrives.
     std::fs::write(&file, bytes(11 * MIB, 9)).expect("write");
     let once = Arc::new(AppendWhileUploading { inner: store.clone(), file: file.clone(), times: AtomicUsize::new(1) });
-    let (summary, _) = run(once, "growing", vec![file.clone()], Existing::Overwrite).await;
+    let (summary, _) = run(once, container, vec![file.clone()], Existing::Overwrite).await;
     assert_eq!(summary.uploaded, 1, "{summary:?}");
-    assert_eq!(read(store.as_ref(), "growing", "in/log.bin").await, std::fs::read(&file).expect("read"));
+    assert_eq!(read(store.as_ref(), container, "in/log.bin").await, std::fs::read(&file).expect("read"));
 
     // Appended on every try: reported, and nothing torn is stored.
     std::fs::write(&file, bytes(11 * MIB, 10)).expect("write");
@@ -219,101 +220,42 @@ async fn appended_while_uploading(store: Arc<dyn ObjectStore>) {
         file: file.clone(),
         times: AtomicUsize::new(usize::MAX),
     });
-    let (summary, _) = run(always, "growing", vec![file.clone()], Existing::Overwrite).await;
+    let (summary, _) = run(always, container, vec![file.clone()], Existing::Overwrite).await;
     assert_eq!(summary.uploaded, 0);
     assert!(summary.failed[0].1.contains("changed while uploading"), "{summary:?}");
-    let stored = read(store.as_ref(), "growing", "in/log.bin").await;
+    let stored = read(store.as_ref(), container, "in/log.bin").await;
     assert_eq!(stored.len(), 11 * MIB + "appended while uploading".len(), "the earlier complete version stays");
 }
 
 fn s3() -> Arc<dyn ObjectStore> {
-    Arc::new(stowage_store::test_env::s3_store())
-}
-
-/// A fresh S3 container name per test, so runs never see each other's data.
-fn unique(base: &str) -> String {
-    format!(
-        "{base}-{}",
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_nanos()
-            % 1_000_000_000_000
-    )
+    Arc::new(test_env::s3_store())
 }
 
 #[tokio::test]
 async fn round_trip_memory() {
-    round_trip(Arc::new(MemoryStore::new())).await;
+    round_trip(Arc::new(MemoryStore::new()), "uploads").await;
 }
 
 #[tokio::test]
 async fn round_trip_local() {
     let dir = tempfile::tempdir().expect("tempdir");
-    round_trip(Arc::new(LocalStore::open(dir.path()).expect("open"))).await;
+    round_trip(Arc::new(LocalStore::open(dir.path()).expect("open")), "uploads").await;
 }
 
 #[tokio::test]
 #[ignore = "needs the S3 server that scripts/test starts"]
 async fn round_trip_s3() {
-    round_trip(Arc::new(Renamed { inner: s3(), container: unique("uploads") })).await;
+    round_trip(s3(), &test_env::unique_container("uploads")).await;
 }
 
 #[tokio::test]
 async fn appended_while_uploading_local() {
     let dir = tempfile::tempdir().expect("tempdir");
-    appended_while_uploading(Arc::new(LocalStore::open(dir.path()).expect("open"))).await;
+    appended_while_uploading(Arc::new(LocalStore::open(dir.path()).expect("open")), "growing").await;
 }
 
 #[tokio::test]
 #[ignore = "needs the S3 server that scripts/test starts"]
 async fn appended_while_uploading_s3() {
-    appended_while_uploading(Arc::new(Renamed { inner: s3(), container: unique("growing") })).await;
-}
-
-/// Maps the fixed container names of the cases to a fresh one on a shared server.
-#[derive(Debug)]
-struct Renamed {
-    inner: Arc<dyn ObjectStore>,
-    container: String,
-}
-
-#[async_trait]
-impl ObjectStore for Renamed {
-    async fn list_containers(&self) -> Result<Vec<ContainerInfo>> {
-        self.inner.list_containers().await
-    }
-    async fn create_container(&self, _: &str) -> Result<()> {
-        self.inner.create_container(&self.container).await
-    }
-    async fn delete_container(&self, _: &str) -> Result<()> {
-        self.inner.delete_container(&self.container).await
-    }
-    async fn list(&self, _: &str, o: &ListOptions) -> Result<ListPage> {
-        self.inner.list(&self.container, o).await
-    }
-    async fn head(&self, _: &str, k: &str) -> Result<ObjectInfo> {
-        self.inner.head(&self.container, k).await
-    }
-    async fn get_to_file(&self, _: &str, k: &str, d: &Path) -> Result<ObjectInfo> {
-        self.inner.get_to_file(&self.container, k, d).await
-    }
-    async fn put(&self, _: &str, k: &str, b: Bytes, o: &PutOptions) -> Result<PutResult> {
-        self.inner.put(&self.container, k, b, o).await
-    }
-    async fn create_multipart(&self, _: &str, k: &str, o: &PutOptions) -> Result<String> {
-        self.inner.create_multipart(&self.container, k, o).await
-    }
-    async fn upload_part(&self, _: &str, k: &str, id: &str, n: u32, b: Bytes) -> Result<PartInfo> {
-        self.inner.upload_part(&self.container, k, id, n, b).await
-    }
-    async fn complete_multipart(&self, _: &str, k: &str, id: &str, p: &[PartInfo]) -> Result<PutResult> {
-        self.inner.complete_multipart(&self.container, k, id, p).await
-    }
-    async fn abort_multipart(&self, _: &str, k: &str, id: &str) -> Result<()> {
-        self.inner.abort_multipart(&self.container, k, id).await
-    }
-    async fn list_parts(&self, _: &str, k: &str, id: &str) -> Result<Vec<PartInfo>> {
-        self.inner.list_parts(&self.container, k, id).await
-    }
-    async fn delete(&self, _: &str, k: &str) -> Result<()> {
-        self.inner.delete(&self.container, k).await
-    }
+    appended_while_uploading(s3(), &test_env::unique_container("growing")).await;
 }
