@@ -192,6 +192,11 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
 
     async fn list_parts(&self, container: &str, key: &str, upload_id: &str) -> Result<Vec<PartInfo>>;
 
+    /// Copies the object at `from` to `to` in the same container, on the
+    /// server side (no bytes pass through this computer). Content type and
+    /// user metadata go with it.
+    async fn copy(&self, container: &str, from: &str, to: &str) -> Result<PutResult>;
+
     /// Deleting a key that does not exist succeeds, as in S3.
     async fn delete(&self, container: &str, key: &str) -> Result<()>;
 }

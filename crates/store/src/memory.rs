@@ -229,6 +229,19 @@ impl ObjectStore for MemoryStore {
         Ok(state.upload(container, key, upload_id)?.parts.values().map(|(p, _)| p.clone()).collect())
     }
 
+    async fn copy(&self, container: &str, from: &str, to: &str) -> Result<PutResult> {
+        check_key(from)?;
+        check_key(to)?;
+        let mut state = self.lock();
+        let objects = &mut state.container(container)?.objects;
+        let source = objects.get(from).ok_or_else(|| StoreError::no_object(container, from))?;
+        let info = ObjectInfo { key: to.to_owned(), modified_ms: Some(now_ms()), ..source.info.clone() };
+        let copied = Object { data: source.data.clone(), info };
+        let etag = copied.info.etag.clone();
+        objects.insert(to.to_owned(), copied);
+        Ok(PutResult { etag })
+    }
+
     async fn delete(&self, container: &str, key: &str) -> Result<()> {
         check_key(key)?;
         self.lock().container(container)?.objects.remove(key);

@@ -148,6 +148,21 @@ mod cases {
         assert_eq!(keys, ["model.bin"]);
     }
 
+    pub async fn copy(f: Fixture) {
+        let mut options = PutOptions { content_type: Some("text/csv".into()), ..PutOptions::default() };
+        options.metadata.insert("split".into(), "train".into());
+        f.put_with("labels/a b+%.csv", b"1,cat", &options).await;
+        let copied = f.store.copy(&f.container, "labels/a b+%.csv", "backup/labels/a b+%.csv").await.expect("copy");
+        assert_eq!(copied.etag.as_deref(), Some(md5_hex(b"1,cat").as_str()));
+        assert_eq!(f.read("backup/labels/a b+%.csv").await, b"1,cat");
+        assert_eq!(f.read("labels/a b+%.csv").await, b"1,cat", "the source stays");
+        let head = f.store.head(&f.container, "backup/labels/a b+%.csv").await.expect("head");
+        assert_eq!(head.content_type.as_deref(), Some("text/csv"));
+        assert_eq!(head.metadata.get("split").map(String::as_str), Some("train"));
+        let err = f.store.copy(&f.container, "missing", "elsewhere").await.expect_err("no source");
+        assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    }
+
     pub async fn delete(f: Fixture) {
         f.put("a/b.txt", b"1").await;
         f.put("a/c.txt", b"2").await;
@@ -332,6 +347,7 @@ macro_rules! conformance {
             conformance!(@case $backend, containers $(, #[$attr])?);
             conformance!(@case $backend, round_trip $(, #[$attr])?);
             conformance!(@case $backend, overwrite $(, #[$attr])?);
+            conformance!(@case $backend, copy $(, #[$attr])?);
             conformance!(@case $backend, delete $(, #[$attr])?);
             conformance!(@case $backend, not_found $(, #[$attr])?);
             conformance!(@case $backend, awkward_keys $(, #[$attr])?);

@@ -580,6 +580,36 @@ impl ObjectStore for LocalStore {
         .await
     }
 
+    async fn copy(&self, container: &str, from: &str, to: &str) -> Result<PutResult> {
+        check_key(to)?;
+        let (container, from, to) = (container.to_owned(), from.to_owned(), to.to_owned());
+        self.blocking(move |this| {
+            let source = this.object_path(&container, &from)?;
+            if !source.is_file() {
+                return Err(StoreError::no_object(&container, &from));
+            }
+            let info = this.info(&from, &source)?;
+            let tmp = new_tmp(&this.tmp_dir(&container)?);
+            let result = fs::copy(&source, &tmp)
+                .map_err(|e| StoreError::io(format!("Cannot copy object \"{from}\""), e))
+                .and_then(|_| {
+                    // A file put in the folder by hand has no recorded ETag yet.
+                    let etag = match info.etag {
+                        Some(etag) => etag,
+                        None => md5_hex(&fs::read(&tmp).map_err(|e| StoreError::io("Cannot read the copy", e))?),
+                    };
+                    let options = PutOptions { content_type: info.content_type, metadata: info.metadata };
+                    this.place(&container, &to, &tmp, etag, &options)
+                });
+            if result.is_err() {
+                let _ = fs::remove_file(&tmp);
+                let _ = fs::remove_file(tmp.with_extension("meta"));
+            }
+            result
+        })
+        .await
+    }
+
     async fn delete(&self, container: &str, key: &str) -> Result<()> {
         let (container, key) = (container.to_owned(), key.to_owned());
         self.blocking(move |this| {

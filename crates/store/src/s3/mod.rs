@@ -472,6 +472,57 @@ impl ObjectStore for S3Store {
         }
     }
 
+    async fn copy(&self, container: &str, from: &str, to: &str) -> Result<PutResult> {
+        check_key(to)?;
+        let size = self.head(container, from).await?.size;
+        let source = copy_source(container, from);
+        let what = format!("Copying \"{container}/{from}\" to \"{to}\"");
+        if size <= MAX_SINGLE_COPY {
+            let out = self
+                .client(container)
+                .copy_object()
+                .bucket(container)
+                .key(to)
+                .copy_source(&source)
+                .send()
+                .await
+                .map_err(|e| map_err(e, &what, &self.target))?;
+            return Ok(PutResult { etag: unquote(out.copy_object_result().and_then(|r| r.e_tag())) });
+        }
+        // Above 5 GiB S3 copies only in parts, each a byte range of the source.
+        let upload_id = self.create_multipart(container, to, &PutOptions::default()).await?;
+        let part_size = MAX_SINGLE_COPY.max(size.div_ceil(10_000));
+        let mut parts = Vec::new();
+        for (index, offset) in (0..size).step_by(usize::try_from(part_size).unwrap_or(usize::MAX)).enumerate() {
+            let end = (offset + part_size).min(size) - 1;
+            let number = i32::try_from(index + 1).unwrap_or(i32::MAX);
+            let copied = self
+                .client(container)
+                .upload_part_copy()
+                .bucket(container)
+                .key(to)
+                .upload_id(&upload_id)
+                .part_number(number)
+                .copy_source(&source)
+                .copy_source_range(format!("bytes={offset}-{end}"))
+                .send()
+                .await
+                .map_err(|e| map_err(e, &what, &self.target));
+            match copied {
+                Ok(out) => parts.push(PartInfo {
+                    number: u32::try_from(number).unwrap_or(0),
+                    etag: unquote(out.copy_part_result().and_then(|r| r.e_tag())).unwrap_or_default(),
+                    size: end + 1 - offset,
+                }),
+                Err(e) => {
+                    let _ = self.abort_multipart(container, to, &upload_id).await;
+                    return Err(e);
+                }
+            }
+        }
+        self.complete_multipart(container, to, &upload_id, &parts).await
+    }
+
     async fn delete(&self, container: &str, key: &str) -> Result<()> {
         check_key(key)?;
         self.client(container)
@@ -483,4 +534,20 @@ impl ObjectStore for S3Store {
             .map_err(|e| map_err(e, &format!("Deleting \"{container}/{key}\""), &self.target))?;
         Ok(())
     }
+}
+
+/// The largest object S3 copies in one request.
+const MAX_SINGLE_COPY: u64 = 5 * 1024 * 1024 * 1024;
+
+/// `x-amz-copy-source`: `bucket/key`, percent-encoded except for `/`.
+fn copy_source(container: &str, key: &str) -> String {
+    let mut out = String::with_capacity(container.len() + key.len() + 1);
+    for byte in container.bytes().chain(std::iter::once(b'/')).chain(key.bytes()) {
+        if byte.is_ascii_alphanumeric() || b"-_.~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
