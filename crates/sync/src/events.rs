@@ -34,7 +34,13 @@ pub enum FileOutcome {
     /// Uploaded to `key` (which differs from the planned key for "keep both").
     Uploaded {
         key: String,
+        /// The stored object's ETag.
+        etag: Option<String>,
     },
+    /// Written to this computer.
+    Downloaded,
+    /// Removed (or moved to the backup prefix) by a sync.
+    Deleted,
     /// The same content was already there.
     Identical,
     /// A different object was there and the policy said skip.
@@ -51,6 +57,9 @@ pub enum FileOutcome {
 pub struct Summary {
     pub uploaded: u64,
     pub uploaded_bytes: u64,
+    pub downloaded: u64,
+    pub downloaded_bytes: u64,
+    pub deleted: u64,
     pub identical: u64,
     pub skipped_existing: u64,
     /// Key and sentence for each file that failed.
@@ -67,6 +76,11 @@ impl Summary {
                 self.uploaded += 1;
                 self.uploaded_bytes += size;
             }
+            FileOutcome::Downloaded => {
+                self.downloaded += 1;
+                self.downloaded_bytes += size;
+            }
+            FileOutcome::Deleted => self.deleted += 1,
             FileOutcome::Identical => self.identical += 1,
             FileOutcome::SkippedExisting => self.skipped_existing += 1,
             FileOutcome::Failed { message } => self.failed.push((key.to_owned(), message.clone())),
@@ -113,7 +127,7 @@ impl Tracker {
             TransferEvent::FileDone { size, outcome, .. } => {
                 self.files_done += 1;
                 // Skipped files count as done bytes, so the bar reaches the end.
-                if !matches!(outcome, FileOutcome::Uploaded { .. }) {
+                if !matches!(outcome, FileOutcome::Uploaded { .. } | FileOutcome::Downloaded) {
                     self.bytes_done += size;
                 }
                 self.bytes_done = self.bytes_done.min(self.bytes_total);

@@ -134,69 +134,21 @@ pub async fn upload(
         skipped: scanned.skipped.clone(),
     });
 
-    let engine = Engine {
-        store,
-        container: request.container.clone(),
-        requests: Semaphore::new(tuning.concurrency.max(1)),
-        memory: Semaphore::new(usize::try_from(tuning.memory_budget / MIB).unwrap_or(usize::MAX).max(1)),
-        tuning,
-        sink: sink.clone(),
-        cancel,
-        taken: std::sync::Mutex::new(remote.keys().cloned().collect()),
-        resume: request.resume.clone(),
-    };
-
-    // Files in flight: enough to keep the request pool busy with small files.
-    let files_in_flight = engine.tuning.concurrency.max(1) * 2;
-    let mut retry_later = Vec::new();
-    let mut outcomes = Vec::new();
-    {
-        let decisions: Vec<_> = scanned
-            .files
-            .into_iter()
-            .map(|file| {
-                let key = format!("{prefix}{}", file.key);
-                let action = decide(remote.get(&key), request.existing);
-                (file, key, action)
-            })
-            .collect();
-        let mut results = stream::iter(decisions)
-            .map(|(file, key, action)| {
-                let engine = &engine;
-                async move {
-                    let outcome = engine.run(&file, &key, &action).await;
-                    (file, key, action, outcome)
-                }
-            })
-            .buffer_unordered(files_in_flight);
-        while let Some((file, key, action, outcome)) = results.next().await {
-            match outcome {
-                Err(Failure::Changed) => retry_later.push((file, key, action)),
-                other => outcomes.push((key, file.size, other)),
-            }
-        }
-    }
-    // Files that changed mid-upload get one more try once everything else is done.
-    for (file, key, action) in retry_later {
-        let outcome = match refresh(&file).await {
-            Some(fresh) => engine.run(&fresh, &key, &action).await,
-            None => Err(Failure::Error(format!("{} disappeared while uploading.", file.path.display()))),
-        };
-        outcomes.push((key, file.size, outcome));
-    }
-    for (key, size, outcome) in outcomes {
-        let outcome = match outcome {
-            Ok(done) => done,
-            Err(Failure::Changed) => FileOutcome::Failed {
-                message: "The file changed while uploading (twice); it was not uploaded. Upload it again once it is complete.".into(),
-            },
-            Err(Failure::Cancelled) => FileOutcome::Cancelled,
-            Err(Failure::Error(message)) => FileOutcome::Failed { message },
-        };
+    let engine = Engine::new(store, request.container.clone(), tuning, sink.clone(), cancel, request.resume.clone());
+    engine.claim(remote.keys().cloned());
+    let work = scanned
+        .files
+        .into_iter()
+        .map(|file| {
+            let key = format!("{prefix}{}", file.key);
+            let action = decide(remote.get(&key), request.existing);
+            (file, key, action)
+        })
+        .collect();
+    for (key, size, outcome) in engine.send_all(work).await {
         summary.count(&key, size, &outcome);
-        sink.send(TransferEvent::FileDone { key, size, outcome });
     }
-    summary.cancelled = engine.cancel.is_cancelled();
+    summary.cancelled |= engine.is_cancelled();
     finish(summary, &sink)
 }
 
@@ -205,7 +157,7 @@ fn finish(summary: Summary, sink: &Arc<dyn EventSink>) -> Summary {
     summary
 }
 
-fn normalize_prefix(prefix: &str) -> String {
+pub(crate) fn normalize_prefix(prefix: &str) -> String {
     let trimmed = prefix.trim_start_matches('/');
     if trimmed.is_empty() || trimmed.ends_with('/') {
         trimmed.to_owned()
@@ -214,7 +166,7 @@ fn normalize_prefix(prefix: &str) -> String {
     }
 }
 
-async fn list_all(
+pub(crate) async fn list_all(
     store: &dyn ObjectStore,
     container: &str,
     prefix: &str,
@@ -233,7 +185,7 @@ async fn list_all(
 
 /// What to do with one file, decided from the single destination listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Action {
+pub(crate) enum Action {
     Upload,
     /// The key holds an object: skip it if it is this content (same size and
     /// ETag), otherwise follow the policy.
@@ -251,7 +203,7 @@ fn decide(remote: Option<&ObjectInfo>, policy: Existing) -> Action {
     }
 }
 
-enum Failure {
+pub(crate) enum Failure {
     Changed,
     Cancelled,
     Error(String),
@@ -263,7 +215,7 @@ impl From<StoreError> for Failure {
     }
 }
 
-struct Engine {
+pub(crate) struct Engine {
     store: Arc<dyn ObjectStore>,
     container: String,
     requests: Semaphore,
@@ -277,6 +229,81 @@ struct Engine {
 }
 
 impl Engine {
+    pub(crate) fn new(
+        store: Arc<dyn ObjectStore>,
+        container: String,
+        tuning: Tuning,
+        sink: Arc<dyn EventSink>,
+        cancel: CancellationToken,
+        resume: Option<Resume>,
+    ) -> Self {
+        Self {
+            store,
+            container,
+            requests: Semaphore::new(tuning.concurrency.max(1)),
+            memory: Semaphore::new(usize::try_from(tuning.memory_budget / MIB).unwrap_or(usize::MAX).max(1)),
+            tuning,
+            sink,
+            cancel,
+            taken: std::sync::Mutex::new(HashSet::new()),
+            resume,
+        }
+    }
+
+    /// Marks keys as used, so "keep both" never picks them.
+    pub(crate) fn claim(&self, keys: impl IntoIterator<Item = String>) {
+        self.taken.lock().unwrap_or_else(|e| e.into_inner()).extend(keys);
+    }
+
+    /// Uploads every file to its key and reports each as it finishes. A file
+    /// that changed mid-upload gets one more try once everything else is done.
+    pub(crate) async fn send_all(&self, work: Vec<(LocalFile, String, Action)>) -> Vec<(String, u64, FileOutcome)> {
+        // Files in flight: enough to keep the request pool busy with small files.
+        let files_in_flight = self.tuning.concurrency.max(1) * 2;
+        let mut retry_later = Vec::new();
+        let mut outcomes = Vec::new();
+        {
+            let mut results = stream::iter(work)
+                .map(|(file, key, action)| async move {
+                    let outcome = self.run(&file, &key, &action).await;
+                    (file, key, action, outcome)
+                })
+                .buffer_unordered(files_in_flight);
+            while let Some((file, key, action, outcome)) = results.next().await {
+                match outcome {
+                    Err(Failure::Changed) => retry_later.push((file, key, action)),
+                    other => outcomes.push((key, file.size, other)),
+                }
+            }
+        }
+        for (file, key, action) in retry_later {
+            let outcome = match refresh(&file).await {
+                Some(fresh) => self.run(&fresh, &key, &action).await,
+                None => Err(Failure::Error(format!("{} disappeared while uploading.", file.path.display()))),
+            };
+            outcomes.push((key, file.size, outcome));
+        }
+        outcomes
+            .into_iter()
+            .map(|(key, size, outcome)| {
+                let outcome = match outcome {
+                    Ok(done) => done,
+                    Err(Failure::Changed) => FileOutcome::Failed {
+                        message: "The file changed while uploading (twice); it was not uploaded. Upload it again once it is complete.".into(),
+                    },
+                    Err(Failure::Cancelled) => FileOutcome::Cancelled,
+                    Err(Failure::Error(message)) => FileOutcome::Failed { message },
+                };
+                self.sink.send(TransferEvent::FileDone { key: key.clone(), size, outcome: outcome.clone() });
+                (key, size, outcome)
+            })
+            .collect()
+    }
+
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+
     async fn run(&self, file: &LocalFile, key: &str, action: &Action) -> Result<FileOutcome, Failure> {
         if self.cancel.is_cancelled() {
             return Err(Failure::Cancelled);
@@ -341,13 +368,14 @@ impl Engine {
             })
             .await?;
         check_etag(put.etag.as_deref(), &md5, key)?;
+        let etag = Some(put.etag.unwrap_or(md5));
         // Changed after it was read: what was stored is an older snapshot, so
         // report it and try again with the new content.
         if !unchanged(file).await {
             return Err(Failure::Changed);
         }
         self.sink.send(TransferEvent::Progress { bytes: file.size });
-        Ok(FileOutcome::Uploaded { key: key.to_owned() })
+        Ok(FileOutcome::Uploaded { key: key.to_owned(), etag })
     }
 
     async fn put_parts(&self, file: &LocalFile, key: &str, part_size: u64) -> Result<FileOutcome, Failure> {
@@ -367,7 +395,10 @@ impl Engine {
                     Ok(put) => {
                         self.forget(row);
                         check_etag(put.etag.as_deref(), &expected, key)?;
-                        return Ok(FileOutcome::Uploaded { key: key.to_owned() });
+                        return Ok(FileOutcome::Uploaded {
+                            key: key.to_owned(),
+                            etag: Some(put.etag.unwrap_or(expected)),
+                        });
                     }
                     Err(e) => Err(e.into()),
                 }
@@ -513,24 +544,33 @@ impl Engine {
         self.memory.acquire_many(mib).await.ok()
     }
 
-    /// Runs `op` until it succeeds, fails for good, or runs out of attempts.
-    async fn attempt<T, F, Fut>(&self, mut op: F) -> Result<T, StoreError>
+    async fn attempt<T, F, Fut>(&self, op: F) -> Result<T, StoreError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, StoreError>>,
     {
-        let mut delay = self.tuning.first_backoff;
-        let mut tries = 1;
-        loop {
-            match op().await {
-                Err(e) if e.retryable() && tries < self.tuning.attempts && !self.cancel.is_cancelled() => {
-                    tracing::debug!("retrying after: {e}");
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(5));
-                    tries += 1;
-                }
-                other => return other,
+        retry(&self.tuning, &self.cancel, op).await
+    }
+}
+
+/// Runs `op` until it succeeds, fails for good, or runs out of attempts,
+/// waiting longer after each error a retry can help.
+pub(crate) async fn retry<T, F, Fut>(tuning: &Tuning, cancel: &CancellationToken, mut op: F) -> Result<T, StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, StoreError>>,
+{
+    let mut delay = tuning.first_backoff;
+    let mut tries = 1;
+    loop {
+        match op().await {
+            Err(e) if e.retryable() && tries < tuning.attempts && !cancel.is_cancelled() => {
+                tracing::debug!("retrying after: {e}");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+                tries += 1;
             }
+            other => return other,
         }
     }
 }
@@ -584,7 +624,7 @@ async fn refresh(file: &LocalFile) -> Option<LocalFile> {
 
 /// The ETag this engine's upload of `file` would get: the MD5, or for a
 /// multipart upload the MD5 of the part MD5s and the part count.
-async fn local_etag(file: &LocalFile, part_size: u64, threshold: u64) -> Result<String, Failure> {
+pub(crate) async fn local_etag(file: &LocalFile, part_size: u64, threshold: u64) -> Result<String, Failure> {
     if file.size <= threshold {
         let body = read_range(file, 0, file.size).await?;
         return Ok(hex::encode(Md5::digest(&body)));

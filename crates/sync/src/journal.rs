@@ -33,13 +33,7 @@ pub struct Recorded {
     pub parts: Vec<PartInfo>,
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("The transfer journal at {path} cannot be used: {source}")]
-pub struct JournalError {
-    path: String,
-    #[source]
-    source: rusqlite::Error,
-}
+pub use crate::db::DbError as JournalError;
 
 pub struct Journal {
     db: Mutex<Connection>,
@@ -57,15 +51,9 @@ pub fn modified_ns(t: SystemTime) -> i64 {
 
 impl Journal {
     pub fn open(path: &Path) -> Result<Self, JournalError> {
-        let fail = |source| JournalError { path: path.display().to_string(), source };
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let db = Connection::open(path).map_err(fail)?;
-        db.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             CREATE TABLE IF NOT EXISTS uploads (
+        let db = crate::db::open(
+            path,
+            "CREATE TABLE IF NOT EXISTS uploads (
                row INTEGER PRIMARY KEY,
                store TEXT NOT NULL, container TEXT NOT NULL, key TEXT NOT NULL,
                upload_id TEXT NOT NULL, source TEXT NOT NULL,
@@ -75,10 +63,8 @@ impl Journal {
              CREATE TABLE IF NOT EXISTS parts (
                upload INTEGER NOT NULL REFERENCES uploads(row) ON DELETE CASCADE,
                number INTEGER NOT NULL, etag TEXT NOT NULL, size INTEGER NOT NULL,
-               PRIMARY KEY (upload, number));
-             PRAGMA foreign_keys = ON;",
-        )
-        .map_err(fail)?;
+               PRIMARY KEY (upload, number));",
+        )?;
         Ok(Self { db: Mutex::new(db) })
     }
 

@@ -1,13 +1,27 @@
-//! stowage-sync: finding local files (scan), moving them (execute) and
-//! reporting progress (events). Shared by uploads, sync and watched folders.
+//! stowage-sync: finding local files (scan), moving them (execute,
+//! download), reporting progress (events), and syncing a folder with a
+//! container prefix (filter, plan, state, folder_sync). Shared by uploads,
+//! sync and watched folders.
 
+mod db;
+pub mod download;
 pub mod events;
 pub mod execute;
+pub mod filter;
+pub mod folder_sync;
 pub mod journal;
+pub mod plan;
 pub mod recover;
 pub mod scan;
+pub mod state;
 
+pub use db::DbError;
+pub use download::{download, DownloadRequest};
 pub use events::{EventSink, FileOutcome, Snapshot, Summary, Throttle, Tracker, TransferEvent};
 pub use execute::{upload, Existing, Resume, Tuning, UploadRequest};
+pub use filter::Filters;
+pub use folder_sync::{apply, prepare, Prepared, SyncRequest};
 pub use journal::Journal;
+pub use plan::{plan, Compare, DeleteCap, Direction, Mode, Op, OpKind, PlanOptions, Reason, SyncPlan};
 pub use recover::{recover, Recovery};
+pub use state::SyncState;

@@ -10,6 +10,8 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
+use crate::filter::Filters;
+
 /// A local file and the key it is uploaded to (relative to the destination prefix).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalFile {
@@ -32,6 +34,9 @@ pub struct Skipped {
 pub struct Scan {
     pub files: Vec<LocalFile>,
     pub skipped: Vec<Skipped>,
+    /// Something could not be read, so a file may be missing from `files`:
+    /// a sync must not take its absence as a deletion.
+    pub incomplete: bool,
 }
 
 impl Scan {
@@ -53,25 +58,44 @@ pub fn scan(sources: &[PathBuf]) -> Scan {
             }
         };
         let mut walking = HashSet::new();
-        visit(source, &name, &mut walking, &mut out);
+        visit(source, &name, None, &mut walking, &mut out);
     }
     out.files.sort_by(|a, b| a.key.cmp(&b.key));
     out
+}
+
+/// Walks the folder `root` for a sync: keys are relative to it, and only
+/// what `filters` allows is listed. Fails when `root` is not a folder (an
+/// unmounted disk must not look like an empty folder).
+pub fn scan_folder(root: &Path, filters: &Filters) -> Result<Scan, String> {
+    match std::fs::metadata(root) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => return Err(format!("{} is not a folder.", root.display())),
+        Err(e) => return Err(format!("The folder {} cannot be read: {e}", root.display())),
+    }
+    let mut out = Scan::default();
+    visit(root, "", Some(filters), &mut HashSet::new(), &mut out);
+    out.files.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(out)
 }
 
 fn skipped(path: &Path, reason: impl Into<String>) -> Skipped {
     Skipped { path: path.display().to_string(), reason: reason.into() }
 }
 
-fn visit(path: &Path, key: &str, walking: &mut HashSet<PathBuf>, out: &mut Scan) {
+fn visit(path: &Path, key: &str, filters: Option<&Filters>, walking: &mut HashSet<PathBuf>, out: &mut Scan) {
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) => {
             out.skipped.push(skipped(path, format!("cannot be read: {e}")));
+            out.incomplete = true;
             return;
         }
     };
     if meta.is_file() {
+        if filters.is_some_and(|f| !f.allows(key)) {
+            return;
+        }
         match std::fs::File::open(path) {
             Ok(_) => out.files.push(LocalFile {
                 path: path.to_owned(),
@@ -79,12 +103,18 @@ fn visit(path: &Path, key: &str, walking: &mut HashSet<PathBuf>, out: &mut Scan)
                 size: meta.len(),
                 modified: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
             }),
-            Err(e) => out.skipped.push(skipped(path, format!("cannot be read: {e}"))),
+            Err(e) => {
+                out.skipped.push(skipped(path, format!("cannot be read: {e}")));
+                out.incomplete = true;
+            }
         }
         return;
     }
     if !meta.is_dir() {
         out.skipped.push(skipped(path, "it is not a regular file or folder"));
+        return;
+    }
+    if !key.is_empty() && filters.is_some_and(|f| !f.enters(key)) {
         return;
     }
     let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
@@ -93,7 +123,10 @@ fn visit(path: &Path, key: &str, walking: &mut HashSet<PathBuf>, out: &mut Scan)
         return;
     }
     match std::fs::read_dir(path) {
-        Err(e) => out.skipped.push(skipped(path, format!("cannot be listed: {e}"))),
+        Err(e) => {
+            out.skipped.push(skipped(path, format!("cannot be listed: {e}")));
+            out.incomplete = true;
+        }
         Ok(entries) => {
             let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.file_name()).collect();
             if names.is_empty() {
@@ -103,8 +136,12 @@ fn visit(path: &Path, key: &str, walking: &mut HashSet<PathBuf>, out: &mut Scan)
             for name in names {
                 let child = path.join(&name);
                 match name.to_str() {
-                    Some(text) => visit(&child, &format!("{key}/{text}"), walking, out),
-                    None => out.skipped.push(skipped(&child, "its name is not valid UTF-8, which object keys require")),
+                    Some(text) if key.is_empty() => visit(&child, text, filters, walking, out),
+                    Some(text) => visit(&child, &format!("{key}/{text}"), filters, walking, out),
+                    None => {
+                        out.skipped.push(skipped(&child, "its name is not valid UTF-8, which object keys require"));
+                        out.incomplete = true;
+                    }
                 }
             }
         }
@@ -137,5 +174,21 @@ mod tests {
         #[cfg(unix)]
         assert!(reasons.iter().any(|r| r.contains("loops back")), "{reasons:?}");
         assert_eq!(scan.bytes(), 4);
+        assert!(!scan.incomplete);
+    }
+
+    #[test]
+    fn a_folder_scan_is_relative_and_filtered() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("train/.cache")).expect("mkdir");
+        std::fs::write(dir.path().join("train/a.jpg"), b"x").expect("write");
+        std::fs::write(dir.path().join("train/a.jpg.part"), b"x").expect("write");
+        std::fs::write(dir.path().join("train/.cache/blob"), b"x").expect("write");
+        let filters = Filters::new(&[], &[".cache/".to_owned()]).expect("filters");
+        let scan = scan_folder(dir.path(), &filters).expect("scan");
+        let keys: Vec<&str> = scan.files.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["train/a.jpg"]);
+        let missing = scan_folder(&dir.path().join("unmounted"), &filters).expect_err("no folder");
+        assert!(missing.contains("unmounted"), "{missing}");
     }
 }

@@ -1,6 +1,7 @@
-//! Uploads through a fault-injecting TCP proxy in front of Garage: some new
-//! connections are reset, some get a 503 SlowDown or a 500, some stall.
-//! Every file must still arrive intact.
+//! Transfers through a fault-injecting TCP proxy in front of Garage. Uploads:
+//! some new connections are reset, some get a 503 SlowDown or a 500, some
+//! stall, and every file must still arrive intact. Sync: every answer is cut
+//! short, so listings never complete, and nothing may be deleted.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -8,9 +9,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::{StreamExt, TryStreamExt};
 use stowage_store::s3::{S3Settings, S3Store};
 use stowage_store::{test_env, ObjectStore};
-use stowage_sync::{upload, EventSink, Existing, TransferEvent, Tuning, UploadRequest};
+use stowage_sync::{
+    prepare, upload, Direction, EventSink, Existing, Mode, PlanOptions, SyncRequest, SyncState, TransferEvent, Tuning,
+    UploadRequest,
+};
 use tokio_util::sync::CancellationToken;
 
 #[derive(Default)]
@@ -57,7 +62,7 @@ fn proxy(upstream: String, faults: Arc<Faults>) -> String {
                         std::thread::sleep(Duration::from_millis(1500));
                     }
                     let Ok(server) = TcpStream::connect(&upstream) else { return };
-                    pipe(client, server);
+                    pipe(client, server, u64::MAX);
                 }
             });
         }
@@ -65,15 +70,32 @@ fn proxy(upstream: String, faults: Arc<Faults>) -> String {
     format!("http://{address}")
 }
 
-fn pipe(client: TcpStream, server: TcpStream) {
+/// Listens on 127.0.0.1 and forwards to `upstream`, but passes only the
+/// first `limit` bytes of each connection's answers.
+fn truncating_proxy(upstream: String, limit: u64) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    std::thread::spawn(move || {
+        for client in listener.incoming().take(2_000) {
+            let Ok(client) = client else { continue };
+            let Ok(server) = TcpStream::connect(&upstream) else { continue };
+            std::thread::spawn(move || pipe(client, server, limit));
+        }
+    });
+    format!("http://{address}")
+}
+
+/// Copies both ways until either side closes; answers stop after `limit` bytes.
+fn pipe(client: TcpStream, server: TcpStream, limit: u64) {
     let (mut c_read, mut s_write) = (client.try_clone().expect("clone"), server.try_clone().expect("clone"));
     let up = std::thread::spawn(move || {
         let _ = std::io::copy(&mut c_read, &mut s_write);
         let _ = s_write.shutdown(std::net::Shutdown::Write);
     });
-    let (mut s_read, mut c_write) = (server, client);
-    let _ = std::io::copy(&mut s_read, &mut c_write);
-    let _ = c_write.shutdown(std::net::Shutdown::Write);
+    let (s_read, mut c_write) = (server.try_clone().expect("clone"), client);
+    let _ = std::io::copy(&mut s_read.take(limit), &mut c_write);
+    let _ = c_write.shutdown(std::net::Shutdown::Both);
+    let _ = server.shutdown(std::net::Shutdown::Both);
     let _ = up.join();
 }
 
@@ -137,4 +159,53 @@ async fn every_file_arrives_through_resets_errors_and_stalls() {
         direct.get_to_file(&container, &key, &dest).await.expect("download");
         assert!(std::fs::read(&dest).expect("read") == body, "{key} arrived intact");
     }
+}
+
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn an_interrupted_listing_deletes_nothing() {
+    let upstream = test_env::var("STOWAGE_TEST_S3_ENDPOINT").trim_start_matches("http://").to_owned();
+    let direct = store(test_env::var("STOWAGE_TEST_S3_ENDPOINT"));
+    let container = test_env::unique_container("cut-listing");
+    direct.create_container(&container).await.expect("container");
+    // 1,200 objects: a listing needs two pages, and each page is larger than the proxy lets through.
+    let keys: Vec<String> = (0..1_200).map(|i| format!("data/{i:05}.bin")).collect();
+    let options = stowage_store::PutOptions::default();
+    futures::stream::iter(&keys)
+        .map(|key| direct.put(&container, key, bytes::Bytes::from_static(b"x"), &options))
+        .buffer_unordered(32)
+        .try_collect::<Vec<_>>()
+        .await
+        .expect("seed");
+
+    // The local folder holds one of them: a push would delete the rest.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("00000.bin"), b"x").expect("write");
+    let state = SyncState::open(&dir.path().join(".state.sqlite")).expect("state");
+    let cut = store(truncating_proxy(upstream, 16 * 1024));
+    let request = SyncRequest {
+        folder: dir.path().to_owned(),
+        store_name: "test".into(),
+        container: container.clone(),
+        prefix: "data".into(),
+        options: PlanOptions { delete_cap: None, ..PlanOptions::new(Mode::Push, Direction::Up) },
+        includes: vec![],
+        excludes: vec![],
+        backup_prefix: None,
+    };
+    let tuning = Tuning { attempts: 2, first_backoff: Duration::from_millis(10), ..Tuning::default() };
+    let err = prepare(cut.as_ref(), &request, &state, &tuning).await.expect_err("the listing cannot complete");
+    assert!(!err.is_empty());
+
+    let mut left = 0;
+    let mut options = stowage_store::ListOptions::recursive("data/");
+    loop {
+        let page = direct.list(&container, &options).await.expect("list");
+        left += page.objects.len();
+        match page.next {
+            Some(next) => options.continuation = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(left, keys.len(), "nothing was deleted");
 }

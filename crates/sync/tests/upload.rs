@@ -133,7 +133,7 @@ async fn round_trip(store: Arc<dyn ObjectStore>, container: &str) {
     let (both, events) = run(store.clone(), container, vec![tree.root()], Existing::KeepBoth).await;
     assert_eq!(both.uploaded, 1, "{both:?}");
     let kept = events.iter().find_map(|e| match e {
-        TransferEvent::FileDone { outcome: FileOutcome::Uploaded { key }, .. } => Some(key.clone()),
+        TransferEvent::FileDone { outcome: FileOutcome::Uploaded { key, .. }, .. } => Some(key.clone()),
         _ => None,
     });
     assert_eq!(kept.as_deref(), Some("in/dataset/one (1).bin"));
@@ -195,6 +195,9 @@ impl ObjectStore for AppendWhileUploading {
     }
     async fn list_parts(&self, c: &str, k: &str, id: &str) -> Result<Vec<PartInfo>> {
         self.inner.list_parts(c, k, id).await
+    }
+    async fn copy(&self, c: &str, from: &str, to: &str) -> Result<PutResult> {
+        self.inner.copy(c, from, to).await
     }
     async fn delete(&self, c: &str, k: &str) -> Result<()> {
         self.inner.delete(c, k).await

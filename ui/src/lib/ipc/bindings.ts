@@ -272,6 +272,9 @@ export type Source =
 export type Summary = {
 	uploaded: number,
 	uploadedBytes: number,
+	downloaded: number,
+	downloadedBytes: number,
+	deleted: number,
 	identical: number,
 	skippedExisting: number,
 	/**  Key and sentence for each file that failed. */

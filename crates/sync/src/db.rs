@@ -1,0 +1,27 @@
+//! Opening the engine's SQLite files (the transfer journal, the sync state):
+//! WAL, so a crash loses at most the last commit and readers never block.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+#[derive(Debug, thiserror::Error)]
+#[error("The database at {path} cannot be used: {source}")]
+pub struct DbError {
+    pub path: String,
+    #[source]
+    pub source: rusqlite::Error,
+}
+
+/// Opens (creating the folder and file) the database at `path` and runs `schema`.
+pub fn open(path: &Path, schema: &str) -> Result<Connection, DbError> {
+    let fail = |source| DbError { path: path.display().to_string(), source };
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let db = Connection::open(path).map_err(fail)?;
+    db.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        .map_err(fail)?;
+    db.execute_batch(schema).map_err(fail)?;
+    Ok(db)
+}

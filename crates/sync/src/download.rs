@@ -1,0 +1,280 @@
+//! Downloads: objects to files, many at once. Each file is written beside
+//! its final name and renamed into place once complete and checked, so a
+//! failure never leaves a torn file; a local file that changed since it was
+//! looked at is never replaced. The file gets the object's modification
+//! time, so a later comparison by time sees them equal.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use futures::stream::{self, StreamExt};
+use md5::{Digest, Md5};
+use stowage_store::{ListOptions, ObjectStore};
+use tokio_util::sync::CancellationToken;
+
+use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
+use crate::execute::{normalize_prefix, retry, Existing, Tuning};
+use crate::journal::modified_ns;
+use crate::plan::LocalState;
+
+/// One object to fetch.
+#[derive(Debug, Clone)]
+pub struct Fetch {
+    pub key: String,
+    pub dest: PathBuf,
+    pub size: u64,
+    pub etag: Option<String>,
+    pub modified_ms: Option<i64>,
+    /// What is at `dest` now (size, modification time in ns), or `None`
+    /// when nothing is: the download is abandoned if that changes.
+    pub replaces: Option<(u64, i64)>,
+}
+
+/// Fetches `items` with `tuning.concurrency` downloads in flight, reporting
+/// each; returns each outcome with the written file's state.
+pub(crate) async fn fetch_all(
+    store: &Arc<dyn ObjectStore>,
+    container: &str,
+    items: Vec<Fetch>,
+    tuning: &Tuning,
+    sink: &Arc<dyn EventSink>,
+    cancel: &CancellationToken,
+) -> Vec<(Fetch, FileOutcome, Option<LocalState>)> {
+    stream::iter(items)
+        .map(|item| async move {
+            let result = if cancel.is_cancelled() {
+                Err(None)
+            } else {
+                fetch(store.as_ref(), container, &item, tuning, cancel).await.map_err(Some)
+            };
+            let (outcome, state) = match result {
+                Ok(state) => {
+                    sink.send(TransferEvent::Progress { bytes: item.size });
+                    (FileOutcome::Downloaded, Some(state))
+                }
+                Err(None) => (FileOutcome::Cancelled, None),
+                Err(Some(message)) => (FileOutcome::Failed { message }, None),
+            };
+            sink.send(TransferEvent::FileDone { key: item.key.clone(), size: item.size, outcome: outcome.clone() });
+            (item, outcome, state)
+        })
+        .buffer_unordered(tuning.concurrency.max(1))
+        .collect()
+        .await
+}
+
+async fn fetch(
+    store: &dyn ObjectStore,
+    container: &str,
+    item: &Fetch,
+    tuning: &Tuning,
+    cancel: &CancellationToken,
+) -> Result<LocalState, String> {
+    if let Some(dir) = item.dest.parent() {
+        tokio::fs::create_dir_all(dir).await.map_err(|e| format!("Cannot create the folder {}: {e}", dir.display()))?;
+    }
+    let tmp = stowage_store::atomic::sibling_tmp(&item.dest);
+    let fetched = retry(tuning, cancel, || store.get_to_file(container, &item.key, &tmp)).await;
+    let placed = match fetched {
+        Ok(info) if info.size != item.size => Err(format!(
+            "{} changed on the server while downloading ({} bytes instead of {}); try again.",
+            item.key, info.size, item.size
+        )),
+        Ok(_) => place(item, &tmp).await,
+        Err(e) => Err(e.to_string()),
+    };
+    if placed.is_err() {
+        let _ = tokio::fs::remove_file(&tmp).await;
+    }
+    placed
+}
+
+/// Checks the downloaded temp file and renames it over `item.dest`.
+async fn place(item: &Fetch, tmp: &Path) -> Result<LocalState, String> {
+    let item = item.clone();
+    let tmp = tmp.to_owned();
+    tokio::task::spawn_blocking(move || {
+        if let Some(expected) = item.etag.as_deref().filter(|e| is_plain_md5(e)) {
+            let body = std::fs::read(&tmp).map_err(|e| format!("Cannot read back {}: {e}", tmp.display()))?;
+            let got = hex::encode(Md5::digest(&body));
+            if got != expected {
+                return Err(format!(
+                    "{} arrived with a different checksum (MD5 {got}, expected {expected}).",
+                    item.key
+                ));
+            }
+        }
+        if current_state(&item.dest) != item.replaces {
+            return Err(format!(
+                "{} changed on this computer since it was compared; it was left as it is.",
+                item.dest.display()
+            ));
+        }
+        if let Some(ms) = item.modified_ms {
+            let file = std::fs::File::options().write(true).open(&tmp).map_err(|e| e.to_string())?;
+            let when = SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0));
+            file.set_modified(when).map_err(|e| format!("Cannot set the time of {}: {e}", tmp.display()))?;
+        }
+        std::fs::rename(&tmp, &item.dest).map_err(|e| format!("Cannot write {}: {e}", item.dest.display()))?;
+        let meta = std::fs::metadata(&item.dest).map_err(|e| e.to_string())?;
+        Ok(LocalState {
+            size: meta.len(),
+            modified_ns: modified_ns(meta.modified().unwrap_or(SystemTime::UNIX_EPOCH)),
+            checksum: None,
+        })
+    })
+    .await
+    .map_err(|e| format!("Writing a download was interrupted: {e}"))?
+}
+
+/// (size, modification time in ns) of the file at `path`, if there is one.
+fn current_state(path: &Path) -> Option<(u64, i64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), modified_ns(meta.modified().unwrap_or(SystemTime::UNIX_EPOCH))))
+}
+
+fn is_plain_md5(etag: &str) -> bool {
+    etag.len() == 32 && etag.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// What a person picked in the storage browser to download.
+#[derive(Debug, Clone)]
+pub struct DownloadRequest {
+    pub container: String,
+    /// The folder being viewed: downloaded paths are relative to it.
+    pub base_prefix: String,
+    /// Keys, and folders (ending with `/`) taken whole.
+    pub selection: Vec<String>,
+    pub dest: PathBuf,
+    /// When a file of that name is already in `dest`.
+    pub existing: Existing,
+}
+
+/// Downloads a selection of objects and folders into a local folder,
+/// keeping the folder structure below the viewed prefix.
+pub async fn download(
+    store: Arc<dyn ObjectStore>,
+    request: DownloadRequest,
+    tuning: Tuning,
+    sink: Arc<dyn EventSink>,
+    cancel: CancellationToken,
+) -> Summary {
+    let mut summary = Summary::default();
+    let base = normalize_prefix(&request.base_prefix);
+    let mut objects = Vec::new();
+    for selected in &request.selection {
+        if selected.ends_with('/') {
+            let mut options = ListOptions::recursive(selected.clone());
+            loop {
+                match store.list(&request.container, &options).await {
+                    Ok(page) => {
+                        objects.extend(page.objects.into_iter().filter(|o| !o.key.ends_with('/')));
+                        match page.next {
+                            Some(next) => options.continuation = Some(next),
+                            None => break,
+                        }
+                    }
+                    Err(e) => {
+                        summary.failed.push((selected.clone(), e.to_string()));
+                        break;
+                    }
+                }
+            }
+        } else {
+            match store.head(&request.container, selected).await {
+                Ok(info) => objects.push(info),
+                Err(e) => summary.failed.push((selected.clone(), e.to_string())),
+            }
+        }
+    }
+    let mut items = Vec::new();
+    for object in objects {
+        let relative = object.key.strip_prefix(&base).unwrap_or(&object.key);
+        let Some(dest) = local_path(&request.dest, relative) else {
+            summary.failed.push((object.key.clone(), "Its name cannot be a file name on this computer.".into()));
+            continue;
+        };
+        let current = std::fs::metadata(&dest).ok();
+        let dest = match (current, request.existing) {
+            (Some(_), Existing::Skip) => {
+                summary.skipped_existing += 1;
+                continue;
+            }
+            (Some(_), Existing::KeepBoth) => free_local_name(&dest),
+            _ => dest,
+        };
+        let replaces = current_state(&dest);
+        items.push(Fetch {
+            key: object.key,
+            dest,
+            size: object.size,
+            etag: object.etag,
+            modified_ms: object.modified_ms,
+            replaces,
+        });
+    }
+    sink.send(TransferEvent::Started {
+        files: items.len() as u64,
+        bytes: items.iter().map(|i| i.size).sum(),
+        skipped: Vec::new(),
+    });
+    for (item, outcome, _) in fetch_all(&store, &request.container, items, &tuning, &sink, &cancel).await {
+        summary.count(&item.key, item.size, &outcome);
+    }
+    summary.cancelled |= cancel.is_cancelled();
+    sink.send(TransferEvent::Finished { summary: summary.clone() });
+    summary
+}
+
+/// `root` joined with the `/`-separated `relative` path; `None` for a path
+/// that would leave `root` or cannot be a file name (`..`, empty segments).
+pub(crate) fn local_path(root: &Path, relative: &str) -> Option<PathBuf> {
+    let mut path = root.to_owned();
+    for segment in relative.split('/') {
+        if segment.is_empty() || segment == "." || segment == ".." || segment.contains('\0') {
+            return None;
+        }
+        #[cfg(windows)]
+        if segment.contains(['\\', ':', '*', '?', '"', '<', '>', '|']) {
+            return None;
+        }
+        path.push(segment);
+    }
+    Some(path)
+}
+
+/// `name (1).ext`, `name (2).ext`, ...: the first name not taken in the folder.
+fn free_local_name(path: &Path) -> PathBuf {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
+        _ => (name, String::new()),
+    };
+    (1..)
+        .map(|n| path.with_file_name(format!("{stem} ({n}){ext}")))
+        .find(|candidate| !candidate.exists())
+        .unwrap_or_else(|| path.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_that_would_escape_the_folder_are_refused() {
+        let root = Path::new("/data");
+        assert_eq!(local_path(root, "train/a.jpg"), Some(PathBuf::from("/data/train/a.jpg")));
+        assert_eq!(local_path(root, "../etc/passwd"), None);
+        assert_eq!(local_path(root, "a//b"), None);
+        assert_eq!(local_path(root, "a/./b"), None);
+    }
+
+    #[test]
+    fn keep_both_picks_a_free_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("a.csv"), b"1").expect("write");
+        std::fs::write(dir.path().join("a (1).csv"), b"1").expect("write");
+        assert_eq!(free_local_name(&dir.path().join("a.csv")), dir.path().join("a (2).csv"));
+    }
+}

@@ -1,0 +1,411 @@
+//! Syncing a local folder with a container prefix: [`prepare`] scans the
+//! folder, lists the prefix once, loads the last sync's state and plans;
+//! [`apply`] runs a plan with the transfer engine and records the new state.
+//! The plan in between is what a dry run prints and the window shows.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use futures::stream::{self, StreamExt};
+use stowage_store::ObjectStore;
+use tokio_util::sync::CancellationToken;
+
+use crate::download::{fetch_all, local_path, Fetch};
+use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
+use crate::execute::{list_all, local_etag, normalize_prefix, retry, Action, Engine, Resume, Tuning};
+use crate::filter::Filters;
+use crate::journal::modified_ns;
+use crate::plan::{
+    plan, Base, Compare, Direction, Listing, LocalState, Op, OpKind, PlanOptions, RemoteState, SyncPlan,
+};
+use crate::scan::{scan_folder, LocalFile};
+use crate::state::{BaseUpdate, Pair, SyncState};
+
+const MIB: u64 = 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct SyncRequest {
+    pub folder: PathBuf,
+    /// The profile: part of the state's name, and of the journal's.
+    pub store_name: String,
+    pub container: String,
+    pub prefix: String,
+    pub options: PlanOptions,
+    pub includes: Vec<String>,
+    pub excludes: Vec<String>,
+    /// Objects a push deletes are first copied under this prefix.
+    pub backup_prefix: Option<String>,
+}
+
+/// A plan and what it was made from, ready to apply.
+#[derive(Debug)]
+pub struct Prepared {
+    pub plan: SyncPlan,
+    pair: Pair,
+    prefix: String,
+    files: HashMap<String, LocalFile>,
+    local: Listing<LocalState>,
+    remote: Listing<RemoteState>,
+    base: BTreeMap<String, Base>,
+}
+
+/// Scans, lists and plans. Fails (and so deletes nothing) when the folder
+/// or the listing cannot be read.
+pub async fn prepare(
+    store: &dyn ObjectStore,
+    request: &SyncRequest,
+    state: &SyncState,
+    tuning: &Tuning,
+) -> Result<Prepared, String> {
+    if request.options.direction == Direction::Down && !request.folder.exists() {
+        std::fs::create_dir_all(&request.folder)
+            .map_err(|e| format!("Cannot create the folder {}: {e}", request.folder.display()))?;
+    }
+    let folder = std::fs::canonicalize(&request.folder)
+        .map_err(|e| format!("The folder {} cannot be read: {e}", request.folder.display()))?;
+    let filters = Filters::for_folder(&folder, &request.includes, &request.excludes).map_err(|e| e.to_string())?;
+    let scan = {
+        let (folder, filters) = (folder.clone(), filters.clone());
+        tokio::task::spawn_blocking(move || scan_folder(&folder, &filters))
+            .await
+            .map_err(|e| format!("Reading the folder was interrupted: {e}"))??
+    };
+    let prefix = normalize_prefix(&request.prefix);
+    let listed = list_all(store, &request.container, &prefix).await.map_err(|e| e.to_string())?;
+    let remote = Listing {
+        entries: listed
+            .into_values()
+            .filter_map(|o| {
+                let path = o.key.strip_prefix(&prefix)?.to_owned();
+                // Folder markers (keys ending in `/`) are not files.
+                (!path.is_empty() && !path.ends_with('/') && filters.allows(&path))
+                    .then_some((path, RemoteState { size: o.size, modified_ms: o.modified_ms, etag: o.etag }))
+            })
+            .collect(),
+        complete: true,
+    };
+    let pair = Pair {
+        folder: folder.display().to_string(),
+        store: request.store_name.clone(),
+        container: request.container.clone(),
+        prefix: prefix.clone(),
+    };
+    let base = state.load(&pair).map_err(|e| format!("The sync state cannot be read: {e}"))?;
+    let files: HashMap<String, LocalFile> = scan.files.into_iter().map(|f| (f.key.clone(), f)).collect();
+    let mut local = Listing {
+        entries: files
+            .values()
+            .map(|f| (f.key.clone(), LocalState { size: f.size, modified_ns: modified_ns(f.modified), checksum: None }))
+            .collect(),
+        complete: !scan.incomplete,
+    };
+    if request.options.compare == Compare::Checksum {
+        add_checksums(&mut local, &remote, &files, tuning).await;
+    }
+    let plan = plan(&local, &remote, &base, &request.options);
+    Ok(Prepared { plan, pair, prefix, files, local, remote, base })
+}
+
+/// Reads the files whose size matches their object, to compare contents.
+async fn add_checksums(
+    local: &mut Listing<LocalState>,
+    remote: &Listing<RemoteState>,
+    files: &HashMap<String, LocalFile>,
+    tuning: &Tuning,
+) {
+    let wanted: Vec<(&LocalFile, &str)> = remote
+        .entries
+        .iter()
+        .filter_map(|(path, r)| {
+            let file = files.get(path)?;
+            (file.size == r.size).then_some((file, r.etag.as_deref()?))
+        })
+        .collect();
+    let sums: Vec<(String, Option<String>)> = stream::iter(wanted)
+        .map(|(file, etag)| async move {
+            let (threshold, part_size) = layout_of(etag, file.size, tuning);
+            (file.key.clone(), local_etag(file, part_size, threshold).await.ok())
+        })
+        .buffer_unordered(4)
+        .collect()
+        .await;
+    for (path, sum) in sums {
+        if let Some(entry) = local.entries.get_mut(&path) {
+            entry.checksum = sum;
+        }
+    }
+}
+
+/// The (multipart threshold, part size) that gives an ETag shaped like
+/// `etag`: a plain MD5 for one part, else the part count after the dash.
+fn layout_of(etag: &str, size: u64, tuning: &Tuning) -> (u64, u64) {
+    let Some(count) = etag.rsplit_once('-').and_then(|(_, n)| n.parse::<u64>().ok()).filter(|n| *n > 0) else {
+        return (u64::MAX, size.max(1));
+    };
+    let ours = tuning.part_size(size);
+    let part_size = if size.div_ceil(ours) == count { ours } else { size.div_ceil(count).div_ceil(MIB) * MIB };
+    (0, part_size)
+}
+
+/// Runs a prepared plan: deletions that make room for a transfer first,
+/// then transfers, then the other deletions. Conflicts are left alone. The
+/// sync state records every path that ended equal on both sides.
+#[allow(clippy::too_many_arguments)]
+pub async fn apply(
+    store: Arc<dyn ObjectStore>,
+    prepared: Prepared,
+    request: &SyncRequest,
+    state: &SyncState,
+    tuning: Tuning,
+    sink: Arc<dyn EventSink>,
+    cancel: CancellationToken,
+    resume: Option<Resume>,
+) -> Summary {
+    let mut summary = Summary::default();
+    if let Some(reason) = &prepared.plan.blocked {
+        summary = summary.fail_all(reason.clone());
+        sink.send(TransferEvent::Finished { summary: summary.clone() });
+        return summary;
+    }
+    let ops: Vec<&Op> = prepared.plan.ops.iter().filter(|op| op.kind != OpKind::Conflict).collect();
+    let of_kind = |kind: OpKind| ops.iter().copied().filter(move |op| op.kind == kind);
+    let (uploads, downloads): (Vec<&Op>, Vec<&Op>) =
+        (of_kind(OpKind::Upload).collect(), of_kind(OpKind::Download).collect());
+    sink.send(TransferEvent::Started {
+        files: ops.len() as u64,
+        bytes: uploads.iter().chain(&downloads).map(|op| op.size).sum(),
+        skipped: Vec::new(),
+    });
+    let transfers: BTreeSet<&str> = uploads.iter().chain(&downloads).map(|op| op.path.as_str()).collect();
+    let (early, late): (Vec<&Op>, Vec<&Op>) = of_kind(OpKind::DeleteRemote)
+        .chain(of_kind(OpKind::DeleteLocal))
+        .partition(|op| makes_room(&op.path, &transfers));
+
+    let mut update = BaseUpdate::default();
+    let run = Run { store: &store, prepared: &prepared, request, tuning: &tuning, sink: &sink, cancel: &cancel };
+    for (path, outcome) in run.delete(early).await {
+        record(&mut summary, &mut update, path, 0, outcome, None);
+    }
+    for (path, size, outcome, base) in run.upload(uploads, resume).await {
+        record(&mut summary, &mut update, path, size, outcome, base);
+    }
+    for (path, size, outcome, base) in run.download(downloads).await {
+        record(&mut summary, &mut update, path, size, outcome, base);
+    }
+    if !cancel.is_cancelled() && summary.failed.is_empty() {
+        for (path, outcome) in run.delete(late).await {
+            record(&mut summary, &mut update, path, 0, outcome, None);
+        }
+    } else if !late.is_empty() {
+        summary
+            .failed
+            .push((String::new(), "Deletions were not made because a transfer failed or was cancelled.".into()));
+    }
+    // Paths equal on both sides without an operation: recorded, so the next
+    // comparison goes by the state and not by times.
+    let planned: BTreeSet<&str> = prepared.plan.ops.iter().map(|op| op.path.as_str()).collect();
+    for (path, l) in &prepared.local.entries {
+        if let (false, Some(r)) = (planned.contains(path.as_str()), prepared.remote.entries.get(path)) {
+            let base = Base::of(l, r);
+            if prepared.base.get(path) != Some(&base) {
+                update.set.push((path.clone(), base));
+            }
+        }
+    }
+    if let Err(e) = state.apply(&prepared.pair, &update) {
+        summary.failed.push((String::new(), format!("The sync state could not be saved: {e}")));
+    }
+    summary.cancelled |= cancel.is_cancelled();
+    sink.send(TransferEvent::Finished { summary: summary.clone() });
+    summary
+}
+
+/// Whether deleting `path` clears the way for a transfer: a file where a
+/// folder must go, or a folder's file where a file must go.
+fn makes_room(path: &str, transfers: &BTreeSet<&str>) -> bool {
+    let ancestor = path.match_indices('/').any(|(i, _)| transfers.contains(&path[..i]));
+    let below = format!("{path}/");
+    ancestor || transfers.range(below.as_str()..).next().is_some_and(|t| t.starts_with(&below))
+}
+
+fn record(
+    summary: &mut Summary,
+    update: &mut BaseUpdate,
+    path: String,
+    size: u64,
+    outcome: FileOutcome,
+    base: Option<Base>,
+) {
+    match (&outcome, base) {
+        (FileOutcome::Deleted, _) => update.remove.push(path.clone()),
+        (_, Some(base)) => update.set.push((path.clone(), base)),
+        _ => {}
+    }
+    summary.count(&path, size, &outcome);
+}
+
+struct Run<'a> {
+    store: &'a Arc<dyn ObjectStore>,
+    prepared: &'a Prepared,
+    request: &'a SyncRequest,
+    tuning: &'a Tuning,
+    sink: &'a Arc<dyn EventSink>,
+    cancel: &'a CancellationToken,
+}
+
+type Done = (String, u64, FileOutcome, Option<Base>);
+
+impl Run<'_> {
+    fn key(&self, path: &str) -> String {
+        format!("{}{path}", self.prepared.prefix)
+    }
+
+    async fn upload(&self, ops: Vec<&Op>, resume: Option<Resume>) -> Vec<Done> {
+        let work: Vec<_> = ops
+            .into_iter()
+            .filter_map(|op| self.prepared.files.get(&op.path))
+            .map(|file| (file.clone(), self.key(&file.key), Action::Upload))
+            .collect();
+        if work.is_empty() {
+            return Vec::new();
+        }
+        let engine = Engine::new(
+            self.store.clone(),
+            self.request.container.clone(),
+            self.tuning.clone(),
+            self.sink.clone(),
+            self.cancel.clone(),
+            resume,
+        );
+        engine
+            .send_all(work)
+            .await
+            .into_iter()
+            .map(|(key, size, outcome)| {
+                let path = key.strip_prefix(&self.prepared.prefix).unwrap_or(&key).to_owned();
+                let base = match (&outcome, self.prepared.local.entries.get(&path)) {
+                    (FileOutcome::Uploaded { etag, .. }, Some(local)) => Some(Base {
+                        local_size: local.size,
+                        local_modified_ns: local.modified_ns,
+                        remote_size: local.size,
+                        remote_etag: etag.clone(),
+                    }),
+                    _ => None,
+                };
+                (path, size, outcome, base)
+            })
+            .collect()
+    }
+
+    async fn download(&self, ops: Vec<&Op>) -> Vec<Done> {
+        let folder = PathBuf::from(&self.prepared.pair.folder);
+        let mut refused = Vec::new();
+        let mut items = Vec::new();
+        for op in ops {
+            let Some(remote) = self.prepared.remote.entries.get(&op.path) else { continue };
+            let Some(dest) = local_path(&folder, &op.path) else {
+                refused.push((
+                    op.path.clone(),
+                    op.size,
+                    FileOutcome::Failed { message: "Its name cannot be a file name on this computer.".into() },
+                    None,
+                ));
+                continue;
+            };
+            items.push(Fetch {
+                key: self.key(&op.path),
+                dest,
+                size: remote.size,
+                etag: remote.etag.clone(),
+                modified_ms: remote.modified_ms,
+                replaces: self.prepared.local.entries.get(&op.path).map(|l| (l.size, l.modified_ns)),
+            });
+        }
+        let fetched = fetch_all(self.store, &self.request.container, items, self.tuning, self.sink, self.cancel).await;
+        refused.extend(fetched.into_iter().map(|(item, outcome, local)| {
+            let path = item.key.strip_prefix(&self.prepared.prefix).unwrap_or(&item.key).to_owned();
+            let base = local.zip(self.prepared.remote.entries.get(&path)).map(|(l, r)| Base::of(&l, r));
+            (path, item.size, outcome, base)
+        }));
+        refused
+    }
+
+    async fn delete(&self, ops: Vec<&Op>) -> Vec<(String, FileOutcome)> {
+        stream::iter(ops)
+            .map(|op| async move {
+                let result = match op.kind {
+                    OpKind::DeleteRemote => self.delete_remote(&op.path).await,
+                    _ => self.delete_local(&op.path).await,
+                };
+                let outcome = match result {
+                    Ok(()) => FileOutcome::Deleted,
+                    Err(message) => FileOutcome::Failed { message },
+                };
+                self.sink.send(TransferEvent::FileDone { key: op.path.clone(), size: 0, outcome: outcome.clone() });
+                (op.path.clone(), outcome)
+            })
+            .buffer_unordered(self.tuning.concurrency.max(1))
+            .collect()
+            .await
+    }
+
+    async fn delete_remote(&self, path: &str) -> Result<(), String> {
+        let (container, key) = (&self.request.container, self.key(path));
+        if let Some(backup) = &self.request.backup_prefix {
+            let to = format!("{}{path}", normalize_prefix(backup));
+            retry(self.tuning, self.cancel, || self.store.copy(container, &key, &to))
+                .await
+                .map_err(|e| format!("Not deleted: the backup copy failed. {e}"))?;
+        }
+        retry(self.tuning, self.cancel, || self.store.delete(container, &key)).await.map_err(|e| e.to_string())
+    }
+
+    /// Removes a local file unless it changed since the scan, then the
+    /// folders it leaves empty (up to the synced folder).
+    async fn delete_local(&self, path: &str) -> Result<(), String> {
+        let folder = PathBuf::from(&self.prepared.pair.folder);
+        let target = local_path(&folder, path).ok_or_else(|| format!("{path} is not a path inside the folder."))?;
+        let scanned = self.prepared.local.entries.get(path).map(|l| (l.size, l.modified_ns));
+        tokio::task::spawn_blocking(move || {
+            let meta = std::fs::metadata(&target).map_err(|e| format!("Cannot read {}: {e}", target.display()))?;
+            let now = (meta.len(), modified_ns(meta.modified().unwrap_or(std::time::SystemTime::UNIX_EPOCH)));
+            if Some(now) != scanned {
+                return Err(format!("{} changed since it was compared; it was kept.", target.display()));
+            }
+            std::fs::remove_file(&target).map_err(|e| format!("Cannot delete {}: {e}", target.display()))?;
+            let mut dir = target.parent();
+            while let Some(d) = dir.filter(|d| *d != folder && d.starts_with(&folder)) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| format!("Deleting was interrupted: {e}"))?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deletions_that_make_room_go_first() {
+        let transfers: BTreeSet<&str> = ["a/b.txt", "c"].into_iter().collect();
+        assert!(makes_room("a", &transfers), "a file where a folder must go");
+        assert!(makes_room("c/old.txt", &transfers), "a folder where a file must go");
+        assert!(!makes_room("ab", &transfers));
+        assert!(!makes_room("a/other.txt", &transfers));
+    }
+
+    #[test]
+    fn etag_layouts() {
+        let t = Tuning::default();
+        assert_eq!(layout_of("d41d8cd98f00b204e9800998ecf8427e", 10, &t), (u64::MAX, 10));
+        assert_eq!(layout_of("abc-3", 20 * MIB, &t), (0, 8 * MIB), "our own layout");
+        assert_eq!(layout_of("abc-4", 20 * MIB, &t), (0, 5 * MIB), "another client's");
+    }
+}

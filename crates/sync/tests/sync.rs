@@ -1,0 +1,277 @@
+//! Folder sync end to end on real files: push, change, push again, pull into
+//! an empty folder and compare the trees byte for byte; deletions under the
+//! cap and into a backup prefix; a pull after a push moves nothing. Memory
+//! and local stores always, S3 against the Garage server scripts/test starts.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use stowage_store::local::LocalStore;
+use stowage_store::memory::MemoryStore;
+use stowage_store::{test_env, ListOptions, ObjectStore};
+use stowage_sync::{
+    apply, prepare, Direction, EventSink, Mode, OpKind, PlanOptions, Summary, SyncRequest, SyncState, TransferEvent,
+    Tuning,
+};
+use tokio_util::sync::CancellationToken;
+
+struct Quiet;
+impl EventSink for Quiet {
+    fn send(&self, _: TransferEvent) {}
+}
+
+type Tree = BTreeMap<String, Vec<u8>>;
+
+fn write_tree(root: &Path, tree: &[(&str, &[u8])]) {
+    for (path, body) in tree {
+        let file = root.join(path);
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::fs::write(file, body).expect("write");
+    }
+}
+
+fn read_tree(root: &Path) -> Tree {
+    fn walk(dir: &Path, root: &Path, out: &mut Tree) {
+        for entry in std::fs::read_dir(dir).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else {
+                let rel = path.strip_prefix(root).expect("inside").to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read(&path).expect("read"));
+            }
+        }
+    }
+    let mut out = Tree::new();
+    walk(root, root, &mut out);
+    out
+}
+
+async fn remote_tree(store: &dyn ObjectStore, container: &str, prefix: &str) -> Tree {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let mut out = Tree::new();
+    let mut options = ListOptions::recursive(prefix);
+    loop {
+        let page = store.list(container, &options).await.expect("list");
+        for object in page.objects {
+            let dest = scratch.path().join("object");
+            store.get_to_file(container, &object.key, &dest).await.expect("get");
+            out.insert(object.key[prefix.len()..].to_owned(), std::fs::read(&dest).expect("read"));
+        }
+        match page.next {
+            Some(next) => options.continuation = Some(next),
+            None => return out,
+        }
+    }
+}
+
+struct Pair {
+    store: Arc<dyn ObjectStore>,
+    container: String,
+    state: SyncState,
+    _dir: tempfile::TempDir,
+}
+
+impl Pair {
+    async fn new(store: Arc<dyn ObjectStore>, container: &str) -> Self {
+        store.create_container(container).await.expect("container");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let state = SyncState::open(&dir.path().join("state.sqlite")).expect("state");
+        Self { store, container: container.to_owned(), state, _dir: dir }
+    }
+
+    fn request(&self, folder: &Path, mode: Mode, direction: Direction) -> SyncRequest {
+        SyncRequest {
+            folder: folder.to_owned(),
+            store_name: "test".into(),
+            container: self.container.clone(),
+            prefix: "datasets/run-1".into(),
+            options: PlanOptions::new(mode, direction),
+            includes: vec![],
+            excludes: vec![],
+            backup_prefix: None,
+        }
+    }
+
+    /// Plans and applies; returns the plan's op kinds and the summary.
+    async fn sync(&self, request: &SyncRequest) -> (Vec<(OpKind, String)>, Summary) {
+        let tuning = Tuning { multipart_threshold: 5 << 20, min_part_size: 5 << 20, ..Tuning::default() };
+        let prepared = prepare(self.store.as_ref(), request, &self.state, &tuning).await.expect("prepare");
+        let ops = prepared.plan.ops.iter().map(|op| (op.kind, op.path.clone())).collect();
+        let summary = apply(
+            self.store.clone(),
+            prepared,
+            request,
+            &self.state,
+            tuning,
+            Arc::new(Quiet),
+            CancellationToken::new(),
+            None,
+        )
+        .await;
+        (ops, summary)
+    }
+}
+
+async fn push_change_push_pull(store: Arc<dyn ObjectStore>, container: &str) {
+    let pair = Pair::new(store, container).await;
+    let work = tempfile::tempdir().expect("tempdir");
+    let folder = work.path().join("run-1");
+    let big: Vec<u8> = (0..(11u32 << 20)).map(|i| (i % 251) as u8).collect();
+    write_tree(
+        &folder,
+        &[
+            ("config.yaml", b"lr: 0.1"),
+            ("empty.txt", b""),
+            ("checkpoints/epoch-1.pt", &big),
+            ("logs/été 1.txt", b"loss 3.2"),
+            ("logs/train.log.part", b"half-written"),
+        ],
+    );
+    let push = pair.request(&folder, Mode::Push, Direction::Up);
+
+    let (ops, summary) = pair.sync(&push).await;
+    assert!(summary.ok(), "{summary:?}");
+    assert_eq!(ops.len(), 4, "the .part file is ignored: {ops:?}");
+    let mut expected = read_tree(&folder);
+    expected.remove("logs/train.log.part");
+    assert_eq!(remote_tree(pair.store.as_ref(), container, "datasets/run-1/").await, expected);
+
+    // Nothing changed: nothing to do.
+    let (ops, _) = pair.sync(&push).await;
+    assert!(ops.is_empty(), "{ops:?}");
+
+    // Change one, add one, delete one; push again.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    write_tree(&folder, &[("config.yaml", b"lr: 0.01"), ("checkpoints/epoch-2.pt", b"weights")]);
+    std::fs::remove_file(folder.join("empty.txt")).expect("remove");
+    let (ops, summary) = pair.sync(&push).await;
+    assert!(summary.ok(), "{summary:?}");
+    let kinds: Vec<_> = ops.iter().map(|(k, p)| (*k, p.as_str())).collect();
+    assert_eq!(
+        kinds,
+        [
+            (OpKind::Upload, "checkpoints/epoch-2.pt"),
+            (OpKind::Upload, "config.yaml"),
+            (OpKind::DeleteRemote, "empty.txt")
+        ]
+    );
+    let mut expected = read_tree(&folder);
+    expected.remove("logs/train.log.part");
+    assert_eq!(remote_tree(pair.store.as_ref(), container, "datasets/run-1/").await, expected);
+
+    // Pull into an empty folder: the same bytes arrive.
+    let copy = work.path().join("copy");
+    let pull = pair.request(&copy, Mode::Pull, Direction::Down);
+    let (_, summary) = pair.sync(&pull).await;
+    assert!(summary.ok(), "{summary:?}");
+    assert_eq!(summary.downloaded, 4);
+    assert_eq!(read_tree(&copy), expected);
+    let (ops, _) = pair.sync(&pull).await;
+    assert!(ops.is_empty(), "a second pull has nothing to do: {ops:?}");
+
+    // A pull into the pushed folder after the push moves nothing either.
+    let (ops, _) = pair.sync(&pair.request(&folder, Mode::Pull, Direction::Down)).await;
+    assert!(ops.is_empty(), "the state says both sides are equal: {ops:?}");
+
+    // Deleting remotely and pulling deletes locally.
+    pair.store.delete(container, "datasets/run-1/logs/été 1.txt").await.expect("delete");
+    let (ops, summary) = pair.sync(&pull).await;
+    assert!(summary.ok(), "{summary:?}");
+    assert_eq!(ops, [(OpKind::DeleteLocal, "logs/été 1.txt".to_owned())]);
+    assert!(!copy.join("logs").exists(), "the emptied folder goes too");
+}
+
+async fn backup_prefix_keeps_deleted_objects(store: Arc<dyn ObjectStore>, container: &str) {
+    let pair = Pair::new(store, container).await;
+    let work = tempfile::tempdir().expect("tempdir");
+    write_tree(work.path(), &[("a.csv", b"1"), ("b.csv", b"2"), ("c.csv", b"3")]);
+    let mut push = pair.request(work.path(), Mode::Push, Direction::Up);
+    push.backup_prefix = Some("trash/".into());
+    assert!(pair.sync(&push).await.1.ok());
+
+    std::fs::remove_file(work.path().join("c.csv")).expect("remove");
+    let (ops, summary) = pair.sync(&push).await;
+    assert!(summary.ok(), "{summary:?}");
+    assert_eq!(ops, [(OpKind::DeleteRemote, "c.csv".to_owned())]);
+    assert_eq!(
+        remote_tree(pair.store.as_ref(), container, "trash/").await.get("c.csv").map(Vec::as_slice),
+        Some(&b"3"[..])
+    );
+
+    // Deleting most of the folder is refused by the cap, and nothing goes.
+    std::fs::remove_file(work.path().join("b.csv")).expect("remove");
+    std::fs::remove_file(work.path().join("a.csv")).expect("remove");
+    std::fs::write(work.path().join("new.csv"), b"4").expect("write");
+    let (_, summary) = pair.sync(&push).await;
+    assert!(summary.failed[0].1.contains("would delete 2 of the 2 files"), "{summary:?}");
+    let left = remote_tree(pair.store.as_ref(), container, "datasets/run-1/").await;
+    assert_eq!(left.keys().collect::<Vec<_>>(), ["a.csv", "b.csv"]);
+}
+
+async fn local_edits_are_never_overwritten_by_a_pull(store: Arc<dyn ObjectStore>, container: &str) {
+    let pair = Pair::new(store, container).await;
+    let work = tempfile::tempdir().expect("tempdir");
+    write_tree(work.path(), &[("notes.md", b"v1")]);
+    assert!(pair.sync(&pair.request(work.path(), Mode::Push, Direction::Up)).await.1.ok());
+    // Changed on both sides since the sync: a conflict, and both stay.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(work.path().join("notes.md"), b"local v2").expect("write");
+    pair.store
+        .put(container, "datasets/run-1/notes.md", bytes::Bytes::from_static(b"remote v2"), &Default::default())
+        .await
+        .expect("put");
+    let (ops, summary) = pair.sync(&pair.request(work.path(), Mode::Pull, Direction::Down)).await;
+    assert_eq!(ops, [(OpKind::Conflict, "notes.md".to_owned())]);
+    assert!(summary.ok(), "{summary:?}");
+    assert_eq!(std::fs::read(work.path().join("notes.md")).expect("read"), b"local v2");
+}
+
+fn s3() -> Arc<dyn ObjectStore> {
+    Arc::new(test_env::s3_store())
+}
+
+fn local(dir: &tempfile::TempDir) -> Arc<dyn ObjectStore> {
+    Arc::new(LocalStore::open(dir.path()).expect("open"))
+}
+
+#[tokio::test]
+async fn push_change_push_pull_memory() {
+    push_change_push_pull(Arc::new(MemoryStore::new()), "sync").await;
+}
+
+#[tokio::test]
+async fn push_change_push_pull_local() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    push_change_push_pull(local(&dir), "sync").await;
+}
+
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn push_change_push_pull_s3() {
+    push_change_push_pull(s3(), &test_env::unique_container("sync")).await;
+}
+
+#[tokio::test]
+async fn backup_prefix_keeps_deleted_objects_local() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    backup_prefix_keeps_deleted_objects(local(&dir), "backup").await;
+}
+
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn backup_prefix_keeps_deleted_objects_s3() {
+    backup_prefix_keeps_deleted_objects(s3(), &test_env::unique_container("backup")).await;
+}
+
+#[tokio::test]
+async fn local_edits_are_never_overwritten_by_a_pull_memory() {
+    local_edits_are_never_overwritten_by_a_pull(Arc::new(MemoryStore::new()), "conflict").await;
+}
+
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn local_edits_are_never_overwritten_by_a_pull_s3() {
+    local_edits_are_never_overwritten_by_a_pull(s3(), &test_env::unique_container("conflict")).await;
+}
