@@ -3,6 +3,8 @@
 
 mod location;
 mod profile_cmd;
+mod progress;
+mod sync_cmd;
 mod upload_cmd;
 mod volume_cmd;
 
@@ -51,6 +53,8 @@ enum Command {
         #[arg(long)]
         concurrency: Option<usize>,
     },
+    /// Sync a local folder with a container prefix: `stowage sync [--dry-run] SRC DST`.
+    Sync(sync_cmd::SyncArgs),
 }
 
 /// What the commands share: where files are, the settings, the keyring.
@@ -100,6 +104,7 @@ async fn run(command: Command, context: &mut Context) -> Result<ExitCode, String
         Command::Upload { paths, destination, existing, concurrency } => {
             return upload_cmd::run(paths, destination, existing, concurrency, context).await
         }
+        Command::Sync(args) => return sync_cmd::run(args, context).await,
         Command::Profile(command) => profile_cmd::run(command, context).await,
         Command::Containers { profile } => {
             for c in context.store(profile.as_deref())?.list_containers().await.map_err(|e| e.to_string())? {

@@ -3,16 +3,13 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use clap::ValueEnum;
-use indicatif::{ProgressBar, ProgressStyle};
-use stowage_sync::{
-    upload, EventSink, Existing, FileOutcome, Journal, Resume, Tracker, TransferEvent, Tuning, UploadRequest,
-};
-use tokio_util::sync::CancellationToken;
+use stowage_sync::{upload, Existing, Journal, Resume, Tuning, UploadRequest};
 
 use crate::location::Location;
+use crate::progress::Progress;
 use crate::Context;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -20,33 +17,6 @@ pub enum ExistingArg {
     Overwrite,
     Skip,
     KeepBoth,
-}
-
-/// Draws the engine's events as one bar; failures print above it.
-struct Bar {
-    bar: ProgressBar,
-    tracker: Mutex<Tracker>,
-}
-
-impl EventSink for Bar {
-    fn send(&self, event: TransferEvent) {
-        let mut tracker = self.tracker.lock().unwrap_or_else(|e| e.into_inner());
-        tracker.apply(&event);
-        match &event {
-            TransferEvent::Started { bytes, skipped, .. } => {
-                self.bar.set_length(*bytes);
-                for s in skipped {
-                    self.bar.println(format!("skipped {}: {}", s.path, s.reason));
-                }
-            }
-            TransferEvent::FileDone { key, outcome: FileOutcome::Failed { message }, .. } => {
-                self.bar.println(format!("failed {key}: {message}"));
-            }
-            _ => {}
-        }
-        self.bar.set_position(tracker.bytes_done);
-        self.bar.set_message(format!("{}/{} files", tracker.files_done, tracker.files_total));
-    }
 }
 
 pub async fn run(
@@ -69,19 +39,7 @@ pub async fn run(
     if let Some(n) = concurrency {
         tuning.concurrency = n.max(1);
     }
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40.cyan/blue} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}")
-            .map_err(|e| e.to_string())?,
-    );
-    let sink = Arc::new(Bar { bar: bar.clone(), tracker: Mutex::new(Tracker::default()) });
-    let cancel = CancellationToken::new();
-    let on_interrupt = cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_interrupt.cancel();
-        }
-    });
+    let progress = Progress::new()?;
     let request = UploadRequest {
         sources: paths,
         container: destination.container,
@@ -89,8 +47,8 @@ pub async fn run(
         existing,
         resume,
     };
-    let summary = upload(store, request, tuning, sink, cancel).await;
-    bar.finish_and_clear();
+    let summary = upload(store, request, tuning, progress.sink(), progress.cancel.clone()).await;
+    progress.finish();
     println!(
         "{} uploaded ({} bytes), {} already there, {} skipped as existing, {} failed, {} paths skipped.",
         summary.uploaded,

@@ -376,3 +376,47 @@ fn a_killed_upload_continues_where_it_stopped() {
     assert!(std::fs::read(dest).expect("uploaded") == body, "byte-identical");
     assert_eq!(std::fs::read_dir(&uploads).map(|d| d.count()).unwrap_or(0), 0, "no multipart upload is left behind");
 }
+
+#[test]
+fn sync_prints_its_plan_applies_it_and_refuses_mass_deletion() {
+    let home = Home::new();
+    ok(home.run(&["mb", "runs"]));
+    let folder = home.path().join("run-42");
+    std::fs::create_dir_all(folder.join("checkpoints")).expect("mkdir");
+    std::fs::write(folder.join("checkpoints/epoch-1.pt"), vec![3u8; 5000]).expect("write");
+    std::fs::write(folder.join("config.yaml"), b"lr: 0.1").expect("write");
+    std::fs::write(folder.join("scratch.tmp"), b"ignored").expect("write");
+    let src = folder.to_str().expect("utf-8");
+    let dst = "This computer:runs/run-42";
+
+    // A dry run prints the plan and changes nothing.
+    let plan = ok(home.run(&["sync", "--dry-run", src, dst]));
+    assert!(plan.contains("upload: 2 files, 5007 bytes"), "{plan}");
+    assert!(plan.contains("upload         checkpoints/epoch-1.pt  (new)"), "{plan}");
+    assert_eq!(ok(home.run(&["ls", "runs/run-42/"])), "");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(home.run(&["sync", "--dry-run", "--json", src, dst]))).expect("the plan is JSON");
+    assert_eq!(json["mode"], "push");
+    assert_eq!(json["ops"].as_array().map(Vec::len), Some(2));
+    assert_eq!(json["ops"][0]["kind"], "upload");
+
+    let done = ok(home.run(&["sync", src, dst]));
+    assert!(done.contains("2 uploaded, 0 downloaded, 0 deleted, 0 failed"), "{done}");
+    assert!(ok(home.run(&["sync", "--dry-run", src, dst])).contains("Nothing to do: 2 files are the same"));
+
+    // Pull into a new folder, then a push from an emptied folder is refused.
+    let copy = home.path().join("copy");
+    ok(home.run(&["sync", dst, copy.to_str().expect("utf-8")]));
+    assert_eq!(std::fs::read(copy.join("config.yaml")).expect("pulled"), b"lr: 0.1");
+    std::fs::remove_file(folder.join("config.yaml")).expect("remove");
+    std::fs::remove_file(folder.join("checkpoints/epoch-1.pt")).expect("remove");
+    let refused = home.run(&["sync", src, dst]);
+    assert_eq!(refused.status.code(), Some(3), "{}", stdout(&refused));
+    assert!(stderr(&refused).contains("would delete 2 of the 2 files"), "{}", stderr(&refused));
+    assert!(ok(home.run(&["ls", "runs/run-42/"])).contains("config.yaml"), "nothing was deleted");
+
+    let err = fails(home.run(&["sync", "--mode", "pull", src, dst]));
+    assert!(err.contains("--mode pull brings object storage"), "{err}");
+    let err = fails(home.run(&["sync", src, "/tmp/other"]));
+    assert!(err.contains("one local folder and one remote location"), "{err}");
+}

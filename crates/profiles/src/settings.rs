@@ -49,6 +49,11 @@ impl AppDirs {
         self.data.join("journal.sqlite")
     }
 
+    /// What each folder sync left equal on both sides (its merge base).
+    pub fn sync_state_file(&self) -> PathBuf {
+        self.data.join("sync-state.sqlite")
+    }
+
     pub fn logs(&self) -> PathBuf {
         self.data.join("logs")
     }
