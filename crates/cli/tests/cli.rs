@@ -364,7 +364,7 @@ fn a_killed_upload_continues_where_it_stopped() {
     child.kill().expect("SIGKILL");
     child.wait().expect("reap");
     let before = parts_written();
-    assert!(before >= 3 && before < 12, "killed mid-way, with {before} of 12 parts written");
+    assert!((3..12).contains(&before), "killed mid-way, with {before} of 12 parts written");
     let listing = ok(home.run(&["ls", "checkpoints/run-1/"]));
     assert!(!listing.contains("model.pt"), "no partial object appears: {listing}");
 
