@@ -22,6 +22,17 @@ fn main() {
         "list_volume_sets",
         "save_volume_set",
         "remove_volume_set",
+        "delete_container",
+        "object_details",
+        "measure_selection",
+        "delete_objects",
+        "reveal_path",
+        "start_download",
+        "plan_sync",
+        "apply_sync",
+        "list_sync_pairs",
+        "save_sync_pair",
+        "remove_sync_pair",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri-build failed");
 }

@@ -21,11 +21,21 @@ pub struct ProfilesChanged {
 #[serde(rename_all = "camelCase")]
 pub struct TransferUpdated {
     pub id: u32,
+    pub kind: TransferKind,
     pub profile: String,
     pub container: String,
     pub prefix: String,
-    /// What was dropped or chosen, so any window can show and retry it.
+    /// What was dropped or chosen (uploads), the target folder (downloads),
+    /// or the synced folder, so any window can show and retry it.
     pub sources: Vec<String>,
     pub existing: stowage_sync::Existing,
     pub snapshot: stowage_sync::Snapshot,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum TransferKind {
+    Upload,
+    Download,
+    Sync,
 }

@@ -3,6 +3,7 @@
 mod commands;
 mod error;
 mod events;
+mod platform;
 mod state;
 
 use stowage_profiles::{AppDirs, Keyring, Settings};
@@ -25,7 +26,13 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::storage::list_containers,
             commands::storage::create_container,
             commands::storage::list_folder,
+            commands::storage::delete_container,
+            commands::storage::object_details,
+            commands::storage::measure_selection,
+            commands::storage::delete_objects,
+            commands::storage::reveal_path,
             commands::transfers::start_upload,
+            commands::transfers::start_download,
             commands::transfers::cancel_transfer,
             commands::volumes::preview_volumes,
             commands::volumes::parse_volume,
@@ -34,6 +41,11 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::volumes::list_volume_sets,
             commands::volumes::save_volume_set,
             commands::volumes::remove_volume_set,
+            commands::sync::plan_sync,
+            commands::sync::apply_sync,
+            commands::sync::list_sync_pairs,
+            commands::sync::save_sync_pair,
+            commands::sync::remove_sync_pair,
         ])
         .events(collect_events![events::ContainersChanged, events::ProfilesChanged, events::TransferUpdated])
         .constant("OVH_REGIONS", stowage_profiles::profile::OVH_REGIONS)
@@ -60,11 +72,14 @@ pub fn run() -> Result<(), String> {
 
     let ipc = ipc();
     tauri::Builder::default()
+        // Native file and folder pickers (Add files, download to, sync folder).
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
             tauri::async_runtime::spawn(commands::transfers::resume_interrupted(app.handle().clone(), state.clone()));
             app.manage(state);
+            app.manage(commands::sync::PendingPlans::default());
             Ok(())
         })
         .run(tauri::generate_context!())

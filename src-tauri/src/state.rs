@@ -54,8 +54,13 @@ impl AppState {
 
     /// The store of the current profile, opened on first use.
     pub fn current_store(&self) -> Result<Arc<dyn ObjectStore>, IpcError> {
+        self.store(&self.settings().current)
+    }
+
+    /// The store of the profile `name`, opened on first use.
+    pub fn store(&self, name: &str) -> Result<Arc<dyn ObjectStore>, IpcError> {
         let settings = self.settings();
-        let profile = settings.current_profile()?;
+        let profile = settings.profile(name)?;
         let mut stores = self.stores.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(store) = stores.get(&profile.name) {
             return Ok(store.clone());
@@ -78,8 +83,13 @@ impl AppState {
     }
 
     /// Registers a new transfer; returns its id and cancellation token.
+    /// A fresh id for a transfer or a pending plan.
+    pub fn next_id(&self) -> u32 {
+        self.next_transfer.fetch_add(1, Ordering::Relaxed)
+    }
+
     pub fn begin_transfer(&self) -> (u32, CancellationToken) {
-        let id = self.next_transfer.fetch_add(1, Ordering::Relaxed);
+        let id = self.next_id();
         let token = CancellationToken::new();
         self.transfers.lock().unwrap_or_else(|e| e.into_inner()).insert(id, token.clone());
         (id, token)

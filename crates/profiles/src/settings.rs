@@ -49,6 +49,11 @@ impl AppDirs {
         self.data.join("journal.sqlite")
     }
 
+    /// Saved sync pairs.
+    pub fn sync_pairs_file(&self) -> PathBuf {
+        self.config.join("sync-pairs.toml")
+    }
+
     /// What each folder sync left equal on both sides (its merge base).
     pub fn sync_state_file(&self) -> PathBuf {
         self.data.join("sync-state.sqlite")

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use futures::stream::{self, StreamExt};
 use md5::{Digest, Md5};
-use stowage_store::{ListOptions, ObjectStore};
+use stowage_store::ObjectStore;
 use tokio_util::sync::CancellationToken;
 
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
@@ -162,34 +162,10 @@ pub async fn download(
 ) -> Summary {
     let mut summary = Summary::default();
     let base = normalize_prefix(&request.base_prefix);
-    let mut objects = Vec::new();
-    for selected in &request.selection {
-        if selected.ends_with('/') {
-            let mut options = ListOptions::recursive(selected.clone());
-            loop {
-                match store.list(&request.container, &options).await {
-                    Ok(page) => {
-                        objects.extend(page.objects.into_iter().filter(|o| !o.key.ends_with('/')));
-                        match page.next {
-                            Some(next) => options.continuation = Some(next),
-                            None => break,
-                        }
-                    }
-                    Err(e) => {
-                        summary.failed.push((selected.clone(), e.to_string()));
-                        break;
-                    }
-                }
-            }
-        } else {
-            match store.head(&request.container, selected).await {
-                Ok(info) => objects.push(info),
-                Err(e) => summary.failed.push((selected.clone(), e.to_string())),
-            }
-        }
-    }
+    let (objects, failed) = crate::selection::expand(store.as_ref(), &request.container, &request.selection).await;
+    summary.failed.extend(failed);
     let mut items = Vec::new();
-    for object in objects {
+    for object in objects.into_iter().filter(|o| !o.key.ends_with('/')) {
         let relative = object.key.strip_prefix(&base).unwrap_or(&object.key);
         let Some(dest) = local_path(&request.dest, relative) else {
             summary.failed.push((object.key.clone(), "Its name cannot be a file name on this computer.".into()));

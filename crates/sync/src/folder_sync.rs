@@ -114,18 +114,19 @@ async fn add_checksums(
     files: &HashMap<String, LocalFile>,
     tuning: &Tuning,
 ) {
-    let wanted: Vec<(&LocalFile, &str)> = remote
+    // Owned, not borrowed: see `Run::delete`.
+    let wanted: Vec<(LocalFile, String)> = remote
         .entries
         .iter()
         .filter_map(|(path, r)| {
             let file = files.get(path)?;
-            (file.size == r.size).then_some((file, r.etag.as_deref()?))
+            (file.size == r.size).then(|| Some((file.clone(), r.etag.clone()?)))?
         })
         .collect();
     let sums: Vec<(String, Option<String>)> = stream::iter(wanted)
         .map(|(file, etag)| async move {
-            let (threshold, part_size) = layout_of(etag, file.size, tuning);
-            (file.key.clone(), local_etag(file, part_size, threshold).await.ok())
+            let (threshold, part_size) = layout_of(&etag, file.size, tuning);
+            (file.key.clone(), local_etag(&file, part_size, threshold).await.ok())
         })
         .buffer_unordered(4)
         .collect()
@@ -332,6 +333,9 @@ impl Run<'_> {
     }
 
     async fn delete(&self, ops: Vec<&Op>) -> Vec<(String, FileOutcome)> {
+        // Owned ops: a stream of borrowed ones makes the future's Send proof
+        // trip over higher-ranked lifetimes (rust-lang/rust#110338).
+        let ops: Vec<Op> = ops.into_iter().cloned().collect();
         stream::iter(ops)
             .map(|op| async move {
                 let result = match op.kind {

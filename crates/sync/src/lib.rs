@@ -10,9 +10,11 @@ pub mod execute;
 pub mod filter;
 pub mod folder_sync;
 pub mod journal;
+pub mod pairs;
 pub mod plan;
 pub mod recover;
 pub mod scan;
+pub mod selection;
 pub mod state;
 
 pub use db::DbError;

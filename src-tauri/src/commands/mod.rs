@@ -3,5 +3,6 @@
 
 pub mod profiles;
 pub mod storage;
+pub mod sync;
 pub mod transfers;
 pub mod volumes;

@@ -1,14 +1,18 @@
+use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use stowage_store::ObjectStore;
-use stowage_sync::{recover, upload, Existing, Resume, Throttle, Tuning, UploadRequest};
+use stowage_sync::{
+    download, recover, upload, DownloadRequest, EventSink, Existing, Resume, Summary, Throttle, Tuning, UploadRequest,
+};
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
+use tokio_util::sync::CancellationToken;
 
 use crate::error::{IpcError, IpcErrorCode};
-use crate::events::TransferUpdated;
+use crate::events::{TransferKind, TransferUpdated};
 use crate::state::Shared;
 
 /// Snapshots reach the window at most this often; the last one always does.
@@ -35,42 +39,69 @@ pub async fn start_upload(
     let resume = Some(Resume { journal, store: profile.clone() });
     let request =
         UploadRequest { sources: paths.into_iter().map(PathBuf::from).collect(), container, prefix, existing, resume };
-    Ok(launch(&app, state.inner(), store, profile, request))
+    Ok(launch_upload(&app, state.inner(), store, profile, request))
 }
 
-/// Runs `request` as a transfer the windows follow through `TransferUpdated`.
-fn launch(
-    app: &AppHandle,
-    state: &Shared,
-    store: Arc<dyn ObjectStore>,
-    profile: String,
-    request: UploadRequest,
-) -> u32 {
+/// What a transfer moves, for every window's list.
+pub struct TransferInfo {
+    pub kind: TransferKind,
+    pub profile: String,
+    pub container: String,
+    pub prefix: String,
+    pub sources: Vec<String>,
+    pub existing: Existing,
+}
+
+/// Runs `work` as a transfer the windows follow through `TransferUpdated`;
+/// returns its id. `work` gets the event sink and the cancel token.
+pub fn launch<F, Fut>(app: &AppHandle, state: &Shared, info: TransferInfo, work: F) -> u32
+where
+    F: FnOnce(Arc<dyn EventSink>, CancellationToken) -> Fut,
+    Fut: Future<Output = Summary> + Send + 'static,
+{
     let (id, cancel) = state.begin_transfer();
-    let (container, prefix, existing) = (request.container.clone(), request.prefix.clone(), request.existing);
-    let sources: Vec<String> = request.sources.iter().map(|p| p.display().to_string()).collect();
     let emitter = app.clone();
     let sink = Arc::new(Throttle::new(UPDATE_EVERY, move |snapshot| {
         let update = TransferUpdated {
             id,
-            profile: profile.clone(),
-            container: container.clone(),
-            prefix: prefix.clone(),
-            sources: sources.clone(),
-            existing,
+            kind: info.kind,
+            profile: info.profile.clone(),
+            container: info.container.clone(),
+            prefix: info.prefix.clone(),
+            sources: info.sources.clone(),
+            existing: info.existing,
             snapshot,
         };
         if let Err(e) = update.emit(&emitter) {
             tracing::warn!("could not send transfer progress: {e}");
         }
     }));
+    let running = work(sink, cancel);
     let state = state.clone();
     tauri::async_runtime::spawn(async move {
-        let summary = upload(store, request, Tuning::default(), sink, cancel).await;
-        tracing::info!(id, uploaded = summary.uploaded, failed = summary.failed.len(), "transfer finished");
+        let summary = running.await;
+        tracing::info!(id, failed = summary.failed.len(), "transfer finished");
         state.end_transfer(id);
     });
     id
+}
+
+fn launch_upload(
+    app: &AppHandle,
+    state: &Shared,
+    store: Arc<dyn ObjectStore>,
+    profile: String,
+    request: UploadRequest,
+) -> u32 {
+    let info = TransferInfo {
+        kind: TransferKind::Upload,
+        profile,
+        container: request.container.clone(),
+        prefix: request.prefix.clone(),
+        sources: request.sources.iter().map(|p| p.display().to_string()).collect(),
+        existing: request.existing,
+    };
+    launch(app, state, info, move |sink, cancel| upload(store, request, Tuning::default(), sink, cancel))
 }
 
 /// At start: continues the uploads a crash or quit interrupted (their files
@@ -104,7 +135,7 @@ pub async fn resume_interrupted(app: AppHandle, state: Shared) {
     for request in recovery.resume {
         let Some(profile) = request.resume.as_ref().map(|r| r.store.clone()) else { continue };
         let Some((_, store)) = stores.iter().find(|(n, _)| *n == profile) else { continue };
-        launch(&app, &state, store.clone(), profile, request);
+        launch_upload(&app, &state, store.clone(), profile, request);
     }
 }
 
@@ -117,4 +148,37 @@ pub fn cancel_transfer(state: State<'_, Shared>, id: u32) -> Result<(), IpcError
     } else {
         Err(IpcError::new(IpcErrorCode::NotFound, "That transfer has already finished."))
     }
+}
+
+/// Downloads a selection of the storage browser (keys, and folders ending
+/// in `/`) into `dest`, keeping the structure below `base_prefix`.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_download(
+    app: AppHandle,
+    state: State<'_, Shared>,
+    container: String,
+    base_prefix: String,
+    selection: Vec<String>,
+    dest: String,
+    existing: Existing,
+) -> Result<u32, IpcError> {
+    if selection.is_empty() {
+        return Err(IpcError::new(IpcErrorCode::InvalidInput, "Select the files or folders to download."));
+    }
+    let dest = PathBuf::from(dest);
+    if !dest.is_dir() {
+        return Err(IpcError::new(IpcErrorCode::InvalidInput, format!("{} is not a folder.", dest.display())));
+    }
+    let store = state.current_store()?;
+    let info = TransferInfo {
+        kind: TransferKind::Download,
+        profile: state.settings().current,
+        container: container.clone(),
+        prefix: base_prefix.clone(),
+        sources: vec![dest.display().to_string()],
+        existing,
+    };
+    let request = DownloadRequest { container, base_prefix, selection, dest, existing };
+    Ok(launch(&app, state.inner(), info, move |sink, cancel| download(store, request, Tuning::default(), sink, cancel)))
 }

@@ -26,11 +26,25 @@ export const commands = {
 	createContainer: (name: string) => __TAURI_INVOKE<null>("create_container", { name }),
 	/**  One page of a folder: the objects and sub-folders directly under `prefix`. */
 	listFolder: (container: string, prefix: string, continuation: string | null) => __TAURI_INVOKE<ListPage>("list_folder", { container, prefix, continuation }),
+	/**  Deletes an empty container; a non-empty one is refused with a sentence saying so. */
+	deleteContainer: (name: string) => __TAURI_INVOKE<null>("delete_container", { name }),
+	/**  Everything HEAD says about one object (size, dates, ETag, type, metadata). */
+	objectDetails: (container: string, key: string) => __TAURI_INVOKE<ObjectInfo>("object_details", { container, key }),
+	measureSelection: (container: string, selection: string[]) => __TAURI_INVOKE<SelectionSize>("measure_selection", { container, selection }),
+	/**  Deletes a selection: keys, and folders (ending in `/`) with all they hold. */
+	deleteObjects: (container: string, selection: string[]) => __TAURI_INVOKE<DeleteReport>("delete_objects", { container, selection }),
+	/**  Shows a downloaded file or folder in the system's file manager. */
+	revealPath: (path: string) => __TAURI_INVOKE<null>("reveal_path", { path }),
 	/**
 	 *  Uploads dropped or chosen paths into `container`/`prefix` of the current
 	 *  profile. Returns the transfer id; progress arrives as `TransferUpdated`.
 	 */
 	startUpload: (paths: string[], container: string, prefix: string, existing: Existing) => __TAURI_INVOKE<number>("start_upload", { paths, container, prefix, existing }),
+	/**
+	 *  Downloads a selection of the storage browser (keys, and folders ending
+	 *  in `/`) into `dest`, keeping the structure below `base_prefix`.
+	 */
+	startDownload: (container: string, basePrefix: string, selection: string[], dest: string, existing: Existing) => __TAURI_INVOKE<number>("start_download", { container, basePrefix, selection, dest, existing }),
 	/**  Stops a transfer; its unfinished multipart uploads are aborted. */
 	cancelTransfer: (id: number) => __TAURI_INVOKE<null>("cancel_transfer", { id }),
 	previewVolumes: (image: string, volumes: Volume[], jobRegion: string | null) => __TAURI_INVOKE<VolumePreview>("preview_volumes", { image, volumes, jobRegion }),
@@ -47,6 +61,12 @@ export const commands = {
 	/**  Saves a named set, replacing the set of that name. */
 	saveVolumeSet: (set: VolumeSet) => __TAURI_INVOKE<VolumeSet[]>("save_volume_set", { set }),
 	removeVolumeSet: (name: string) => __TAURI_INVOKE<VolumeSet[]>("remove_volume_set", { name }),
+	planSync: (setup: SyncSetup) => __TAURI_INVOKE<SyncPreview>("plan_sync", { setup }),
+	/**  Runs a plan the window showed; returns the transfer id. */
+	applySync: (planId: number) => __TAURI_INVOKE<number>("apply_sync", { planId }),
+	listSyncPairs: () => __TAURI_INVOKE<SavedSync[]>("list_sync_pairs"),
+	saveSyncPair: (pair: SavedSync) => __TAURI_INVOKE<SavedSync[]>("save_sync_pair", { pair }),
+	removeSyncPair: (name: string) => __TAURI_INVOKE<SavedSync[]>("remove_sync_pair", { name }),
 };
 
 /** Events */
@@ -81,6 +101,12 @@ export type ChecksumMode =
 /**  On every upload request, with this algorithm. */
 { mode: "always"; algorithm: ChecksumAlgorithm };
 
+export type Compare = 
+/**  Size, then modification time: cheap, and what rclone and aws do. */
+"sizeAndTime" | 
+/**  Size, then content checksum (reads every file whose size matches). */
+"checksum";
+
 /**  A container (an S3 bucket). */
 export type ContainerInfo = {
 	name: string,
@@ -92,6 +118,18 @@ export type ContainerInfo = {
 export type ContainersChanged = {
 	profile: string,
 };
+
+export type DeleteReport = {
+	deleted: number,
+	/**  Key and sentence for each object that could not be deleted. */
+	failed: ([string, string])[],
+};
+
+export type Direction = 
+/**  This computer to object storage. */
+"up" | 
+/**  Object storage to this computer. */
+"down";
 
 /**  What to do when the destination key already holds a different object. */
 export type Existing = "overwrite" | "skip" | 
@@ -141,6 +179,12 @@ export type KeyStatus = {
 	secretKey: boolean,
 };
 
+export type KindCount = {
+	kind: OpKind,
+	files: number,
+	bytes: number,
+};
+
 /**  One page of a listing. */
 export type ListPage = {
 	objects: ObjectInfo[],
@@ -152,6 +196,14 @@ export type ListPage = {
 	 */
 	next: string | null,
 };
+
+export type Mode = 
+/**  Make the container prefix equal to the folder (deletes extras). */
+"push" | 
+/**  Make the folder equal to the container prefix (deletes extras). */
+"pull" | 
+/**  Copy new and changed files in `direction`; never deletes. */
+"copy";
 
 /**  What a listing or a HEAD says about one object. */
 export type ObjectInfo = {
@@ -169,6 +221,19 @@ export type ObjectInfo = {
 	/**  User metadata (x-amz-meta-*); only filled by `head`. */
 	metadata: { [key in string]: string },
 };
+
+export type Op = {
+	kind: OpKind,
+	/**  Relative to the folder and the prefix, with `/`. */
+	path: string,
+	/**  Bytes moved (transfers) or removed (deletes). */
+	size: number,
+	reason: Reason,
+};
+
+export type OpKind = "upload" | "download" | "deleteRemote" | "deleteLocal" | 
+/**  Needs a person: reported, never executed. */
+"conflict";
 
 export type Permission = 
 /**  Pulled before the job starts, never pushed back. For inputs. */
@@ -219,6 +284,27 @@ export type Provider =
 /**  Any other S3-compatible service. */
 "other";
 
+export type Reason = 
+/**  Not at the destination. */
+"new" | "sizeDiffers" | 
+/**  Same size, and the source was modified later. */
+"newer" | "checksumDiffers" | 
+/**  Changed at the source since the last sync. */
+"changed" | 
+/**
+ *  Changed at the destination since the last sync, not at the source:
+ *  the source's version is restored.
+ */
+"changedAtDestination" | 
+/**  Not at the source any more. */
+"deleted" | 
+/**  Changed on both sides since the last sync. */
+"bothChanged" | 
+/**  Deleted at the source but changed at the destination since the last sync. */
+"deletedButChanged" | 
+/**  A file and a folder would have the same name. */
+"typeClash";
+
 export type S3Backend = {
 	provider: Provider,
 	/**  `https://s3.gra.io.cloud.ovh.net` */
@@ -227,6 +313,25 @@ export type S3Backend = {
 	/**  Path-style addressing; buckets with dots use it regardless. */
 	pathStyle?: boolean,
 	checksum?: ChecksumMode,
+};
+
+export type SavedSync = {
+	name: string,
+	folder: string,
+	profile: string,
+	container: string,
+	prefix?: string,
+	mode: Mode,
+	direction: Direction,
+	compare?: Compare,
+	includes?: string[],
+	excludes?: string[],
+};
+
+/**  How many objects and bytes a selection holds, for the delete confirmation. */
+export type SelectionSize = {
+	objects: number,
+	bytes: number,
 };
 
 export type Severity = 
@@ -292,13 +397,54 @@ export type Survey = {
 	complete: boolean,
 };
 
+export type SyncPlan = {
+	ops: Op[],
+	/**  Why the plan must not run as it is (the delete cap), if it must not. */
+	blocked: string | null,
+	/**  Things the person should know (deletions left out, and why). */
+	notes: string[],
+	/**  Paths already equal on both sides. */
+	unchanged: number,
+};
+
+/**  A plan as the window shows it, with the id that applies it. */
+export type SyncPreview = {
+	planId: number,
+	/**  The plan, its ops cut to the first [`OPS_SHOWN`]. */
+	plan: SyncPlan,
+	counts: KindCount[],
+	totalOps: number,
+};
+
+/**  What the Sync panel asks for. */
+export type SyncSetup = {
+	profile: string,
+	folder: string,
+	container: string,
+	prefix: string,
+	mode: Mode,
+	direction: Direction,
+	compare: Compare,
+	includes: string[],
+	excludes: string[],
+	backupPrefix: string | null,
+	/**  The person confirmed a plan over the delete cap. */
+	allowManyDeletes: boolean,
+};
+
+export type TransferKind = "upload" | "download" | "sync";
+
 /**  Where a transfer stands: sent a few times a second, and once at the end. */
 export type TransferUpdated = {
 	id: number,
+	kind: TransferKind,
 	profile: string,
 	container: string,
 	prefix: string,
-	/**  What was dropped or chosen, so any window can show and retry it. */
+	/**
+	 *  What was dropped or chosen (uploads), the target folder (downloads),
+	 *  or the synced folder, so any window can show and retry it.
+	 */
 	sources: string[],
 	existing: Existing,
 	snapshot: Snapshot,
