@@ -53,7 +53,7 @@ pub fn save(path: &Path, pair: SavedSync) -> Result<Vec<SavedSync>, String> {
     let mut pairs = load(path)?;
     pairs.retain(|p| p.name != pair.name);
     pairs.push(pair);
-    pairs.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    pairs.sort_by_key(|p| p.name.to_lowercase());
     write(path, &pairs)?;
     Ok(pairs)
 }
