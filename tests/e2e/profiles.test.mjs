@@ -154,6 +154,8 @@ test("a canary secret comes back in no IPC response, event, page, log or config 
     ["list_containers", {}],
     ["create_container", { name: "canary-made" }],
     ["list_folder", { container: env("STOWAGE_TEST_S3_BUCKET"), prefix: "", continuation: null }],
+    ["measure_selection", { container: env("STOWAGE_TEST_S3_BUCKET"), selection: ["e2e/"] }],
+    ["list_sync_pairs", {}],
     ["import_profiles", { source: "rclone" }],
     ["save_profile", { original: null, profile: { ...profile, name: "bad:name" }, accessKey: access, secretKey: CANARY }],
     ["use_profile", { name: "OVH test" }],

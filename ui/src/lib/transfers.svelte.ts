@@ -1,11 +1,12 @@
 // Every transfer of this session, as the Transfers view and the sidebar show
 // them; fed by the engine's TransferUpdated events.
-import { commands, events, type Existing, type Snapshot, type Summary, type TransferUpdated } from "./ipc";
+import { commands, events, type Existing, type Snapshot, type Summary, type TransferKind, type TransferUpdated } from "./ipc";
 
 export type TransferState = "running" | "done" | "failed" | "cancelled";
 
 export interface Transfer {
   id: number;
+  kind: TransferKind;
   profile: string;
   container: string;
   prefix: string;
@@ -31,7 +32,7 @@ export function apply(list: Transfer[], update: TransferUpdated): void {
   let t = list.find((x) => x.id === update.id);
   if (!t) {
     list.unshift({
-      id: update.id, profile: update.profile, container: update.container, prefix: update.prefix,
+      id: update.id, kind: update.kind, profile: update.profile, container: update.container, prefix: update.prefix,
       paths: update.sources, existing: update.existing, snapshot: null, failures: [], skipped: [], summary: null,
     });
     t = list[0];
@@ -49,7 +50,7 @@ export function apply(list: Transfer[], update: TransferUpdated): void {
 export async function startUpload(paths: string[], profile: string, container: string, prefix: string, existing: Existing = "overwrite") {
   const id = await commands.startUpload(paths, container, prefix, existing);
   if (!transfers.list.some((t) => t.id === id)) {
-    transfers.list.unshift({ id, profile, container, prefix, paths, existing, snapshot: null, failures: [], skipped: [], summary: null });
+    transfers.list.unshift({ id, kind: "upload", profile, container, prefix, paths, existing, snapshot: null, failures: [], skipped: [], summary: null });
   }
   return id;
 }

@@ -7,15 +7,15 @@ const snapshot = (over: Partial<Snapshot> = {}): Snapshot => ({
   newFailures: [], skipped: [], finished: null, ...over,
 });
 const summary = (over: Partial<Summary> = {}): Summary => ({
-  uploaded: 2, uploadedBytes: 10, identical: 0, skippedExisting: 0, failed: [], skippedPaths: [], cancelled: false, ...over,
+  uploaded: 2, uploadedBytes: 10, downloaded: 0, downloadedBytes: 0, deleted: 0, identical: 0, skippedExisting: 0, failed: [], skippedPaths: [], cancelled: false, ...over,
 });
 
 const update = (id: number, over: Partial<Snapshot> = {}) => ({
-  id, profile: "p", container: "c", prefix: "", sources: ["/a"], existing: "overwrite" as const, snapshot: snapshot(over),
+  id, kind: "upload" as const, profile: "p", container: "c", prefix: "", sources: ["/a"], existing: "overwrite" as const, snapshot: snapshot(over),
 });
 
 function transfer(): Transfer {
-  return { id: 7, profile: "p", container: "c", prefix: "", paths: ["/a"], existing: "overwrite", snapshot: null, failures: [], skipped: [], summary: null };
+  return { id: 7, kind: "upload", profile: "p", container: "c", prefix: "", paths: ["/a"], existing: "overwrite", snapshot: null, failures: [], skipped: [], summary: null };
 }
 
 describe("transfers", () => {
