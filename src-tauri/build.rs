@@ -15,6 +15,7 @@ fn main() {
         "list_folder",
         "start_upload",
         "cancel_transfer",
+        "pause_transfer",
         "preview_volumes",
         "parse_volume",
         "import_volumes",

@@ -34,6 +34,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::transfers::start_upload,
             commands::transfers::start_download,
             commands::transfers::cancel_transfer,
+            commands::transfers::pause_transfer,
             commands::volumes::preview_volumes,
             commands::volumes::parse_volume,
             commands::volumes::import_volumes,

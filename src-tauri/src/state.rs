@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use stowage_profiles::{connect, AppDirs, Keyring, Settings};
 use stowage_store::ObjectStore;
-use stowage_sync::Journal;
+use stowage_sync::{Journal, PauseGate};
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{IpcError, IpcErrorCode};
@@ -20,8 +20,8 @@ pub struct AppState {
     pub keyring: Keyring,
     settings: RwLock<Settings>,
     stores: Mutex<HashMap<String, Arc<dyn ObjectStore>>>,
-    /// Running transfers, by id, with the token that cancels each.
-    transfers: Mutex<HashMap<u32, CancellationToken>>,
+    /// Running transfers, by id, with what cancels and pauses each.
+    transfers: Mutex<HashMap<u32, TransferControl>>,
     next_transfer: AtomicU32,
     journal: OnceLock<Arc<Journal>>,
 }
@@ -82,33 +82,34 @@ impl AppState {
         Ok(self.journal.get_or_init(|| Arc::new(journal)).clone())
     }
 
-    /// Registers a new transfer; returns its id and cancellation token.
     /// A fresh id for a transfer or a pending plan.
     pub fn next_id(&self) -> u32 {
         self.next_transfer.fetch_add(1, Ordering::Relaxed)
     }
 
-    pub fn begin_transfer(&self) -> (u32, CancellationToken) {
+    /// Registers a new transfer; returns its id and controls.
+    pub fn begin_transfer(&self) -> (u32, TransferControl) {
         let id = self.next_id();
-        let token = CancellationToken::new();
-        self.transfers.lock().unwrap_or_else(|e| e.into_inner()).insert(id, token.clone());
-        (id, token)
+        let control = TransferControl::default();
+        self.transfers.lock().unwrap_or_else(|e| e.into_inner()).insert(id, control.clone());
+        (id, control)
     }
 
     pub fn end_transfer(&self, id: u32) {
         self.transfers.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
     }
 
-    /// Cancels a running transfer; false when it is not running.
-    pub fn cancel_transfer(&self, id: u32) -> bool {
-        match self.transfers.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
-            Some(token) => {
-                token.cancel();
-                true
-            }
-            None => false,
-        }
+    /// The controls of a running transfer; `None` once it finished.
+    pub fn transfer(&self, id: u32) -> Option<TransferControl> {
+        self.transfers.lock().unwrap_or_else(|e| e.into_inner()).get(&id).cloned()
     }
+}
+
+/// What the window can do to a running transfer.
+#[derive(Debug, Clone, Default)]
+pub struct TransferControl {
+    pub cancel: CancellationToken,
+    pub pause: PauseGate,
 }
 
 /// Runs blocking work (keyring, files) off the async runtime's threads.

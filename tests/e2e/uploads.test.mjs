@@ -85,3 +85,39 @@ test("a path that is gone fails with a sentence, and can be retried", async () =
   assert.ok(problems.some((p) => p.includes("This path does not exist")), `${problems}`);
   await $("retry-transfer");
 });
+
+test("a transfer pauses and resumes, and lists every file it moved", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "stowage-e2e-pause-"));
+  mkdirSync(join(dir, "batch"));
+  for (let i = 0; i < 40; i++) writeFileSync(join(dir, "batch", `f${String(i).padStart(2, "0")}.txt`), `file ${i}`);
+  // Big enough that the upload is still running when Pause is pressed.
+  writeFileSync(join(dir, "batch", "weights.bin"), Buffer.alloc(384 * 1024 * 1024, 7));
+
+  await (await $("nav-transfers")).click();
+  const started = await drop([join(dir, "batch")], "e2e-pause/");
+  assert.ok(started.id >= 1, JSON.stringify(started));
+  const pause = await session.waitFor("the Pause button", async () => {
+    const [first] = await session.findAll('[data-testid="transfer"][data-state="running"] [data-testid="pause-transfer"]');
+    return first;
+  });
+  await pause.click();
+  await session.waitFor("the paused badge", async () => (await session.texts('[data-testid="transfer-state"]'))[0] === "Paused");
+  const [line] = await session.texts('[data-testid="transfer-line"]');
+  assert.match(line, /of 41 files/, line);
+
+  await (await $("pause-transfer")).click();
+  const [state, text] = await session.waitFor("the finished transfer", async () => {
+    const states = await transferStates();
+    return states.length && states[0][0] !== "running" && states[0];
+  }, 120_000);
+  assert.equal(state, "done", text);
+
+  await (await $("toggle-files")).click();
+  const rows = await session.waitFor("the file list", async () => {
+    const n = await session.execute(`return document.querySelector('[data-testid="file-rows"]')?.dataset.rows`);
+    return n && Number(n);
+  });
+  assert.equal(rows, 41, "every file has a row");
+  const shown = await session.texts('[data-testid="file-row"]');
+  assert.ok(shown.length < 41 || shown.every((r) => r.startsWith("Uploaded")), `${shown.slice(0, 3)}`);
+});

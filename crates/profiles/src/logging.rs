@@ -10,6 +10,9 @@ use tracing_subscriber::EnvFilter;
 /// Starts logging to `<dir>/<program>.<date>.log`; keep the guard alive so
 /// buffered lines reach the file.
 pub fn init(dir: &Path, program: &str) -> Option<WorkerGuard> {
+    // The appender prunes old files by reading the folder: on a first run
+    // it would complain on stderr that the folder is missing.
+    let _ = std::fs::create_dir_all(dir);
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix(program)

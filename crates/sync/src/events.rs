@@ -164,12 +164,22 @@ pub struct Snapshot {
     /// Bytes per second since the start.
     pub rate: f64,
     pub eta_seconds: Option<f64>,
-    /// Failures since the previous snapshot: key and sentence.
-    pub new_failures: Vec<(String, String)>,
+    /// Files finished since the previous snapshot, with how each ended.
+    pub new_files: Vec<FileRow>,
     /// Paths not uploaded at all; sent once, with the first snapshot.
     pub skipped: Vec<Skipped>,
     /// Set on the last snapshot.
     pub finished: Option<Summary>,
+}
+
+/// One finished file, for the window's per-file list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct FileRow {
+    pub key: String,
+    pub size: u64,
+    pub outcome: FileOutcome,
 }
 
 /// Folds engine events into [`Snapshot`]s sent at most every `interval`;
@@ -183,14 +193,14 @@ pub struct Throttle<F: Fn(Snapshot) + Send + Sync> {
 struct ThrottleState {
     tracker: Tracker,
     last_sent: Option<Instant>,
-    failures: Vec<(String, String)>,
+    files: Vec<FileRow>,
     skipped: Vec<Skipped>,
 }
 
 impl<F: Fn(Snapshot) + Send + Sync> Throttle<F> {
     pub fn new(interval: Duration, send: F) -> Self {
         let state =
-            ThrottleState { tracker: Tracker::default(), last_sent: None, failures: Vec::new(), skipped: Vec::new() };
+            ThrottleState { tracker: Tracker::default(), last_sent: None, files: Vec::new(), skipped: Vec::new() };
         Self { interval, send, state: std::sync::Mutex::new(state) }
     }
 }
@@ -202,9 +212,7 @@ impl<F: Fn(Snapshot) + Send + Sync> EventSink for Throttle<F> {
         let mut finished = None;
         match event {
             TransferEvent::Started { skipped, .. } => state.skipped = skipped,
-            TransferEvent::FileDone { key, outcome: FileOutcome::Failed { message }, .. } => {
-                state.failures.push((key, message))
-            }
+            TransferEvent::FileDone { key, size, outcome } => state.files.push(FileRow { key, size, outcome }),
             TransferEvent::Finished { summary } => finished = Some(summary),
             _ => {}
         }
@@ -221,7 +229,7 @@ impl<F: Fn(Snapshot) + Send + Sync> EventSink for Throttle<F> {
             bytes_done: tracker.bytes_done,
             rate: tracker.rate(),
             eta_seconds: tracker.eta().map(|d| d.as_secs_f64()),
-            new_failures: std::mem::take(&mut state.failures),
+            new_files: std::mem::take(&mut state.files),
             skipped: std::mem::take(&mut state.skipped),
             finished,
         };
@@ -249,7 +257,8 @@ mod tests {
         throttle.send(TransferEvent::Finished { summary: Summary::default() });
         let sent = sent.lock().expect("lock");
         assert_eq!(sent.len(), 2, "the first and the last");
-        assert_eq!(sent[1].new_failures, [("a".to_owned(), "boom".to_owned())], "failures ride along");
+        let row = FileRow { key: "a".into(), size: 10, outcome: FileOutcome::Failed { message: "boom".into() } };
+        assert_eq!(sent[1].new_files, [row], "finished files ride along");
         assert!(sent[1].finished.is_some());
     }
 }

@@ -77,6 +77,39 @@ pub struct Tuning {
     /// Attempts per request for errors a retry can help.
     pub attempts: u32,
     pub first_backoff: Duration,
+    /// Holds new requests back while paused.
+    pub pause: PauseGate,
+}
+
+/// Pause for a transfer: no new request starts while it is closed; requests
+/// in flight finish (a part is never cut in half). Clones share the gate.
+#[derive(Debug, Clone)]
+pub struct PauseGate(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for PauseGate {
+    fn default() -> Self {
+        Self(Arc::new(tokio::sync::watch::channel(false).0))
+    }
+}
+
+impl PauseGate {
+    pub fn set_paused(&self, paused: bool) {
+        self.0.send_replace(paused);
+    }
+
+    pub fn is_paused(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    /// Returns once the gate is open, or `cancel` fires (a paused transfer
+    /// can still be cancelled, and its uploads aborted).
+    pub async fn wait_open(&self, cancel: &CancellationToken) {
+        let mut open = self.0.subscribe();
+        tokio::select! {
+            _ = open.wait_for(|paused| !*paused) => {}
+            () = cancel.cancelled() => {}
+        }
+    }
 }
 
 impl Default for Tuning {
@@ -89,6 +122,7 @@ impl Default for Tuning {
             memory_budget: 128 * MIB,
             attempts: 5,
             first_backoff: Duration::from_millis(200),
+            pause: PauseGate::default(),
         }
     }
 }
@@ -554,7 +588,8 @@ impl Engine {
 }
 
 /// Runs `op` until it succeeds, fails for good, or runs out of attempts,
-/// waiting longer after each error a retry can help.
+/// waiting longer after each error a retry can help. Nothing is sent while
+/// the transfer is paused.
 pub(crate) async fn retry<T, F, Fut>(tuning: &Tuning, cancel: &CancellationToken, mut op: F) -> Result<T, StoreError>
 where
     F: FnMut() -> Fut,
@@ -563,6 +598,7 @@ where
     let mut delay = tuning.first_backoff;
     let mut tries = 1;
     loop {
+        tuning.pause.wait_open(cancel).await;
         match op().await {
             Err(e) if e.retryable() && tries < tuning.attempts && !cancel.is_cancelled() => {
                 tracing::debug!("retrying after: {e}");

@@ -19,8 +19,8 @@ pub mod state;
 
 pub use db::DbError;
 pub use download::{download, DownloadRequest};
-pub use events::{EventSink, FileOutcome, Snapshot, Summary, Throttle, Tracker, TransferEvent};
-pub use execute::{upload, Existing, Resume, Tuning, UploadRequest};
+pub use events::{EventSink, FileOutcome, FileRow, Snapshot, Summary, Throttle, Tracker, TransferEvent};
+pub use execute::{upload, Existing, PauseGate, Resume, Tuning, UploadRequest};
 pub use filter::Filters;
 pub use folder_sync::{apply, prepare, Prepared, SyncRequest};
 pub use journal::Journal;

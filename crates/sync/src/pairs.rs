@@ -94,7 +94,7 @@ mod tests {
         };
         save(&path, pair.clone()).expect("save");
         let changed = SavedSync { prefix: "43/".into(), ..pair };
-        assert_eq!(save(&path, changed.clone()).expect("replace"), [changed.clone()]);
+        assert_eq!(save(&path, changed.clone()).expect("replace"), std::slice::from_ref(&changed));
         assert!(save(&path, SavedSync { name: " ".into(), ..changed }).is_err(), "a name is needed");
         assert!(remove(&path, "checkpoints").expect("remove").is_empty());
     }

@@ -11,7 +11,9 @@ use stowage_store::local::LocalStore;
 use stowage_store::memory::MemoryStore;
 use stowage_store::test_env;
 use stowage_store::*;
-use stowage_sync::{upload, EventSink, Existing, FileOutcome, Summary, Tracker, TransferEvent, Tuning, UploadRequest};
+use stowage_sync::{
+    upload, EventSink, Existing, FileOutcome, PauseGate, Summary, Tracker, TransferEvent, Tuning, UploadRequest,
+};
 use tokio_util::sync::CancellationToken;
 
 const MIB: usize = 1024 * 1024;
@@ -261,4 +263,64 @@ async fn appended_while_uploading_local() {
 #[ignore = "needs the S3 server that scripts/test starts"]
 async fn appended_while_uploading_s3() {
     appended_while_uploading(s3(), &test_env::unique_container("growing")).await;
+}
+
+/// A paused transfer sends nothing (it has listed the destination and
+/// waits); resumed, it finishes. Cancelled while paused, it ends at once.
+#[tokio::test]
+async fn a_paused_upload_waits_and_then_finishes() {
+    let store: Arc<dyn ObjectStore> = Arc::new(MemoryStore::new());
+    store.create_container("paused").await.expect("container");
+    let tree = Tree::new();
+    let gate = PauseGate::default();
+    gate.set_paused(true);
+    let recorder = Arc::new(Recorder::default());
+    let request = UploadRequest {
+        sources: vec![tree.root()],
+        container: "paused".into(),
+        prefix: String::new(),
+        existing: Existing::Overwrite,
+        resume: None,
+    };
+    let running = tokio::spawn(upload(
+        store.clone(),
+        request,
+        Tuning { pause: gate.clone(), ..tuning() },
+        recorder.clone(),
+        CancellationToken::new(),
+    ));
+    let started = || recorder.0.lock().expect("lock").iter().any(|e| matches!(e, TransferEvent::Started { .. }));
+    while !started() {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let listed = store.list("paused", &ListOptions::recursive("")).await.expect("list");
+    assert!(listed.objects.is_empty(), "nothing is sent while paused: {:?}", listed.objects);
+    assert!(!running.is_finished());
+
+    gate.set_paused(false);
+    let summary = running.await.expect("join");
+    assert_eq!(summary.uploaded, 6, "{summary:?}");
+
+    // Cancelled while paused: it does not wait for a resume.
+    gate.set_paused(true);
+    let request = UploadRequest {
+        sources: vec![tree.root()],
+        container: "paused".into(),
+        prefix: "again/".into(),
+        existing: Existing::Overwrite,
+        resume: None,
+    };
+    let cancel = CancellationToken::new();
+    let running = tokio::spawn(upload(
+        store,
+        request,
+        Tuning { pause: gate, ..tuning() },
+        Arc::new(Recorder::default()),
+        cancel.clone(),
+    ));
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    cancel.cancel();
+    let summary = running.await.expect("join");
+    assert!(summary.cancelled, "{summary:?}");
 }

@@ -144,8 +144,8 @@ pub async fn apply_sync(
         sources: vec![request.folder.display().to_string()],
         existing: Existing::Overwrite,
     };
-    Ok(launch(&app, state.inner(), info, move |sink, cancel| async move {
-        apply(store, prepared, &request, &sync_state, Tuning::default(), sink, cancel, resume).await
+    Ok(launch(&app, state.inner(), info, move |sink, cancel, tuning| async move {
+        apply(store, prepared, &request, &sync_state, tuning, sink, cancel, resume).await
     }))
 }
 

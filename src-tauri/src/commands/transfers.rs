@@ -53,13 +53,14 @@ pub struct TransferInfo {
 }
 
 /// Runs `work` as a transfer the windows follow through `TransferUpdated`;
-/// returns its id. `work` gets the event sink and the cancel token.
+/// returns its id. `work` gets the event sink, the cancel token, and the
+/// tuning that carries the transfer's pause gate.
 pub fn launch<F, Fut>(app: &AppHandle, state: &Shared, info: TransferInfo, work: F) -> u32
 where
-    F: FnOnce(Arc<dyn EventSink>, CancellationToken) -> Fut,
+    F: FnOnce(Arc<dyn EventSink>, CancellationToken, Tuning) -> Fut,
     Fut: Future<Output = Summary> + Send + 'static,
 {
-    let (id, cancel) = state.begin_transfer();
+    let (id, control) = state.begin_transfer();
     let emitter = app.clone();
     let sink = Arc::new(Throttle::new(UPDATE_EVERY, move |snapshot| {
         let update = TransferUpdated {
@@ -76,7 +77,7 @@ where
             tracing::warn!("could not send transfer progress: {e}");
         }
     }));
-    let running = work(sink, cancel);
+    let running = work(sink, control.cancel, Tuning { pause: control.pause, ..Tuning::default() });
     let state = state.clone();
     tauri::async_runtime::spawn(async move {
         let summary = running.await;
@@ -101,7 +102,7 @@ fn launch_upload(
         sources: request.sources.iter().map(|p| p.display().to_string()).collect(),
         existing: request.existing,
     };
-    launch(app, state, info, move |sink, cancel| upload(store, request, Tuning::default(), sink, cancel))
+    launch(app, state, info, move |sink, cancel, tuning| upload(store, request, tuning, sink, cancel))
 }
 
 /// At start: continues the uploads a crash or quit interrupted (their files
@@ -139,15 +140,25 @@ pub async fn resume_interrupted(app: AppHandle, state: Shared) {
     }
 }
 
+fn running(state: &Shared, id: u32) -> Result<crate::state::TransferControl, IpcError> {
+    state.transfer(id).ok_or_else(|| IpcError::new(IpcErrorCode::NotFound, "That transfer has already finished."))
+}
+
 /// Stops a transfer; its unfinished multipart uploads are aborted.
 #[tauri::command]
 #[specta::specta]
 pub fn cancel_transfer(state: State<'_, Shared>, id: u32) -> Result<(), IpcError> {
-    if state.cancel_transfer(id) {
-        Ok(())
-    } else {
-        Err(IpcError::new(IpcErrorCode::NotFound, "That transfer has already finished."))
-    }
+    running(state.inner(), id)?.cancel.cancel();
+    Ok(())
+}
+
+/// Pauses (`true`) or resumes a transfer. Paused, it starts no request;
+/// the ones in flight finish, and multipart uploads stay open to continue.
+#[tauri::command]
+#[specta::specta]
+pub fn pause_transfer(state: State<'_, Shared>, id: u32, paused: bool) -> Result<(), IpcError> {
+    running(state.inner(), id)?.pause.set_paused(paused);
+    Ok(())
 }
 
 /// Downloads a selection of the storage browser (keys, and folders ending
@@ -180,5 +191,5 @@ pub async fn start_download(
         existing,
     };
     let request = DownloadRequest { container, base_prefix, selection, dest, existing };
-    Ok(launch(&app, state.inner(), info, move |sink, cancel| download(store, request, Tuning::default(), sink, cancel)))
+    Ok(launch(&app, state.inner(), info, move |sink, cancel, tuning| download(store, request, tuning, sink, cancel)))
 }

@@ -1,6 +1,6 @@
 // Every transfer of this session, as the Transfers view and the sidebar show
 // them; fed by the engine's TransferUpdated events.
-import { commands, events, type Existing, type Snapshot, type Summary, type TransferKind, type TransferUpdated } from "./ipc";
+import { commands, events, type Existing, type FileRow, type Snapshot, type Summary, type TransferKind, type TransferUpdated } from "./ipc";
 
 export type TransferState = "running" | "done" | "failed" | "cancelled";
 
@@ -16,6 +16,22 @@ export interface Transfer {
   failures: [string, string][];
   skipped: { path: string; reason: string }[];
   summary: Summary | null;
+  paused: boolean;
+  /** How many finished files `rowsOf` holds: reading it makes a view follow the rows. */
+  filesSeen: number;
+}
+
+// Finished files per transfer, outside the reactive state: 100,000 rows
+// would otherwise each become a proxy. Views read them through `rowsOf`.
+const fileRows = new Map<number, FileRow[]>();
+
+/** The finished files of `t`, in the order they finished. */
+export function rowsOf(t: Transfer): FileRow[] {
+  return t.filesSeen >= 0 ? (fileRows.get(t.id) ?? []).slice() : [];
+}
+
+function fresh(id: number, kind: TransferKind, profile: string, container: string, prefix: string, paths: string[], existing: Existing): Transfer {
+  return { id, kind, profile, container, prefix, paths, existing, snapshot: null, failures: [], skipped: [], summary: null, paused: false, filesSeen: 0 };
 }
 
 export const transfers: { list: Transfer[] } = $state({ list: [] });
@@ -31,17 +47,21 @@ export function stateOf(t: Transfer): TransferState {
 export function apply(list: Transfer[], update: TransferUpdated): void {
   let t = list.find((x) => x.id === update.id);
   if (!t) {
-    list.unshift({
-      id: update.id, kind: update.kind, profile: update.profile, container: update.container, prefix: update.prefix,
-      paths: update.sources, existing: update.existing, snapshot: null, failures: [], skipped: [], summary: null,
-    });
+    list.unshift(fresh(update.id, update.kind, update.profile, update.container, update.prefix, update.sources, update.existing));
     t = list[0];
   }
   t.snapshot = update.snapshot;
-  t.failures.push(...update.snapshot.newFailures);
+  const rows = fileRows.get(t.id) ?? [];
+  fileRows.set(t.id, rows);
+  for (const row of update.snapshot.newFiles) {
+    rows.push(row);
+    if (row.outcome.kind === "failed") t.failures.push([row.key, row.outcome.message]);
+  }
+  t.filesSeen = rows.length;
   t.skipped.push(...update.snapshot.skipped);
   if (update.snapshot.finished) {
     t.summary = update.snapshot.finished;
+    t.paused = false;
     // The summary has every failure, also those before any file started.
     t.failures = [...update.snapshot.finished.failed];
   }
@@ -49,9 +69,7 @@ export function apply(list: Transfer[], update: TransferUpdated): void {
 
 export async function startUpload(paths: string[], profile: string, container: string, prefix: string, existing: Existing = "overwrite") {
   const id = await commands.startUpload(paths, container, prefix, existing);
-  if (!transfers.list.some((t) => t.id === id)) {
-    transfers.list.unshift({ id, kind: "upload", profile, container, prefix, paths, existing, snapshot: null, failures: [], skipped: [], summary: null });
-  }
+  if (!transfers.list.some((t) => t.id === id)) transfers.list.unshift(fresh(id, "upload", profile, container, prefix, paths, existing));
   return id;
 }
 
@@ -66,4 +84,10 @@ export function follow(onFinished: (t: Transfer) => void) {
     const t = transfers.list.find((x) => x.id === e.payload.id);
     if (t && e.payload.snapshot.finished) onFinished(t);
   });
+}
+
+/** Pauses or resumes a running transfer. */
+export async function setPaused(t: Transfer, paused: boolean) {
+  await commands.pauseTransfer(t.id, paused);
+  t.paused = paused;
 }

@@ -47,6 +47,11 @@ export const commands = {
 	startDownload: (container: string, basePrefix: string, selection: string[], dest: string, existing: Existing) => __TAURI_INVOKE<number>("start_download", { container, basePrefix, selection, dest, existing }),
 	/**  Stops a transfer; its unfinished multipart uploads are aborted. */
 	cancelTransfer: (id: number) => __TAURI_INVOKE<null>("cancel_transfer", { id }),
+	/**
+	 *  Pauses (`true`) or resumes a transfer. Paused, it starts no request;
+	 *  the ones in flight finish, and multipart uploads stay open to continue.
+	 */
+	pauseTransfer: (id: number, paused: boolean) => __TAURI_INVOKE<null>("pause_transfer", { id, paused }),
 	previewVolumes: (image: string, volumes: Volume[], jobRegion: string | null) => __TAURI_INVOKE<VolumePreview>("preview_volumes", { image, volumes, jobRegion }),
 	/**  One volume from its `--volume` string. */
 	parseVolume: (text: string) => __TAURI_INVOKE<Volume>("parse_volume", { text }),
@@ -138,6 +143,27 @@ export type Existing = "overwrite" | "skip" |
 
 /**  A field of the profile form. */
 export type Field = "name" | "endpoint" | "region" | "root" | "datastoreAlias" | "accessKey" | "secretKey";
+
+export type FileOutcome = 
+/**  Uploaded to `key` (which differs from the planned key for "keep both"). */
+{ kind: "uploaded"; key: string; 
+/**  The stored object's ETag. */
+etag: string | null } | 
+/**  Written to this computer. */
+{ kind: "downloaded" } | 
+/**  Removed (or moved to the backup prefix) by a sync. */
+{ kind: "deleted" } | 
+/**  The same content was already there. */
+{ kind: "identical" } | 
+/**  A different object was there and the policy said skip. */
+{ kind: "skippedExisting" } | { kind: "failed"; message: string } | { kind: "cancelled" };
+
+/**  One finished file, for the window's per-file list. */
+export type FileRow = {
+	key: string,
+	size: number,
+	outcome: FileOutcome,
+};
 
 export type Finding = {
 	/**  Position of the volume in the list. */
@@ -359,8 +385,8 @@ export type Snapshot = {
 	/**  Bytes per second since the start. */
 	rate: number | null,
 	etaSeconds: number | null,
-	/**  Failures since the previous snapshot: key and sentence. */
-	newFailures: ([string, string])[],
+	/**  Files finished since the previous snapshot, with how each ended. */
+	newFiles: FileRow[],
 	/**  Paths not uploaded at all; sent once, with the first snapshot. */
 	skipped: Skipped[],
 	/**  Set on the last snapshot. */

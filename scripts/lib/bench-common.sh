@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Shared by the benchmark bodies (scripts/lib/bench-*.sh), sourced inside a
+# D-Bus session: starts Garage and a throwaway keyring, adds the "bench"
+# profile, exports the peers' credentials, and provides `run` (one timed
+# command) and `report` (the table with ratios). Expects $stowage.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+work=$(mktemp -d -t stowage-bench.XXXXXX)
+source "$root/scripts/lib/garage.sh"
+trap 'garage_stop; rm -rf "$work"' EXIT
+garage_start
+mkdir -p "$work/keyring"
+openssl rand -hex 16 | HOME=$work/keyring XDG_DATA_HOME=$work/keyring gnome-keyring-daemon --unlock --components=secrets >/dev/null
+
+export AWS_ACCESS_KEY_ID=$STOWAGE_TEST_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$STOWAGE_TEST_S3_SECRET_KEY
+export AWS_REGION=$STOWAGE_TEST_S3_REGION AWS_DEFAULT_REGION=$STOWAGE_TEST_S3_REGION AWS_EC2_METADATA_DISABLED=true
+export STOWAGE_CONFIG_DIR=$work/config STOWAGE_DATA_DIR=$work/data STOWAGE_KEYRING_SERVICE=stowage-bench
+endpoint=$STOWAGE_TEST_S3_ENDPOINT bucket=$STOWAGE_TEST_S3_BUCKET
+echo "$AWS_SECRET_ACCESS_KEY" | "$stowage" profile add bench --provider s3 --endpoint "$endpoint" \
+  --region "$AWS_REGION" --access-key "$AWS_ACCESS_KEY_ID" --secret-stdin --path-style >/dev/null
+
+# rclone's S3 backend on the command line, against the same Garage.
+rclone_s3=(--s3-provider Other --s3-endpoint "$endpoint" --s3-access-key-id "$AWS_ACCESS_KEY_ID"
+  --s3-secret-access-key "$AWS_SECRET_ACCESS_KEY" --s3-region "$AWS_REGION" --s3-force-path-style)
+
+results=$work/results.tsv
+: > "$results"
+# run CASE TOOL UNITS UNIT_NAME -- command...
+run() {
+  local case=$1 tool=$2 units=$3 unit=$4; shift 5
+  sync
+  if ! /usr/bin/time -o "$work/time" -f '%e %U %S %M' "$@" >/dev/null 2>"$work/err"; then
+    echo "$tool failed on $case:"; tail -n 5 "$work/err"; return 0
+  fi
+  read -r wall user sys rss < "$work/time"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$tool" "$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$rss" "$units" "$unit" >> "$results"
+}
+
+# report "case=title" ...: one table per case, with stowage's speed-up over each peer.
+report() {
+  python3 - "$results" "$@" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+titles = dict(arg.split("=", 1) for arg in sys.argv[2:])
+by_case = {}
+for case, tool, wall, cpu, rss, units, unit in rows:
+    by_case.setdefault(case, {})[tool] = (float(wall), float(cpu), int(rss), float(units), unit)
+for case, tools in by_case.items():
+    print(f"\n{titles.get(case, case)}")
+    print(f"{'tool':8} {'wall s':>8} {'throughput':>14} {'CPU s':>7} {'peak RSS':>9}   stowage is ... x faster")
+    st = tools.get("stowage")
+    for tool, (wall, cpu, rss, units, unit) in tools.items():
+        rate = units / wall if wall > 0 else 0
+        thr = f"{rate:,.0f} {unit}/s"
+        ratio = "" if tool == "stowage" or not st else f"{wall / st[0]:.2f}"
+        print(f"{tool:8} {wall:8.2f} {thr:>14} {cpu:7.2f} {rss / 1024:7.0f} MB   {ratio}")
+PY
+}
