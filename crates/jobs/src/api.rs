@@ -13,6 +13,7 @@ use crate::volume::{Permission, Source, Volume};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiVolume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_store: Option<ApiDataStore>,
@@ -28,6 +29,7 @@ pub struct ApiVolume {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiDataStore {
     pub alias: String,
     pub container: String,
@@ -36,12 +38,14 @@ pub struct ApiDataStore {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiUrl {
     pub url: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum ApiPermission {
     #[default]
     Ro,

@@ -1,0 +1,10 @@
+//! OVHcloud AI Training: the API's job and notebook JSON ([`model`]) and a
+//! client for it ([`client`]). The real API cannot be reached from the test
+//! machines; the client is tested against `crates/training-sim`, a local
+//! server that follows the documented API.
+
+pub mod client;
+pub mod model;
+
+pub use client::{ApiError, ApiErrorKind, Retry, Token, TrainingClient, REGIONS};
+pub use model::{DataSync, Direction, Job, JobSpec, State, Workload};

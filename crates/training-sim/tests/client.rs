@@ -1,0 +1,289 @@
+//! Stowage's AI Training client against the local server that follows the
+//! documented API (the real one cannot be reached from here): every call,
+//! every error class, the retries, and a token that never shows. With the
+//! S3 server scripts/test starts, a job's data phases move real files.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use stowage_jobs::api::{ApiDataStore, ApiPermission, ApiVolume};
+use stowage_jobs::training::model::{Direction, JobSpec, Resources, State, Workload};
+use stowage_jobs::training::{ApiErrorKind, Retry, Token, TrainingClient};
+
+const TOKEN: &str = "CANARY-training-token-5f1d0c";
+
+struct Sim {
+    child: Child,
+    url: String,
+}
+
+impl Sim {
+    fn start(envs: &[(&str, String)]) -> Self {
+        Self::start_with(envs, &[])
+    }
+
+    fn start_with(envs: &[(&str, String)], args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stowage-training-sim"))
+            .args(["--token", TOKEN, "--phase-ms", "200", "--run-seconds", "1.5"])
+            .args(args)
+            .envs(envs.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the simulator");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
+        let url = line.trim().strip_prefix("listening on ").expect("the listening line").to_owned();
+        Self { child, url }
+    }
+
+    fn client(&self, token: &str) -> TrainingClient {
+        TrainingClient::new(&self.url, Token::new(token))
+            .expect("client")
+            .with_retry(Retry { attempts: 3, first_backoff: Duration::from_millis(20) })
+    }
+
+    /// The simulator's test hook: the next `times` API requests answer `status`.
+    fn fail_next(&self, status: u16, times: u32) {
+        use std::io::{Read, Write};
+        let body = format!(r#"{{"status": {status}, "times": {times}}}"#);
+        let address = self.url.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(address).expect("connect");
+        write!(
+            stream,
+            "POST /_sim/fail HTTP/1.1\r\nHost: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("send");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("read");
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn spec(volumes: Vec<ApiVolume>, seconds: &str) -> JobSpec {
+    JobSpec {
+        name: Some("stowage-test".into()),
+        image: "pytorch/pytorch:latest".into(),
+        command: vec!["sleep".into(), seconds.into()],
+        resources: Resources { gpu: 1, ..Resources::default() },
+        volumes,
+        ..JobSpec::default()
+    }
+}
+
+async fn wait_for_state(client: &TrainingClient, id: &str, want: State) -> stowage_jobs::training::Job {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let job = client.get(Workload::Job, id).await.expect("get");
+        if job.status.state == want {
+            return job;
+        }
+        assert!(Instant::now() < deadline, "stuck in {:?} waiting for {want:?}", job.status.state);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_job_goes_through_its_phases_and_syncs_on_request() {
+    let sim = Sim::start(&[]);
+    let client = sim.client(TOKEN);
+    let volume = ApiVolume {
+        data_store: Some(ApiDataStore { alias: "GRA".into(), container: "out".into(), prefix: None }),
+        public_git: None,
+        public_swift: None,
+        mount_path: "/workspace/out".into(),
+        permission: ApiPermission::Rw,
+        cache: false,
+    };
+    let job = client.create_job(&spec(vec![volume], "3")).await.expect("create");
+    assert_eq!(job.status.state, State::Queued);
+    assert_eq!(client.list(Workload::Job).await.expect("list").len(), 1);
+
+    // Not running yet: a sync is refused as the real API does.
+    let err = client.data_sync(Workload::Job, &job.id, Direction::Push, None).await.expect_err("queued");
+    assert_eq!(err.kind, ApiErrorKind::WrongState, "{err}");
+
+    let running = wait_for_state(&client, &job.id, State::Running).await;
+    assert!(
+        running.status.data_sync.iter().any(|d| d.status.progress.iter().all(|p| p.state == "DONE")),
+        "the pull shows as done"
+    );
+    let volume_id = running.status.volumes[0].id.clone();
+    let asked = client.data_sync(Workload::Job, &job.id, Direction::Push, volume_id).await.expect("sync now");
+    assert_eq!(asked.status.data_sync.last().map(|d| d.status.state.as_str()), Some("QUEUED"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let job = client.get(Workload::Job, &job.id).await.expect("get");
+        let manual =
+            job.status.data_sync.iter().find(|d| d.spec.as_ref().is_some_and(|s| s.manual)).expect("the manual sync");
+        if manual.status.state == "DONE" {
+            assert_eq!(manual.status.progress[0].processed, manual.status.progress[0].total);
+            break;
+        }
+        assert!(Instant::now() < deadline, "the manual sync did not finish: {manual:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let done = wait_for_state(&client, &job.id, State::Done).await;
+    assert!(done.status.volumes[0].last_pushed_created_at.is_some(), "FINALIZING pushed the RW volume");
+
+    // Stopping a finished job is a state error.
+    let err = client.stop(Workload::Job, &job.id).await.expect_err("already done");
+    assert_eq!(err.kind, ApiErrorKind::WrongState);
+}
+
+#[tokio::test]
+async fn a_killed_job_is_interrupted_after_finalizing() {
+    let sim = Sim::start(&[]);
+    let client = sim.client(TOKEN);
+    let job = client.create_job(&spec(vec![], "60")).await.expect("create");
+    wait_for_state(&client, &job.id, State::Running).await;
+    client.stop(Workload::Job, &job.id).await.expect("kill");
+    wait_for_state(&client, &job.id, State::Interrupted).await;
+}
+
+#[tokio::test]
+async fn each_error_class_gets_its_sentence() {
+    let sim = Sim::start(&[]);
+    let err = sim.client("wrong-token").list(Workload::Job).await.expect_err("bad token");
+    assert_eq!(err.kind, ApiErrorKind::BadToken);
+    assert!(err.message.contains("ovhai token create"), "{err}");
+
+    let client = sim.client(TOKEN);
+    let err = client.get(Workload::Job, "0000-missing").await.expect_err("unknown");
+    assert_eq!(err.kind, ApiErrorKind::NotFound);
+    let err = client.create_job(&JobSpec::default()).await.expect_err("no image");
+    assert_eq!(err.kind, ApiErrorKind::Refused);
+    assert!(err.message.contains("spec.image is required"), "the API's message is passed on: {err}");
+
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let offline = TrainingClient::new(&format!("http://127.0.0.1:{closed}"), Token::new(TOKEN))
+        .expect("client")
+        .with_retry(Retry { attempts: 2, first_backoff: Duration::from_millis(10) });
+    let err = offline.list(Workload::Job).await.expect_err("nothing listens");
+    assert_eq!(err.kind, ApiErrorKind::Network);
+    assert!(err.message.contains("cannot be reached"), "{err}");
+    assert!(!err.message.contains(TOKEN));
+}
+
+#[tokio::test]
+async fn retries_what_is_safe_to_retry_and_nothing_else() {
+    let sim = Sim::start(&[]);
+    let client = sim.client(TOKEN);
+
+    sim.fail_next(503, 2);
+    client.list(Workload::Job).await.expect("a GET survives two 503s");
+
+    sim.fail_next(503, 5);
+    let err = client.list(Workload::Job).await.expect_err("three attempts, all 503");
+    assert_eq!(err.kind, ApiErrorKind::Server);
+    sim.fail_next(503, 0);
+
+    sim.fail_next(429, 2);
+    client.create_job(&spec(vec![], "1")).await.expect("a create survives rate limiting");
+    assert_eq!(client.list(Workload::Job).await.expect("list").len(), 1);
+
+    // A 500 on create may mean the job exists: no second POST.
+    sim.fail_next(500, 1);
+    let err = client.create_job(&spec(vec![], "1")).await.expect_err("not retried");
+    assert_eq!(err.kind, ApiErrorKind::Server);
+    assert_eq!(client.list(Workload::Job).await.expect("list").len(), 1, "no duplicate job");
+}
+
+/// Everything the client logs at TRACE, and every error it returns: the
+/// token appears in none of them.
+#[tokio::test]
+async fn the_token_never_reaches_a_log_or_an_error() {
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("lock").extend_from_slice(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let logs = Buffer::default();
+    let writer = logs.clone();
+    let subscriber =
+        tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || writer.clone()).finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let sim = Sim::start(&[]);
+    let client = sim.client(TOKEN);
+    let mut said = format!("{client:?}");
+    sim.fail_next(503, 1);
+    said += &format!("{:?}", client.list(Workload::Job).await);
+    said += &format!("{:?}", client.get(Workload::Job, "missing").await);
+    said += &format!("{:?}", sim.client(&format!("{TOKEN}-wrong")).list(Workload::Job).await);
+    let logged = String::from_utf8_lossy(&logs.0.lock().expect("lock")).into_owned();
+    assert!(logged.contains("retrying"), "the retry was logged: {logged}");
+    assert!(!logged.contains(TOKEN), "the token leaked into a log line");
+    assert!(!said.contains(TOKEN), "the token leaked into an answer or error: {said}");
+}
+
+/// The rehearsal: INITIALIZING pulls the dataset from S3 into the job's
+/// folder, the "job" writes a checkpoint, FINALIZING pushes it back.
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn data_phases_move_real_files() {
+    use stowage_store::{test_env, ObjectStore};
+    let store = test_env::s3_store();
+    let container = test_env::unique_container("sim");
+    store.create_container(&container).await.expect("container");
+    for (key, body) in [("train/a.csv", "1,cat"), ("train/sub/b.csv", "2,dog")] {
+        store.put(&container, key, bytes::Bytes::from(body), &Default::default()).await.expect("seed");
+    }
+    let workdir = tempfile::tempdir().expect("tempdir");
+    let envs = [
+        ("STOWAGE_SIM_S3_ENDPOINT", test_env::var("STOWAGE_TEST_S3_ENDPOINT")),
+        ("STOWAGE_SIM_S3_REGION", test_env::var("STOWAGE_TEST_S3_REGION")),
+        ("STOWAGE_SIM_S3_ACCESS_KEY", test_env::var("STOWAGE_TEST_S3_ACCESS_KEY")),
+        ("STOWAGE_SIM_S3_SECRET_KEY", test_env::var("STOWAGE_TEST_S3_SECRET_KEY")),
+    ];
+    let sim = Sim::start_with(&envs, &["--workdir", workdir.path().to_str().expect("utf-8")]);
+    let client = sim.client(TOKEN);
+    let volume = |prefix: &str, mount: &str, permission| ApiVolume {
+        data_store: Some(ApiDataStore {
+            alias: "GRA".into(),
+            container: container.clone(),
+            prefix: Some(prefix.into()),
+        }),
+        public_git: None,
+        public_swift: None,
+        mount_path: mount.into(),
+        permission,
+        cache: false,
+    };
+    let volumes = vec![
+        volume("train/", "/workspace/data", ApiPermission::Ro),
+        volume("out/", "/workspace/out", ApiPermission::Rw),
+    ];
+    let job = client.create_job(&spec(volumes, "2")).await.expect("create");
+    let running = wait_for_state(&client, &job.id, State::Running).await;
+    let mounted = workdir.path().join(&job.id).join("workspace");
+    assert_eq!(std::fs::read_to_string(mounted.join("data/sub/b.csv")).expect("pulled"), "2,dog");
+    let pull = &running.status.data_sync[0].status.progress;
+    assert_eq!(pull.iter().map(|p| p.completed).sum::<u64>(), 2, "{pull:?}");
+
+    std::fs::write(mounted.join("out/epoch-1.pt"), b"weights").expect("the job writes a checkpoint");
+    wait_for_state(&client, &job.id, State::Done).await;
+    let scratch = tempfile::tempdir().expect("tempdir");
+    store.get_to_file(&container, "out/epoch-1.pt", &scratch.path().join("x")).await.expect("pushed back");
+    assert_eq!(std::fs::read(scratch.path().join("x")).expect("read"), b"weights");
+    let err = store.head(&container, "train/a.csv").await;
+    assert!(err.is_ok(), "the RO volume was never pushed or deleted");
+}
