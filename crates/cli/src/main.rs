@@ -1,6 +1,7 @@
 //! `stowage`: Stowage from a terminal, on the same profiles and engine as the
 //! desktop app.
 
+mod job_cmd;
 mod location;
 mod profile_cmd;
 mod progress;
@@ -55,6 +56,9 @@ enum Command {
     },
     /// Sync a local folder with a container prefix: `stowage sync [--dry-run] SRC DST`.
     Sync(sync_cmd::SyncArgs),
+    /// OVHcloud AI Training jobs: login, list, get, run, stop, sync.
+    #[command(subcommand)]
+    Job(job_cmd::JobCommand),
 }
 
 /// What the commands share: where files are, the settings, the keyring.
@@ -105,6 +109,7 @@ async fn run(command: Command, context: &mut Context) -> Result<ExitCode, String
             return upload_cmd::run(paths, destination, existing, concurrency, context).await
         }
         Command::Sync(args) => return sync_cmd::run(args, context).await,
+        Command::Job(command) => return job_cmd::run(command, context).await,
         Command::Profile(command) => profile_cmd::run(command, context).await,
         Command::Containers { profile } => {
             for c in context.store(profile.as_deref())?.list_containers().await.map_err(|e| e.to_string())? {

@@ -120,7 +120,10 @@ pub async fn run(command: ProfileCommand, context: &mut Context) -> Result<(), S
             let profile = Profile { name: name.clone(), backend, datastore_alias: alias };
             let keys = if profile.needs_keys() {
                 let access = access_key.ok_or("Give the access key with --access-key.")?;
-                Keys { access_key: Some(Secret::new(access)), secret_key: Some(read_secret(secret_stdin)?) }
+                Keys {
+                    access_key: Some(Secret::new(access)),
+                    secret_key: Some(read_secret(secret_stdin, "secret key", "--secret-stdin")?),
+                }
             } else {
                 Keys::default()
             };
@@ -213,20 +216,21 @@ fn describe(p: &Profile) -> String {
 
 /// The secret key from the first line of stdin, or from a prompt that does
 /// not echo.
-fn read_secret(from_stdin: bool) -> Result<Secret<String>, String> {
+/// A secret (`what`: "secret key", "app token") from a hidden prompt, or
+/// from the first line of stdin when `from_stdin` (the option `flag`).
+pub(crate) fn read_secret(from_stdin: bool, what: &str, flag: &str) -> Result<Secret<String>, String> {
     let secret = if from_stdin {
         let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .map_err(|e| format!("Cannot read the secret key from stdin: {e}"))?;
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("Cannot read the {what} from stdin: {e}"))?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     } else {
-        rpassword::prompt_password("Secret key: ")
-            .map_err(|_| "No terminal to ask for the secret key: pipe it in and pass --secret-stdin.".to_owned())?
+        let mut prompt = what.to_owned();
+        prompt[..1].make_ascii_uppercase();
+        rpassword::prompt_password(format!("{prompt}: "))
+            .map_err(|_| format!("No terminal to ask for the {what}: pipe it in and pass {flag}."))?
     };
     if secret.is_empty() {
-        return Err("The secret key is empty.".to_owned());
+        return Err(format!("The {what} is empty."));
     }
     Ok(Secret::new(secret))
 }

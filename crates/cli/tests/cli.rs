@@ -420,3 +420,97 @@ fn sync_prints_its_plan_applies_it_and_refuses_mass_deletion() {
     let err = fails(home.run(&["sync", src, "/tmp/other"]));
     assert!(err.contains("one local folder and one remote location"), "{err}");
 }
+
+/// The AI Training simulator (crates/training-sim), built beside this binary.
+struct TrainingSim {
+    child: std::process::Child,
+    url: String,
+}
+
+impl TrainingSim {
+    fn start(token: &str) -> Self {
+        use std::io::BufRead;
+        let exe = Path::new(env!("CARGO_BIN_EXE_stowage")).with_file_name("stowage-training-sim");
+        assert!(exe.exists(), "build the simulator first: cargo build -p stowage-training-sim");
+        let mut child = Command::new(exe)
+            .args(["--token", token, "--phase-ms", "150", "--run-seconds", "30"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the simulator");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
+        Self { child, url: line.trim().trim_start_matches("listening on ").to_owned() }
+    }
+}
+
+impl Drop for TrainingSim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+#[ignore = "needs a Secret Service: scripts/test runs it inside dbus-run-session with gnome-keyring"]
+fn jobs_from_the_terminal_against_the_api_simulator() {
+    let token = "CANARY-job-token-81b7e4";
+    let sim = TrainingSim::start(token);
+    let home = Home::new();
+
+    let err = fails(home.run(&["job", "list"]));
+    assert!(err.contains("No AI Training app token is saved"), "{err}");
+    ok(home.run_with_stdin(&["job", "login", "--api", &sim.url, "--token-stdin"], &format!("{token}\n")));
+
+    let dry = ok(home.run(&[
+        "job",
+        "run",
+        "--image",
+        "pytorch/pytorch",
+        "-v",
+        "data@GRA/train:/workspace/data:ro",
+        "-v",
+        "out@GRA:/workspace/out:rw",
+        "--env",
+        "EPOCHS=3",
+        "--dry-run",
+        "--",
+        "sleep",
+        "30",
+    ]));
+    let spec: serde_json::Value = serde_json::from_str(&dry).expect("the spec is JSON");
+    assert_eq!(spec["volumes"][0]["dataStore"]["prefix"], "train");
+    assert_eq!(spec["volumes"][1]["permission"], "RW");
+    assert_eq!(spec["resources"]["gpu"], 1);
+    assert_eq!(ok(home.run(&["job", "list"])).trim(), "No jobs yet.", "a dry run launches nothing");
+
+    let launched = ok(home.run(&[
+        "job",
+        "run",
+        "--image",
+        "pytorch/pytorch",
+        "-v",
+        "out@GRA:/workspace/out:rw",
+        "--",
+        "sleep",
+        "30",
+    ]));
+    let id = launched.split_whitespace().next().expect("an id").to_owned();
+    assert!(ok(home.run(&["job", "list"])).contains(&id));
+    let err = fails(home.run(&["job", "sync", &id]));
+    assert!(err.contains("current state does not allow"), "{err}");
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !ok(home.run(&["job", "get", &id])).lines().next().is_some_and(|l| l.contains("RUNNING")) {
+        assert!(std::time::Instant::now() < deadline, "the job never ran");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(ok(home.run(&["job", "sync", &id, "--direction", "push"])).contains("Data sync requested"));
+    let shown = ok(home.run(&["job", "get", &id]));
+    assert!(shown.contains("volume vol-0 /workspace/out RW out@GRA/"), "{shown}");
+    assert!(shown.contains("data sync push (requested)"), "{shown}");
+    ok(home.run(&["job", "stop", &id]));
+    let err = fails(home.run(&["job", "get", "no-such-job"]));
+    assert!(err.contains("no such job"), "{err}");
+
+    assert!(!home.files_text().contains(token), "the token was written to a file or log");
+}

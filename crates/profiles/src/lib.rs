@@ -11,6 +11,7 @@ pub mod logging;
 pub mod profile;
 mod secret;
 pub mod settings;
+pub mod training;
 
 pub use connect::{connect, connect_with, ConnectError, Keys};
 pub use keyring::{Keyring, KeyringError};

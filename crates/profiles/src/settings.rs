@@ -68,6 +68,10 @@ impl AppDirs {
 pub struct Settings {
     /// The name of the profile the window opens with.
     pub current: String,
+    /// The AI Training API: a region (`gra`, `bhs`) or an address; empty
+    /// for GRA. See [`crate::training`].
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub training_api: String,
     #[serde(default, rename = "profile")]
     pub profiles: Vec<Profile>,
 }
@@ -90,7 +94,7 @@ impl Settings {
     /// The settings of a first start: the local store only.
     pub fn first_start(dirs: &AppDirs) -> Self {
         let local = Profile::local_default(&dirs.data);
-        Self { current: local.name.clone(), profiles: vec![local] }
+        Self { current: local.name.clone(), training_api: String::new(), profiles: vec![local] }
     }
 
     /// Reads the settings file, or the first-start settings when there is

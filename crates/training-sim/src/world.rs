@@ -148,7 +148,7 @@ impl World {
     pub fn stop(&mut self, kind: Workload, id: &str) -> Result<Job, Refusal> {
         let entry = self.entries.get_mut(id).filter(|e| e.kind == kind).ok_or_else(|| refuse(404, "not found"))?;
         if entry.job.status.state.is_final() {
-            return Err(refuse(409, format!("{} is already {:?}", kind.path(), entry.job.status.state)));
+            return Err(refuse(409, format!("the {} is already {}", kind.path(), name(&entry.job.status.state))));
         }
         entry.stop_requested = true;
         Ok(entry.job.clone())
@@ -305,6 +305,11 @@ impl World {
         });
         Task { direction, progress, done }
     }
+}
+
+/// A state as the API spells it.
+fn name(state: &State) -> String {
+    serde_json::to_value(state).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 fn finish_task(e: &mut Entry) -> Result<(), String> {
