@@ -34,6 +34,15 @@ fn main() {
         "list_sync_pairs",
         "save_sync_pair",
         "remove_sync_pair",
+        "training_settings",
+        "save_training_settings",
+        "list_jobs",
+        "get_job",
+        "preview_job",
+        "launch_job",
+        "stop_job",
+        "sync_job_data",
+        "profile_for_alias",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri-build failed");
 }

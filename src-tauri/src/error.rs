@@ -91,3 +91,26 @@ impl From<EditError> for IpcError {
         }
     }
 }
+
+impl From<stowage_jobs::training::ApiError> for IpcError {
+    fn from(err: stowage_jobs::training::ApiError) -> Self {
+        use stowage_jobs::training::ApiErrorKind;
+        let code = match err.kind {
+            ApiErrorKind::BadToken => IpcErrorCode::Credentials,
+            ApiErrorKind::NotFound => IpcErrorCode::NotFound,
+            ApiErrorKind::WrongState | ApiErrorKind::Refused => IpcErrorCode::InvalidInput,
+            _ => IpcErrorCode::Other,
+        };
+        Self::new(code, err.message)
+    }
+}
+
+impl From<stowage_profiles::training::TrainingSetupError> for IpcError {
+    fn from(err: stowage_profiles::training::TrainingSetupError) -> Self {
+        use stowage_profiles::training::TrainingSetupError;
+        match err {
+            TrainingSetupError::Api(e) => e.into(),
+            other => Self::new(IpcErrorCode::Credentials, other.to_string()),
+        }
+    }
+}

@@ -47,6 +47,15 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::sync::list_sync_pairs,
             commands::sync::save_sync_pair,
             commands::sync::remove_sync_pair,
+            commands::jobs::training_settings,
+            commands::jobs::save_training_settings,
+            commands::jobs::list_jobs,
+            commands::jobs::get_job,
+            commands::jobs::preview_job,
+            commands::jobs::launch_job,
+            commands::jobs::stop_job,
+            commands::jobs::sync_job_data,
+            commands::jobs::profile_for_alias,
         ])
         .events(collect_events![events::ContainersChanged, events::ProfilesChanged, events::TransferUpdated])
         .constant("OVH_REGIONS", stowage_profiles::profile::OVH_REGIONS)

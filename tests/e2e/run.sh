@@ -31,6 +31,16 @@ native_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 tauri-driver --port "$port" --native-port "$native_port" --native-driver "$(command -v WebKitWebDriver)" >"$work/tauri-driver.log" 2>&1 &
 pids+=($!)
 
+# The AI Training API simulator, its data phases on the same Garage.
+export STOWAGE_E2E_TRAINING_TOKEN=e2e-training-$$ STOWAGE_E2E_TRAINING_WORKDIR=$work/training
+STOWAGE_SIM_S3_ENDPOINT=$STOWAGE_TEST_S3_ENDPOINT STOWAGE_SIM_S3_REGION=$STOWAGE_TEST_S3_REGION \
+STOWAGE_SIM_S3_ACCESS_KEY=$STOWAGE_TEST_S3_ACCESS_KEY STOWAGE_SIM_S3_SECRET_KEY=$STOWAGE_TEST_S3_SECRET_KEY \
+  "$target/debug/stowage-training-sim" --token "$STOWAGE_E2E_TRAINING_TOKEN" --phase-ms 500 \
+  --workdir "$STOWAGE_E2E_TRAINING_WORKDIR" >"$work/training-sim.out" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do grep -q "^listening on" "$work/training-sim.out" && break; sleep 0.1; done
+export STOWAGE_E2E_TRAINING_URL=$(sed -n 's/^listening on //p' "$work/training-sim.out")
+
 export STOWAGE_APP=$target/debug/stowage-app
 export STOWAGE_WEBDRIVER_URL=http://127.0.0.1:$port
 export STOWAGE_E2E_ARTIFACTS=$root/target/e2e
@@ -38,7 +48,7 @@ mkdir -p "$STOWAGE_E2E_ARTIFACTS"
 status=0
 # One file at a time, in this order: the storage tests see the first start.
 : > "$logs/e2e.log"
-for file in storage.test.mjs profiles.test.mjs volumes.test.mjs uploads.test.mjs sync.test.mjs; do
+for file in storage.test.mjs profiles.test.mjs volumes.test.mjs uploads.test.mjs sync.test.mjs jobs.test.mjs; do
   (cd "$root/tests/e2e" && node --test --test-reporter=tap "$file") 2>&1 | tee -a "$logs/e2e.log" || status=1
 done
 if [ $status -ne 0 ]; then

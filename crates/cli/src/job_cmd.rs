@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use stowage_jobs::api::ApiVolume;
-use stowage_jobs::training::model::{Direction, EnvVar, Job, JobSpec, Resources, Workload};
+use stowage_jobs::training::model::{DataSyncDirection, EnvVar, Job, JobSpec, Resources, Workload};
 use stowage_jobs::Volume;
 use stowage_profiles::training;
 
@@ -136,7 +136,7 @@ pub async fn run(command: JobCommand, context: &mut Context) -> Result<ExitCode,
             println!("Stopping {}: its read-write volumes are pushed back before it ends.", job.id);
         }
         JobCommand::Sync { id, direction, volume, notebook } => {
-            let direction = if direction == "pull" { Direction::Pull } else { Direction::Push };
+            let direction = if direction == "pull" { DataSyncDirection::Pull } else { DataSyncDirection::Push };
             let job = client.data_sync(kind(notebook), &id, direction, volume).await.map_err(|e| e.to_string())?;
             println!("Data sync requested for {}; follow it with `stowage job get {}`.", job.id, job.id);
         }
@@ -221,7 +221,7 @@ fn describe(job: &Job) {
         let (direction, manual) = sync
             .spec
             .as_ref()
-            .map_or(("?", false), |s| (if s.direction == Direction::Push { "push" } else { "pull" }, s.manual));
+            .map_or(("?", false), |s| (if s.direction == DataSyncDirection::Push { "push" } else { "pull" }, s.manual));
         println!("  data sync {direction}{} {}", if manual { " (requested)" } else { "" }, sync.status.state);
         for p in &sync.status.progress {
             println!(

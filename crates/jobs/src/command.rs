@@ -71,7 +71,7 @@ pub fn volumes_from_paste(text: &str) -> Result<Vec<Volume>, String> {
 
 /// Splits like a POSIX shell: single and double quotes, backslash escapes
 /// and line continuations.
-fn split_words(line: &str) -> Result<Vec<String>, String> {
+pub fn split_words(line: &str) -> Result<Vec<String>, String> {
     let mut words = Vec::new();
     let mut word = String::new();
     let mut in_word = false;

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use stowage_jobs::api::{ApiPermission, ApiVolume};
 use stowage_jobs::training::model::{
-    DataSync, DataSyncSpec, DataSyncStatus, Direction, Job, JobSpec, JobStatus, State, StatusInfo, SyncProgress,
-    VolumeStatus, Workload,
+    DataSync, DataSyncDirection, DataSyncSpec, DataSyncStatus, Job, JobSpec, JobStatus, State, StatusInfo,
+    SyncProgress, VolumeStatus, Workload,
 };
 use stowage_store::ObjectStore;
 use stowage_sync::{
@@ -58,7 +58,7 @@ struct Entry {
 
 /// A data transfer in the background and its live progress per volume.
 struct Task {
-    direction: Direction,
+    direction: DataSyncDirection,
     progress: Arc<Mutex<Vec<SyncProgress>>>,
     done: tokio::task::JoinHandle<Result<(), String>>,
 }
@@ -139,7 +139,7 @@ impl World {
             syncs: vec![],
         };
         if kind == Workload::Notebook {
-            entry.phase_task = Some(self.transfer(&entry.job, Direction::Pull, None));
+            entry.phase_task = Some(self.transfer(&entry.job, DataSyncDirection::Pull, None));
         }
         self.entries.insert(id, entry);
         Ok(job)
@@ -190,7 +190,7 @@ impl World {
             let next = match (&e.job.status.state, e.kind) {
                 (State::Queued, _) if e.stop_requested => Some(State::Interrupted),
                 (State::Queued, _) if elapsed >= clock.phase => {
-                    starts.push((id.clone(), Direction::Pull));
+                    starts.push((id.clone(), DataSyncDirection::Pull));
                     Some(State::Initializing)
                 }
                 (State::Initializing | State::Starting, _) if task_done == Some(true) && elapsed >= clock.phase => {
@@ -207,15 +207,15 @@ impl World {
                 (State::Pending, _) if elapsed >= clock.phase / 2 => Some(State::Running),
                 (State::Running, Workload::Job) if e.stop_requested => Some(State::Interrupting),
                 (State::Running, Workload::Job) if elapsed >= e.run_for => {
-                    starts.push((id.clone(), Direction::Push));
+                    starts.push((id.clone(), DataSyncDirection::Push));
                     Some(State::Finalizing)
                 }
                 (State::Running, Workload::Notebook) if e.stop_requested => {
-                    starts.push((id.clone(), Direction::Push));
+                    starts.push((id.clone(), DataSyncDirection::Push));
                     Some(State::Stopping)
                 }
                 (State::Interrupting, _) if elapsed >= clock.phase / 2 => {
-                    starts.push((id.clone(), Direction::Push));
+                    starts.push((id.clone(), DataSyncDirection::Push));
                     Some(State::Finalizing)
                 }
                 (State::Finalizing | State::Stopping, _) if task_done == Some(true) && elapsed >= clock.phase => {
@@ -263,7 +263,7 @@ impl World {
 
     /// Starts a pull or push of the job's volumes (one, or every volume the
     /// direction concerns: pull all dataStore volumes, push the RW/RWD ones).
-    fn transfer(&self, job: &Job, direction: Direction, only: Option<String>) -> Task {
+    fn transfer(&self, job: &Job, direction: DataSyncDirection, only: Option<String>) -> Task {
         let volumes: Vec<(String, ApiVolume)> = job
             .spec
             .volumes
@@ -271,7 +271,7 @@ impl World {
             .zip(&job.status.volumes)
             .filter(|(_, s)| only.is_none() || s.id == only)
             .filter(|(v, _)| v.data_store.is_some())
-            .filter(|(v, _)| direction == Direction::Pull || v.permission != ApiPermission::Ro)
+            .filter(|(v, _)| direction == DataSyncDirection::Pull || v.permission != ApiPermission::Ro)
             .map(|(v, s)| (s.id.clone().unwrap_or_default(), v.clone()))
             .collect();
         let progress = Arc::new(Mutex::new(
@@ -431,16 +431,16 @@ async fn move_volume(
     data: &Data,
     job_id: &str,
     volume: &ApiVolume,
-    direction: Direction,
+    direction: DataSyncDirection,
     progress: &Arc<Mutex<Vec<SyncProgress>>>,
     index: usize,
 ) -> Result<(), String> {
     let Some(store) = &volume.data_store else { return Ok(()) };
     let folder = data.workdir.join(job_id).join(volume.mount_path.trim_start_matches('/'));
     let (mode, sync_direction) = match (direction, volume.permission) {
-        (Direction::Pull, _) => (Mode::Pull, stowage_sync::Direction::Down),
-        (Direction::Push, ApiPermission::Rwd) => (Mode::Push, stowage_sync::Direction::Up),
-        (Direction::Push, _) => (Mode::Copy, stowage_sync::Direction::Up),
+        (DataSyncDirection::Pull, _) => (Mode::Pull, stowage_sync::Direction::Down),
+        (DataSyncDirection::Push, ApiPermission::Rwd) => (Mode::Push, stowage_sync::Direction::Up),
+        (DataSyncDirection::Push, _) => (Mode::Copy, stowage_sync::Direction::Up),
     };
     let mut options = PlanOptions::new(mode, sync_direction);
     options.delete_cap = None;

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use stowage_jobs::api::{ApiDataStore, ApiPermission, ApiVolume};
-use stowage_jobs::training::model::{Direction, JobSpec, Resources, State, Workload};
+use stowage_jobs::training::model::{DataSyncDirection, JobSpec, Resources, State, Workload};
 use stowage_jobs::training::{ApiErrorKind, Retry, Token, TrainingClient};
 
 const TOKEN: &str = "CANARY-training-token-5f1d0c";
@@ -109,7 +109,7 @@ async fn a_job_goes_through_its_phases_and_syncs_on_request() {
     assert_eq!(client.list(Workload::Job).await.expect("list").len(), 1);
 
     // Not running yet: a sync is refused as the real API does.
-    let err = client.data_sync(Workload::Job, &job.id, Direction::Push, None).await.expect_err("queued");
+    let err = client.data_sync(Workload::Job, &job.id, DataSyncDirection::Push, None).await.expect_err("queued");
     assert_eq!(err.kind, ApiErrorKind::WrongState, "{err}");
 
     let running = wait_for_state(&client, &job.id, State::Running).await;
@@ -118,7 +118,7 @@ async fn a_job_goes_through_its_phases_and_syncs_on_request() {
         "the pull shows as done"
     );
     let volume_id = running.status.volumes[0].id.clone();
-    let asked = client.data_sync(Workload::Job, &job.id, Direction::Push, volume_id).await.expect("sync now");
+    let asked = client.data_sync(Workload::Job, &job.id, DataSyncDirection::Push, volume_id).await.expect("sync now");
     assert_eq!(asked.status.data_sync.last().map(|d| d.status.state.as_str()), Some("QUEUED"));
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {

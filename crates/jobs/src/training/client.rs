@@ -10,7 +10,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::model::{DataSyncSpec, Direction, Job, JobSpec, Workload};
+use super::model::{DataSyncDirection, DataSyncSpec, Job, JobSpec, Workload};
 
 /// Regional endpoints of the API.
 pub const REGIONS: &[(&str, &str)] =
@@ -141,7 +141,7 @@ impl TrainingClient {
         &self,
         kind: Workload,
         id: &str,
-        direction: Direction,
+        direction: DataSyncDirection,
         volume: Option<String>,
     ) -> Result<Job, ApiError> {
         let body = DataSyncSpec { direction, volume, manual: true };

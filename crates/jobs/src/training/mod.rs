@@ -4,7 +4,9 @@
 //! server that follows the documented API.
 
 pub mod client;
+pub mod launch;
 pub mod model;
 
 pub use client::{ApiError, ApiErrorKind, Retry, Token, TrainingClient, REGIONS};
-pub use model::{DataSync, Direction, Job, JobSpec, State, Workload};
+pub use launch::{job_spec, LaunchForm};
+pub use model::{DataSync, DataSyncDirection, Job, JobSpec, State, Workload};

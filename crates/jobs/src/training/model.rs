@@ -168,7 +168,7 @@ pub struct VolumeStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
-pub enum Direction {
+pub enum DataSyncDirection {
     Push,
     Pull,
 }
@@ -178,7 +178,7 @@ pub enum Direction {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct DataSyncSpec {
-    pub direction: Direction,
+    pub direction: DataSyncDirection,
     /// One volume's id; all RW/RWD volumes (push) or all volumes (pull) when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<String>,
@@ -241,7 +241,7 @@ pub struct SyncProgress {
     #[serde(default)]
     pub state: String,
     #[serde(default)]
-    pub direction: Option<Direction>,
+    pub direction: Option<DataSyncDirection>,
     #[serde(default)]
     pub info: Option<String>,
 }

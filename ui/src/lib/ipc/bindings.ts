@@ -72,6 +72,19 @@ export const commands = {
 	listSyncPairs: () => __TAURI_INVOKE<SavedSync[]>("list_sync_pairs"),
 	saveSyncPair: (pair: SavedSync) => __TAURI_INVOKE<SavedSync[]>("save_sync_pair", { pair }),
 	removeSyncPair: (name: string) => __TAURI_INVOKE<SavedSync[]>("remove_sync_pair", { name }),
+	trainingSettings: () => __TAURI_INVOKE<TrainingView>("training_settings"),
+	/**  Sets the API (a region or an address) and, when given, its app token. */
+	saveTrainingSettings: (api: string, token: string | null) => __TAURI_INVOKE<TrainingView>("save_training_settings", { api, token }),
+	listJobs: (kind: Workload) => __TAURI_INVOKE<Job[]>("list_jobs", { kind }),
+	getJob: (kind: Workload, id: string) => __TAURI_INVOKE<Job>("get_job", { kind, id }),
+	/**  The API JSON the form makes, shown before anything is sent. */
+	previewJob: (form: LaunchForm) => __TAURI_INVOKE<string>("preview_job", { form }),
+	launchJob: (form: LaunchForm) => __TAURI_INVOKE<Job>("launch_job", { form }),
+	stopJob: (kind: Workload, id: string) => __TAURI_INVOKE<Job>("stop_job", { kind, id }),
+	/**  "Sync now": push (or pull) one volume, or all, of a running job. */
+	syncJobData: (kind: Workload, id: string, direction: DataSyncDirection, volume: string | null) => __TAURI_INVOKE<Job>("sync_job_data", { kind, id, direction, volume }),
+	/**  The profile whose datastore alias is `alias`, to open a job's outputs. */
+	profileForAlias: (alias: string) => __TAURI_INVOKE<string | null>("profile_for_alias", { alias }),
 };
 
 /** Events */
@@ -85,6 +98,27 @@ export const events = {
 export const OVH_REGIONS = ["gra","rbx","sbg","de","uk","waw","bhs","ca-east-tor","sgp","ap-southeast-syd","ap-south-mum","eu-west-par","eu-south-mil"] as const;
 
 /* Types */
+export type ApiDataStore = {
+	alias: string,
+	container: string,
+	prefix?: string | null,
+};
+
+export type ApiPermission = "RO" | "RW" | "RWD";
+
+export type ApiUrl = {
+	url: string,
+};
+
+export type ApiVolume = {
+	dataStore?: ApiDataStore | null,
+	publicGit?: ApiUrl | null,
+	publicSwift?: ApiUrl | null,
+	mountPath: string,
+	permission?: ApiPermission,
+	cache?: boolean,
+};
+
 /**  Where a profile's containers are. */
 export type Backend = 
 /**  A folder on this computer (the embedded default store). */
@@ -124,6 +158,32 @@ export type ContainersChanged = {
 	profile: string,
 };
 
+export type DataSync = {
+	id?: string | null,
+	spec?: DataSyncSpec | null,
+	status?: DataSyncStatus,
+};
+
+export type DataSyncDirection = "push" | "pull";
+
+/**  The body of `POST /v1/job/{id}/datasync`. */
+export type DataSyncSpec = {
+	direction: DataSyncDirection,
+	/**  One volume's id; all RW/RWD volumes (push) or all volumes (pull) when absent. */
+	volume?: string | null,
+	manual?: boolean,
+};
+
+export type DataSyncStatus = {
+	/**  QUEUED, RUNNING, DONE, FAILED, ERROR, INTERRUPTED. */
+	state?: string,
+	queuedAt?: string | null,
+	startedAt?: string | null,
+	endedAt?: string | null,
+	info?: string | null,
+	progress?: SyncProgress[],
+};
+
 export type DeleteReport = {
 	deleted: number,
 	/**  Key and sentence for each object that could not be deleted. */
@@ -135,6 +195,11 @@ export type Direction =
 "up" | 
 /**  Object storage to this computer. */
 "down";
+
+export type EnvVar = {
+	name: string,
+	value: string,
+};
 
 /**  What to do when the destination key already holds a different object. */
 export type Existing = "overwrite" | "skip" | 
@@ -199,6 +264,34 @@ export type IpcErrorCode =
 /**  Credentials or the keyring: the UI points to the profile settings. */
 "credentials" | "other";
 
+export type Job = {
+	id: string,
+	createdAt?: string | null,
+	updatedAt?: string | null,
+	spec: JobSpec,
+	status?: JobStatus,
+};
+
+/**  What to run: the body of `POST /v1/job`. */
+export type JobSpec = {
+	name?: string | null,
+	image: string,
+	command?: string[],
+	envVars?: EnvVar[],
+	resources?: Resources,
+	volumes?: ApiVolume[],
+};
+
+export type JobStatus = {
+	state?: State,
+	info?: StatusInfo | null,
+	volumes?: VolumeStatus[],
+	dataSync?: DataSync[],
+	queuedAt?: string | null,
+	startedAt?: string | null,
+	stoppedAt?: string | null,
+};
+
 /**  Whether each key is stored: what the window may learn about secrets. */
 export type KeyStatus = {
 	accessKey: boolean,
@@ -209,6 +302,19 @@ export type KindCount = {
 	kind: OpKind,
 	files: number,
 	bytes: number,
+};
+
+export type LaunchForm = {
+	name: string,
+	image: string,
+	/**  As typed: `python train.py --epochs 3`. */
+	command: string,
+	gpu: number,
+	/**  CPUs, used when `gpu` is 0. */
+	cpu: number,
+	/**  One `NAME=VALUE` per line. */
+	env: string,
+	volumes: Volume[],
 };
 
 /**  One page of a listing. */
@@ -331,6 +437,13 @@ export type Reason =
 /**  A file and a folder would have the same name. */
 "typeClash";
 
+export type Resources = {
+	/**  GPUs; with none, `cpu` CPUs. */
+	gpu?: number,
+	cpu?: number,
+	flavor?: string | null,
+};
+
 export type S3Backend = {
 	provider: Provider,
 	/**  `https://s3.gra.io.cloud.ovh.net` */
@@ -400,6 +513,17 @@ export type Source =
 /**  A public container or a public Git repository (a URL ending in `.git`). */
 { kind: "url"; url: string };
 
+/**
+ *  Job and notebook states. A state this client does not know is kept as
+ *  `Other` with its name.
+ */
+export type State = "QUEUED" | "INITIALIZING" | "PENDING" | "RUNNING" | "FINALIZING" | "DONE" | "INTERRUPTING" | "INTERRUPTED" | "TIMEOUT" | "FAILED" | "ERROR" | "RESTARTING" | "SYNC_FAILED" | "STARTING" | "STOPPING" | "STOPPED" | "DELETING" | string;
+
+export type StatusInfo = {
+	code?: string | null,
+	message?: string | null,
+};
+
 export type Summary = {
 	uploaded: number,
 	uploadedBytes: number,
@@ -442,6 +566,21 @@ export type SyncPreview = {
 	totalOps: number,
 };
 
+/**  One volume's share of a data sync. */
+export type SyncProgress = {
+	id?: string | null,
+	total?: number,
+	processed?: number,
+	completed?: number,
+	skipped?: number,
+	deleted?: number,
+	failed?: number,
+	transferredBytes?: number,
+	state?: string,
+	direction?: DataSyncDirection | null,
+	info?: string | null,
+};
+
 /**  What the Sync panel asks for. */
 export type SyncSetup = {
 	profile: string,
@@ -456,6 +595,15 @@ export type SyncSetup = {
 	backupPrefix: string | null,
 	/**  The person confirmed a plan over the delete cap. */
 	allowManyDeletes: boolean,
+};
+
+export type TrainingView = {
+	/**  As set: a region or an address ("" for GRA). */
+	api: string,
+	/**  The address in use. */
+	url: string,
+	hasToken: boolean,
+	regions: ([string, string])[],
 };
 
 export type TransferKind = "upload" | "download" | "sync";
@@ -504,6 +652,14 @@ export type VolumeSet = {
 	volumes: Volume[],
 };
 
+export type VolumeStatus = {
+	id?: string | null,
+	mountPath: string,
+	userVolumeId?: string | null,
+	lastPulledCreatedAt?: string | null,
+	lastPushedCreatedAt?: string | null,
+};
+
 /**  A survey of one datastore volume of a list. */
 export type VolumeSurvey = {
 	/**  Position of the volume in the list. */
@@ -520,6 +676,9 @@ export type VolumeSurveys = {
 	surveys: VolumeSurvey[],
 	findings: Finding[],
 };
+
+/**  Jobs and notebooks share the API's shape; the paths and a few verbs differ. */
+export type Workload = "job" | "notebook";
 
 /* Tauri Specta runtime */
 type EventEmit<T> = [T] extends [null] ? () => Promise<void> : (payload: T) => Promise<void>;
