@@ -18,6 +18,9 @@ use crate::{
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     state: Mutex<State>,
+    /// Objects written (puts, completed multipart uploads, copies), so tests
+    /// can tell "arrived once" from "arrived twice".
+    writes: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -49,6 +52,15 @@ struct Upload {
 impl MemoryStore {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// How many objects were written so far.
+    pub fn writes(&self) -> u64 {
+        self.writes.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn wrote(&self) {
+        self.writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -162,6 +174,7 @@ impl ObjectStore for MemoryStore {
         let etag = md5_hex(&data);
         let mut state = self.lock();
         state.container(container)?.objects.insert(key.to_owned(), new_object(key, data, etag.clone(), options));
+        self.wrote();
         Ok(PutResult { etag: Some(etag) })
     }
 
@@ -214,6 +227,7 @@ impl ObjectStore for MemoryStore {
         let object = new_object(key, Bytes::from(data), etag.clone(), &upload.options);
         state.uploads.remove(upload_id);
         state.container(container)?.objects.insert(key.to_owned(), object);
+        self.wrote();
         Ok(PutResult { etag: Some(etag) })
     }
 
@@ -239,6 +253,7 @@ impl ObjectStore for MemoryStore {
         let copied = Object { data: source.data.clone(), info };
         let etag = copied.info.etag.clone();
         objects.insert(to.to_owned(), copied);
+        self.wrote();
         Ok(PutResult { etag })
     }
 

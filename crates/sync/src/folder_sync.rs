@@ -48,6 +48,33 @@ pub struct Prepared {
     local: Listing<LocalState>,
     remote: Listing<RemoteState>,
     base: BTreeMap<String, Base>,
+    /// Paths left for a later round (still being written).
+    deferred: BTreeSet<String>,
+}
+
+impl Prepared {
+    /// Leaves out uploads of files modified within `window`: they may still
+    /// be written to, and go in a later round once they are still. Returns
+    /// how many were left out.
+    pub fn defer_recent(&mut self, window: std::time::Duration) -> usize {
+        let cutoff = std::time::SystemTime::now() - window;
+        let recent: BTreeSet<String> = self
+            .plan
+            .ops
+            .iter()
+            .filter(|op| op.kind == OpKind::Upload && self.files.get(&op.path).is_some_and(|f| f.modified > cutoff))
+            .map(|op| op.path.clone())
+            .collect();
+        self.plan.ops.retain(|op| !recent.contains(&op.path));
+        let count = recent.len();
+        self.deferred.extend(recent);
+        count
+    }
+
+    /// Files found in the folder, and files the last sync's state knows.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.local.entries.len(), self.base.len())
+    }
 }
 
 /// Scans, lists and plans. Fails (and so deletes nothing) when the folder
@@ -104,7 +131,7 @@ pub async fn prepare(
         add_checksums(&mut local, &remote, &files, tuning).await;
     }
     let plan = plan(&local, &remote, &base, &request.options);
-    Ok(Prepared { plan, pair, prefix, files, local, remote, base })
+    Ok(Prepared { plan, pair, prefix, files, local, remote, base, deferred: BTreeSet::new() })
 }
 
 /// Reads the files whose size matches their object, to compare contents.
@@ -205,7 +232,13 @@ pub async fn apply(
     }
     // Paths equal on both sides without an operation: recorded, so the next
     // comparison goes by the state and not by times.
-    let planned: BTreeSet<&str> = prepared.plan.ops.iter().map(|op| op.path.as_str()).collect();
+    let planned: BTreeSet<&str> = prepared
+        .plan
+        .ops
+        .iter()
+        .map(|op| op.path.as_str())
+        .chain(prepared.deferred.iter().map(String::as_str))
+        .collect();
     for (path, l) in &prepared.local.entries {
         if let (false, Some(r)) = (planned.contains(path.as_str()), prepared.remote.entries.get(path)) {
             let base = Base::of(l, r);

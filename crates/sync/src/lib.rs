@@ -16,6 +16,7 @@ pub mod recover;
 pub mod scan;
 pub mod selection;
 pub mod state;
+pub mod watch;
 
 pub use db::DbError;
 pub use download::{download, DownloadRequest};

@@ -131,6 +131,10 @@ pub struct PlanOptions {
     pub compare: Compare,
     /// `None` lifts the cap (the person confirmed).
     pub delete_cap: Option<DeleteCap>,
+    /// Delete only what the last sync's state knows was synced (watched
+    /// folders): an object that was never synced from here stays.
+    #[serde(default)]
+    pub only_delete_synced: bool,
 }
 
 impl PlanOptions {
@@ -140,7 +144,13 @@ impl PlanOptions {
             Mode::Pull => Direction::Down,
             Mode::Copy => direction,
         };
-        Self { mode, direction, compare: Compare::default(), delete_cap: Some(DeleteCap::default()) }
+        Self {
+            mode,
+            direction,
+            compare: Compare::default(),
+            delete_cap: Some(DeleteCap::default()),
+            only_delete_synced: false,
+        }
     }
 }
 
@@ -257,6 +267,7 @@ pub fn plan(
             }
             Decision::Nothing => continue,
             Decision::Transfer(size, reason) => (transfer_kind(options.direction), size, reason),
+            Decision::Delete(..) if options.only_delete_synced && b.is_none() => continue,
             Decision::Delete(size, reason) if deletes && can_delete => (delete_kind(options.direction), size, reason),
             Decision::Delete(..) => continue,
             Decision::Conflict(size, reason) if reason != Reason::DeletedButChanged || deletes => {

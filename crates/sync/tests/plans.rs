@@ -39,6 +39,8 @@ struct Options {
     /// `false` lifts the delete cap.
     #[serde(default = "yes")]
     delete_cap: bool,
+    #[serde(default)]
+    only_delete_synced: bool,
 }
 
 fn yes() -> bool {
@@ -66,6 +68,7 @@ fn check(path: &Path) {
     if !fixture.options.delete_cap {
         options.delete_cap = None;
     }
+    options.only_delete_synced = fixture.options.only_delete_synced;
     let complete = |c: &Option<Completeness>| c.as_ref().is_none_or(|c| c.complete);
     let local = Listing { entries: fixture.local, complete: complete(&fixture.local_listing) };
     let remote = Listing { entries: fixture.remote, complete: complete(&fixture.remote_listing) };
@@ -85,7 +88,7 @@ fn golden_plans() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/plans");
     let mut fixtures: Vec<_> = std::fs::read_dir(&dir).expect("fixtures").map(|e| e.expect("entry").path()).collect();
     fixtures.sort();
-    assert!(fixtures.len() >= 10, "fixtures went missing: {fixtures:?}");
+    assert!(fixtures.len() >= 11, "fixtures went missing: {fixtures:?}");
     for fixture in fixtures {
         check(&fixture);
     }

@@ -1,0 +1,325 @@
+//! Keeping one watched folder synced. File system events (notify, through
+//! notify-debouncer-full) only schedule a round; a round is a full sync of
+//! the folder to its prefix with the sync engine, whose last-sync state is
+//! the folder's index. So a change made while nothing watched (the app was
+//! closed, the watcher overflowed) is caught by the next round, and:
+//!
+//! - a file is uploaded once it is still: one modified within `stable` is
+//!   left for a round after that window (slow writes, editors' temp+rename
+//!   arrive once, complete);
+//! - a deletion reaches the container only for a path the index says was
+//!   synced and that a complete scan finds missing, under the delete cap;
+//! - a folder that vanished, or is empty where the index knows files (an
+//!   unmounted disk), is an error and deletes nothing;
+//! - a storm of events makes one round at a time, not a request per event.
+//!
+//! Without inotify watches to spare, the folder is rescanned on a timer and
+//! the status says how to raise `fs.inotify.max_user_watches`.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use notify_debouncer_full::notify::{self, RecursiveMode};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+use serde::Serialize;
+use stowage_store::ObjectStore;
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+use super::config::{DeletePolicy, WatchedFolder};
+use crate::events::{EventSink, Tracker, TransferEvent};
+use crate::execute::{Resume, Tuning};
+use crate::folder_sync::{apply, prepare, SyncRequest};
+use crate::plan::{Direction, Mode, PlanOptions};
+use crate::state::SyncState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum WatchState {
+    Starting,
+    Idle,
+    Scanning,
+    Syncing,
+    Paused,
+    Error,
+}
+
+/// What a watched folder is doing, for the window, the tray and the CLI.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct WatchStatus {
+    pub state: WatchState,
+    /// Why it is in error, or what else to know (polling, conflicts).
+    pub message: Option<String>,
+    pub files_left: u64,
+    pub bytes_left: u64,
+    /// The end of the last round that left nothing to do, ms since the epoch.
+    pub last_sync_ms: Option<i64>,
+}
+
+impl WatchStatus {
+    pub fn new(state: WatchState) -> Self {
+        Self { state, message: None, files_left: 0, bytes_left: 0, last_sync_ms: None }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Timing {
+    /// A file unchanged for this long is complete.
+    pub stable: Duration,
+    /// Events closer than this make one.
+    pub debounce: Duration,
+    /// A full round even without events (missed events, remote changes).
+    pub full_rescan: Duration,
+    /// The round timer when the folder cannot be watched.
+    pub poll: Duration,
+    /// The wait before trying again after an error.
+    pub retry: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Self {
+            stable: Duration::from_secs(2),
+            debounce: Duration::from_millis(300),
+            full_rescan: Duration::from_secs(3600),
+            poll: Duration::from_secs(60),
+            retry: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What a watch needs from its surroundings.
+#[derive(Clone)]
+pub struct WatchDeps {
+    pub store: Arc<dyn ObjectStore>,
+    pub state: Arc<SyncState>,
+    pub resume: Option<Resume>,
+    pub tuning: Tuning,
+}
+
+enum Signal {
+    Changed,
+    /// The watcher lost events or failed: scan everything now.
+    Rescan,
+}
+
+/// Runs until `cancel`: one round at start (catching up), then a round
+/// after each burst of events, after each deferral, and periodically.
+pub async fn run(
+    folder: WatchedFolder,
+    deps: WatchDeps,
+    timing: Timing,
+    status: watch::Sender<WatchStatus>,
+    cancel: CancellationToken,
+) {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let path = PathBuf::from(&folder.folder);
+    let watch = |tx| match start_watcher(&path, timing.debounce, tx) {
+        Ok(w) => (Some(w), None),
+        Err(note) => (None, Some(note)),
+    };
+    let (mut watcher, mut polling_note) = watch(tx.clone());
+    let mut next = Instant::now();
+    let mut last_sync = None;
+    let mut failing = false;
+    loop {
+        tokio::select! {
+            () = cancel.cancelled() => break,
+            signal = rx.recv() => {
+                let soon = Instant::now() + match signal {
+                    Some(Signal::Rescan) | None => Duration::ZERO,
+                    Some(Signal::Changed) => timing.debounce,
+                };
+                next = next.min(soon);
+            }
+            () = tokio::time::sleep_until(next.into()) => {
+                // Events of this round's own scan are folded into it.
+                while rx.try_recv().is_ok() {}
+                let round = round(&folder, &deps, &timing, &status, last_sync, &cancel).await;
+                let mut current = status.borrow().clone();
+                if let (Some(note), WatchState::Idle) = (&polling_note, current.state) {
+                    current.message = Some(note.clone());
+                    status.send_replace(current);
+                }
+                last_sync = status.borrow().last_sync_ms;
+                // A folder that came back (a disk mounted again) is a new
+                // inode: watch it afresh.
+                if failing && !matches!(round, Round::Failed) {
+                    drop(watcher.take());
+                    (watcher, polling_note) = watch(tx.clone());
+                }
+                failing = matches!(round, Round::Failed);
+                let rescan_every = if polling_note.is_some() { timing.poll } else { timing.full_rescan };
+                next = Instant::now()
+                    + match round {
+                        Round::Done => rescan_every,
+                        Round::Deferred => timing.stable,
+                        Round::Failed => timing.retry,
+                    };
+            }
+        }
+    }
+}
+
+fn start_watcher(
+    path: &std::path::Path,
+    debounce: Duration,
+    tx: mpsc::UnboundedSender<Signal>,
+) -> Result<notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>, String>
+{
+    let mut debouncer = new_debouncer(debounce, None, move |result: DebounceEventResult| {
+        let signal = match result {
+            Ok(events) if events.iter().any(|e| e.need_rescan()) => Signal::Rescan,
+            Ok(_) => Signal::Changed,
+            Err(_) => Signal::Rescan,
+        };
+        let _ = tx.send(signal);
+    })
+    .map_err(|e| format!("Changes are found by rescanning every minute: the folder cannot be watched ({e})."))?;
+    debouncer.watch(path, RecursiveMode::Recursive).map_err(|e| match e.kind {
+        notify::ErrorKind::MaxFilesWatch => "Changes are found by rescanning every minute: the system ran out of file \
+             watches. Raise them with `sudo sysctl fs.inotify.max_user_watches=524288` (and in /etc/sysctl.d to keep it)."
+            .to_owned(),
+        _ => format!("Changes are found by rescanning every minute: the folder cannot be watched ({e})."),
+    })?;
+    Ok(debouncer)
+}
+
+enum Round {
+    Done,
+    /// Some files were still being written.
+    Deferred,
+    Failed,
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// One sync of the folder to its prefix, reporting as it goes.
+async fn round(
+    folder: &WatchedFolder,
+    deps: &WatchDeps,
+    timing: &Timing,
+    status: &watch::Sender<WatchStatus>,
+    last_sync_ms: Option<i64>,
+    cancel: &CancellationToken,
+) -> Round {
+    let set = |state: WatchState, message: Option<String>| {
+        status.send_replace(WatchStatus { state, message, files_left: 0, bytes_left: 0, last_sync_ms });
+    };
+    set(WatchState::Scanning, None);
+    let mode = if folder.delete == DeletePolicy::Keep { Mode::Copy } else { Mode::Push };
+    let mut options = PlanOptions::new(mode, Direction::Up);
+    options.only_delete_synced = true;
+    let request = SyncRequest {
+        folder: PathBuf::from(&folder.folder),
+        store_name: folder.profile.clone(),
+        container: folder.container.clone(),
+        prefix: folder.prefix.clone(),
+        options,
+        includes: folder.includes.clone(),
+        excludes: folder.excludes.clone(),
+        backup_prefix: (folder.delete == DeletePolicy::Backup).then(|| folder.backup_prefix.clone()),
+    };
+    let mut prepared = match prepare(deps.store.as_ref(), &request, &deps.state, &deps.tuning).await {
+        Ok(p) => p,
+        Err(reason) => {
+            set(WatchState::Error, Some(format!("{reason} Nothing was deleted; it is tried again shortly.")));
+            return Round::Failed;
+        }
+    };
+    let (found, known) = prepared.counts();
+    if found == 0 && known > 0 {
+        set(
+            WatchState::Error,
+            Some(format!(
+                "The folder is empty, but {known} files were synced from it. If its disk is unmounted, mount it again; \
+                 nothing was deleted from the container."
+            )),
+        );
+        return Round::Failed;
+    }
+    if let Some(reason) = &prepared.plan.blocked {
+        set(WatchState::Error, Some(reason.clone()));
+        return Round::Failed;
+    }
+    let deferred = prepared.defer_recent(timing.stable);
+    let conflicts = prepared.plan.count(crate::plan::OpKind::Conflict).0;
+    let note = (conflicts > 0).then(|| format!("{conflicts} files changed on both sides are left as they are."));
+    if prepared.plan.ops.iter().all(|op| op.kind == crate::plan::OpKind::Conflict) {
+        let synced = if deferred == 0 { Some(now_ms()) } else { last_sync_ms };
+        status.send_replace(WatchStatus {
+            state: WatchState::Idle,
+            message: note,
+            files_left: 0,
+            bytes_left: 0,
+            last_sync_ms: synced,
+        });
+        return if deferred > 0 { Round::Deferred } else { Round::Done };
+    }
+    let sink = Arc::new(Progress { status: status.clone(), tracker: Mutex::new(Tracker::default()), last_sync_ms });
+    let summary = apply(
+        deps.store.clone(),
+        prepared,
+        &request,
+        &deps.state,
+        deps.tuning.clone(),
+        sink,
+        cancel.clone(),
+        deps.resume.clone(),
+    )
+    .await;
+    if let Some((path, why)) = summary.failed.first() {
+        let what = if path.is_empty() { why.clone() } else { format!("{path}: {why}") };
+        set(
+            WatchState::Error,
+            Some(format!("{} files could not be synced ({what}); tried again shortly.", summary.failed.len())),
+        );
+        return Round::Failed;
+    }
+    let synced = if deferred == 0 { Some(now_ms()) } else { last_sync_ms };
+    status.send_replace(WatchStatus {
+        state: WatchState::Idle,
+        message: note,
+        files_left: 0,
+        bytes_left: 0,
+        last_sync_ms: synced,
+    });
+    if deferred > 0 {
+        Round::Deferred
+    } else {
+        Round::Done
+    }
+}
+
+/// Files and bytes left, as the round goes.
+struct Progress {
+    status: watch::Sender<WatchStatus>,
+    tracker: Mutex<Tracker>,
+    last_sync_ms: Option<i64>,
+}
+
+impl EventSink for Progress {
+    fn send(&self, event: TransferEvent) {
+        let mut tracker = self.tracker.lock().unwrap_or_else(|e| e.into_inner());
+        tracker.apply(&event);
+        if matches!(event, TransferEvent::Finished { .. }) {
+            return;
+        }
+        self.status.send_replace(WatchStatus {
+            state: WatchState::Syncing,
+            message: None,
+            files_left: tracker.files_total.saturating_sub(tracker.files_done),
+            bytes_left: tracker.bytes_total.saturating_sub(tracker.bytes_done),
+            last_sync_ms: self.last_sync_ms,
+        });
+    }
+}

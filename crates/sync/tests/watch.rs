@@ -1,0 +1,319 @@
+//! Watched folders with real files and real notify: what happens in the
+//! folder reaches the container by the policy, within a deadline (polled,
+//! no fixed sleeps as assertions); a restarted watch catches up; 10,000 new
+//! files arrive once each; a slowly written file arrives once, complete; a
+//! folder that vanishes deletes nothing. Memory store for speed, and the
+//! basic case against Garage too.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use stowage_store::memory::MemoryStore;
+use stowage_store::{test_env, ListOptions, ObjectStore};
+use stowage_sync::watch::{run, DeletePolicy, Timing, WatchDeps, WatchState, WatchStatus, WatchedFolder};
+use stowage_sync::{SyncState, Tuning};
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+struct Watching {
+    status: watch::Receiver<WatchStatus>,
+    cancel: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Watching {
+    async fn stop(self) {
+        self.cancel.cancel();
+        self.task.await.expect("join");
+    }
+}
+
+fn timing() -> Timing {
+    Timing {
+        stable: Duration::from_millis(600),
+        debounce: Duration::from_millis(100),
+        full_rescan: Duration::from_secs(3600),
+        poll: Duration::from_secs(2),
+        retry: Duration::from_millis(500),
+    }
+}
+
+fn start(
+    store: Arc<dyn ObjectStore>,
+    state: &Arc<SyncState>,
+    folder: &Path,
+    container: &str,
+    delete: DeletePolicy,
+) -> Watching {
+    let watched = WatchedFolder {
+        folder: folder.display().to_string(),
+        profile: "test".into(),
+        container: container.into(),
+        prefix: "watched/".into(),
+        delete,
+        backup_prefix: "trash/".into(),
+        includes: vec![],
+        excludes: vec![],
+        paused: false,
+    };
+    let deps = WatchDeps { store, state: state.clone(), resume: None, tuning: Tuning::default() };
+    let (tx, status) = watch::channel(WatchStatus::new(WatchState::Starting));
+    let cancel = CancellationToken::new();
+    let task = tokio::spawn(run(watched, deps, timing(), tx, cancel.clone()));
+    Watching { status, cancel, task }
+}
+
+async fn remote(store: &dyn ObjectStore, container: &str, prefix: &str) -> BTreeMap<String, Vec<u8>> {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let mut out = BTreeMap::new();
+    let mut options = ListOptions::recursive(prefix);
+    loop {
+        let page = store.list(container, &options).await.expect("list");
+        for o in page.objects {
+            let dest = scratch.path().join("x");
+            // Listed, then deleted by the watch before this read: it is gone.
+            match store.get_to_file(container, &o.key, &dest).await {
+                Ok(_) => {
+                    out.insert(o.key[prefix.len()..].to_owned(), std::fs::read(&dest).expect("read"));
+                }
+                Err(e) if e.kind() == stowage_store::ErrorKind::NotFound => {}
+                Err(e) => panic!("get {}: {e}", o.key),
+            }
+        }
+        match page.next {
+            Some(next) => options.continuation = Some(next),
+            None => return out,
+        }
+    }
+}
+
+async fn count(store: &dyn ObjectStore, container: &str, prefix: &str) -> usize {
+    let mut n = 0;
+    let mut options = ListOptions::recursive(prefix);
+    loop {
+        let page = store.list(container, &options).await.expect("list");
+        n += page.objects.len();
+        match page.next {
+            Some(next) => options.continuation = Some(next),
+            None => return n,
+        }
+    }
+}
+
+/// Polls `check` until it holds or `seconds` pass.
+async fn eventually<F, Fut>(what: &str, seconds: u64, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn tree(entries: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
+    entries.iter().map(|(k, v)| ((*k).to_owned(), v.as_bytes().to_vec())).collect()
+}
+
+async fn create_modify_rename_delete(store: Arc<dyn ObjectStore>, container: &str) {
+    store.create_container(container).await.expect("container");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("run");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let state = Arc::new(SyncState::open(&dir.path().join("state.sqlite")).expect("state"));
+    let watching = start(store.clone(), &state, &folder, container, DeletePolicy::Propagate);
+
+    std::fs::create_dir(folder.join("ckpt")).expect("mkdir");
+    std::fs::write(folder.join("ckpt/a.pt"), "A1").expect("write");
+    std::fs::write(folder.join("b.log"), "B").expect("write");
+    std::fs::write(folder.join("c.keep"), "C").expect("write");
+    let s = store.clone();
+    eventually("the new files", 20, || {
+        let s = s.clone();
+        async move {
+            remote(s.as_ref(), container, "watched/").await
+                == tree(&[("b.log", "B"), ("c.keep", "C"), ("ckpt/a.pt", "A1")])
+        }
+    })
+    .await;
+
+    std::fs::write(folder.join("ckpt/a.pt"), "A2, longer").expect("modify");
+    std::fs::rename(folder.join("b.log"), folder.join("b-renamed.log")).expect("rename");
+    let s = store.clone();
+    eventually("the change and the rename", 20, || {
+        let s = s.clone();
+        async move {
+            remote(s.as_ref(), container, "watched/").await
+                == tree(&[("b-renamed.log", "B"), ("c.keep", "C"), ("ckpt/a.pt", "A2, longer")])
+        }
+    })
+    .await;
+
+    std::fs::remove_file(folder.join("c.keep")).expect("delete");
+    let s = store.clone();
+    eventually("the deletion", 20, || {
+        let s = s.clone();
+        async move { !remote(s.as_ref(), container, "watched/").await.contains_key("c.keep") }
+    })
+    .await;
+    let mut status = watching.status.clone();
+    let idle =
+        status.wait_for(|s| s.state == WatchState::Idle && s.last_sync_ms.is_some()).await.expect("status").clone();
+    assert!(idle.message.is_none(), "{idle:?}");
+    watching.stop().await;
+}
+
+#[tokio::test]
+async fn create_modify_rename_delete_memory() {
+    create_modify_rename_delete(Arc::new(MemoryStore::new()), "watch").await;
+}
+
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn create_modify_rename_delete_s3() {
+    create_modify_rename_delete(Arc::new(test_env::s3_store()), &test_env::unique_container("watch")).await;
+}
+
+#[tokio::test]
+async fn keep_policy_keeps_objects_and_a_restart_catches_up() {
+    let store: Arc<dyn ObjectStore> = Arc::new(MemoryStore::new());
+    store.create_container("keep").await.expect("container");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("data");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let state = Arc::new(SyncState::open(&dir.path().join("state.sqlite")).expect("state"));
+    std::fs::write(folder.join("one.csv"), "1").expect("write");
+    let watching = start(store.clone(), &state, &folder, "keep", DeletePolicy::Keep);
+    let s = store.clone();
+    eventually("the first file", 20, || {
+        let s = s.clone();
+        async move { count(s.as_ref(), "keep", "watched/").await == 1 }
+    })
+    .await;
+    watching.stop().await;
+
+    // While nothing watches: a new file, a deleted file.
+    std::fs::write(folder.join("two.csv"), "2").expect("write");
+    std::fs::remove_file(folder.join("one.csv")).expect("delete");
+    let watching = start(store.clone(), &state, &folder, "keep", DeletePolicy::Keep);
+    let s = store.clone();
+    eventually("the catch-up", 20, || {
+        let s = s.clone();
+        async move { remote(s.as_ref(), "keep", "watched/").await == tree(&[("one.csv", "1"), ("two.csv", "2")]) }
+    })
+    .await;
+    watching.stop().await;
+}
+
+#[tokio::test]
+async fn ten_thousand_new_files_arrive_once_each() {
+    let memory = Arc::new(MemoryStore::new());
+    let store: Arc<dyn ObjectStore> = memory.clone();
+    store.create_container("storm").await.expect("container");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("storm");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let state = Arc::new(SyncState::open(&dir.path().join("state.sqlite")).expect("state"));
+    let watching = start(store.clone(), &state, &folder, "storm", DeletePolicy::Propagate);
+    for d in 0..20 {
+        let sub = folder.join(format!("d{d:02}"));
+        std::fs::create_dir(&sub).expect("mkdir");
+        for f in 0..500 {
+            std::fs::write(sub.join(format!("f{f:03}.bin")), format!("{d}-{f}")).expect("write");
+        }
+    }
+    let s = store.clone();
+    eventually("10,000 objects", 120, || {
+        let s = s.clone();
+        async move { count(s.as_ref(), "storm", "watched/").await == 10_000 }
+    })
+    .await;
+    let mut status = watching.status.clone();
+    status.wait_for(|s| s.state == WatchState::Idle && s.last_sync_ms.is_some()).await.expect("idle");
+    assert_eq!(memory.writes(), 10_000, "each file was uploaded exactly once");
+    watching.stop().await;
+}
+
+#[tokio::test]
+async fn a_file_written_slowly_arrives_once_and_whole() {
+    let memory = Arc::new(MemoryStore::new());
+    let store: Arc<dyn ObjectStore> = memory.clone();
+    store.create_container("slow").await.expect("container");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("slow");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let state = Arc::new(SyncState::open(&dir.path().join("state.sqlite")).expect("state"));
+    let watching = start(store.clone(), &state, &folder, "slow", DeletePolicy::Propagate);
+    let mut status = watching.status.clone();
+    status.wait_for(|s| s.state == WatchState::Idle).await.expect("idle");
+
+    let path = folder.join("model.pt");
+    let writer = tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&path).expect("create");
+        for chunk in 0..12u8 {
+            file.write_all(&[chunk; 1000]).expect("write");
+            file.flush().expect("flush");
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    });
+    writer.await.expect("writer");
+    let s = store.clone();
+    eventually("the whole file", 30, || {
+        let s = s.clone();
+        async move { remote(s.as_ref(), "slow", "watched/").await.get("model.pt").map(Vec::len) == Some(12_000) }
+    })
+    .await;
+    status.wait_for(|s| s.state == WatchState::Idle).await.expect("idle");
+    assert_eq!(memory.writes(), 1, "uploaded once, when it was complete");
+    watching.stop().await;
+}
+
+#[tokio::test]
+async fn a_folder_that_vanishes_is_an_error_and_deletes_nothing() {
+    let store: Arc<dyn ObjectStore> = Arc::new(MemoryStore::new());
+    store.create_container("gone").await.expect("container");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("disk");
+    std::fs::create_dir(&folder).expect("mkdir");
+    for name in ["a", "b", "c"] {
+        std::fs::write(folder.join(name), name).expect("write");
+    }
+    let state = Arc::new(SyncState::open(&dir.path().join("state.sqlite")).expect("state"));
+    let watching = start(store.clone(), &state, &folder, "gone", DeletePolicy::Propagate);
+    let s = store.clone();
+    eventually("the files", 20, || {
+        let s = s.clone();
+        async move { count(s.as_ref(), "gone", "watched/").await == 3 }
+    })
+    .await;
+
+    // "Unmounted": the folder is renamed away.
+    std::fs::rename(&folder, dir.path().join("elsewhere")).expect("rename");
+    let mut status = watching.status.clone();
+    let error = tokio::time::timeout(Duration::from_secs(20), status.wait_for(|s| s.state == WatchState::Error))
+        .await
+        .expect("an error state in time")
+        .expect("status")
+        .clone();
+    assert!(error.message.as_deref().is_some_and(|m| m.contains("Nothing was deleted")), "{error:?}");
+    assert_eq!(count(store.as_ref(), "gone", "watched/").await, 3);
+
+    // An empty folder where the index knows files: the same.
+    std::fs::create_dir(&folder).expect("mkdir");
+    tokio::time::timeout(
+        Duration::from_secs(20),
+        status.wait_for(|s| {
+            s.state == WatchState::Error && s.message.as_deref().is_some_and(|m| m.contains("unmounted"))
+        }),
+    )
+    .await
+    .expect("the empty-folder error in time")
+    .expect("status");
+    assert_eq!(count(store.as_ref(), "gone", "watched/").await, 3, "nothing was deleted");
+    watching.stop().await;
+}
