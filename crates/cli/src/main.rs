@@ -8,6 +8,7 @@ mod progress;
 mod sync_cmd;
 mod upload_cmd;
 mod volume_cmd;
+mod watch_cmd;
 
 use std::process::ExitCode;
 
@@ -56,6 +57,9 @@ enum Command {
     },
     /// Sync a local folder with a container prefix: `stowage sync [--dry-run] SRC DST`.
     Sync(sync_cmd::SyncArgs),
+    /// Watched folders: add, list, pause, resume, remove, run.
+    #[command(subcommand)]
+    Watch(watch_cmd::WatchCommand),
     /// OVHcloud AI Training jobs: login, list, get, run, stop, sync.
     #[command(subcommand)]
     Job(job_cmd::JobCommand),
@@ -110,6 +114,7 @@ async fn run(command: Command, context: &mut Context) -> Result<ExitCode, String
         }
         Command::Sync(args) => return sync_cmd::run(args, context).await,
         Command::Job(command) => return job_cmd::run(command, context).await,
+        Command::Watch(command) => return watch_cmd::run(command, context).await,
         Command::Profile(command) => profile_cmd::run(command, context).await,
         Command::Containers { profile } => {
             for c in context.store(profile.as_deref())?.list_containers().await.map_err(|e| e.to_string())? {

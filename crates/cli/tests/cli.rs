@@ -514,3 +514,53 @@ fn jobs_from_the_terminal_against_the_api_simulator() {
 
     assert!(!home.files_text().contains(token), "the token was written to a file or log");
 }
+
+#[test]
+fn watch_add_list_pause_and_run_headless() {
+    let home = Home::new();
+    ok(home.run(&["mb", "runs"]));
+    let folder = home.path().join("run-7");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let path = folder.to_str().expect("utf-8");
+    let err = fails(home.run(&["watch", "run"]));
+    assert!(err.contains("No unpaused watched folders"), "{err}");
+    ok(home.run(&["watch", "add", path, "runs/checkpoints", "--delete", "propagate"]));
+    let err = fails(home.run(&["watch", "add", path, "runs/other"]));
+    assert!(err.contains("already watched"), "{err}");
+    let err = fails(home.run(&["watch", "add", path, "runs/x", "--delete", "backup"]));
+    assert!(err.contains("already watched") || err.contains("backup prefix"), "{err}");
+    ok(home.run(&["watch", "pause", path]));
+    assert!(
+        ok(home.run(&["watch", "list"])).contains("-> This computer:runs/checkpoints  [propagate deletions]  (paused)")
+    );
+    ok(home.run(&["watch", "resume", path]));
+
+    std::fs::write(folder.join("epoch-1.pt"), b"weights").expect("write");
+    let mut watcher = Command::new(env!("CARGO_BIN_EXE_stowage"))
+        .args(["watch", "run"])
+        .env("STOWAGE_CONFIG_DIR", home.path().join("config"))
+        .env("STOWAGE_DATA_DIR", home.path().join("data"))
+        .env("STOWAGE_KEYRING_SERVICE", &home.keyring_service)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("watch run");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let listed = |home: &Home| ok(home.run(&["ls", "runs/checkpoints/"]));
+    while !listed(&home).contains("epoch-1.pt") {
+        assert!(std::time::Instant::now() < deadline, "the existing file was not synced");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // A file written while it runs arrives too.
+    std::fs::write(folder.join("epoch-2.pt"), b"more weights").expect("write");
+    while !listed(&home).contains("epoch-2.pt") {
+        assert!(std::time::Instant::now() < deadline, "the new file was not synced");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // Ctrl-C stops it cleanly.
+    let _ = Command::new("kill").args(["-INT", &watcher.id().to_string()]).status();
+    let status = watcher.wait().expect("wait");
+    assert!(status.success(), "{status:?}");
+    ok(home.run(&["watch", "remove", path]));
+    assert_eq!(ok(home.run(&["watch", "list"])).trim(), "No watched folders.");
+}

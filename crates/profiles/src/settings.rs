@@ -49,6 +49,11 @@ impl AppDirs {
         self.data.join("journal.sqlite")
     }
 
+    /// Watched folders.
+    pub fn watched_file(&self) -> PathBuf {
+        self.config.join("watched.toml")
+    }
+
     /// Saved sync pairs.
     pub fn sync_pairs_file(&self) -> PathBuf {
         self.config.join("sync-pairs.toml")
