@@ -43,6 +43,10 @@ fn main() {
         "stop_job",
         "sync_job_data",
         "profile_for_alias",
+        "list_watched",
+        "add_watched",
+        "set_watch_paused",
+        "remove_watched",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri-build failed");
 }

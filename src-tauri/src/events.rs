@@ -39,3 +39,11 @@ pub enum TransferKind {
     Download,
     Sync,
 }
+
+/// A watched folder's status changed (a few times a second at most).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct WatchUpdated {
+    pub folder: String,
+    pub status: stowage_sync::watch::WatchStatus,
+}

@@ -56,8 +56,17 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::jobs::stop_job,
             commands::jobs::sync_job_data,
             commands::jobs::profile_for_alias,
+            commands::watched::list_watched,
+            commands::watched::add_watched,
+            commands::watched::set_watch_paused,
+            commands::watched::remove_watched,
         ])
-        .events(collect_events![events::ContainersChanged, events::ProfilesChanged, events::TransferUpdated])
+        .events(collect_events![
+            events::ContainersChanged,
+            events::ProfilesChanged,
+            events::TransferUpdated,
+            events::WatchUpdated
+        ])
         .constant("OVH_REGIONS", stowage_profiles::profile::OVH_REGIONS)
         // Commands throw an IpcError; the UI catches it where it can show it.
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
@@ -88,6 +97,13 @@ pub fn run() -> Result<(), String> {
         .setup(move |app| {
             ipc.mount_events(app);
             tauri::async_runtime::spawn(commands::transfers::resume_interrupted(app.handle().clone(), state.clone()));
+            let watches = std::sync::Arc::new(commands::watched::Watches::default());
+            tauri::async_runtime::spawn(commands::watched::start_all(
+                app.handle().clone(),
+                state.clone(),
+                watches.clone(),
+            ));
+            app.manage(watches);
             app.manage(state);
             app.manage(commands::sync::PendingPlans::default());
             Ok(())

@@ -48,7 +48,7 @@ mkdir -p "$STOWAGE_E2E_ARTIFACTS"
 status=0
 # One file at a time, in this order: the storage tests see the first start.
 : > "$logs/e2e.log"
-for file in storage.test.mjs profiles.test.mjs volumes.test.mjs uploads.test.mjs sync.test.mjs jobs.test.mjs; do
+for file in storage.test.mjs profiles.test.mjs volumes.test.mjs uploads.test.mjs sync.test.mjs jobs.test.mjs watched.test.mjs; do
   (cd "$root/tests/e2e" && node --test --test-reporter=tap "$file") 2>&1 | tee -a "$logs/e2e.log" || status=1
 done
 if [ $status -ne 0 ]; then

@@ -7,3 +7,4 @@ pub mod storage;
 pub mod sync;
 pub mod transfers;
 pub mod volumes;
+pub mod watched;

@@ -85,6 +85,12 @@ export const commands = {
 	syncJobData: (kind: Workload, id: string, direction: DataSyncDirection, volume: string | null) => __TAURI_INVOKE<Job>("sync_job_data", { kind, id, direction, volume }),
 	/**  The profile whose datastore alias is `alias`, to open a job's outputs. */
 	profileForAlias: (alias: string) => __TAURI_INVOKE<string | null>("profile_for_alias", { alias }),
+	listWatched: () => __TAURI_INVOKE<WatchedView[]>("list_watched"),
+	/**  Watches `folder` into the current profile's `container`/`prefix`. */
+	addWatched: (folder: string, container: string, prefix: string, policy: DeletePolicy, backupPrefix: string, excludes: string[]) => __TAURI_INVOKE<WatchedView[]>("add_watched", { folder, container, prefix, policy, backupPrefix, excludes }),
+	setWatchPaused: (folder: string, paused: boolean) => __TAURI_INVOKE<WatchedView[]>("set_watch_paused", { folder, paused }),
+	/**  Stops watching; nothing is deleted on either side. */
+	removeWatched: (folder: string) => __TAURI_INVOKE<WatchedView[]>("remove_watched", { folder }),
 };
 
 /** Events */
@@ -92,6 +98,7 @@ export const events = {
 	containersChanged: makeEvent<ContainersChanged, ContainersChanged>("containers-changed"),
 	profilesChanged: makeEvent<ProfilesChanged, ProfilesChanged>("profiles-changed"),
 	transferUpdated: makeEvent<TransferUpdated, TransferUpdated>("transfer-updated"),
+	watchUpdated: makeEvent<WatchUpdated, WatchUpdated>("watch-updated"),
 };
 
 /* Constants */
@@ -183,6 +190,15 @@ export type DataSyncStatus = {
 	info?: string | null,
 	progress?: SyncProgress[],
 };
+
+/**  What a file deleted in the folder does to its object. */
+export type DeletePolicy = 
+/**  The object stays. */
+"keep" | 
+/**  The object is deleted too. */
+"propagate" | 
+/**  The object is moved under the backup prefix. */
+"backup";
 
 export type DeleteReport = {
 	deleted: number,
@@ -675,6 +691,43 @@ export type VolumeSurvey = {
 export type VolumeSurveys = {
 	surveys: VolumeSurvey[],
 	findings: Finding[],
+};
+
+export type WatchState = "starting" | "idle" | "scanning" | "syncing" | "paused" | "error";
+
+/**  What a watched folder is doing, for the window, the tray and the CLI. */
+export type WatchStatus = {
+	state: WatchState,
+	/**  Why it is in error, or what else to know (polling, conflicts). */
+	message: string | null,
+	filesLeft: number,
+	bytesLeft: number,
+	/**  The end of the last round that left nothing to do, ms since the epoch. */
+	lastSyncMs: number | null,
+};
+
+/**  A watched folder's status changed (a few times a second at most). */
+export type WatchUpdated = {
+	folder: string,
+	status: WatchStatus,
+};
+
+export type WatchedFolder = {
+	folder: string,
+	profile: string,
+	container: string,
+	prefix?: string,
+	delete?: DeletePolicy,
+	/**  For `DeletePolicy::Backup`: where deleted objects are copied first. */
+	backupPrefix?: string,
+	includes?: string[],
+	excludes?: string[],
+	paused?: boolean,
+};
+
+export type WatchedView = {
+	watched: WatchedFolder,
+	status: WatchStatus,
 };
 
 /**  Jobs and notebooks share the API's shape; the paths and a few verbs differ. */
