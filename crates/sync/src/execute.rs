@@ -390,8 +390,7 @@ impl Engine {
 
     async fn put_whole(&self, file: &LocalFile, key: &str) -> Result<FileOutcome, Failure> {
         let _memory = self.memory_for(file.size).await;
-        let body = read_range(file, 0, file.size).await?;
-        let md5 = hex::encode(Md5::digest(&body));
+        let (body, md5) = read_range(file, 0, file.size).await?;
         let put = self
             .attempt(|| {
                 let body = body.clone();
@@ -530,8 +529,7 @@ impl Engine {
                 let offset = i * part_size;
                 let len = part_size.min(file.size - offset);
                 let _memory = self.memory_for(len).await;
-                let body = read_range(file, offset, len).await?;
-                let md5 = hex::encode(Md5::digest(&body));
+                let (body, md5) = read_range(file, offset, len).await?;
                 let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
                 let part = self
                     .attempt(|| {
@@ -611,11 +609,13 @@ where
     }
 }
 
-/// Reads `len` bytes at `offset`, and fails with [`Failure::Changed`] when
-/// the file's size or modification time is not what the scan saw.
-async fn read_range(file: &LocalFile, offset: u64, len: u64) -> Result<Bytes, Failure> {
+/// Reads `len` bytes at `offset` with their MD5 (hashed on the reading
+/// thread, so the async workers stay free for the network), and fails with
+/// [`Failure::Changed`] when the file's size or modification time is not
+/// what the scan saw.
+async fn read_range(file: &LocalFile, offset: u64, len: u64) -> Result<(Bytes, String), Failure> {
     let (path, size, modified) = (file.path.clone(), file.size, file.modified);
-    let read = tokio::task::spawn_blocking(move || -> std::io::Result<Option<Vec<u8>>> {
+    let read = tokio::task::spawn_blocking(move || -> std::io::Result<Option<(Vec<u8>, String)>> {
         use std::io::{Read, Seek};
         let unchanged = |p: &Path| -> std::io::Result<bool> {
             let meta = std::fs::metadata(p)?;
@@ -628,12 +628,13 @@ async fn read_range(file: &LocalFile, offset: u64, len: u64) -> Result<Bytes, Fa
         f.seek(std::io::SeekFrom::Start(offset))?;
         let mut buf = vec![0u8; usize::try_from(len).unwrap_or(0)];
         f.read_exact(&mut buf)?;
-        Ok(unchanged(&path)?.then_some(buf))
+        let md5 = hex::encode(Md5::digest(&buf));
+        Ok(unchanged(&path)?.then_some((buf, md5)))
     })
     .await
     .map_err(|e| Failure::Error(format!("Reading {} was interrupted: {e}", file.path.display())))?;
     match read {
-        Ok(Some(buf)) => Ok(Bytes::from(buf)),
+        Ok(Some((buf, md5))) => Ok((Bytes::from(buf), md5)),
         Ok(None) => Err(Failure::Changed),
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(Failure::Changed),
         Err(e) => Err(Failure::Error(format!("Cannot read {}: {e}", file.path.display()))),
@@ -662,16 +663,15 @@ async fn refresh(file: &LocalFile) -> Option<LocalFile> {
 /// multipart upload the MD5 of the part MD5s and the part count.
 pub(crate) async fn local_etag(file: &LocalFile, part_size: u64, threshold: u64) -> Result<String, Failure> {
     if file.size <= threshold {
-        let body = read_range(file, 0, file.size).await?;
-        return Ok(hex::encode(Md5::digest(&body)));
+        return Ok(read_range(file, 0, file.size).await?.1);
     }
     let mut parts = Vec::new();
     let mut offset = 0;
     let mut number = 1;
     while offset < file.size {
         let len = part_size.min(file.size - offset);
-        let body = read_range(file, offset, len).await?;
-        parts.push(PartInfo { number, etag: hex::encode(Md5::digest(&body)), size: len });
+        let (_, md5) = read_range(file, offset, len).await?;
+        parts.push(PartInfo { number, etag: md5, size: len });
         offset += len;
         number += 1;
     }
