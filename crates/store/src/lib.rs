@@ -155,6 +155,21 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
     /// a partial file under the final name.
     async fn get_to_file(&self, container: &str, key: &str, dest: &Path) -> Result<ObjectInfo>;
 
+    /// Appends the object's bytes from `offset` to its end to the file
+    /// `dest` (which holds the first `offset` bytes from an earlier try), so
+    /// an interrupted download continues where it stopped. With
+    /// `expected_etag`, a changed object fails with
+    /// [`ErrorKind::Precondition`] instead of mixing two versions. Returns
+    /// the bytes appended; what arrived before a failure stays appended.
+    async fn append_range(
+        &self,
+        container: &str,
+        key: &str,
+        offset: u64,
+        expected_etag: Option<&str>,
+        dest: &Path,
+    ) -> Result<u64>;
+
     /// Uploads `body` in one request, replacing any object at `key`. The
     /// caller holds the bytes: it reads a file once, hashing as it reads.
     async fn put(&self, container: &str, key: &str, body: Bytes, options: &PutOptions) -> Result<PutResult>;
@@ -257,6 +272,35 @@ pub(crate) fn check_completion(requested: &[PartInfo], uploaded: &BTreeMap<u32, 
         }
     }
     Ok(parts)
+}
+
+/// Appends `data[offset..]` to `dest`: the whole-object backends' `append_range`.
+pub(crate) fn append_slice(data: &[u8], offset: u64, dest: &Path) -> Result<u64> {
+    use std::io::Write;
+    let start = usize::try_from(offset).unwrap_or(usize::MAX).min(data.len());
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dest)
+        .map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
+    file.write_all(&data[start..]).map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
+    Ok((data.len() - start) as u64)
+}
+
+/// Fails with [`ErrorKind::Precondition`] when the object's ETag is not `expected`.
+pub(crate) fn check_expected_etag(
+    container: &str,
+    key: &str,
+    actual: Option<&str>,
+    expected: Option<&str>,
+) -> Result<()> {
+    match (expected, actual) {
+        (Some(want), Some(have)) if want.trim_matches('"') != have.trim_matches('"') => Err(StoreError::new(
+            ErrorKind::Precondition,
+            format!("\"{container}/{key}\" changed since the download started; it starts over."),
+        )),
+        _ => Ok(()),
+    }
 }
 
 pub(crate) fn now_ms() -> i64 {

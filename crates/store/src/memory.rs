@@ -169,6 +169,26 @@ impl ObjectStore for MemoryStore {
         Ok(object.info)
     }
 
+    async fn append_range(
+        &self,
+        container: &str,
+        key: &str,
+        offset: u64,
+        expected_etag: Option<&str>,
+        dest: &Path,
+    ) -> Result<u64> {
+        check_key(key)?;
+        let object = self
+            .lock()
+            .container(container)?
+            .objects
+            .get(key)
+            .cloned()
+            .ok_or_else(|| StoreError::no_object(container, key))?;
+        crate::check_expected_etag(container, key, object.info.etag.as_deref(), expected_etag)?;
+        crate::append_slice(&object.data, offset, dest)
+    }
+
     async fn put(&self, container: &str, key: &str, data: Bytes, options: &PutOptions) -> Result<PutResult> {
         check_key(key)?;
         let etag = md5_hex(&data);

@@ -163,6 +163,36 @@ mod cases {
         assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
     }
 
+    pub async fn append_range(f: Fixture) {
+        let body: Vec<u8> = (0..5000u32).map(|i| (i % 251) as u8).collect();
+        f.put("weights.bin", &body).await;
+        let etag = f.store.head(&f.container, "weights.bin").await.expect("head").etag;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let partial = dir.path().join("weights.bin.part");
+        std::fs::write(&partial, &body[..1234]).expect("the first try's bytes");
+        let appended =
+            f.store.append_range(&f.container, "weights.bin", 1234, etag.as_deref(), &partial).await.expect("append");
+        assert_eq!(appended, 5000 - 1234);
+        assert_eq!(std::fs::read(&partial).expect("read"), body, "the file is whole");
+
+        let fresh = dir.path().join("fresh");
+        f.store.append_range(&f.container, "weights.bin", 0, None, &fresh).await.expect("from the start");
+        assert_eq!(std::fs::read(&fresh).expect("read"), body);
+
+        let err = f
+            .store
+            .append_range(
+                &f.container,
+                "weights.bin",
+                0,
+                Some("0123456789abcdef0123456789abcdef"),
+                &dir.path().join("x"),
+            )
+            .await
+            .expect_err("another version");
+        assert_eq!(err.kind(), ErrorKind::Precondition, "{err}");
+    }
+
     pub async fn delete(f: Fixture) {
         f.put("a/b.txt", b"1").await;
         f.put("a/c.txt", b"2").await;
@@ -348,6 +378,7 @@ macro_rules! conformance {
             conformance!(@case $backend, round_trip $(, #[$attr])?);
             conformance!(@case $backend, overwrite $(, #[$attr])?);
             conformance!(@case $backend, copy $(, #[$attr])?);
+            conformance!(@case $backend, append_range $(, #[$attr])?);
             conformance!(@case $backend, delete $(, #[$attr])?);
             conformance!(@case $backend, not_found $(, #[$attr])?);
             conformance!(@case $backend, awkward_keys $(, #[$attr])?);

@@ -1,7 +1,8 @@
 //! Downloads: objects to files, many at once. Each file is written beside
 //! its final name and renamed into place once complete and checked, so a
-//! failure never leaves a torn file; a local file that changed since it was
-//! looked at is never replaced. The file gets the object's modification
+//! failure never leaves a torn file; an interrupted download continues by
+//! range (in the same run's retries, or the next run); a local file that
+//! changed since it was looked at is never replaced. The file gets the object's modification
 //! time, so a later comparison by time sees them equal.
 
 use std::path::{Path, PathBuf};
@@ -74,20 +75,45 @@ async fn fetch(
     if let Some(dir) = item.dest.parent() {
         tokio::fs::create_dir_all(dir).await.map_err(|e| format!("Cannot create the folder {}: {e}", dir.display()))?;
     }
-    let tmp = stowage_store::atomic::sibling_tmp(&item.dest);
-    let fetched = retry(tuning, cancel, || store.get_to_file(container, &item.key, &tmp)).await;
+    let partial = partial_path(item);
+    // Each try (and a later run) continues from what the partial file holds.
+    let fetched = retry(tuning, cancel, || async {
+        let have = tokio::fs::metadata(&partial).await.map(|m| m.len()).unwrap_or(0);
+        if have >= item.size && item.size > 0 {
+            return Ok(0);
+        }
+        store.append_range(container, &item.key, have, item.etag.as_deref(), &partial).await
+    })
+    .await;
+    let have = tokio::fs::metadata(&partial).await.map(|m| m.len()).unwrap_or(0);
     let placed = match fetched {
-        Ok(info) if info.size != item.size => Err(format!(
-            "{} changed on the server while downloading ({} bytes instead of {}); try again.",
-            item.key, info.size, item.size
+        Err(e) => {
+            if e.kind() == stowage_store::ErrorKind::Precondition {
+                let _ = tokio::fs::remove_file(&partial).await;
+            }
+            // A network failure keeps the partial file: the next try resumes.
+            return Err(e.to_string());
+        }
+        Ok(_) if have != item.size => Err(format!(
+            "{} changed on the server while downloading ({have} bytes instead of {}); try again.",
+            item.key, item.size
         )),
-        Ok(_) => place(item, &tmp).await,
-        Err(e) => Err(e.to_string()),
+        Ok(_) => place(item, &partial).await,
     };
     if placed.is_err() {
-        let _ = tokio::fs::remove_file(&tmp).await;
+        let _ = tokio::fs::remove_file(&partial).await;
     }
     placed
+}
+
+/// Where a download accumulates: hidden beside its final name, named after
+/// the object's version so a changed object never continues an old one, and
+/// ending in `.part`, which sync and watched folders ignore.
+fn partial_path(item: &Fetch) -> PathBuf {
+    let name = item.dest.file_name().and_then(|n| n.to_str()).unwrap_or("download");
+    let version: String =
+        item.etag.as_deref().unwrap_or("any").chars().filter(char::is_ascii_alphanumeric).take(12).collect();
+    item.dest.with_file_name(format!(".{name}.{version}.part"))
 }
 
 /// Checks the downloaded temp file and renames it over `item.dest`.

@@ -175,6 +175,9 @@ impl ObjectStore for AppendWhileUploading {
     async fn get_to_file(&self, c: &str, k: &str, d: &Path) -> Result<ObjectInfo> {
         self.inner.get_to_file(c, k, d).await
     }
+    async fn append_range(&self, c: &str, k: &str, offset: u64, etag: Option<&str>, dest: &Path) -> Result<u64> {
+        self.inner.append_range(c, k, offset, etag, dest).await
+    }
     async fn put(&self, c: &str, k: &str, b: Bytes, o: &PutOptions) -> Result<PutResult> {
         self.inner.put(c, k, b, o).await
     }

@@ -460,6 +460,40 @@ impl ObjectStore for LocalStore {
         .await
     }
 
+    async fn append_range(
+        &self,
+        container: &str,
+        key: &str,
+        offset: u64,
+        expected_etag: Option<&str>,
+        dest: &Path,
+    ) -> Result<u64> {
+        let (container, key, dest) = (container.to_owned(), key.to_owned(), dest.to_owned());
+        let expected = expected_etag.map(str::to_owned);
+        self.blocking(move |this| {
+            use std::io::Seek;
+            let path = this.object_path(&container, &key)?;
+            if !path.is_file() {
+                return Err(StoreError::no_object(&container, &key));
+            }
+            let info = this.info(&key, &path)?;
+            crate::check_expected_etag(&container, &key, info.etag.as_deref(), expected.as_deref())?;
+            let mut source =
+                fs::File::open(&path).map_err(|e| StoreError::io(format!("Cannot read object \"{key}\""), e))?;
+            source
+                .seek(std::io::SeekFrom::Start(offset.min(info.size)))
+                .map_err(|e| StoreError::io(format!("Cannot read object \"{key}\""), e))?;
+            let mut out = fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&dest)
+                .map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
+            std::io::copy(&mut source, &mut out)
+                .map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))
+        })
+        .await
+    }
+
     async fn put(&self, container: &str, key: &str, body: Bytes, options: &PutOptions) -> Result<PutResult> {
         check_key(key)?;
         let (container, key, options) = (container.to_owned(), key.to_owned(), options.clone());

@@ -339,6 +339,43 @@ impl ObjectStore for S3Store {
         copied.map(|()| info)
     }
 
+    async fn append_range(
+        &self,
+        container: &str,
+        key: &str,
+        offset: u64,
+        expected_etag: Option<&str>,
+        dest: &Path,
+    ) -> Result<u64> {
+        use tokio::io::AsyncWriteExt;
+        check_key(key)?;
+        let what = format!("Downloading \"{container}/{key}\"");
+        let mut request = self.client(container).get_object().bucket(container).key(key);
+        if offset > 0 {
+            request = request.range(format!("bytes={offset}-"));
+        }
+        if let Some(etag) = expected_etag {
+            request = request.if_match(format!("\"{}\"", etag.trim_matches('"')));
+        }
+        let out = match request.send().await {
+            Ok(out) => out,
+            // Nothing left to fetch: the file already holds the whole object.
+            Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 416) => return Ok(0),
+            Err(e) => return Err(not_found_as_no_object(map_err(e, &what, &self.target), container, key)),
+        };
+        let mut file = tokio::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dest)
+            .await
+            .map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
+        let mut body = out.body.into_async_read();
+        let copied = tokio::io::copy(&mut body, &mut file).await;
+        // What arrived stays in the file for the next try.
+        file.flush().await.map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
+        copied.map_err(|e| StoreError::new(ErrorKind::Network, format!("{what} was interrupted: {e}")).with_source(e))
+    }
+
     async fn put(&self, container: &str, key: &str, body: Bytes, options: &PutOptions) -> Result<PutResult> {
         check_key(key)?;
         let checksum = self.checksum(&body);
