@@ -5,6 +5,7 @@ mod error;
 mod events;
 mod platform;
 mod state;
+mod tray;
 
 use stowage_profiles::{AppDirs, Keyring, Settings};
 use tauri::Manager;
@@ -104,9 +105,21 @@ pub fn run() -> Result<(), String> {
                 watches.clone(),
             ));
             app.manage(watches);
+            if let Err(e) = tray::install(app.handle()) {
+                tracing::warn!("no tray icon ({e}); closing the window quits");
+            }
             app.manage(state);
             app.manage(commands::sync::PendingPlans::default());
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            // With a tray, closing the window keeps watched folders syncing.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if tray::keeps_running(window.app_handle()) {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
         })
         .run(tauri::generate_context!())
         .map_err(|e| e.to_string())

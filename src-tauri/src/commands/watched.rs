@@ -49,6 +49,37 @@ impl Watches {
         running.get(&folder.folder).map_or(WatchStatus::new(WatchState::Starting), |r| r.status.borrow().clone())
     }
 
+    pub fn any_running(&self) -> bool {
+        !self.0.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
+    }
+
+    /// "2 watched folders in sync", "1 syncing, 1 needs attention"...
+    pub fn summary(&self) -> String {
+        let running = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if running.is_empty() {
+            return "No watched folders running".into();
+        }
+        let (mut syncing, mut errors, mut idle) = (0, 0, 0);
+        for r in running.values() {
+            match r.status.borrow().state {
+                WatchState::Error => errors += 1,
+                WatchState::Idle => idle += 1,
+                _ => syncing += 1,
+            }
+        }
+        let mut parts = Vec::new();
+        if syncing > 0 {
+            parts.push(format!("{syncing} syncing"));
+        }
+        if errors > 0 {
+            parts.push(format!("{errors} need attention"));
+        }
+        if idle > 0 {
+            parts.push(format!("{idle} in sync"));
+        }
+        format!("Watched folders: {}", parts.join(", "))
+    }
+
     fn stop(&self, folder: &str) {
         if let Some(running) = self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(folder) {
             running.cancel.cancel();
@@ -83,6 +114,7 @@ fn start(app: &AppHandle, state: &Shared, watches: &Arc<Watches>, folder: Watche
             if let Err(e) = (WatchUpdated { folder: folder_name.clone(), status }).emit(&app) {
                 tracing::warn!("could not send a watched folder's status: {e}");
             }
+            crate::tray::refresh(&app);
             tokio::time::sleep(UPDATE_EVERY).await;
         }
     });
@@ -190,4 +222,18 @@ pub fn remove_watched(
     watches.stop(&folder);
     config::remove(&state.dirs.watched_file(), &folder).map_err(invalid)?;
     views(state.inner(), watches.inner())
+}
+
+/// The tray's "Pause all": every watched folder stops until resumed.
+pub fn pause_all(app: &AppHandle) {
+    use tauri::Manager;
+    let (Some(state), Some(watches)) = (app.try_state::<Shared>(), app.try_state::<Arc<Watches>>()) else { return };
+    let folders = config::load(&state.dirs.watched_file()).unwrap_or_default();
+    for folder in folders.iter().filter(|w| !w.paused) {
+        if let Err(e) = config::update(&state.dirs.watched_file(), &folder.folder, |w| w.paused = true) {
+            tracing::warn!("could not pause {}: {e}", folder.folder);
+        }
+        watches.stop(&folder.folder);
+    }
+    crate::tray::refresh(app);
 }

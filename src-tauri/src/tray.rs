@@ -1,0 +1,60 @@
+//! The tray icon: what the watched folders are doing, and Show, Pause all,
+//! Quit. With it, closing the window leaves the app syncing in the
+//! background; without one (no tray on this desktop), closing quits.
+
+use std::sync::Arc;
+
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Manager};
+
+use crate::commands::watched::Watches;
+
+/// The status line of the tray menu, kept to update it.
+pub struct TrayStatus(MenuItem<tauri::Wry>);
+
+pub fn install(app: &AppHandle) -> tauri::Result<()> {
+    let status = MenuItem::with_id(app, "status", "No watched folders", false, None::<&str>)?;
+    let show = MenuItem::with_id(app, "show", "Show Stowage", true, None::<&str>)?;
+    let pause = MenuItem::with_id(app, "pause-all", "Pause all watched folders", true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", "Quit Stowage", true, None::<&str>)?;
+    let separator = PredefinedMenuItem::separator(app)?;
+    let menu = Menu::with_items(app, &[&status, &separator, &show, &pause, &quit])?;
+    let mut tray = TrayIconBuilder::with_id("stowage").menu(&menu).tooltip("Stowage").on_menu_event(|app, event| {
+        match event.id().as_ref() {
+            "show" => show_window(app),
+            "pause-all" => crate::commands::watched::pause_all(app),
+            "quit" => app.exit(0),
+            _ => {}
+        }
+    });
+    if let Some(icon) = app.default_window_icon() {
+        tray = tray.icon(icon.clone());
+    }
+    tray.build(app)?;
+    app.manage(TrayStatus(status));
+    Ok(())
+}
+
+pub fn show_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Sums up the watched folders in the tray menu.
+pub fn refresh(app: &AppHandle) {
+    let (Some(status), Some(watches)) = (app.try_state::<TrayStatus>(), app.try_state::<Arc<Watches>>()) else {
+        return;
+    };
+    if let Err(e) = status.0.set_text(watches.summary()) {
+        tracing::debug!("could not update the tray: {e}");
+    }
+}
+
+/// Whether closing the window should keep the app running: a tray to come
+/// back through, and folders to keep synced.
+pub fn keeps_running(app: &AppHandle) -> bool {
+    app.try_state::<TrayStatus>().is_some() && app.try_state::<Arc<Watches>>().is_some_and(|w| w.any_running())
+}
