@@ -76,6 +76,8 @@ test("a push is previewed, saved, applied, and then has nothing to do", async ()
   assert.equal(ops.length, 3, `${ops}`);
   assert.ok(ops.every((op) => op.includes("new")), `${ops}`);
   assert.ok(!ops.some((op) => op.includes("partial.tmp")), "temp files are left out");
+  const artifacts = process.env.STOWAGE_E2E_ARTIFACTS;
+  if (artifacts) writeFileSync(`${artifacts}/sync-plan.png`, await session.screenshot());
 
   const name = await $("sync-save-name");
   await name.type("e2e nightly");

@@ -52,6 +52,8 @@ test("a watched folder comes in sync and follows additions and deletions", async
   }, 30_000);
   assert.ok(state);
   assert.deepEqual(await remoteKeys(), ["e2e-watch/first.csv"]);
+  const artifacts = process.env.STOWAGE_E2E_ARTIFACTS;
+  if (artifacts) writeFileSync(`${artifacts}/watched-list.png`, await session.screenshot());
 
   writeFileSync(join(folder, "second.csv"), "2,dog\n");
   await session.waitFor("the new file in the container", async () => (await remoteKeys()).includes("e2e-watch/second.csv"), 30_000);
