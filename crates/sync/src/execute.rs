@@ -65,8 +65,9 @@ pub struct Resume {
 pub struct Tuning {
     /// Requests in flight across all files.
     pub concurrency: usize,
-    /// Parts of one file in flight: more than a few makes one server's disk
-    /// seek between them (measured with scripts/bench).
+    /// Parts of one file in flight. With scripts/bench against one Garage
+    /// node, a 2 GiB file went at 155 MiB/s with 6 and 178 MiB/s with 10;
+    /// 16 MiB parts instead gained nothing and passed 200 MB of memory.
     pub parts_per_file: usize,
     /// Files above this size go in parts.
     pub multipart_threshold: u64,
@@ -116,7 +117,7 @@ impl Default for Tuning {
     fn default() -> Self {
         Self {
             concurrency: 32,
-            parts_per_file: 6,
+            parts_per_file: 10,
             multipart_threshold: 16 * MIB,
             min_part_size: 8 * MIB,
             memory_budget: 128 * MIB,
