@@ -76,6 +76,9 @@ test("a push is previewed, saved, applied, and then has nothing to do", async ()
   assert.equal(ops.length, 3, `${ops}`);
   assert.ok(ops.every((op) => op.includes("new")), `${ops}`);
   assert.ok(!ops.some((op) => op.includes("partial.tmp")), "temp files are left out");
+  assert.ok(ops.some((op) => op.includes("checkpoints/epoch-1.pt")), `${ops}`);
+  const pathWidth = await session.execute(`return document.querySelector('[data-testid="plan-op"] span:nth-child(2)').getBoundingClientRect().width`);
+  assert.ok(pathWidth > 120, `the path column is wide enough to read (${pathWidth}px)`);
   const artifacts = process.env.STOWAGE_E2E_ARTIFACTS;
   if (artifacts) writeFileSync(`${artifacts}/sync-plan.png`, await session.screenshot());
 

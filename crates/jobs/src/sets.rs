@@ -17,7 +17,7 @@ pub struct VolumeSet {
     pub volumes: Vec<Volume>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Default, Serialize, Deserialize)]
 struct File {
     #[serde(default, rename = "set")]
     sets: Vec<Stored>,
@@ -33,13 +33,7 @@ struct Stored {
 
 /// The saved sets; none when the file does not exist yet.
 pub fn load(path: &Path) -> Result<Vec<VolumeSet>, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("Cannot read {}: {e}", path.display())),
-    };
-    let file: File =
-        toml::from_str(&text).map_err(|e| format!("{} is not valid ({e}). Fix or remove it.", path.display()))?;
+    let file: File = stowage_store::config_file::load(path)?;
     file.sets
         .into_iter()
         .map(|s| {
@@ -61,9 +55,7 @@ pub fn save(path: &Path, sets: &[VolumeSet]) -> Result<(), String> {
             })
             .collect(),
     };
-    let text = toml::to_string_pretty(&file).map_err(|e| e.to_string())?;
-    stowage_store::atomic::write_atomically(path, text.as_bytes())
-        .map_err(|e| format!("Cannot save {}: {e}", path.display()))
+    stowage_store::config_file::save(path, &file)
 }
 
 /// Adds `set`, replacing the set of the same name, and saves.

@@ -8,6 +8,7 @@
 //! suite (`tests/conformance.rs`).
 
 pub mod atomic;
+pub mod config_file;
 pub mod container_name;
 mod error;
 mod listing;

@@ -27,7 +27,7 @@ pub struct SavedSync {
     pub excludes: Vec<String>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Default, Serialize, Deserialize)]
 struct File {
     #[serde(default, rename = "sync")]
     pairs: Vec<SavedSync>,
@@ -35,14 +35,7 @@ struct File {
 
 /// The saved pairs; none when the file does not exist yet.
 pub fn load(path: &Path) -> Result<Vec<SavedSync>, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("Cannot read {}: {e}", path.display())),
-    };
-    let file: File =
-        toml::from_str(&text).map_err(|e| format!("{} is not valid ({e}). Fix or remove it.", path.display()))?;
-    Ok(file.pairs)
+    Ok(stowage_store::config_file::load::<File>(path)?.pairs)
 }
 
 /// Adds `pair`, replacing a saved pair of the same name.
@@ -66,9 +59,7 @@ pub fn remove(path: &Path, name: &str) -> Result<Vec<SavedSync>, String> {
 }
 
 fn write(path: &Path, pairs: &[SavedSync]) -> Result<(), String> {
-    let text = toml::to_string_pretty(&File { pairs: pairs.to_vec() }).map_err(|e| e.to_string())?;
-    stowage_store::atomic::write_atomically(path, text.as_bytes())
-        .map_err(|e| format!("Cannot write {}: {e}", path.display()))
+    stowage_store::config_file::save(path, &File { pairs: pairs.to_vec() })
 }
 
 #[cfg(test)]

@@ -48,27 +48,18 @@ impl WatchedFolder {
     }
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Default, Serialize, Deserialize)]
 struct File {
     #[serde(default, rename = "watch")]
     folders: Vec<WatchedFolder>,
 }
 
 pub fn load(path: &Path) -> Result<Vec<WatchedFolder>, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("Cannot read {}: {e}", path.display())),
-    };
-    let file: File =
-        toml::from_str(&text).map_err(|e| format!("{} is not valid ({e}). Fix or remove it.", path.display()))?;
-    Ok(file.folders)
+    Ok(stowage_store::config_file::load::<File>(path)?.folders)
 }
 
 pub fn save(path: &Path, folders: &[WatchedFolder]) -> Result<(), String> {
-    let text = toml::to_string_pretty(&File { folders: folders.to_vec() }).map_err(|e| e.to_string())?;
-    stowage_store::atomic::write_atomically(path, text.as_bytes())
-        .map_err(|e| format!("Cannot write {}: {e}", path.display()))
+    stowage_store::config_file::save(path, &File { folders: folders.to_vec() })
 }
 
 /// Adds a watched folder; the folder must exist and not be watched already.
