@@ -68,7 +68,9 @@ test("a watched folder pauses and stops being watched", async () => {
   await (await $("watch-pause")).click();
   await session.waitFor("paused", async () => (await texts("watch-state"))[0] === "Paused");
   writeFileSync(join(folder, "while-paused.csv"), "3\n");
+  // Longer than a running watch needs for a new file (2 s still + a round).
+  await new Promise((resolve) => setTimeout(resolve, 4_000));
+  assert.ok(!(await remoteKeys()).includes("e2e-watch/while-paused.csv"), "nothing synced while paused");
   await (await $("watch-remove")).click();
   await $("watch-empty");
-  assert.ok(!(await remoteKeys()).includes("e2e-watch/while-paused.csv"), "nothing synced while paused");
 });
