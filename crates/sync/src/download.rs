@@ -15,7 +15,7 @@ use stowage_store::ObjectStore;
 use tokio_util::sync::CancellationToken;
 
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
-use crate::execute::{normalize_prefix, retry, Existing, Tuning};
+use crate::execute::{normalize_prefix, numbered, retry, Existing, Tuning};
 use crate::journal::modified_ns;
 use crate::plan::LocalState;
 
@@ -249,12 +249,8 @@ pub(crate) fn local_path(root: &Path, relative: &str) -> Option<PathBuf> {
 /// `name (1).ext`, `name (2).ext`, ...: the first name not taken in the folder.
 fn free_local_name(path: &Path) -> PathBuf {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let (stem, ext) = match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
-        _ => (name, String::new()),
-    };
     (1..)
-        .map(|n| path.with_file_name(format!("{stem} ({n}){ext}")))
+        .map(|n| path.with_file_name(numbered(name, n)))
         .find(|candidate| !candidate.exists())
         .unwrap_or_else(|| path.to_owned())
 }

@@ -374,19 +374,11 @@ impl Engine {
     /// claimed by another file of this transfer.
     fn free_name(&self, key: &str) -> Result<String, Failure> {
         let (dir, name) = key.rsplit_once('/').map_or(("", key), |(d, n)| (d, n));
-        let (stem, ext) = match name.rsplit_once('.') {
-            Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
-            _ => (name, String::new()),
-        };
         let mut taken = self.taken.lock().unwrap_or_else(|e| e.into_inner());
-        for n in 1.. {
-            let candidate =
-                if dir.is_empty() { format!("{stem} ({n}){ext}") } else { format!("{dir}/{stem} ({n}){ext}") };
-            if taken.insert(candidate.clone()) {
-                return Ok(candidate);
-            }
-        }
-        Err(Failure::Error(format!("No free name for {key}.")))
+        (1..)
+            .map(|n| if dir.is_empty() { numbered(name, n) } else { format!("{dir}/{}", numbered(name, n)) })
+            .find(|candidate| taken.insert(candidate.clone()))
+            .ok_or_else(|| Failure::Error(format!("No free name for {key}.")))
     }
 
     async fn put_whole(&self, file: &LocalFile, key: &str) -> Result<FileOutcome, Failure> {
@@ -610,6 +602,15 @@ where
     }
 }
 
+/// `photo (n).jpg` for `photo.jpg`: the names "keep both" tries, for
+/// uploads and downloads alike.
+pub(crate) fn numbered(name: &str, n: u32) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => format!("{stem} ({n}).{ext}"),
+        _ => format!("{name} ({n})"),
+    }
+}
+
 /// Reads `len` bytes at `offset` with their MD5 (hashed on the reading
 /// thread, so the async workers stay free for the network), and fails with
 /// [`Failure::Changed`] when the file's size or modification time is not
@@ -712,6 +713,14 @@ mod tests {
         assert_eq!(t.part_size(2 * 1024 * MIB), 8 * MIB);
         let five_tib = 5 * 1024 * 1024 * MIB;
         assert!(five_tib.div_ceil(t.part_size(five_tib)) <= 10_000);
+    }
+
+    #[test]
+    fn keep_both_names() {
+        assert_eq!(numbered("photo.jpg", 1), "photo (1).jpg");
+        assert_eq!(numbered("archive.tar.gz", 2), "archive.tar (2).gz");
+        assert_eq!(numbered(".env", 1), ".env (1)");
+        assert_eq!(numbered("README", 3), "README (3)");
     }
 
     #[test]
