@@ -304,7 +304,8 @@ pub(crate) fn check_expected_etag(
     }
 }
 
-pub(crate) fn now_ms() -> i64 {
+/// Now, in milliseconds since the Unix epoch (the unit of `modified_ms`).
+pub fn now_ms() -> i64 {
     system_time_ms(std::time::SystemTime::now())
 }
 

@@ -198,13 +198,6 @@ enum Round {
     Failed,
 }
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
 /// One sync of the folder to its prefix, reporting as it goes.
 async fn round(
     folder: &WatchedFolder,
@@ -256,38 +249,30 @@ async fn round(
     let deferred = prepared.defer_recent(timing.stable);
     let conflicts = prepared.plan.count(crate::plan::OpKind::Conflict).0;
     let note = (conflicts > 0).then(|| format!("{conflicts} files changed on both sides are left as they are."));
-    if prepared.plan.ops.iter().all(|op| op.kind == crate::plan::OpKind::Conflict) {
-        let synced = if deferred == 0 { Some(now_ms()) } else { last_sync_ms };
-        status.send_replace(WatchStatus {
-            state: WatchState::Idle,
-            message: note,
-            files_left: 0,
-            bytes_left: 0,
-            last_sync_ms: synced,
-        });
-        return if deferred > 0 { Round::Deferred } else { Round::Done };
+    if prepared.plan.ops.iter().any(|op| op.kind != crate::plan::OpKind::Conflict) {
+        let sink = Arc::new(Progress { status: status.clone(), tracker: Mutex::new(Tracker::default()), last_sync_ms });
+        let summary = apply(
+            deps.store.clone(),
+            prepared,
+            &request,
+            &deps.state,
+            deps.tuning.clone(),
+            sink,
+            cancel.clone(),
+            deps.resume.clone(),
+        )
+        .await;
+        if let Some((path, why)) = summary.failed.first() {
+            let what = if path.is_empty() { why.clone() } else { format!("{path}: {why}") };
+            set(
+                WatchState::Error,
+                Some(format!("{} files could not be synced ({what}); tried again shortly.", summary.failed.len())),
+            );
+            return Round::Failed;
+        }
     }
-    let sink = Arc::new(Progress { status: status.clone(), tracker: Mutex::new(Tracker::default()), last_sync_ms });
-    let summary = apply(
-        deps.store.clone(),
-        prepared,
-        &request,
-        &deps.state,
-        deps.tuning.clone(),
-        sink,
-        cancel.clone(),
-        deps.resume.clone(),
-    )
-    .await;
-    if let Some((path, why)) = summary.failed.first() {
-        let what = if path.is_empty() { why.clone() } else { format!("{path}: {why}") };
-        set(
-            WatchState::Error,
-            Some(format!("{} files could not be synced ({what}); tried again shortly.", summary.failed.len())),
-        );
-        return Round::Failed;
-    }
-    let synced = if deferred == 0 { Some(now_ms()) } else { last_sync_ms };
+    // In sync, unless files still being written wait for the next round.
+    let synced = if deferred == 0 { Some(stowage_store::now_ms()) } else { last_sync_ms };
     status.send_replace(WatchStatus {
         state: WatchState::Idle,
         message: note,
