@@ -149,8 +149,7 @@ fn login(api: Option<String>, token_stdin: bool, context: &mut Context) -> Resul
         context.settings.training_api = api.trim().to_owned();
     }
     let url = training::api_url(&context.settings);
-    stowage_jobs::training::TrainingClient::new(&url, stowage_jobs::training::Token::new(""))
-        .map_err(|e| e.to_string())?;
+    stowage_jobs::training::check_address(&url).map_err(|e| e.to_string())?;
     let token = read_secret(token_stdin, "app token", "--token-stdin")?;
     training::save_token(&context.keyring, &url, &token).map_err(|e| e.to_string())?;
     context.settings.save(&context.dirs).map_err(|e| e.to_string())?;

@@ -334,12 +334,12 @@ impl Run<'_> {
 
     async fn download(&self, ops: Vec<&Op>) -> Vec<Done> {
         let folder = PathBuf::from(&self.prepared.pair.folder);
-        let mut refused = Vec::new();
+        let mut done = Vec::new();
         let mut items = Vec::new();
         for op in ops {
             let Some(remote) = self.prepared.remote.entries.get(&op.path) else { continue };
             let Some(dest) = local_path(&folder, &op.path) else {
-                refused.push((
+                done.push((
                     op.path.clone(),
                     op.size,
                     FileOutcome::Failed { message: "Its name cannot be a file name on this computer.".into() },
@@ -357,12 +357,12 @@ impl Run<'_> {
             });
         }
         let fetched = fetch_all(self.store, &self.request.container, items, self.tuning, self.sink, self.cancel).await;
-        refused.extend(fetched.into_iter().map(|(item, outcome, local)| {
+        done.extend(fetched.into_iter().map(|(item, outcome, local)| {
             let path = item.key.strip_prefix(&self.prepared.prefix).unwrap_or(&item.key).to_owned();
             let base = local.zip(self.prepared.remote.entries.get(&path)).map(|(l, r)| Base::of(&l, r));
             (path, item.size, outcome, base)
         }));
-        refused
+        done
     }
 
     async fn delete(&self, ops: Vec<&Op>) -> Vec<(String, FileOutcome)> {

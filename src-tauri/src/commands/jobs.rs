@@ -55,7 +55,7 @@ pub async fn save_training_settings(
         candidate.training_api = api.trim().to_owned();
         let url = training::api_url(&candidate);
         // Check the address before anything is stored.
-        TrainingClient::new(&url, stowage_jobs::training::Token::new(""))?;
+        stowage_jobs::training::check_address(&url)?;
         if let Some(token) = &token {
             training::save_token(&state.keyring, &url, token)?;
         }

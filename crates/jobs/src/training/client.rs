@@ -83,16 +83,7 @@ impl TrainingClient {
     /// `base` is a region's URL (see [`REGIONS`]) or another server that
     /// follows the API (a proxy, or the local test server).
     pub fn new(base: &str, token: Token) -> Result<Self, ApiError> {
-        let base = base.trim().trim_end_matches('/').to_owned();
-        let valid = reqwest::Url::parse(&base).is_ok_and(|u| matches!(u.scheme(), "https" | "http") && u.has_host());
-        if !valid {
-            return Err(ApiError {
-                kind: ApiErrorKind::Refused,
-                message: format!(
-                    "\"{base}\" is not an API address; use https://gra.training.ai.cloud.ovh.net or another region's."
-                ),
-            });
-        }
+        let base = check_address(base)?;
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
@@ -188,6 +179,21 @@ impl TrainingClient {
             attempt += 1;
         }
     }
+}
+
+/// `base` trimmed, if it is an http(s) address: checked before it is saved.
+pub fn check_address(base: &str) -> Result<String, ApiError> {
+    let base = base.trim().trim_end_matches('/').to_owned();
+    let valid = reqwest::Url::parse(&base).is_ok_and(|u| matches!(u.scheme(), "https" | "http") && u.has_host());
+    if !valid {
+        return Err(ApiError {
+            kind: ApiErrorKind::Refused,
+            message: format!(
+                "\"{base}\" is not an API address; use https://gra.training.ai.cloud.ovh.net or another region's."
+            ),
+        });
+    }
+    Ok(base)
 }
 
 /// An id as one path segment: refuses what would change the path.

@@ -7,6 +7,6 @@ pub mod client;
 pub mod launch;
 pub mod model;
 
-pub use client::{ApiError, ApiErrorKind, Retry, Token, TrainingClient, REGIONS};
+pub use client::{check_address, ApiError, ApiErrorKind, Retry, Token, TrainingClient, REGIONS};
 pub use launch::{job_spec, LaunchForm};
 pub use model::{DataSync, DataSyncDirection, Job, JobSpec, State, Workload};
