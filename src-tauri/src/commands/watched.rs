@@ -107,9 +107,14 @@ fn start(app: &AppHandle, state: &Shared, watches: &Arc<Watches>, folder: Watche
     let cancel = CancellationToken::new();
     let name = folder.folder.clone();
     tauri::async_runtime::spawn(watch::run(folder, deps, Timing::default(), tx, cancel.clone()));
-    let (app, mut changes, folder_name) = (app.clone(), rx.clone(), name.clone());
+    let (app, mut changes, folder_name, stopped) = (app.clone(), rx.clone(), name.clone(), cancel.clone());
     tauri::async_runtime::spawn(async move {
         while changes.changed().await.is_ok() {
+            // A stopped watch's last words (it winds down after the cancel)
+            // would overwrite the "Paused" the window was just given.
+            if stopped.is_cancelled() {
+                break;
+            }
             let status = changes.borrow_and_update().clone();
             if let Err(e) = (WatchUpdated { folder: folder_name.clone(), status }).emit(&app) {
                 tracing::warn!("could not send a watched folder's status: {e}");
