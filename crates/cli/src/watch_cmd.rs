@@ -147,6 +147,7 @@ async fn run_all(context: &Context) -> Result<ExitCode, String> {
                     WatchState::Idle => {
                         println!("{name}: in sync{}", s.message.map(|m| format!(" ({m})")).unwrap_or_default())
                     }
+                    WatchState::Waiting => println!("{name}: waiting for {} files still being written", s.files_left),
                     WatchState::Error => eprintln!("{name}: {}", s.message.unwrap_or_default()),
                     other => println!("{name}: {other:?}"),
                 }

@@ -261,6 +261,9 @@ async fn a_file_written_slowly_arrives_once_and_whole() {
             std::thread::sleep(Duration::from_millis(250));
         }
     });
+    // Rounds while it is written say so instead of "in sync".
+    let waiting = status.wait_for(|s| s.state == WatchState::Waiting).await.expect("waiting").clone();
+    assert_eq!(waiting.files_left, 1);
     writer.await.expect("writer");
     let s = store.clone();
     eventually("the whole file", 30, || {

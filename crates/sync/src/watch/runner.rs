@@ -42,6 +42,8 @@ pub enum WatchState {
     Idle,
     Scanning,
     Syncing,
+    /// Files still being written wait until they stop changing.
+    Waiting,
     Paused,
     Error,
 }
@@ -272,19 +274,24 @@ async fn round(
         }
     }
     // In sync, unless files still being written wait for the next round.
-    let synced = if deferred == 0 { Some(stowage_store::now_ms()) } else { last_sync_ms };
+    if deferred > 0 {
+        status.send_replace(WatchStatus {
+            state: WatchState::Waiting,
+            message: note,
+            files_left: deferred as u64,
+            bytes_left: 0,
+            last_sync_ms,
+        });
+        return Round::Deferred;
+    }
     status.send_replace(WatchStatus {
         state: WatchState::Idle,
         message: note,
         files_left: 0,
         bytes_left: 0,
-        last_sync_ms: synced,
+        last_sync_ms: Some(stowage_store::now_ms()),
     });
-    if deferred > 0 {
-        Round::Deferred
-    } else {
-        Round::Done
-    }
+    Round::Done
 }
 
 /// Files and bytes left, as the round goes.
