@@ -47,6 +47,9 @@ fn main() {
         "add_watched",
         "set_watch_paused",
         "remove_watched",
+        "about",
+        "start_at_login",
+        "set_start_at_login",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri-build failed");
 }

@@ -8,9 +8,10 @@ vp=$(grep -ho 'Tests  *[0-9]* passed' "$logs/vitest.log" 2>/dev/null | awk '{s+=
 vf=$(grep -ho '[0-9]* failed' "$logs/vitest.log" 2>/dev/null | awk '{s+=$1} END {print s+0}')
 ep=$(grep -h '^# pass' "$logs/e2e.log" 2>/dev/null | awk '{s+=$3} END {print s+0}')
 ef=$(grep -h '^# fail' "$logs/e2e.log" 2>/dev/null | awk '{s+=$3} END {print s+0}')
+es=$(grep -h '^# skipped' "$logs/e2e.log" 2>/dev/null | awk '{s+=$3} END {print s+0}')
 passed=$((cp + vp + ep))
 failed=$((cf + vf + ef))
 echo
-echo "Rust: $cp passed, $cf failed, $ci not run (ignored)   UI (vitest): $vp passed, $vf failed   WebDriver: $ep passed, $ef failed"
+echo "Rust: $cp passed, $cf failed, $ci not run (ignored)   UI (vitest): $vp passed, $vf failed   WebDriver: $ep passed, $ef failed, $es skipped (reasons above)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ] && [ "$ep" -gt 0 ]

@@ -47,3 +47,10 @@ pub struct WatchUpdated {
     pub folder: String,
     pub status: stowage_sync::watch::WatchStatus,
 }
+
+/// A native menu item for the window to act on (Preferences, About).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct MenuChosen {
+    pub action: crate::menu::MenuAction,
+}

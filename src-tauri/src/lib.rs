@@ -3,12 +3,15 @@
 mod commands;
 mod error;
 mod events;
+mod menu;
+mod notices;
 mod platform;
 mod state;
 mod tray;
 
 use stowage_profiles::{AppDirs, Keyring, Settings};
 use tauri::Manager;
+use tauri_plugin_window_state::StateFlags;
 use tauri_specta::{collect_commands, collect_events};
 
 /// The commands and events the web view sees; also the source of the
@@ -61,12 +64,16 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::watched::add_watched,
             commands::watched::set_watch_paused,
             commands::watched::remove_watched,
+            commands::desktop::about,
+            commands::desktop::start_at_login,
+            commands::desktop::set_start_at_login,
         ])
         .events(collect_events![
             events::ContainersChanged,
             events::ProfilesChanged,
             events::TransferUpdated,
-            events::WatchUpdated
+            events::WatchUpdated,
+            events::MenuChosen
         ])
         .constant("OVH_REGIONS", stowage_profiles::profile::OVH_REGIONS)
         // Commands throw an IpcError; the UI catches it where it can show it.
@@ -88,12 +95,38 @@ pub fn run() -> Result<(), String> {
     let _log_guard = stowage_profiles::logging::init(&dirs.logs(), "stowage-app");
     let settings = Settings::load(&dirs).map_err(|e| e.to_string())?;
     tracing::info!(profiles = settings.profiles.len(), "starting Stowage {}", env!("CARGO_PKG_VERSION"));
+    let window_state = dirs.window_state_file();
     let state = state::AppState::new(dirs, settings, Keyring::from_env());
 
+    let background = std::env::args().any(|a| a == commands::desktop::BACKGROUND_ARG);
     let ipc = ipc();
     tauri::Builder::default()
+        // First: a second launch hands over to the running app and exits
+        // before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| tray::show_window(app)))
         // Native file and folder pickers (Add files, download to, sync folder).
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(
+            tauri_plugin_autostart::Builder::new()
+                .app_name("Stowage")
+                .arg(commands::desktop::BACKGROUND_ARG)
+                .build(),
+        )
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                // An absolute name puts the file in Stowage's own config dir
+                // (the plugin joins it to the identifier's dir otherwise).
+                .with_filename(window_state.display().to_string())
+                // Visibility is not restored: a window hidden to the tray
+                // comes back at the next start.
+                .with_state_flags(
+                    StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED | StateFlags::FULLSCREEN,
+                )
+                .build(),
+        )
+        .menu(menu::build)
+        .on_menu_event(menu::on_event)
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
@@ -105,8 +138,13 @@ pub fn run() -> Result<(), String> {
                 watches.clone(),
             ));
             app.manage(watches);
-            if let Err(e) = tray::install(app.handle()) {
+            let tray = tray::install(app.handle());
+            if let Err(e) = &tray {
                 tracing::warn!("no tray icon ({e}); closing the window quits");
+            }
+            // Started at login: stay in the tray until asked for.
+            if !(background && tray.is_ok()) {
+                tray::show_window(app.handle());
             }
             app.manage(state);
             app.manage(commands::sync::PendingPlans::default());

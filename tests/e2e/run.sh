@@ -20,6 +20,12 @@ Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 pids+=($!)
 export DISPLAY=$display
 
+# A real notification server on the test D-Bus session, for the app's
+# desktop notifications.
+dunst >"$work/dunst.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do dunstctl is-paused >/dev/null 2>&1 && break; sleep 0.1; done
+
 # The app logs at TRACE so the canary test searches everything it could log.
 export STOWAGE_CONFIG_DIR=$work/config STOWAGE_DATA_DIR=$work/data STOWAGE_LOG=trace
 export STOWAGE_KEYRING_SERVICE=stowage-e2e-$$
@@ -28,7 +34,10 @@ export STOWAGE_E2E_SEEDED_CONTAINER=seeded-datasets
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 native_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-tauri-driver --port "$port" --native-port "$native_port" --native-driver "$(command -v WebKitWebDriver)" >"$work/tauri-driver.log" 2>&1 &
+# The app gets a home of its own: start at login writes into it.
+export STOWAGE_E2E_HOME=$work/home
+mkdir -p "$STOWAGE_E2E_HOME"
+HOME=$STOWAGE_E2E_HOME tauri-driver --port "$port" --native-port "$native_port" --native-driver "$(command -v WebKitWebDriver)" >"$work/tauri-driver.log" 2>&1 &
 pids+=($!)
 
 # The AI Training API simulator, its data phases on the same Garage.
@@ -46,11 +55,17 @@ export STOWAGE_WEBDRIVER_URL=http://127.0.0.1:$port
 export STOWAGE_E2E_ARTIFACTS=$root/target/e2e
 mkdir -p "$STOWAGE_E2E_ARTIFACTS"
 status=0
-# One file at a time, in this order: the storage tests see the first start.
+# One file at a time, in this order: the storage tests see the first start,
+# the desktop tests quit the app. STOWAGE_E2E_FILES picks some of them.
+files=${STOWAGE_E2E_FILES:-storage.test.mjs profiles.test.mjs volumes.test.mjs uploads.test.mjs sync.test.mjs jobs.test.mjs watched.test.mjs desktop.test.mjs}
 : > "$logs/e2e.log"
-for file in storage.test.mjs profiles.test.mjs volumes.test.mjs uploads.test.mjs sync.test.mjs jobs.test.mjs watched.test.mjs; do
+for file in $files; do
   (cd "$root/tests/e2e" && node --test --test-reporter=tap "$file") 2>&1 | tee -a "$logs/e2e.log" || status=1
 done
+# The bundle scripts/package made, installed and started from /usr/bin.
+if [ -n "${STOWAGE_E2E_DEB:-}" ]; then
+  (cd "$root/tests/e2e" && node --test --test-reporter=tap installed.test.mjs) 2>&1 | tee -a "$logs/e2e.log" || status=1
+fi
 if [ $status -ne 0 ]; then
   echo "--- tauri-driver log"; tail -n 40 "$work/tauri-driver.log"
 fi

@@ -64,6 +64,11 @@ impl AppDirs {
         self.data.join("sync-state.sqlite")
     }
 
+    /// The main window's size and position, restored at the next start.
+    pub fn window_state_file(&self) -> PathBuf {
+        self.config.join("window-state.json")
+    }
+
     pub fn logs(&self) -> PathBuf {
         self.data.join("logs")
     }

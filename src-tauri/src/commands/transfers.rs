@@ -61,6 +61,11 @@ where
     Fut: Future<Output = Summary> + Send + 'static,
 {
     let (id, control) = state.begin_transfer();
+    let destination = match info.kind {
+        TransferKind::Download => info.sources.first().cloned().unwrap_or_default(),
+        TransferKind::Upload | TransferKind::Sync => format!("{}/{}", info.container, info.prefix),
+    };
+    let kind = info.kind;
     let emitter = app.clone();
     let sink = Arc::new(Throttle::new(UPDATE_EVERY, move |snapshot| {
         let update = TransferUpdated {
@@ -78,11 +83,13 @@ where
         }
     }));
     let running = work(sink, control.cancel, Tuning { pause: control.pause, ..Tuning::default() });
-    let state = state.clone();
+    let (state, app) = (state.clone(), app.clone());
+    let started = std::time::Instant::now();
     tauri::async_runtime::spawn(async move {
         let summary = running.await;
         tracing::info!(id, failed = summary.failed.len(), "transfer finished");
         state.end_transfer(id);
+        crate::notices::transfer_finished(&app, kind, &destination, started.elapsed(), &summary);
     });
     id
 }

@@ -109,6 +109,9 @@ fn start(app: &AppHandle, state: &Shared, watches: &Arc<Watches>, folder: Watche
     tauri::async_runtime::spawn(watch::run(folder, deps, Timing::default(), tx, cancel.clone()));
     let (app, mut changes, folder_name, stopped) = (app.clone(), rx.clone(), name.clone(), cancel.clone());
     tauri::async_runtime::spawn(async move {
+        // The error the user was told about: not again at every retry
+        // round, only when it changes or comes back after a good round.
+        let mut told: Option<String> = None;
         while changes.changed().await.is_ok() {
             // A stopped watch's last words (it winds down after the cancel)
             // would overwrite the "Paused" the window was just given.
@@ -116,6 +119,17 @@ fn start(app: &AppHandle, state: &Shared, watches: &Arc<Watches>, folder: Watche
                 break;
             }
             let status = changes.borrow_and_update().clone();
+            match status.state {
+                WatchState::Error => {
+                    let reason = status.message.clone().unwrap_or_default();
+                    if told.as_ref() != Some(&reason) {
+                        crate::notices::watch_failed(&app, &folder_name, &reason);
+                        told = Some(reason);
+                    }
+                }
+                WatchState::Idle => told = None,
+                _ => {}
+            }
             if let Err(e) = (WatchUpdated { folder: folder_name.clone(), status }).emit(&app) {
                 tracing::warn!("could not send a watched folder's status: {e}");
             }

@@ -91,11 +91,19 @@ export const commands = {
 	setWatchPaused: (folder: string, paused: boolean) => __TAURI_INVOKE<WatchedView[]>("set_watch_paused", { folder, paused }),
 	/**  Stops watching; nothing is deleted on either side. */
 	removeWatched: (folder: string) => __TAURI_INVOKE<WatchedView[]>("remove_watched", { folder }),
+	about: () => __TAURI_INVOKE<AboutInfo>("about"),
+	/**
+	 *  Whether the system starts Stowage at login (read from the platform's
+	 *  entry, so a change made outside the app shows too).
+	 */
+	startAtLogin: () => __TAURI_INVOKE<boolean>("start_at_login"),
+	setStartAtLogin: (enabled: boolean) => __TAURI_INVOKE<boolean>("set_start_at_login", { enabled }),
 };
 
 /** Events */
 export const events = {
 	containersChanged: makeEvent<ContainersChanged, ContainersChanged>("containers-changed"),
+	menuChosen: makeEvent<MenuChosen, MenuChosen>("menu-chosen"),
 	profilesChanged: makeEvent<ProfilesChanged, ProfilesChanged>("profiles-changed"),
 	transferUpdated: makeEvent<TransferUpdated, TransferUpdated>("transfer-updated"),
 	watchUpdated: makeEvent<WatchUpdated, WatchUpdated>("watch-updated"),
@@ -105,6 +113,13 @@ export const events = {
 export const OVH_REGIONS = ["gra","rbx","sbg","de","uk","waw","bhs","ca-east-tor","sgp","ap-southeast-syd","ap-south-mum","eu-west-par","eu-south-mil"] as const;
 
 /* Types */
+export type AboutInfo = {
+	version: string,
+	configDir: string,
+	dataDir: string,
+	logsDir: string,
+};
+
 export type ApiDataStore = {
 	alias: string,
 	container: string,
@@ -343,6 +358,14 @@ export type ListPage = {
 	 *  on the last page.
 	 */
 	next: string | null,
+};
+
+/**  What a menu item asks the window to show. */
+export type MenuAction = "preferences" | "about";
+
+/**  A native menu item for the window to act on (Preferences, About). */
+export type MenuChosen = {
+	action: MenuAction,
 };
 
 export type Mode = 
@@ -693,7 +716,9 @@ export type VolumeSurveys = {
 	findings: Finding[],
 };
 
-export type WatchState = "starting" | "idle" | "scanning" | "syncing" | "paused" | "error";
+export type WatchState = "starting" | "idle" | "scanning" | "syncing" | 
+/**  Files still being written wait until they stop changing. */
+"waiting" | "paused" | "error";
 
 /**  What a watched folder is doing, for the window, the tray and the CLI. */
 export type WatchStatus = {

@@ -1,0 +1,159 @@
+// The app as a desktop citizen, in the real window under Xvfb: the native
+// menu's shortcuts (sent as X key events with xdotool, so GTK's own
+// accelerators handle them), About, start at login, a notification from a
+// real notification server (dunst, on the test D-Bus session), one instance
+// only, and the window's size kept across a quit. Runs last: it quits the app.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { env, openApp } from "./app.mjs";
+
+let session;
+
+before(async () => {
+  session = await openApp();
+});
+
+after(async () => {
+  await session?.end();
+});
+
+const $ = (testid) => session.waitFor(testid, () => session.find(`[data-testid="${testid}"]`));
+const heading = async () => (await session.texts("main h1"))[0];
+
+/** The Stowage windows X shows (GTK keeps unmapped helper windows too). */
+function visibleWindows() {
+  try {
+    return execFileSync("xdotool", ["search", "--onlyvisible", "--name", "^Stowage$"], { encoding: "utf8" })
+      .split("\n").filter(Boolean);
+  } catch {
+    return []; // xdotool exits 1 when nothing matches
+  }
+}
+
+/** Presses `keys` in the Stowage window, as a user's keyboard would. */
+function press(keys) {
+  const [window] = visibleWindows();
+  assert.ok(window, "the Stowage window is on screen");
+  execFileSync("xdotool", ["windowfocus", "--sync", window]);
+  // Through XTEST to the focused window, like a real keyboard (an event sent
+  // to a window directly is marked synthetic).
+  execFileSync("xdotool", ["key", "--clearmodifiers", keys]);
+}
+
+test("the menu's Preferences shortcut opens Settings, and About shows the version and folders", async () => {
+  assert.notEqual(await heading(), "Settings");
+  await session.waitFor("Settings after Ctrl+,", async () => {
+    if ((await heading()) === "Settings") return true;
+    press("ctrl+comma");
+    return false;
+  }, 10_000);
+
+  await (await $("open-about")).click();
+  const version = readFileSync(new URL("../../Cargo.toml", import.meta.url), "utf8").match(/^version = "(.+)"$/m)[1];
+  assert.equal((await session.texts('[data-testid="about-version"]'))[0], `Version ${version}`);
+  assert.equal((await session.texts('[data-testid="about-config"]'))[0], env("STOWAGE_CONFIG_DIR"));
+  assert.equal((await session.texts('[data-testid="about-logs"]'))[0], join(env("STOWAGE_DATA_DIR"), "logs"));
+  await (await $("about-close")).click();
+  await session.waitFor("About closed", async () => (await session.findAll('[data-testid="about"]')).length === 0);
+});
+
+test("start at login writes the autostart entry and removes it", async () => {
+  const entry = join(env("STOWAGE_E2E_HOME"), ".config/autostart/Stowage.desktop");
+  assert.ok(!existsSync(entry), "no entry before the setting is turned on");
+  const box = await $("start-at-login");
+  await session.waitFor("the setting read", async () => (await box.attribute("disabled")) === null);
+  await box.click();
+  await session.waitFor("the autostart entry", async () => existsSync(entry));
+  const exec = readFileSync(entry, "utf8").match(/^Exec=(.*)$/m)[1];
+  assert.equal(exec, `${env("STOWAGE_APP")} --background`);
+  await box.click();
+  await session.waitFor("the entry removed", async () => !existsSync(entry));
+});
+
+/** The notifications dunst has shown, newest first. */
+function notifications() {
+  execFileSync("dunstctl", ["close-all"]);
+  const history = JSON.parse(execFileSync("dunstctl", ["history"], { encoding: "utf8" }));
+  return history.data.flat().map((n) => ({ summary: n.summary.data, body: n.body.data }));
+}
+
+async function remoteKeys() {
+  return session.executeAsync(`const [container, done] = arguments;
+    window.__TAURI_INTERNALS__.invoke("list_folder", { container, prefix: "e2e-vanish/", continuation: null })
+      .then((page) => done(page.objects.map((o) => o.key)), (e) => done(String(e)));`, [env("STOWAGE_TEST_S3_BUCKET")]);
+}
+
+test("a watched folder whose root vanishes shows the error, notifies once, and deletes nothing", async () => {
+  const parent = mkdtempSync(join(tmpdir(), "stowage-e2e-vanish-"));
+  const folder = join(parent, "run-42");
+  execFileSync("mkdir", [folder]);
+  writeFileSync(join(folder, "weights.bin"), "checkpoint");
+  const before = notifications().length;
+
+  await (await $("nav-watched")).click();
+  await (await $("watch-add")).click();
+  await (await $("watch-folder")).type(folder);
+  await session.waitFor("the bucket option", async () =>
+    session.execute(`return [...document.querySelectorAll('[data-testid="watch-container"] option')].some((o) => o.value === arguments[0])`, [env("STOWAGE_TEST_S3_BUCKET")]));
+  await session.execute(`for (const [id, value] of [["watch-container", arguments[0]], ["watch-delete", "propagate"]]) {
+      const s = document.querySelector('[data-testid="' + id + '"]'); s.value = value; s.dispatchEvent(new Event("change", { bubbles: true })); }`,
+  [env("STOWAGE_TEST_S3_BUCKET")]);
+  await (await $("watch-prefix")).type("e2e-vanish/");
+  await (await $("watch-confirm")).click();
+  await session.waitFor("in sync", async () => (await session.texts('[data-testid="watch-state"]'))[0]?.startsWith("In sync ·"), 30_000);
+  assert.deepEqual(await remoteKeys(), ["e2e-vanish/weights.bin"]);
+
+  renameSync(folder, join(parent, "unmounted"));
+  await session.waitFor("the error state", async () => (await session.texts('[data-testid="watch-state"]'))[0] === "Needs attention", 30_000);
+  const told = await session.waitFor("a notification", async () => {
+    const shown = notifications();
+    return shown.length > before && shown.find((n) => n.summary === "A watched folder needs attention");
+  }, 15_000);
+  assert.ok(told.body.startsWith(`${folder}: `), `the notification names the folder: ${told.body}`);
+
+  assert.deepEqual(await remoteKeys(), ["e2e-vanish/weights.bin"], "nothing deleted from the container");
+  // Retry rounds fail the same way: no second notification for them.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  assert.equal(notifications().filter((n) => n.summary === "A watched folder needs attention").length, 1);
+
+  await (await $("watch-remove")).click();
+  rmSync(parent, { recursive: true, force: true });
+});
+
+test("a second launch hands over to the running window and exits", async () => {
+  assert.equal(visibleWindows().length, 1);
+  const second = spawn(env("STOWAGE_APP"), [], { stdio: "ignore", env: { ...process.env, HOME: env("STOWAGE_E2E_HOME") } });
+  const code = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the second instance kept running")), 20_000);
+    second.on("exit", (status) => { clearTimeout(timer); resolve(status); });
+  });
+  assert.equal(code, 0);
+  assert.equal(visibleWindows().length, 1, "still one window");
+  assert.ok(await session.execute("return document.title !== undefined"), "the first window still answers");
+});
+
+test("the window opens again at the size and place it was left", async () => {
+  const wanted = { x: 40, y: 30, width: 900, height: 640 };
+  await session.cmd("POST", "/window/rect", wanted);
+  const left = await session.waitFor("the new size", async () => {
+    const rect = await session.cmd("GET", "/window/rect");
+    return rect.width === wanted.width && rect.height === wanted.height && rect;
+  });
+  // Quit through the menu's shortcut, as a user would (the size is saved as
+  // the app exits).
+  const stateFile = join(env("STOWAGE_CONFIG_DIR"), "window-state.json");
+  press("ctrl+q");
+  await session.waitFor("the saved window state", async () => existsSync(stateFile) && visibleWindows().length === 0, 15_000);
+  await session.end();
+
+  session = await openApp();
+  const again = await session.cmd("GET", "/window/rect");
+  assert.deepEqual(
+    { x: again.x, y: again.y, width: again.width, height: again.height },
+    { x: left.x, y: left.y, width: left.width, height: left.height },
+  );
+});
