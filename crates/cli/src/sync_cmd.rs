@@ -182,7 +182,10 @@ fn print_plan(plan: &SyncPlan, list_every_op: bool) {
     }
     for (kind, label) in KINDS {
         for op in plan.ops.iter().filter(|op| op.kind == kind && (list_every_op || kind == OpKind::Conflict)) {
-            println!("{label:<14} {}  ({})", op.path, op.reason.describe());
+            match &op.from {
+                Some(from) => println!("{label:<14} {}  ({} from {from})", op.path, op.reason.describe()),
+                None => println!("{label:<14} {}  ({})", op.path, op.reason.describe()),
+            }
         }
     }
     for note in &plan.notes {

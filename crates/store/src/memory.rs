@@ -21,6 +21,8 @@ pub struct MemoryStore {
     /// Objects written (puts, completed multipart uploads, copies), so tests
     /// can tell "arrived once" from "arrived twice".
     writes: std::sync::atomic::AtomicU64,
+    /// Bytes received in puts and parts (a server-side copy receives none).
+    received: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -57,6 +59,15 @@ impl MemoryStore {
     /// How many objects were written so far.
     pub fn writes(&self) -> u64 {
         self.writes.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// How many bytes of object data were sent to it so far.
+    pub fn received_bytes(&self) -> u64 {
+        self.received.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn receive(&self, data: &Bytes) {
+        self.received.fetch_add(data.len() as u64, std::sync::atomic::Ordering::SeqCst);
     }
 
     fn wrote(&self) {
@@ -191,6 +202,7 @@ impl ObjectStore for MemoryStore {
 
     async fn put(&self, container: &str, key: &str, data: Bytes, options: &PutOptions) -> Result<PutResult> {
         check_key(key)?;
+        self.receive(&data);
         let etag = md5_hex(&data);
         let mut state = self.lock();
         state.container(container)?.objects.insert(key.to_owned(), new_object(key, data, etag.clone(), options));
@@ -222,6 +234,7 @@ impl ObjectStore for MemoryStore {
         body: Bytes,
     ) -> Result<PartInfo> {
         check_part_number(number)?;
+        self.receive(&body);
         let data = body;
         let part = PartInfo { number, etag: md5_hex(&data), size: data.len() as u64 };
         self.lock().upload(container, key, upload_id)?.parts.insert(number, (part.clone(), data));

@@ -17,8 +17,9 @@ use crate::execute::{list_all, local_etag, normalize_prefix, retry, Action, Engi
 use crate::filter::Filters;
 use crate::journal::modified_ns;
 use crate::plan::{
-    plan, Base, Compare, Direction, Listing, LocalState, Op, OpKind, PlanOptions, RemoteState, SyncPlan,
+    over_cap, plan, Base, Compare, Direction, Listing, LocalState, Op, OpKind, PlanOptions, RemoteState, SyncPlan,
 };
+use crate::renames::mark_renames;
 use crate::scan::{scan_folder, LocalFile};
 use crate::state::{BaseUpdate, Pair, SyncState};
 
@@ -130,7 +131,11 @@ pub async fn prepare(
     if request.options.compare == Compare::Checksum {
         add_checksums(&mut local, &remote, &files, tuning).await;
     }
-    let plan = plan(&local, &remote, &base, &request.options);
+    let mut plan = plan(&local, &remote, &base, &request.options);
+    if request.options.direction == Direction::Up {
+        mark_renames(&mut plan, &local, &remote, &base, &files, tuning).await;
+        plan.blocked = over_cap(&plan, &local, &remote, &request.options);
+    }
     Ok(Prepared { plan, pair, prefix, files, local, remote, base, deferred: BTreeSet::new() })
 }
 
@@ -167,7 +172,7 @@ async fn add_checksums(
 
 /// The (multipart threshold, part size) that gives an ETag shaped like
 /// `etag`: a plain MD5 for one part, else the part count after the dash.
-fn layout_of(etag: &str, size: u64, tuning: &Tuning) -> (u64, u64) {
+pub(crate) fn layout_of(etag: &str, size: u64, tuning: &Tuning) -> (u64, u64) {
     let Some(count) = etag.rsplit_once('-').and_then(|(_, n)| n.parse::<u64>().ok()).filter(|n| *n > 0) else {
         return (u64::MAX, size.max(1));
     };
@@ -209,13 +214,21 @@ pub async fn apply(
     let (early, late): (Vec<&Op>, Vec<&Op>) = of_kind(OpKind::DeleteRemote)
         .chain(of_kind(OpKind::DeleteLocal))
         .partition(|op| makes_room(&op.path, &transfers));
+    // A rename whose old object is deleted first to make room is sent instead.
+    let cleared: BTreeSet<&str> = early.iter().map(|op| op.path.as_str()).collect();
+    let (renames, sends): (Vec<&Op>, Vec<&Op>) =
+        uploads.iter().partition(|op| op.from.as_deref().is_some_and(|from| !cleared.contains(from)));
 
     let mut update = BaseUpdate::default();
     let run = Run { store: &store, prepared: &prepared, request, tuning: &tuning, sink: &sink, cancel: &cancel };
     for (path, outcome) in run.delete(early).await {
         record(&mut summary, &mut update, path, 0, outcome, None);
     }
-    for (path, size, outcome, base) in run.upload(uploads, resume).await {
+    // Renames before the deletions that may remove their sources.
+    for (path, size, outcome, base) in run.copy(renames).await {
+        record(&mut summary, &mut update, path, size, outcome, base);
+    }
+    for (path, size, outcome, base) in run.upload(sends, resume).await {
         record(&mut summary, &mut update, path, size, outcome, base);
     }
     for (path, size, outcome, base) in run.download(downloads).await {
@@ -318,18 +331,47 @@ impl Run<'_> {
             .into_iter()
             .map(|(key, size, outcome)| {
                 let path = key.strip_prefix(&self.prepared.prefix).unwrap_or(&key).to_owned();
-                let base = match (&outcome, self.prepared.local.entries.get(&path)) {
-                    (FileOutcome::Uploaded { etag, .. }, Some(local)) => Some(Base {
-                        local_size: local.size,
-                        local_modified_ns: local.modified_ns,
-                        remote_size: local.size,
-                        remote_etag: etag.clone(),
-                    }),
-                    _ => None,
-                };
+                let base = self.uploaded_base(&path, &outcome);
                 (path, size, outcome, base)
             })
             .collect()
+    }
+
+    /// What the state records for a file that reached its object.
+    fn uploaded_base(&self, path: &str, outcome: &FileOutcome) -> Option<Base> {
+        match (outcome, self.prepared.local.entries.get(path)) {
+            (FileOutcome::Uploaded { etag, .. }, Some(local)) => Some(Base {
+                local_size: local.size,
+                local_modified_ns: local.modified_ns,
+                remote_size: local.size,
+                remote_etag: etag.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Renamed files: their old objects copied to the new keys on the server.
+    async fn copy(&self, ops: Vec<&Op>) -> Vec<Done> {
+        // Owned ops: see `delete`.
+        let ops: Vec<Op> = ops.into_iter().cloned().collect();
+        stream::iter(ops)
+            .map(|op| async move {
+                let (container, to) = (&self.request.container, self.key(&op.path));
+                let from = self.key(op.from.as_deref().unwrap_or_default());
+                let outcome = match retry(self.tuning, self.cancel, || self.store.copy(container, &from, &to)).await {
+                    Ok(put) => {
+                        self.sink.send(TransferEvent::Progress { bytes: op.size });
+                        FileOutcome::Uploaded { key: to.clone(), etag: put.etag }
+                    }
+                    Err(e) => FileOutcome::Failed { message: format!("The server-side copy of {from} failed: {e}") },
+                };
+                self.sink.send(TransferEvent::FileDone { key: to, size: op.size, outcome: outcome.clone() });
+                let base = self.uploaded_base(&op.path, &outcome);
+                (op.path, op.size, outcome, base)
+            })
+            .buffer_unordered(self.tuning.concurrency.max(1))
+            .collect()
+            .await
     }
 
     async fn download(&self, ops: Vec<&Op>) -> Vec<Done> {

@@ -13,6 +13,7 @@ pub mod journal;
 pub mod pairs;
 pub mod plan;
 pub mod recover;
+mod renames;
 pub mod scan;
 pub mod selection;
 pub mod state;

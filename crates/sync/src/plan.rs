@@ -53,7 +53,12 @@ impl Base {
     }
 
     fn remote_changed(&self, remote: &RemoteState) -> bool {
-        self.remote_size != remote.size || self.remote_etag != remote.etag
+        !self.same_remote(remote)
+    }
+
+    /// The object is as the last sync left it.
+    pub(crate) fn same_remote(&self, remote: &RemoteState) -> bool {
+        self.remote_size == remote.size && self.remote_etag == remote.etag
     }
 }
 
@@ -189,6 +194,8 @@ pub enum Reason {
     DeletedButChanged,
     /// A file and a folder would have the same name.
     TypeClash,
+    /// A synced file under another name: its object is copied on the server.
+    Renamed,
 }
 
 impl Reason {
@@ -204,6 +211,7 @@ impl Reason {
             Reason::BothChanged => "changed on both sides since the last sync",
             Reason::DeletedButChanged => "deleted at the source but changed at the destination",
             Reason::TypeClash => "a file and a folder would share this name",
+            Reason::Renamed => "renamed: copied on the server, nothing sent",
         }
     }
 }
@@ -218,6 +226,9 @@ pub struct Op {
     /// Bytes moved (transfers) or removed (deletes).
     pub size: u64,
     pub reason: Reason,
+    /// For an upload that is a rename: the path whose object is copied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -275,7 +286,7 @@ pub fn plan(
             }
             Decision::Conflict(..) => continue,
         };
-        out.ops.push(Op { kind, path: path.clone(), size, reason });
+        out.ops.push(Op { kind, path: path.clone(), size, reason, from: None });
     }
     if deletes && !can_delete {
         let side = if local.complete { "the container" } else { "this computer" };
@@ -447,7 +458,9 @@ fn mark_type_clashes(
     }
 }
 
-fn over_cap(
+/// Why `plan` deletes too much under `options`, if it does. The old names
+/// of renamed files do not count: their content stays, under the new name.
+pub(crate) fn over_cap(
     plan: &SyncPlan,
     local: &Listing<LocalState>,
     remote: &Listing<RemoteState>,
@@ -455,7 +468,8 @@ fn over_cap(
 ) -> Option<String> {
     let cap = options.delete_cap?;
     let kind = delete_kind(options.direction);
-    let (deletes, _) = plan.count(kind);
+    let moved: BTreeSet<&str> = plan.ops.iter().filter_map(|op| op.from.as_deref()).collect();
+    let deletes = plan.ops.iter().filter(|op| op.kind == kind && !moved.contains(op.path.as_str())).count() as u64;
     let at_destination = match options.direction {
         Direction::Up => remote.entries.len(),
         Direction::Down => local.entries.len(),

@@ -11,8 +11,8 @@ use stowage_store::local::LocalStore;
 use stowage_store::memory::MemoryStore;
 use stowage_store::{test_env, ListOptions, ObjectStore};
 use stowage_sync::{
-    apply, prepare, Direction, EventSink, Mode, OpKind, PlanOptions, Summary, SyncRequest, SyncState, TransferEvent,
-    Tuning,
+    apply, prepare, Direction, EventSink, Mode, OpKind, PlanOptions, Reason, Summary, SyncRequest, SyncState,
+    TransferEvent, Tuning,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -228,6 +228,58 @@ async fn local_edits_are_never_overwritten_by_a_pull(store: Arc<dyn ObjectStore>
     assert_eq!(std::fs::read(work.path().join("notes.md")).expect("read"), b"local v2");
 }
 
+/// Renames become server-side copies (and the push deletes the old name);
+/// a different file that only shares a gone file's size and time is sent.
+async fn renames_are_copied_on_the_server(store: Arc<dyn ObjectStore>, container: &str) {
+    let pair = Pair::new(store, container).await;
+    let work = tempfile::tempdir().expect("tempdir");
+    let big: Vec<u8> = (0..(11u32 << 20)).map(|i| (i % 253) as u8).collect();
+    write_tree(work.path(), &[("checkpoints/epoch-1.pt", &big), ("b.bin", &[b'x'; 1000]), ("small.txt", b"hello")]);
+    let push = pair.request(work.path(), Mode::Push, Direction::Up);
+    assert!(pair.sync(&push).await.1.ok());
+
+    std::fs::create_dir(work.path().join("archive")).expect("mkdir");
+    std::fs::rename(work.path().join("checkpoints/epoch-1.pt"), work.path().join("archive/epoch-1.pt")).expect("mv");
+    std::fs::rename(work.path().join("small.txt"), work.path().join("hello.txt")).expect("mv");
+    // Same size and time as b.bin, other content: not a rename.
+    let b_time = std::fs::metadata(work.path().join("b.bin")).and_then(|m| m.modified()).expect("mtime");
+    std::fs::remove_file(work.path().join("b.bin")).expect("rm");
+    let c = std::fs::File::create(work.path().join("c.bin")).expect("create");
+    std::io::Write::write_all(&mut &c, &[b'y'; 1000]).expect("write");
+    c.set_modified(b_time).expect("set mtime");
+
+    let tuning = Tuning { multipart_threshold: 5 << 20, min_part_size: 5 << 20, ..Tuning::default() };
+    let prepared = prepare(pair.store.as_ref(), &push, &pair.state, &tuning).await.expect("prepare");
+    let ops: Vec<_> =
+        prepared.plan.ops.iter().map(|op| (op.kind, op.path.as_str(), op.reason, op.from.as_deref())).collect();
+    assert_eq!(
+        ops,
+        [
+            (OpKind::Upload, "archive/epoch-1.pt", Reason::Renamed, Some("checkpoints/epoch-1.pt")),
+            (OpKind::DeleteRemote, "b.bin", Reason::Deleted, None),
+            (OpKind::Upload, "c.bin", Reason::New, None),
+            (OpKind::DeleteRemote, "checkpoints/epoch-1.pt", Reason::Deleted, None),
+            (OpKind::Upload, "hello.txt", Reason::Renamed, Some("small.txt")),
+            (OpKind::DeleteRemote, "small.txt", Reason::Deleted, None),
+        ]
+    );
+    let summary = apply(
+        pair.store.clone(),
+        prepared,
+        &push,
+        &pair.state,
+        tuning,
+        Arc::new(Quiet),
+        CancellationToken::new(),
+        None,
+    )
+    .await;
+    assert!(summary.ok(), "{summary:?}");
+    assert_eq!(remote_tree(pair.store.as_ref(), container, "datasets/run-1/").await, read_tree(work.path()));
+    let (ops, _) = pair.sync(&push).await;
+    assert!(ops.is_empty(), "the copies are recorded as synced: {ops:?}");
+}
+
 fn s3() -> Arc<dyn ObjectStore> {
     Arc::new(test_env::s3_store())
 }
@@ -251,6 +303,20 @@ async fn push_change_push_pull_local() {
 #[ignore = "needs the S3 server that scripts/test starts"]
 async fn push_change_push_pull_s3() {
     push_change_push_pull(s3(), &test_env::unique_container("sync")).await;
+}
+
+#[tokio::test]
+async fn renames_are_copied_on_the_server_memory() {
+    let memory = Arc::new(MemoryStore::new());
+    renames_are_copied_on_the_server(memory.clone(), "renames").await;
+    // The first push sent the three files; the rename round only c.bin.
+    assert_eq!(memory.received_bytes(), (11 << 20) + 1000 + 5 + 1000);
+}
+
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn renames_are_copied_on_the_server_s3() {
+    renames_are_copied_on_the_server(s3(), &test_env::unique_container("renames")).await;
 }
 
 #[tokio::test]

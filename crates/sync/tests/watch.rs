@@ -169,7 +169,10 @@ async fn create_modify_rename_delete(store: Arc<dyn ObjectStore>, container: &st
 
 #[tokio::test]
 async fn create_modify_rename_delete_memory() {
-    create_modify_rename_delete(Arc::new(MemoryStore::new()), "watch").await;
+    let memory = Arc::new(MemoryStore::new());
+    create_modify_rename_delete(memory.clone(), "watch").await;
+    // A1, B, C, then "A2, longer": the rename was a server-side copy.
+    assert_eq!(memory.received_bytes(), 2 + 1 + 1 + 10);
 }
 
 #[tokio::test]

@@ -20,6 +20,7 @@ export const reasonText: Record<Reason, string> = {
   bothChanged: "changed on both sides since the last sync",
   deletedButChanged: "deleted at the source but changed at the destination",
   typeClash: "a file and a folder would share this name",
+  renamed: "renamed: copied on the server, nothing sent",
 };
 
 /** One glob per line; blank lines and `#` comments are dropped. */

@@ -400,6 +400,8 @@ export type Op = {
 	/**  Bytes moved (transfers) or removed (deletes). */
 	size: number,
 	reason: Reason,
+	/**  For an upload that is a rename: the path whose object is copied. */
+	from?: string | null,
 };
 
 export type OpKind = "upload" | "download" | "deleteRemote" | "deleteLocal" | 
@@ -474,7 +476,9 @@ export type Reason =
 /**  Deleted at the source but changed at the destination since the last sync. */
 "deletedButChanged" | 
 /**  A file and a folder would have the same name. */
-"typeClash";
+"typeClash" | 
+/**  A synced file under another name: its object is copied on the server. */
+"renamed";
 
 export type Resources = {
 	/**  GPUs; with none, `cpu` CPUs. */
