@@ -108,10 +108,7 @@ pub fn run() -> Result<(), String> {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(
-            tauri_plugin_autostart::Builder::new()
-                .app_name("Stowage")
-                .arg(commands::desktop::BACKGROUND_ARG)
-                .build(),
+            tauri_plugin_autostart::Builder::new().app_name("Stowage").arg(commands::desktop::BACKGROUND_ARG).build(),
         )
         .plugin(
             tauri_plugin_window_state::Builder::new()

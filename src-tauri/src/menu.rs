@@ -87,12 +87,8 @@ fn platform_menu(
     quit: &MenuItem<Wry>,
 ) -> tauri::Result<Menu<Wry>> {
     use tauri::menu::PredefinedMenuItem;
-    let file = Submenu::with_items(
-        app,
-        "File",
-        true,
-        &[preferences, &PredefinedMenuItem::separator(app)?, close, quit],
-    )?;
+    let file =
+        Submenu::with_items(app, "File", true, &[preferences, &PredefinedMenuItem::separator(app)?, close, quit])?;
     let help = Submenu::with_items(app, "Help", true, &[about])?;
     Menu::with_items(app, &[&file, &help])
 }

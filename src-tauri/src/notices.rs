@@ -20,8 +20,7 @@ fn notify(app: &AppHandle, title: &str, body: &str) {
 
 /// Whether the main window is in front of the user right now.
 fn window_in_view(app: &AppHandle) -> bool {
-    app.get_webview_window("main")
-        .is_some_and(|w| w.is_visible().unwrap_or(false) && w.is_focused().unwrap_or(false))
+    app.get_webview_window("main").is_some_and(|w| w.is_visible().unwrap_or(false) && w.is_focused().unwrap_or(false))
 }
 
 /// A finished transfer is worth a notification when it was long and the
@@ -85,6 +84,9 @@ mod tests {
         assert_eq!(title, "Upload finished with 2 failures");
         assert_eq!(body, "1200 files to datasets/raw/");
         let one = Summary { downloaded: 1, ..Summary::default() };
-        assert_eq!(transfer_text(TransferKind::Download, "/data", &one), ("Download finished".into(), "1 file to /data".into()));
+        assert_eq!(
+            transfer_text(TransferKind::Download, "/data", &one),
+            ("Download finished".into(), "1 file to /data".into())
+        );
     }
 }
