@@ -23,6 +23,8 @@ pub struct MemoryStore {
     writes: std::sync::atomic::AtomicU64,
     /// Bytes received in puts and parts (a server-side copy receives none).
     received: std::sync::atomic::AtomicU64,
+    /// Objects returned by listings: what a sync's view of the remote cost.
+    listed: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -64,6 +66,11 @@ impl MemoryStore {
     /// How many bytes of object data were sent to it so far.
     pub fn received_bytes(&self) -> u64 {
         self.received.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// How many objects its listings returned so far.
+    pub fn listed_objects(&self) -> u64 {
+        self.listed.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     fn receive(&self, data: &Bytes) {
@@ -152,6 +159,7 @@ impl ObjectStore for MemoryStore {
         let range = objects.range::<str, _>((Bound::Included(options.prefix.as_str()), Bound::Unbounded));
         let entries = range.take_while(|(k, _)| k.starts_with(&options.prefix)).map(|(k, o)| (k.clone(), o));
         let page = listing::paginate(entries, options)?;
+        self.listed.fetch_add(page.objects.len() as u64, std::sync::atomic::Ordering::SeqCst);
         Ok(ListPage {
             objects: page.objects.into_iter().map(|(_, o)| o.info.listed()).collect(),
             prefixes: page.prefixes,

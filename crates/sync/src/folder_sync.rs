@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use futures::stream::{self, StreamExt};
-use stowage_store::ObjectStore;
+use futures::stream::{self, StreamExt, TryStreamExt};
+use stowage_store::{ObjectInfo, ObjectStore};
 use tokio_util::sync::CancellationToken;
 
 use crate::download::{fetch_all, local_path, Fetch};
@@ -20,7 +20,7 @@ use crate::plan::{
     over_cap, plan, Base, Compare, Direction, Listing, LocalState, Op, OpKind, PlanOptions, RemoteState, SyncPlan,
 };
 use crate::renames::mark_renames;
-use crate::scan::{scan_folder, LocalFile};
+use crate::scan::{outermost, scan_folder, scan_paths, LocalFile};
 use crate::state::{BaseUpdate, Pair, SyncState};
 
 const MIB: u64 = 1024 * 1024;
@@ -56,8 +56,8 @@ pub struct Prepared {
 impl Prepared {
     /// Leaves out uploads of files modified within `window`: they may still
     /// be written to, and go in a later round once they are still. Returns
-    /// how many were left out.
-    pub fn defer_recent(&mut self, window: std::time::Duration) -> usize {
+    /// the paths left out.
+    pub fn defer_recent(&mut self, window: std::time::Duration) -> BTreeSet<String> {
         let cutoff = std::time::SystemTime::now() - window;
         let recent: BTreeSet<String> = self
             .plan
@@ -67,9 +67,8 @@ impl Prepared {
             .map(|op| op.path.clone())
             .collect();
         self.plan.ops.retain(|op| !recent.contains(&op.path));
-        let count = recent.len();
-        self.deferred.extend(recent);
-        count
+        self.deferred.extend(recent.iter().cloned());
+        recent
     }
 
     /// Files found in the folder, and files the last sync's state knows.
@@ -90,9 +89,7 @@ pub async fn prepare(
         std::fs::create_dir_all(&request.folder)
             .map_err(|e| format!("Cannot create the folder {}: {e}", request.folder.display()))?;
     }
-    let folder = std::fs::canonicalize(&request.folder)
-        .map_err(|e| format!("The folder {} cannot be read: {e}", request.folder.display()))?;
-    let filters = Filters::for_folder(&folder, &request.includes, &request.excludes).map_err(|e| e.to_string())?;
+    let (folder, filters) = open_folder(request)?;
     let scan = {
         let (folder, filters) = (folder.clone(), filters.clone());
         tokio::task::spawn_blocking(move || scan_folder(&folder, &filters))
@@ -101,25 +98,115 @@ pub async fn prepare(
     };
     let prefix = normalize_prefix(&request.prefix);
     let listed = list_all(store, &request.container, &prefix).await.map_err(|e| e.to_string())?;
-    let remote = Listing {
-        entries: listed
-            .into_values()
+    let remote = remote_listing(listed.into_values(), &prefix, &filters);
+    let pair = pair_of(&folder, request, &prefix);
+    let base = state.load(&pair).map_err(|e| format!("The sync state cannot be read: {e}"))?;
+    Ok(assemble(request, tuning, pair, prefix, scan, remote, base).await)
+}
+
+/// Like [`prepare`] for an upload, but only for `keys` (paths in the folder
+/// where something changed): the rest of the folder is not walked and the
+/// rest of the prefix not listed. `None` when only a full scan can decide:
+/// a synced path is gone (a deletion or a rename) or the plan would delete.
+pub async fn prepare_paths(
+    store: &dyn ObjectStore,
+    request: &SyncRequest,
+    state: &SyncState,
+    tuning: &Tuning,
+    keys: &BTreeSet<String>,
+) -> Result<Option<Prepared>, String> {
+    if request.options.direction != Direction::Up {
+        return Ok(None);
+    }
+    let (folder, filters) = open_folder(request)?;
+    let (scan, gone) = {
+        let (folder, filters, keys) = (folder.clone(), filters.clone(), keys.clone());
+        tokio::task::spawn_blocking(move || scan_paths(&folder, &filters, &keys))
+            .await
+            .map_err(|e| format!("Reading the folder was interrupted: {e}"))??
+    };
+    let prefix = normalize_prefix(&request.prefix);
+    let pair = pair_of(&folder, request, &prefix);
+    let mut base = state.load(&pair).map_err(|e| format!("The sync state cannot be read: {e}"))?;
+    // Gone and once synced: a deletion or a rename, for a full scan to judge.
+    // (An editor's temp file that came and went is not.)
+    if gone.iter().any(|key| base.keys().any(|path| within(path, key))) {
+        return Ok(None);
+    }
+    let tops: Vec<String> = outermost(keys).into_iter().cloned().collect();
+    // Owned keys: see `Run::delete`.
+    let listed: Vec<Vec<ObjectInfo>> = stream::iter(tops.clone())
+        .map(|key| {
+            let under = format!("{prefix}{key}");
+            async move {
+                let found = list_all(store, &request.container, &under).await.map_err(|e| e.to_string())?;
+                // Listing `a/b` also finds `a/bc`: keep `a/b` and what is inside it.
+                Ok::<_, String>(found.into_values().filter(|o| within(&o.key, &under)).collect())
+            }
+        })
+        .buffer_unordered(8)
+        .try_collect()
+        .await?;
+    let remote = remote_listing(listed.into_iter().flatten(), &prefix, &filters);
+    base.retain(|path, _| tops.iter().any(|top| within(path, top)));
+    let prepared = assemble(request, tuning, pair, prefix, scan, remote, base).await;
+    let deletes = prepared.plan.ops.iter().any(|op| matches!(op.kind, OpKind::DeleteRemote | OpKind::DeleteLocal));
+    Ok((!deletes).then_some(prepared))
+}
+
+/// `path` is `top` or inside it.
+fn within(path: &str, top: &str) -> bool {
+    path.strip_prefix(top).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// The folder as an absolute path, and its filters.
+fn open_folder(request: &SyncRequest) -> Result<(PathBuf, Filters), String> {
+    let folder = std::fs::canonicalize(&request.folder)
+        .map_err(|e| format!("The folder {} cannot be read: {e}", request.folder.display()))?;
+    let filters = Filters::for_folder(&folder, &request.includes, &request.excludes).map_err(|e| e.to_string())?;
+    Ok((folder, filters))
+}
+
+fn pair_of(folder: &std::path::Path, request: &SyncRequest, prefix: &str) -> Pair {
+    Pair {
+        folder: folder.display().to_string(),
+        store: request.store_name.clone(),
+        container: request.container.clone(),
+        prefix: prefix.to_owned(),
+    }
+}
+
+/// Listed objects as paths under `prefix`, without folder markers and what
+/// the filters leave out.
+fn remote_listing(
+    objects: impl IntoIterator<Item = ObjectInfo>,
+    prefix: &str,
+    filters: &Filters,
+) -> Listing<RemoteState> {
+    Listing {
+        entries: objects
+            .into_iter()
             .filter_map(|o| {
-                let path = o.key.strip_prefix(&prefix)?.to_owned();
+                let path = o.key.strip_prefix(prefix)?.to_owned();
                 // Folder markers (keys ending in `/`) are not files.
                 (!path.is_empty() && !path.ends_with('/') && filters.allows(&path))
                     .then_some((path, RemoteState { size: o.size, modified_ms: o.modified_ms, etag: o.etag }))
             })
             .collect(),
         complete: true,
-    };
-    let pair = Pair {
-        folder: folder.display().to_string(),
-        store: request.store_name.clone(),
-        container: request.container.clone(),
-        prefix: prefix.clone(),
-    };
-    let base = state.load(&pair).map_err(|e| format!("The sync state cannot be read: {e}"))?;
+    }
+}
+
+/// The plan from a scan, a listing and the last sync's state.
+async fn assemble(
+    request: &SyncRequest,
+    tuning: &Tuning,
+    pair: Pair,
+    prefix: String,
+    scan: crate::scan::Scan,
+    remote: Listing<RemoteState>,
+    base: BTreeMap<String, Base>,
+) -> Prepared {
     let files: HashMap<String, LocalFile> = scan.files.into_iter().map(|f| (f.key.clone(), f)).collect();
     let mut local = Listing {
         entries: files
@@ -136,7 +223,7 @@ pub async fn prepare(
         mark_renames(&mut plan, &local, &remote, &base, &files, tuning).await;
         plan.blocked = over_cap(&plan, &local, &remote, &request.options);
     }
-    Ok(Prepared { plan, pair, prefix, files, local, remote, base, deferred: BTreeSet::new() })
+    Prepared { plan, pair, prefix, files, local, remote, base, deferred: BTreeSet::new() }
 }
 
 /// Reads the files whose size matches their object, to compare contents.

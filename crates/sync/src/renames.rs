@@ -29,7 +29,9 @@ pub(crate) async fn mark_renames(
     if gone.is_empty() {
         return;
     }
-    let candidates: Vec<(usize, LocalFile, Vec<(String, String)>)> = plan
+    // (the op's index, its file, the gone files it may be: path and ETag)
+    type Candidate = (usize, LocalFile, Vec<(String, String)>);
+    let candidates: Vec<Candidate> = plan
         .ops
         .iter()
         .enumerate()

@@ -4,7 +4,7 @@
 //! reported with the reason (empty folders, symlink loops, unreadable
 //! entries) and the rest goes on.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -77,6 +77,44 @@ pub fn scan_folder(root: &Path, filters: &Filters) -> Result<Scan, String> {
     visit(root, "", Some(filters), &mut HashSet::new(), &mut out);
     out.files.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(out)
+}
+
+/// Walks only `keys` (files or folders, relative to `root`) for a round that
+/// looks where something changed. Returns the scan and the keys that are
+/// gone; what is gone is not for this scan to judge (a deletion is decided
+/// on a full scan).
+pub fn scan_paths(root: &Path, filters: &Filters, keys: &BTreeSet<String>) -> Result<(Scan, Vec<String>), String> {
+    if !root.is_dir() {
+        return Err(format!("The folder {} cannot be read.", root.display()));
+    }
+    let mut out = Scan::default();
+    let mut gone = Vec::new();
+    for key in outermost(keys) {
+        // Inside an excluded folder: the full scan would not look either.
+        let mut ancestors = key.match_indices('/').map(|(i, _)| &key[..i]);
+        if ancestors.any(|dir| !filters.enters(dir)) {
+            continue;
+        }
+        let path = root.join(key);
+        match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => gone.push(key.clone()),
+            _ => visit(&path, key, Some(filters), &mut HashSet::new(), &mut out),
+        }
+    }
+    out.files.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok((out, gone))
+}
+
+/// `keys` without those inside another of them (sorted, so a folder comes
+/// right before what is in it).
+pub fn outermost(keys: &BTreeSet<String>) -> Vec<&String> {
+    let mut out: Vec<&String> = Vec::new();
+    for key in keys {
+        if !out.last().is_some_and(|top| key.strip_prefix(top.as_str()).is_some_and(|rest| rest.starts_with('/'))) {
+            out.push(key);
+        }
+    }
+    out
 }
 
 fn skipped(path: &Path, reason: impl Into<String>) -> Skipped {
@@ -152,6 +190,24 @@ fn visit(path: &Path, key: &str, filters: Option<&Filters>, walking: &mut HashSe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scans_only_the_named_paths_and_says_which_are_gone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for file in ["a/1.txt", "a/b/2.txt", "c/3.txt", "logs/x/4.txt", "top.txt"] {
+            std::fs::create_dir_all(root.join(file).parent().expect("parent")).expect("mkdir");
+            std::fs::write(root.join(file), b"x").expect("write");
+        }
+        let filters = Filters::new(&[], &["logs/".to_owned()]).expect("filters");
+        let keys: BTreeSet<String> =
+            ["a", "a/b/2.txt", "top.txt", "gone.txt", "logs/x/4.txt"].into_iter().map(String::from).collect();
+        let (scan, gone) = scan_paths(root, &filters, &keys).expect("scan");
+        let found: Vec<&str> = scan.files.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(found, ["a/1.txt", "a/b/2.txt", "top.txt"], "c/ was not asked for, logs/ is excluded");
+        assert_eq!(gone, ["gone.txt"]);
+        assert!(scan_paths(&root.join("nowhere"), &filters, &keys).is_err());
+    }
 
     #[test]
     fn keeps_structure_and_reports_what_it_skips() {

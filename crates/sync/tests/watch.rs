@@ -167,6 +167,63 @@ async fn create_modify_rename_delete(store: Arc<dyn ObjectStore>, container: &st
     watching.stop().await;
 }
 
+/// An event names the paths that changed; the round looks only there
+/// (neither the whole folder nor the whole prefix), while a deletion still
+/// waits for a full scan.
+#[tokio::test]
+async fn a_change_is_synced_by_looking_only_where_it_happened() {
+    let memory = Arc::new(MemoryStore::new());
+    let store: Arc<dyn ObjectStore> = memory.clone();
+    store.create_container("narrow").await.expect("container");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("data");
+    for d in 0..3 {
+        std::fs::create_dir_all(folder.join(format!("d{d}"))).expect("mkdir");
+        for f in 0..100 {
+            std::fs::write(folder.join(format!("d{d}/f{f}.txt")), format!("{d}-{f}")).expect("write");
+        }
+    }
+    let state = Arc::new(SyncState::open(&dir.path().join("state.sqlite")).expect("state"));
+    let watching = start(store.clone(), &state, &folder, "narrow", DeletePolicy::Propagate);
+    let mut status = watching.status.clone();
+    let synced = status.wait_for(|s| s.state == WatchState::Idle && s.last_sync_ms.is_some()).await.expect("idle");
+    let first = synced.last_sync_ms;
+    drop(synced);
+    assert_eq!(count(store.as_ref(), "narrow", "watched/").await, 300);
+
+    let before = memory.listed_objects();
+    std::fs::write(folder.join("d1/f5.txt"), "changed, and longer").expect("modify");
+    std::fs::write(folder.join("d2/new.txt"), "new").expect("write");
+    // Polled by reading the two objects: this test's own reads list nothing.
+    let s = store.clone();
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let read = scratch.path().join("x");
+    eventually("the change and the new file", 20, || {
+        let (s, read) = (s.clone(), read.clone());
+        async move {
+            let changed = s.get_to_file("narrow", "watched/d1/f5.txt", &read).await.is_ok()
+                && std::fs::read(&read).is_ok_and(|b| b == b"changed, and longer");
+            changed && s.get_to_file("narrow", "watched/d2/new.txt", &read).await.is_ok()
+        }
+    })
+    .await;
+    status.wait_for(|s| s.state == WatchState::Idle && s.last_sync_ms > first).await.expect("idle");
+    let listed = memory.listed_objects() - before;
+    // A round or two (one may wait for the files to be still), each listing
+    // the two changed paths: a full one would list the 300 objects.
+    assert!(listed < 30, "the rounds listed only the changed paths: {listed} objects");
+
+    // A deletion goes through a full scan, and is still propagated.
+    std::fs::remove_file(folder.join("d0/f0.txt")).expect("delete");
+    let s = store.clone();
+    eventually("the deletion", 20, || {
+        let s = s.clone();
+        async move { count(s.as_ref(), "narrow", "watched/d0/").await == 99 }
+    })
+    .await;
+    watching.stop().await;
+}
+
 #[tokio::test]
 async fn create_modify_rename_delete_memory() {
     let memory = Arc::new(MemoryStore::new());

@@ -16,6 +16,7 @@
 //! Without inotify watches to spare, the folder is rescanned on a timer and
 //! the status says how to raise `fs.inotify.max_user_watches`.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -30,7 +31,7 @@ use tokio_util::sync::CancellationToken;
 use super::config::{DeletePolicy, WatchedFolder};
 use crate::events::{EventSink, Tracker, TransferEvent};
 use crate::execute::{Resume, Tuning};
-use crate::folder_sync::{apply, prepare, SyncRequest};
+use crate::folder_sync::{apply, prepare, prepare_paths, SyncRequest};
 use crate::plan::{Direction, Mode, PlanOptions};
 use crate::state::SyncState;
 
@@ -104,9 +105,26 @@ pub struct WatchDeps {
 }
 
 enum Signal {
-    Changed,
+    /// These paths changed.
+    Changed(Vec<PathBuf>),
     /// The watcher lost events or failed: scan everything now.
     Rescan,
+}
+
+/// More changed paths than this in one round: walk the whole folder (one
+/// listing beats hundreds of narrow ones).
+const MAX_NARROW_PATHS: usize = 256;
+
+/// The changed `paths` as keys in the folder `root`; `None` when one of them
+/// is the folder itself (or outside it): then everything is looked at.
+fn keys_in(root: &std::path::Path, paths: &BTreeSet<PathBuf>) -> Option<BTreeSet<String>> {
+    paths
+        .iter()
+        .map(|p| {
+            let rel = p.strip_prefix(root).ok()?.to_str()?.replace('\\', "/");
+            (!rel.is_empty()).then_some(rel)
+        })
+        .collect()
 }
 
 /// Runs until `cancel`: one round at start (catching up), then a round
@@ -125,23 +143,48 @@ pub async fn run(
         Err(note) => (None, Some(note)),
     };
     let (mut watcher, mut polling_note) = watch(tx.clone());
+    // Events name the paths to look at; a full round (the whole folder and
+    // prefix) runs first to catch up, periodically, after lost events and
+    // errors, and whenever a narrow round cannot decide (something is gone).
+    let root = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+    let mut changed: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut full = true;
     let mut next = Instant::now();
+    let mut next_full = Instant::now();
     let mut last_sync = None;
     let mut failing = false;
+    let note = |signal: Signal, changed: &mut BTreeSet<PathBuf>, full: &mut bool| match signal {
+        Signal::Changed(paths) => changed.extend(paths),
+        Signal::Rescan => *full = true,
+    };
     loop {
         tokio::select! {
             () = cancel.cancelled() => break,
             signal = rx.recv() => {
-                let soon = Instant::now() + match signal {
+                let soon = Instant::now() + match &signal {
+                    Some(Signal::Changed(_)) => timing.debounce,
                     Some(Signal::Rescan) | None => Duration::ZERO,
-                    Some(Signal::Changed) => timing.debounce,
                 };
+                if let Some(signal) = signal {
+                    note(signal, &mut changed, &mut full);
+                }
                 next = next.min(soon);
             }
-            () = tokio::time::sleep_until(next.into()) => {
-                // Events of this round's own scan are folded into it.
-                while rx.try_recv().is_ok() {}
-                let round = round(&folder, &deps, &timing, &status, last_sync, &cancel).await;
+            () = tokio::time::sleep_until(next.min(next_full).into()) => {
+                // Events so far belong to this round.
+                while let Ok(signal) = rx.try_recv() {
+                    note(signal, &mut changed, &mut full);
+                }
+                let narrow = (!full && Instant::now() < next_full && changed.len() <= MAX_NARROW_PATHS)
+                    .then(|| keys_in(&root, &changed))
+                    .flatten();
+                let rescan_every = if polling_note.is_some() { timing.poll } else { timing.full_rescan };
+                if narrow.is_none() {
+                    next_full = Instant::now() + rescan_every;
+                }
+                changed.clear();
+                full = false;
+                let round = round(&folder, &deps, &timing, &status, last_sync, &cancel, narrow.as_ref()).await;
                 let mut current = status.borrow().clone();
                 if let (Some(note), WatchState::Idle) = (&polling_note, current.state) {
                     current.message = Some(note.clone());
@@ -155,12 +198,17 @@ pub async fn run(
                     (watcher, polling_note) = watch(tx.clone());
                 }
                 failing = matches!(round, Round::Failed);
-                let rescan_every = if polling_note.is_some() { timing.poll } else { timing.full_rescan };
                 next = Instant::now()
                     + match round {
                         Round::Done => rescan_every,
-                        Round::Deferred => timing.stable,
-                        Round::Failed => timing.retry,
+                        Round::Deferred(waiting) => {
+                            changed.extend(waiting.iter().map(|key| root.join(key)));
+                            timing.stable
+                        }
+                        Round::Failed => {
+                            full = true;
+                            timing.retry
+                        }
                     };
             }
         }
@@ -178,7 +226,14 @@ fn start_watcher(
     let mut debouncer = new_debouncer(debounce, Some(debounce), move |result: DebounceEventResult| {
         let signal = match result {
             Ok(events) if events.iter().any(|e| e.need_rescan()) => Signal::Rescan,
-            Ok(_) => Signal::Changed,
+            // Opening and reading (our own scans and uploads do) changes nothing.
+            Ok(events) => Signal::Changed(
+                events
+                    .into_iter()
+                    .filter(|e| !matches!(e.event.kind, notify::EventKind::Access(_)))
+                    .flat_map(|e| e.event.paths)
+                    .collect(),
+            ),
             Err(_) => Signal::Rescan,
         };
         let _ = tx.send(signal);
@@ -195,8 +250,8 @@ fn start_watcher(
 
 enum Round {
     Done,
-    /// Some files were still being written.
-    Deferred,
+    /// These files were still being written.
+    Deferred(BTreeSet<String>),
     Failed,
 }
 
@@ -208,6 +263,7 @@ async fn round(
     status: &watch::Sender<WatchStatus>,
     last_sync_ms: Option<i64>,
     cancel: &CancellationToken,
+    narrow: Option<&BTreeSet<String>>,
 ) -> Round {
     let set = |state: WatchState, message: Option<String>| {
         status.send_replace(WatchStatus { state, message, files_left: 0, bytes_left: 0, last_sync_ms });
@@ -226,7 +282,16 @@ async fn round(
         excludes: folder.excludes.clone(),
         backup_prefix: (folder.delete == DeletePolicy::Backup).then(|| folder.backup_prefix.clone()),
     };
-    let mut prepared = match prepare(deps.store.as_ref(), &request, &deps.state, &deps.tuning).await {
+    let narrowed = match narrow {
+        Some(keys) => prepare_paths(deps.store.as_ref(), &request, &deps.state, &deps.tuning, keys).await,
+        None => Ok(None),
+    };
+    let (prepared, is_full) = match narrowed {
+        Ok(Some(p)) => (Ok(p), false),
+        Ok(None) => (prepare(deps.store.as_ref(), &request, &deps.state, &deps.tuning).await, true),
+        Err(e) => (Err(e), false),
+    };
+    let mut prepared = match prepared {
         Ok(p) => p,
         Err(reason) => {
             set(WatchState::Error, Some(format!("{reason} Nothing was deleted; it is tried again shortly.")));
@@ -234,7 +299,7 @@ async fn round(
         }
     };
     let (found, known) = prepared.counts();
-    if found == 0 && known > 0 {
+    if is_full && found == 0 && known > 0 {
         set(
             WatchState::Error,
             Some(format!(
@@ -248,7 +313,7 @@ async fn round(
         set(WatchState::Error, Some(reason.clone()));
         return Round::Failed;
     }
-    let deferred = prepared.defer_recent(timing.stable);
+    let waiting = prepared.defer_recent(timing.stable);
     let conflicts = prepared.plan.count(crate::plan::OpKind::Conflict).0;
     let note = (conflicts > 0).then(|| format!("{conflicts} files changed on both sides are left as they are."));
     if prepared.plan.ops.iter().any(|op| op.kind != crate::plan::OpKind::Conflict) {
@@ -274,15 +339,15 @@ async fn round(
         }
     }
     // In sync, unless files still being written wait for the next round.
-    if deferred > 0 {
+    if !waiting.is_empty() {
         status.send_replace(WatchStatus {
             state: WatchState::Waiting,
             message: note,
-            files_left: deferred as u64,
+            files_left: waiting.len() as u64,
             bytes_left: 0,
             last_sync_ms,
         });
-        return Round::Deferred;
+        return Round::Deferred(waiting);
     }
     status.send_replace(WatchStatus {
         state: WatchState::Idle,
