@@ -57,6 +57,8 @@ test("the menu's Preferences shortcut opens Settings, and About shows the versio
   assert.equal((await session.texts('[data-testid="about-version"]'))[0], `Version ${version}`);
   assert.equal((await session.texts('[data-testid="about-config"]'))[0], env("STOWAGE_CONFIG_DIR"));
   assert.equal((await session.texts('[data-testid="about-logs"]'))[0], join(env("STOWAGE_DATA_DIR"), "logs"));
+  const artifacts = process.env.STOWAGE_E2E_ARTIFACTS;
+  if (artifacts) writeFileSync(`${artifacts}/about.png`, await session.screenshot());
   await (await $("about-close")).click();
   await session.waitFor("About closed", async () => (await session.findAll('[data-testid="about"]')).length === 0);
 });
