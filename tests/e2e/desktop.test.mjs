@@ -54,7 +54,8 @@ test("the menu's Preferences shortcut opens Settings, and About shows the versio
 
   await (await $("open-about")).click();
   const version = readFileSync(new URL("../../Cargo.toml", import.meta.url), "utf8").match(/^version = "(.+)"$/m)[1];
-  assert.equal((await session.texts('[data-testid="about-version"]'))[0], `Version ${version}`);
+  const shown = await session.waitFor("the version", async () => (await session.texts('[data-testid="about-version"]'))[0]);
+  assert.equal(shown, `Version ${version}`);
   assert.equal((await session.texts('[data-testid="about-config"]'))[0], env("STOWAGE_CONFIG_DIR"));
   assert.equal((await session.texts('[data-testid="about-logs"]'))[0], join(env("STOWAGE_DATA_DIR"), "logs"));
   const artifacts = process.env.STOWAGE_E2E_ARTIFACTS;
