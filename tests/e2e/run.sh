@@ -24,7 +24,13 @@ export DISPLAY=$display
 # desktop notifications.
 dunst >"$work/dunst.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 50); do dunstctl is-paused >/dev/null 2>&1 && break; sleep 0.1; done
+# Asking the bus who owns the name (dunstctl would start a second dunst
+# through D-Bus activation, without a display).
+for _ in $(seq 50); do
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications 2>/dev/null | grep -q 'boolean true' && break
+  sleep 0.1
+done
 
 # The app logs at TRACE so the canary test searches everything it could log.
 export STOWAGE_CONFIG_DIR=$work/config STOWAGE_DATA_DIR=$work/data STOWAGE_LOG=trace
