@@ -1,8 +1,10 @@
 // The app as a desktop citizen, in the real window under Xvfb: the native
 // menu's shortcuts (sent as X key events with xdotool, so GTK's own
 // accelerators handle them), About, start at login, a notification from a
-// real notification server (dunst, on the test D-Bus session), one instance
-// only, and the window's size kept across a quit. Runs last: it quits the app.
+// real notification server (dunst, on the test D-Bus session), the tray menu
+// (over the StatusNotifierItem and dbusmenu protocols, as a desktop's tray
+// reads it), one instance only, and the window's size kept across a quit.
+// Runs last: it quits the app.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
@@ -84,6 +86,22 @@ function notifications() {
   return history.data.flat().map((n) => ({ summary: n.summary.data, body: n.body.data }));
 }
 
+/** Watches `folder` into the test bucket's `prefix` (deletions propagate)
+ * through the Watched folders view, and waits until it is in sync. */
+async function watchThroughTheWindow(folder, prefix) {
+  await (await $("nav-watched")).click();
+  await (await $("watch-add")).click();
+  await (await $("watch-folder")).type(folder);
+  await session.waitFor("the bucket option", async () =>
+    session.execute(`return [...document.querySelectorAll('[data-testid="watch-container"] option')].some((o) => o.value === arguments[0])`, [env("STOWAGE_TEST_S3_BUCKET")]));
+  await session.execute(`for (const [id, value] of [["watch-container", arguments[0]], ["watch-delete", "propagate"]]) {
+      const s = document.querySelector('[data-testid="' + id + '"]'); s.value = value; s.dispatchEvent(new Event("change", { bubbles: true })); }`,
+  [env("STOWAGE_TEST_S3_BUCKET")]);
+  await (await $("watch-prefix")).type(prefix);
+  await (await $("watch-confirm")).click();
+  await session.waitFor("in sync", async () => (await session.texts('[data-testid="watch-state"]'))[0]?.startsWith("In sync ·"), 30_000);
+}
+
 async function remoteKeys() {
   return session.executeAsync(`const [container, done] = arguments;
     window.__TAURI_INTERNALS__.invoke("list_folder", { container, prefix: "e2e-vanish/", continuation: null })
@@ -97,17 +115,7 @@ test("a watched folder whose root vanishes shows the error, notifies once, and d
   writeFileSync(join(folder, "weights.bin"), "checkpoint");
   const before = notifications().length;
 
-  await (await $("nav-watched")).click();
-  await (await $("watch-add")).click();
-  await (await $("watch-folder")).type(folder);
-  await session.waitFor("the bucket option", async () =>
-    session.execute(`return [...document.querySelectorAll('[data-testid="watch-container"] option')].some((o) => o.value === arguments[0])`, [env("STOWAGE_TEST_S3_BUCKET")]));
-  await session.execute(`for (const [id, value] of [["watch-container", arguments[0]], ["watch-delete", "propagate"]]) {
-      const s = document.querySelector('[data-testid="' + id + '"]'); s.value = value; s.dispatchEvent(new Event("change", { bubbles: true })); }`,
-  [env("STOWAGE_TEST_S3_BUCKET")]);
-  await (await $("watch-prefix")).type("e2e-vanish/");
-  await (await $("watch-confirm")).click();
-  await session.waitFor("in sync", async () => (await session.texts('[data-testid="watch-state"]'))[0]?.startsWith("In sync ·"), 30_000);
+  await watchThroughTheWindow(folder, "e2e-vanish/");
   assert.deepEqual(await remoteKeys(), ["e2e-vanish/weights.bin"]);
 
   renameSync(folder, join(parent, "unmounted"));
@@ -125,6 +133,46 @@ test("a watched folder whose root vanishes shows the error, notifies once, and d
 
   await (await $("watch-remove")).click();
   rmSync(parent, { recursive: true, force: true });
+});
+
+/** The tray icon's menu, read over D-Bus from the tray host run.sh starts:
+ * [{ id, label }] in order, and a function that clicks an item. */
+function trayMenu() {
+  const gdbus = (...args) => execFileSync("gdbus", ["call", "--session", ...args], { encoding: "utf8" });
+  const prop = (dest, path, iface, name) =>
+    gdbus("--dest", dest, "--object-path", path, "--method", "org.freedesktop.DBus.Properties.Get", iface, name);
+  const items = prop("org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher",
+    "RegisteredStatusNotifierItems").match(/'([^']+)'/g)?.map((q) => q.slice(1, -1)) ?? [];
+  assert.equal(items.length, 1, `one tray icon registered: ${items}`);
+  const [bus, ...rest] = items[0].split("/");
+  const menu = prop(bus, `/${rest.join("/")}`, "org.kde.StatusNotifierItem", "Menu").match(/'([^']+)'/)[1];
+  const layout = gdbus("--dest", bus, "--object-path", menu, "--method", "com.canonical.dbusmenu.GetLayout", "--", "0", "-1", "@as []");
+  const entries = [...layout.matchAll(/<\((\d+), \{([^}]*)\}/g)]
+    .map(([, id, props]) => ({ id: Number(id), label: props.match(/'label': <'([^']*)'>/)?.[1] }))
+    .filter((e) => e.label !== undefined);
+  const click = (label) => {
+    const entry = entries.find((e) => e.label === label);
+    assert.ok(entry, `the tray menu has "${label}": ${JSON.stringify(entries)}`);
+    gdbus("--dest", bus, "--object-path", menu, "--method", "com.canonical.dbusmenu.Event", "--",
+      String(entry.id), "clicked", "<int32 0>", "0");
+  };
+  return { labels: entries.map((e) => e.label), click };
+}
+
+test("the tray menu sums up the watched folders and pauses them all", async () => {
+  const folder = mkdtempSync(join(tmpdir(), "stowage-e2e-tray-"));
+  writeFileSync(join(folder, "a.txt"), "a");
+  await watchThroughTheWindow(folder, "e2e-tray/");
+
+  await session.waitFor("the tray's summary", async () => trayMenu().labels[0] === "Watched folders: 1 in sync");
+  assert.deepEqual(trayMenu().labels.slice(1), ["Show Stowage", "Pause all watched folders", "Quit Stowage"]);
+  trayMenu().click("Pause all watched folders");
+  await session.waitFor("paused in the window", async () => (await session.texts('[data-testid="watch-state"]'))[0] === "Paused");
+  await $("watch-resume");
+  await session.waitFor("the tray's summary", async () => trayMenu().labels[0] === "No watched folders running");
+
+  await (await $("watch-remove")).click();
+  rmSync(folder, { recursive: true, force: true });
 });
 
 test("a second launch hands over to the running window and exits", async () => {

@@ -40,6 +40,12 @@ export STOWAGE_E2E_SEEDED_CONTAINER=seeded-datasets
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 native_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# A tray host (StatusNotifierWatcher) on the same bus: the app's tray icon
+# registers with it, and the tests read and click its menu over D-Bus.
+"$root/tests/e2e/tray-host.py" >"$work/tray-host.out" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do grep -q "^ready" "$work/tray-host.out" && break; sleep 0.1; done
+
 # The app gets a home of its own: start at login writes into it.
 export STOWAGE_E2E_HOME=$work/home
 mkdir -p "$STOWAGE_E2E_HOME"

@@ -253,6 +253,10 @@ pub fn pause_all(app: &AppHandle) {
             tracing::warn!("could not pause {}: {e}", folder.folder);
         }
         watches.stop(&folder.folder);
+        let paused = WatchUpdated { folder: folder.folder.clone(), status: WatchStatus::new(WatchState::Paused) };
+        if let Err(e) = paused.emit(app) {
+            tracing::warn!("could not tell the window a folder paused: {e}");
+        }
     }
     crate::tray::refresh(app);
 }
