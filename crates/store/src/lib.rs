@@ -186,6 +186,9 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
     /// Starts a multipart upload and returns its id.
     async fn create_multipart(&self, container: &str, key: &str, options: &PutOptions) -> Result<String>;
 
+    /// Sends one part. The returned ETag is the part's MD5 on S3 services:
+    /// callers compare it with what they sent (the S3 backend does not sign
+    /// the body, so that comparison is the part's integrity check).
     async fn upload_part(
         &self,
         container: &str,
