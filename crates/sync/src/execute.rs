@@ -63,7 +63,8 @@ pub struct Resume {
 /// Knobs with defaults sized for a laptop on a fast link.
 #[derive(Debug, Clone)]
 pub struct Tuning {
-    /// Requests in flight across all files.
+    /// Requests in flight across all files. 5,000 files of 16 KiB went in
+    /// 6.2 s with 32 and 5.3 s with 64 (scripts/bench, one Garage node).
     pub concurrency: usize,
     /// Parts of one file in flight. With scripts/bench against one Garage
     /// node, a 2 GiB file went at 155 MiB/s with 6 and 178 MiB/s with 10;
@@ -116,7 +117,7 @@ impl PauseGate {
 impl Default for Tuning {
     fn default() -> Self {
         Self {
-            concurrency: 32,
+            concurrency: 64,
             parts_per_file: 10,
             multipart_threshold: 16 * MIB,
             min_part_size: 8 * MIB,
