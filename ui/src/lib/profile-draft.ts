@@ -47,8 +47,10 @@ export function draftFromProfile(p: Profile): Draft {
     draft.region = p.backend.region;
     const derived = p.backend.provider === "ovh" && p.backend.endpoint === ovhEndpoint(p.backend.region);
     draft.endpoint = derived ? "" : p.backend.endpoint;
-    draft.pathStyle = p.backend.pathStyle;
-    draft.checksum = p.backend.checksum.mode === "always" ? p.backend.checksum.algorithm : "whenRequired";
+    // Both have serde defaults, so the bindings mark them optional.
+    draft.pathStyle = p.backend.pathStyle ?? false;
+    const checksum = p.backend.checksum;
+    draft.checksum = checksum?.mode === "always" ? checksum.algorithm : "whenRequired";
   }
   return draft;
 }

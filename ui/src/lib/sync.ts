@@ -40,7 +40,11 @@ export function toSaved(name: string, setup: SyncSetup): SavedSync {
 }
 
 export function fromSaved(pair: SavedSync): SyncSetup {
-  return { ...pair, backupPrefix: null, allowManyDeletes: false };
+  // Fields with serde defaults are optional in the bindings.
+  return {
+    ...pair, prefix: pair.prefix ?? "", compare: pair.compare ?? "sizeAndTime", includes: pair.includes ?? [],
+    excludes: pair.excludes ?? [], backupPrefix: null, allowManyDeletes: false,
+  };
 }
 
 /** "folder → container/prefix" in the direction files move. */
