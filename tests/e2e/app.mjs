@@ -26,3 +26,28 @@ export async function openApp() {
 export async function currentProfile(session) {
   return session.execute('return document.querySelector("[data-testid=profile-switcher]").value');
 }
+
+/** Watches `folder` into the test bucket's `prefix` (deletions propagate)
+ * through the Watched folders view, and waits until it is in sync. */
+export async function watchThroughTheWindow(session, folder, prefix) {
+  const $ = (testid) => session.waitFor(testid, () => session.find(`[data-testid="${testid}"]`));
+  const bucket = env("STOWAGE_TEST_S3_BUCKET");
+  await (await $("watch-add")).click();
+  await (await $("watch-folder")).type(folder);
+  await session.waitFor("the bucket option", async () =>
+    session.execute(`return [...document.querySelectorAll('[data-testid="watch-container"] option')].some((o) => o.value === arguments[0])`, [bucket]));
+  await session.execute(`for (const [id, value] of [["watch-container", arguments[0]], ["watch-delete", "propagate"]]) {
+      const s = document.querySelector('[data-testid="' + id + '"]'); s.value = value; s.dispatchEvent(new Event("change", { bubbles: true })); }`,
+  [bucket]);
+  await (await $("watch-prefix")).type(prefix);
+  await (await $("watch-confirm")).click();
+  await session.waitFor("in sync", async () => (await session.texts('[data-testid="watch-state"]'))[0]?.startsWith("In sync ·"), 30_000);
+}
+
+/** The keys under `prefix` in the test bucket, as the storage browser lists them. */
+export async function remoteKeys(session, prefix) {
+  const page = await session.executeAsync(`const [container, prefix, done] = arguments;
+    window.__TAURI_INTERNALS__.invoke("list_folder", { container, prefix, continuation: null })
+      .then(done, (e) => done({ objects: [], error: e }));`, [env("STOWAGE_TEST_S3_BUCKET"), prefix]);
+  return page.objects.map((o) => o.key).sort();
+}

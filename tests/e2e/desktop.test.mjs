@@ -11,7 +11,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { env, openApp } from "./app.mjs";
+import { env, openApp, remoteKeys, watchThroughTheWindow } from "./app.mjs";
 
 let session;
 
@@ -86,28 +86,6 @@ function notifications() {
   return history.data.flat().map((n) => ({ summary: n.summary.data, body: n.body.data }));
 }
 
-/** Watches `folder` into the test bucket's `prefix` (deletions propagate)
- * through the Watched folders view, and waits until it is in sync. */
-async function watchThroughTheWindow(folder, prefix) {
-  await (await $("nav-watched")).click();
-  await (await $("watch-add")).click();
-  await (await $("watch-folder")).type(folder);
-  await session.waitFor("the bucket option", async () =>
-    session.execute(`return [...document.querySelectorAll('[data-testid="watch-container"] option')].some((o) => o.value === arguments[0])`, [env("STOWAGE_TEST_S3_BUCKET")]));
-  await session.execute(`for (const [id, value] of [["watch-container", arguments[0]], ["watch-delete", "propagate"]]) {
-      const s = document.querySelector('[data-testid="' + id + '"]'); s.value = value; s.dispatchEvent(new Event("change", { bubbles: true })); }`,
-  [env("STOWAGE_TEST_S3_BUCKET")]);
-  await (await $("watch-prefix")).type(prefix);
-  await (await $("watch-confirm")).click();
-  await session.waitFor("in sync", async () => (await session.texts('[data-testid="watch-state"]'))[0]?.startsWith("In sync ·"), 30_000);
-}
-
-async function remoteKeys() {
-  return session.executeAsync(`const [container, done] = arguments;
-    window.__TAURI_INTERNALS__.invoke("list_folder", { container, prefix: "e2e-vanish/", continuation: null })
-      .then((page) => done(page.objects.map((o) => o.key)), (e) => done(String(e)));`, [env("STOWAGE_TEST_S3_BUCKET")]);
-}
-
 test("a watched folder whose root vanishes shows the error, notifies once, and deletes nothing", async () => {
   const parent = mkdtempSync(join(tmpdir(), "stowage-e2e-vanish-"));
   const folder = join(parent, "run-42");
@@ -115,8 +93,9 @@ test("a watched folder whose root vanishes shows the error, notifies once, and d
   writeFileSync(join(folder, "weights.bin"), "checkpoint");
   const before = notifications().length;
 
-  await watchThroughTheWindow(folder, "e2e-vanish/");
-  assert.deepEqual(await remoteKeys(), ["e2e-vanish/weights.bin"]);
+  await (await $("nav-watched")).click();
+  await watchThroughTheWindow(session, folder, "e2e-vanish/");
+  assert.deepEqual(await remoteKeys(session, "e2e-vanish/"), ["e2e-vanish/weights.bin"]);
 
   renameSync(folder, join(parent, "unmounted"));
   await session.waitFor("the error state", async () => (await session.texts('[data-testid="watch-state"]'))[0] === "Needs attention", 30_000);
@@ -126,7 +105,7 @@ test("a watched folder whose root vanishes shows the error, notifies once, and d
   }, 15_000);
   assert.ok(told.body.startsWith(`${folder}: `), `the notification names the folder: ${told.body}`);
 
-  assert.deepEqual(await remoteKeys(), ["e2e-vanish/weights.bin"], "nothing deleted from the container");
+  assert.deepEqual(await remoteKeys(session, "e2e-vanish/"), ["e2e-vanish/weights.bin"], "nothing deleted from the container");
   // Retry rounds fail the same way: no second notification for them.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   assert.equal(notifications().filter((n) => n.summary === "A watched folder needs attention").length, 1);
@@ -162,7 +141,8 @@ function trayMenu() {
 test("the tray menu sums up the watched folders and pauses them all", async () => {
   const folder = mkdtempSync(join(tmpdir(), "stowage-e2e-tray-"));
   writeFileSync(join(folder, "a.txt"), "a");
-  await watchThroughTheWindow(folder, "e2e-tray/");
+  await (await $("nav-watched")).click();
+  await watchThroughTheWindow(session, folder, "e2e-tray/");
 
   await session.waitFor("the tray's summary", async () => trayMenu().labels[0] === "Watched folders: 1 in sync");
   assert.deepEqual(trayMenu().labels.slice(1), ["Show Stowage", "Pause all watched folders", "Quit Stowage"]);
