@@ -7,6 +7,10 @@ logs=${1:-$(mktemp -d)}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 target=${CARGO_TARGET_DIR:-$root/target}
 work=$(mktemp -d -t stowage-e2e.XXXXXX)
+# The folders the tests make under tmpdir() go with $work (the pause test
+# alone writes 385 MB).
+export TMPDIR=$work/tmp
+mkdir -p "$TMPDIR"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
