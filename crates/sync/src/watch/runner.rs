@@ -339,24 +339,18 @@ async fn round(
         }
     }
     // In sync, unless files still being written wait for the next round.
-    if !waiting.is_empty() {
-        status.send_replace(WatchStatus {
-            state: WatchState::Waiting,
-            message: note,
-            files_left: waiting.len() as u64,
-            bytes_left: 0,
-            last_sync_ms,
-        });
-        return Round::Deferred(waiting);
+    let (state, synced) = if waiting.is_empty() {
+        (WatchState::Idle, Some(stowage_store::now_ms()))
+    } else {
+        (WatchState::Waiting, last_sync_ms)
+    };
+    let files_left = waiting.len() as u64;
+    status.send_replace(WatchStatus { state, message: note, files_left, bytes_left: 0, last_sync_ms: synced });
+    if waiting.is_empty() {
+        Round::Done
+    } else {
+        Round::Deferred(waiting)
     }
-    status.send_replace(WatchStatus {
-        state: WatchState::Idle,
-        message: note,
-        files_left: 0,
-        bytes_left: 0,
-        last_sync_ms: Some(stowage_store::now_ms()),
-    });
-    Round::Done
 }
 
 /// Files and bytes left, as the round goes.
