@@ -93,6 +93,7 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 pub fn run() -> Result<(), String> {
     let dirs = AppDirs::from_env().map_err(|e| e.to_string())?;
     let _log_guard = stowage_profiles::logging::init(&dirs.logs(), "stowage-app");
+    stowage_sync::raise_open_file_limit();
     let settings = Settings::load(&dirs).map_err(|e| e.to_string())?;
     tracing::info!(profiles = settings.profiles.len(), "starting Stowage {}", env!("CARGO_PKG_VERSION"));
     let window_state = dirs.window_state_file();

@@ -91,6 +91,7 @@ async fn main() -> ExitCode {
         Err(e) => return fail(e.to_string()),
     };
     let _log = stowage_profiles::logging::init(&dirs.logs(), "stowage-cli");
+    stowage_sync::raise_open_file_limit();
     let settings = match Settings::load(&dirs) {
         Ok(settings) => settings,
         Err(e) => return fail(e.to_string()),

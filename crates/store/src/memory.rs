@@ -25,6 +25,11 @@ pub struct MemoryStore {
     received: std::sync::atomic::AtomicU64,
     /// Objects returned by listings: what a sync's view of the remote cost.
     listed: std::sync::atomic::AtomicU64,
+    /// A round trip each put waits out, so tests can see how many requests
+    /// a client keeps in flight (zero: answers at once).
+    latency: std::time::Duration,
+    puts_in_flight: std::sync::atomic::AtomicU64,
+    peak_puts_in_flight: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -58,6 +63,16 @@ impl MemoryStore {
         Self::default()
     }
 
+    /// A store whose puts each take `latency`, like a distant server.
+    pub fn with_latency(latency: std::time::Duration) -> Self {
+        Self { latency, ..Self::default() }
+    }
+
+    /// The most puts that were in flight at once.
+    pub fn peak_puts_in_flight(&self) -> u64 {
+        self.peak_puts_in_flight.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// How many objects were written so far.
     pub fn writes(&self) -> u64 {
         self.writes.load(std::sync::atomic::Ordering::SeqCst)
@@ -71,6 +86,17 @@ impl MemoryStore {
     /// How many objects its listings returned so far.
     pub fn listed_objects(&self) -> u64 {
         self.listed.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Waits out the store's latency, counted as one put in flight.
+    async fn round_trip(&self) {
+        use std::sync::atomic::Ordering::SeqCst;
+        let now = self.puts_in_flight.fetch_add(1, SeqCst) + 1;
+        self.peak_puts_in_flight.fetch_max(now, SeqCst);
+        if !self.latency.is_zero() {
+            tokio::time::sleep(self.latency).await;
+        }
+        self.puts_in_flight.fetch_sub(1, SeqCst);
     }
 
     fn receive(&self, data: &Bytes) {
@@ -210,6 +236,7 @@ impl ObjectStore for MemoryStore {
 
     async fn put(&self, container: &str, key: &str, data: Bytes, options: &PutOptions) -> Result<PutResult> {
         check_key(key)?;
+        self.round_trip().await;
         self.receive(&data);
         let etag = md5_hex(&data);
         let mut state = self.lock();

@@ -327,3 +327,24 @@ async fn a_paused_upload_waits_and_then_finishes() {
     let summary = running.await.expect("join");
     assert!(summary.cancelled, "{summary:?}");
 }
+
+/// Small files keep the whole request pool busy: the memory budget counts
+/// what each file holds, not a MiB apiece (which allowed 128 at a time).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn small_files_fill_the_request_pool() {
+    let store = Arc::new(MemoryStore::with_latency(std::time::Duration::from_millis(300)));
+    store.create_container("many").await.expect("container");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..600 {
+        std::fs::write(dir.path().join(format!("f{i:03}")), bytes(16 * 1024, i as u8)).expect("write");
+    }
+    let tuning = Tuning::default();
+    let (summary, _) = run(store.clone(), "many", vec![dir.path().to_owned()], Existing::Overwrite).await;
+    assert_eq!(summary.uploaded, 600, "{summary:?}");
+    let peak = store.peak_puts_in_flight();
+    assert!(
+        peak > 200 && peak <= tuning.concurrency as u64,
+        "{peak} puts in flight at most, with {} allowed",
+        tuning.concurrency
+    );
+}
