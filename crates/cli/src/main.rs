@@ -51,9 +51,9 @@ enum Command {
         /// When a different object already has the key (identical ones are always skipped).
         #[arg(long, value_enum, default_value = "overwrite")]
         existing: upload_cmd::ExistingArg,
-        /// Requests in flight at once (default 32).
-        #[arg(long)]
-        concurrency: Option<usize>,
+        /// Requests in flight at once.
+        #[arg(long, default_value_t = stowage_sync::Tuning::default().concurrency, value_parser = crate::at_least_one)]
+        concurrency: usize,
     },
     /// Sync a local folder with a container prefix: `stowage sync [--dry-run] SRC DST`.
     Sync(sync_cmd::SyncArgs),
@@ -80,6 +80,14 @@ impl Context {
         }
         .map_err(|e| e.to_string())?;
         connect(profile, &self.keyring).map_err(|e| e.to_string())
+    }
+}
+
+/// A count that must be 1 or more (`--concurrency`).
+fn at_least_one(arg: &str) -> Result<usize, String> {
+    match arg.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("expected a whole number of 1 or more".into()),
     }
 }
 

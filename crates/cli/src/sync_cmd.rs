@@ -53,9 +53,9 @@ pub struct SyncArgs {
     /// Allow a plan that deletes more than half of the destination or more than 1,000 files.
     #[arg(long)]
     allow_many_deletes: bool,
-    /// Requests in flight at once (default 32).
-    #[arg(long)]
-    concurrency: Option<usize>,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = stowage_sync::Tuning::default().concurrency, value_parser = crate::at_least_one)]
+    concurrency: usize,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -115,10 +115,7 @@ pub async fn run(args: SyncArgs, context: &Context) -> Result<ExitCode, String> 
         backup_prefix: args.backup_prefix,
     };
     let state = SyncState::open(&context.dirs.sync_state_file()).map_err(|e| e.to_string())?;
-    let mut tuning = Tuning::default();
-    if let Some(n) = args.concurrency {
-        tuning.concurrency = n.max(1);
-    }
+    let tuning = Tuning { concurrency: args.concurrency, ..Tuning::default() };
     let prepared = prepare(store.as_ref(), &request, &state, &tuning).await?;
     if args.json {
         let shown = Shown { mode, direction, plan: &prepared.plan };

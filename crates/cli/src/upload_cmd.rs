@@ -23,7 +23,7 @@ pub async fn run(
     paths: Vec<PathBuf>,
     destination: Location,
     existing: ExistingArg,
-    concurrency: Option<usize>,
+    concurrency: usize,
     context: &Context,
 ) -> Result<ExitCode, String> {
     let store = context.store(destination.profile.as_deref())?;
@@ -35,10 +35,7 @@ pub async fn run(
         ExistingArg::Skip => Existing::Skip,
         ExistingArg::KeepBoth => Existing::KeepBoth,
     };
-    let mut tuning = Tuning::default();
-    if let Some(n) = concurrency {
-        tuning.concurrency = n.max(1);
-    }
+    let tuning = Tuning { concurrency, ..Tuning::default() };
     let progress = Progress::new()?;
     let request = UploadRequest {
         sources: paths,
