@@ -35,23 +35,28 @@ run() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$tool" "$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$rss" "$units" "$unit" >> "$results"
 }
 
-# report "case=title" ...: one table per case, with stowage's speed-up over each peer.
+# report "case=title" ...: one table per case, with stowage's speed-up over
+# each peer. A tool that ran more than once shows its mean time and CPU, its
+# highest RSS, and each run's time.
 report() {
   python3 - "$results" "$@" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 titles = dict(arg.split("=", 1) for arg in sys.argv[2:])
-by_case = {}
+runs = {}
 for case, tool, wall, cpu, rss, units, unit in rows:
-    by_case.setdefault(case, {})[tool] = (float(wall), float(cpu), int(rss), float(units), unit)
-for case, tools in by_case.items():
+    runs.setdefault(case, {}).setdefault(tool, []).append((float(wall), float(cpu), int(rss), float(units), unit))
+mean = lambda xs: sum(xs) / len(xs)
+for case, tools in runs.items():
     print(f"\n{titles.get(case, case)}")
-    print(f"{'tool':8} {'wall s':>8} {'throughput':>14} {'CPU s':>7} {'peak RSS':>9}   stowage is ... x faster")
-    st = tools.get("stowage")
-    for tool, (wall, cpu, rss, units, unit) in tools.items():
-        rate = units / wall if wall > 0 else 0
-        thr = f"{rate:,.0f} {unit}/s"
-        ratio = "" if tool == "stowage" or not st else f"{wall / st[0]:.2f}"
-        print(f"{tool:8} {wall:8.2f} {thr:>14} {cpu:7.2f} {rss / 1024:7.0f} MB   {ratio}")
+    print(f"{'tool':8} {'wall s':>8} {'throughput':>14} {'CPU s':>7} {'peak RSS':>9}   stowage is ... x faster   runs (s)")
+    st = mean([r[0] for r in tools["stowage"]]) if "stowage" in tools else None
+    for tool, rs in tools.items():
+        wall, cpu, rss = mean([r[0] for r in rs]), mean([r[1] for r in rs]), max(r[2] for r in rs)
+        units, unit = rs[0][3], rs[0][4]
+        thr = f"{units / wall if wall > 0 else 0:,.0f} {unit}/s"
+        ratio = "" if tool == "stowage" or not st else f"{wall / st:.2f}"
+        each = ", ".join(f"{r[0]:.2f}" for r in rs) if len(rs) > 1 else ""
+        print(f"{tool:8} {wall:8.2f} {thr:>14} {cpu:7.2f} {rss / 1024:7.0f} MB   {ratio:>22}   {each}")
 PY
 }

@@ -26,13 +26,28 @@ echo "Warming up (untimed)"
 s5cmd --endpoint-url "$endpoint" cp "$work/big/*" "s3://$bucket/warm-up/" >/dev/null
 s5cmd --endpoint-url "$endpoint" cp "$work/small/*" "s3://$bucket/warm-up-small/" >/dev/null
 
-for case in small big; do
-  src=$work/$case
+# upload CASE TOOL: one timed upload of $work/CASE to a fresh prefix.
+round=0
+upload() {
+  local case=$1 tool=$2 src=$work/$1 units unit dest
   if [ "$case" = small ]; then units=$small unit=files; else units=$big_mib unit=MiB; fi
-  run "$case" stowage "$units" "$unit" -- "$stowage" upload "$src" "bench:$bucket/stowage-$case"
-  run "$case" s5cmd "$units" "$unit" -- s5cmd --endpoint-url "$endpoint" cp "$src/*" "s3://$bucket/s5cmd-$case/"
-  run "$case" rclone "$units" "$unit" -- env -u AWS_CA_BUNDLE rclone copy "$src" ":s3:$bucket/rclone-$case" "${rclone_s3[@]}"
-  run "$case" aws "$units" "$unit" -- aws --endpoint-url "$endpoint" s3 cp --recursive --only-show-errors "$src" "s3://$bucket/aws-$case/"
+  round=$((round + 1))
+  dest=$tool-$case-$round
+  case $tool in
+    stowage) run "$case" stowage "$units" "$unit" -- "$stowage" upload "$src" "bench:$bucket/$dest" ;;
+    s5cmd) run "$case" s5cmd "$units" "$unit" -- s5cmd --endpoint-url "$endpoint" cp "$src/*" "s3://$bucket/$dest/" ;;
+    rclone) run "$case" rclone "$units" "$unit" -- env -u AWS_CA_BUNDLE rclone copy "$src" ":s3:$bucket/$dest" "${rclone_s3[@]}" ;;
+    aws) run "$case" aws "$units" "$unit" -- aws --endpoint-url "$endpoint" s3 cp --recursive --only-show-errors "$src" "s3://$bucket/$dest/" ;;
+  esac
+}
+
+# Each tool runs twice, in mirrored order (A B C D D C B A), and the table
+# shows the mean: the server slows a little as it holds more objects, so a
+# single pass favoured whoever went first.
+tools=(stowage s5cmd rclone aws)
+for case in small big; do
+  for tool in "${tools[@]}"; do upload "$case" "$tool"; done
+  for ((i = ${#tools[@]} - 1; i >= 0; i--)); do upload "$case" "${tools[i]}"; done
 done
 
 report "small=(a) many 16 KiB files" "big=(b) one big file"
