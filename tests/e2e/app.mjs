@@ -39,6 +39,9 @@ export async function watchThroughTheWindow(session, folder, prefix) {
   await session.execute(`for (const [id, value] of [["watch-container", arguments[0]], ["watch-delete", "propagate"]]) {
       const s = document.querySelector('[data-testid="' + id + '"]'); s.value = value; s.dispatchEvent(new Event("change", { bubbles: true })); }`,
   [bucket]);
+  // Each new watch starts from an empty prefix, whatever the last one used.
+  const leftOver = await session.execute('return document.querySelector("[data-testid=watch-prefix]").value');
+  if (leftOver !== "") throw new Error(`the Watch form kept the last prefix: "${leftOver}"`);
   await (await $("watch-prefix")).type(prefix);
   await (await $("watch-confirm")).click();
   await session.waitFor("in sync", async () => (await session.texts('[data-testid="watch-state"]'))[0]?.startsWith("In sync ·"), 30_000);
