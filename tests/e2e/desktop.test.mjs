@@ -3,7 +3,8 @@
 // accelerators handle them), About, start at login, a notification from a
 // real notification server (dunst, on the test D-Bus session), the tray menu
 // (over the StatusNotifierItem and dbusmenu protocols, as a desktop's tray
-// reads it), one instance only, and the window's size kept across a quit.
+// reads it), watched folders syncing with the window closed, one instance
+// only, and the window's size kept across a quit.
 // Runs last: it quits the app.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -151,6 +152,37 @@ test("the tray menu sums up the watched folders and pauses them all", async () =
   await $("watch-resume");
   await session.waitFor("the tray's summary", async () => trayMenu().labels[0] === "No watched folders running");
 
+  await (await $("watch-remove")).click();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+/** The keys under `prefix` in the test bucket, asked of the server itself
+ * (curl signs the request; the keys go to it on stdin, never in its
+ * arguments), not through the window. */
+function keysOnTheServer(prefix) {
+  const emptyBodySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  const listing = execFileSync("curl", ["--silent", "--show-error", "--fail", "--config", "-",
+    "--aws-sigv4", `aws:amz:${env("STOWAGE_TEST_S3_REGION")}:s3`, "--header", `x-amz-content-sha256: ${emptyBodySha256}`,
+    `${env("STOWAGE_TEST_S3_ENDPOINT")}/${env("STOWAGE_TEST_S3_BUCKET")}?list-type=2&prefix=${encodeURIComponent(prefix)}`,
+  ], { encoding: "utf8", input: `user = "${env("STOWAGE_TEST_S3_ACCESS_KEY")}:${env("STOWAGE_TEST_S3_SECRET_KEY")}"\n` });
+  return [...listing.matchAll(/<Key>([^<]*)<\/Key>/g)].map(([, key]) => key).sort();
+}
+
+test("closing the window keeps watched folders syncing, and the tray brings it back", async () => {
+  const folder = mkdtempSync(join(tmpdir(), "stowage-e2e-closed-"));
+  writeFileSync(join(folder, "before.txt"), "before");
+  await (await $("nav-watched")).click();
+  await watchThroughTheWindow(session, folder, "e2e-closed/");
+  assert.deepEqual(keysOnTheServer("e2e-closed/"), ["e2e-closed/before.txt"]);
+
+  press("ctrl+w");
+  await session.waitFor("the window hidden", async () => visibleWindows().length === 0, 10_000);
+  writeFileSync(join(folder, "while-closed.txt"), "written with the window closed");
+  await session.waitFor("the new file on the server", async () =>
+    keysOnTheServer("e2e-closed/").includes("e2e-closed/while-closed.txt"), 30_000);
+
+  trayMenu().click("Show Stowage");
+  await session.waitFor("the window back", async () => visibleWindows().length === 1, 10_000);
   await (await $("watch-remove")).click();
   rmSync(folder, { recursive: true, force: true });
 });
