@@ -23,6 +23,7 @@ use stowage_store::{ListOptions, ObjectInfo, ObjectStore, PartInfo, PutOptions, 
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
+use crate::buffers::BufferPool;
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
 use crate::journal::{modified_ns, Journal, UploadKey};
 use crate::scan::{scan, LocalFile};
@@ -261,6 +262,7 @@ pub(crate) struct Engine {
     container: String,
     requests: Semaphore,
     memory: Semaphore,
+    buffers: Arc<BufferPool>,
     tuning: Tuning,
     sink: Arc<dyn EventSink>,
     cancel: CancellationToken,
@@ -283,6 +285,7 @@ impl Engine {
             container,
             requests: Semaphore::new(tuning.concurrency.max(1)),
             memory: Semaphore::new(usize::try_from(tuning.memory_budget / MEMORY_UNIT).unwrap_or(usize::MAX).max(1)),
+            buffers: BufferPool::new(tuning.memory_budget),
             tuning,
             sink,
             cancel,
@@ -389,7 +392,8 @@ impl Engine {
 
     async fn put_whole(&self, file: &LocalFile, key: &str) -> Result<FileOutcome, Failure> {
         let _memory = self.memory_for(file.size).await;
-        let (body, md5) = read_range(file, 0, file.size).await?;
+        let (body, md5) = read_range(file, 0, zeroed(file.size)).await?;
+        let body = Bytes::from(body);
         let put = self
             .attempt(|| {
                 let body = body.clone();
@@ -528,7 +532,8 @@ impl Engine {
                 let offset = i * part_size;
                 let len = part_size.min(file.size - offset);
                 let _memory = self.memory_for(len).await;
-                let (body, md5) = read_range(file, offset, len).await?;
+                let (buf, md5) = read_range(file, offset, self.buffers.take(len)).await?;
+                let body = self.buffers.share(buf);
                 let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
                 let part = self
                     .attempt(|| {
@@ -617,11 +622,11 @@ pub(crate) fn numbered(name: &str, n: u32) -> String {
     }
 }
 
-/// Reads `len` bytes at `offset` with their MD5 (hashed on the reading
-/// thread, so the async workers stay free for the network), and fails with
-/// [`Failure::Changed`] when the file's size or modification time is not
-/// what the scan saw.
-async fn read_range(file: &LocalFile, offset: u64, len: u64) -> Result<(Bytes, String), Failure> {
+/// Fills `buf` from `offset` and returns it with its MD5 (hashed on the
+/// reading thread, so the async workers stay free for the network), or
+/// fails with [`Failure::Changed`] when the file's size or modification time
+/// is not what the scan saw.
+async fn read_range(file: &LocalFile, offset: u64, mut buf: Vec<u8>) -> Result<(Vec<u8>, String), Failure> {
     let (path, size, modified) = (file.path.clone(), file.size, file.modified);
     let read = tokio::task::spawn_blocking(move || -> std::io::Result<Option<(Vec<u8>, String)>> {
         use std::io::{Read, Seek};
@@ -634,7 +639,6 @@ async fn read_range(file: &LocalFile, offset: u64, len: u64) -> Result<(Bytes, S
         }
         let mut f = std::fs::File::open(&path)?;
         f.seek(std::io::SeekFrom::Start(offset))?;
-        let mut buf = vec![0u8; usize::try_from(len).unwrap_or(0)];
         f.read_exact(&mut buf)?;
         let md5 = hex::encode(Md5::digest(&buf));
         Ok(unchanged(&path)?.then_some((buf, md5)))
@@ -642,11 +646,15 @@ async fn read_range(file: &LocalFile, offset: u64, len: u64) -> Result<(Bytes, S
     .await
     .map_err(|e| Failure::Error(format!("Reading {} was interrupted: {e}", file.path.display())))?;
     match read {
-        Ok(Some((buf, md5))) => Ok((Bytes::from(buf), md5)),
+        Ok(Some(read)) => Ok(read),
         Ok(None) => Err(Failure::Changed),
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(Failure::Changed),
         Err(e) => Err(Failure::Error(format!("Cannot read {}: {e}", file.path.display()))),
     }
+}
+
+fn zeroed(len: u64) -> Vec<u8> {
+    vec![0; usize::try_from(len).unwrap_or(usize::MAX)]
 }
 
 fn journal_error(e: rusqlite::Error) -> Failure {
@@ -673,14 +681,17 @@ async fn refresh(file: &LocalFile) -> Option<LocalFile> {
 /// multipart upload the MD5 of the part MD5s and the part count.
 pub(crate) async fn local_etag(file: &LocalFile, part_size: u64, threshold: u64) -> Result<String, Failure> {
     if file.size <= threshold {
-        return Ok(read_range(file, 0, file.size).await?.1);
+        return Ok(read_range(file, 0, zeroed(file.size)).await?.1);
     }
     let mut parts = Vec::new();
     let mut offset = 0;
     let mut number = 1;
+    let mut buf = Vec::new();
     while offset < file.size {
         let len = part_size.min(file.size - offset);
-        let (_, md5) = read_range(file, offset, len).await?;
+        buf.resize(usize::try_from(len).unwrap_or(usize::MAX), 0);
+        let (read, md5) = read_range(file, offset, buf).await?;
+        buf = read;
         parts.push(PartInfo { number, etag: md5, size: len });
         offset += len;
         number += 1;

@@ -3,6 +3,7 @@
 //! container prefix (filter, plan, state, folder_sync). Shared by uploads,
 //! sync and watched folders.
 
+mod buffers;
 mod db;
 pub mod download;
 pub mod events;
