@@ -338,13 +338,8 @@ async fn small_files_fill_the_request_pool() {
     for i in 0..600 {
         std::fs::write(dir.path().join(format!("f{i:03}")), bytes(16 * 1024, i as u8)).expect("write");
     }
-    let tuning = Tuning::default();
     let (summary, _) = run(store.clone(), "many", vec![dir.path().to_owned()], Existing::Overwrite).await;
     assert_eq!(summary.uploaded, 600, "{summary:?}");
-    let peak = store.peak_puts_in_flight();
-    assert!(
-        peak > 200 && peak <= tuning.concurrency as u64,
-        "{peak} puts in flight at most, with {} allowed",
-        tuning.concurrency
-    );
+    let (peak, allowed) = (store.peak_puts_in_flight(), tuning().concurrency as u64);
+    assert!(peak > 200 && peak <= allowed, "{peak} puts in flight at most, with {allowed} allowed");
 }
