@@ -41,13 +41,24 @@ upload() {
   esac
 }
 
+# The server's own ceiling on small files: two Stowage uploads of the same
+# files at once. If together they move no more files per second than one
+# alone, the server, not the client, sets the rate.
+upload_pair() {
+  round=$((round + 1))
+  run pair stowage "$((2 * small))" files -- bash -ec '"$1" upload "$2" "$3-a" & "$1" upload "$2" "$3-b"; wait $!' \
+    _ "$stowage" "$work/small" "bench:$bucket/pair-$round"
+}
+
 # Each tool runs twice, in mirrored order (A B C D D C B A), and the table
 # shows the mean: the server slows a little as it holds more objects, so a
-# single pass favoured whoever went first.
+# single pass favoured whoever went first. The pair runs before and after.
 tools=(stowage s5cmd rclone aws)
 for case in small big; do
+  [ "$case" = small ] && upload_pair
   for tool in "${tools[@]}"; do upload "$case" "$tool"; done
   for ((i = ${#tools[@]} - 1; i >= 0; i--)); do upload "$case" "${tools[i]}"; done
+  [ "$case" = small ] && upload_pair
 done
 
-report "small=(a) many 16 KiB files" "big=(b) one big file"
+report "small=(a) many 16 KiB files" "pair=(a, the server's ceiling) two stowage uploads of (a) at once" "big=(b) one big file"
