@@ -6,7 +6,9 @@
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 work=$(mktemp -d -t stowage-bench.XXXXXX)
 source "$root/scripts/lib/garage.sh"
-trap 'garage_stop; rm -rf "$work"' EXIT
+# Helpers a benchmark starts (their pids), stopped with Garage.
+bench_pids=()
+trap 'kill "${bench_pids[@]}" 2>/dev/null; garage_stop; rm -rf "$work"' EXIT
 # Garage's default engine; no benchmark uses keys over LMDB's 511 bytes.
 GARAGE_DB_ENGINE=lmdb garage_start
 mkdir -p "$work/keyring"

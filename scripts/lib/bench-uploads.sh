@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # scripts/bench uploads, inside a D-Bus session (the stowage CLI keeps its
 # keys in the keyring). Arguments: stowage binary, small file count, big
-# file size in MiB.
+# file size in MiB, file count for the run through the latency proxy.
 set -euo pipefail
-stowage=$1 small=$2 big_mib=$3
+stowage=$1 small=$2 big_mib=$3 remote=$4
 source "$(dirname "$0")/bench-common.sh"
 
-echo "Making the data: $small x 16 KiB files in 50 folders, and one $big_mib MiB file"
-mkdir -p "$work/small" "$work/big"
-python3 - "$work/small" "$small" <<'PY'
+# files DIR N: N files of 16 KiB in 50 folders.
+files() {
+  python3 - "$1" "$2" <<'PY'
 import os, sys
 root, n = sys.argv[1], int(sys.argv[2])
 for i in range(n):
@@ -17,6 +17,12 @@ for i in range(n):
     with open(os.path.join(d, f"file-{i:05d}.bin"), "wb") as f:
         f.write(os.urandom(16 * 1024))
 PY
+}
+
+echo "Making the data: $small and $remote x 16 KiB files in 50 folders, and one $big_mib MiB file"
+files "$work/small" "$small"
+files "$work/remote" "$remote"
+mkdir -p "$work/big"
 head -c "$((big_mib * 1024 * 1024))" /dev/urandom > "$work/big/big.bin"
 sync
 # Untimed warm-up: whoever went first right after the data was written paid
@@ -26,18 +32,30 @@ echo "Warming up (untimed)"
 s5cmd --endpoint-url "$endpoint" cp "$work/big/*" "s3://$bucket/warm-up/" >/dev/null
 s5cmd --endpoint-url "$endpoint" cp "$work/small/*" "s3://$bucket/warm-up-small/" >/dev/null
 
+# The same Garage 10 ms away each way, and a profile that goes through it.
+proxy_port=$(free_port)
+python3 "$root/scripts/lib/latency-proxy.py" "$proxy_port" "${endpoint#http://}" 10 &
+bench_pids+=($!)
+far_endpoint=http://127.0.0.1:$proxy_port
+until curl -s -o /dev/null "$far_endpoint/"; do sleep 0.1; done
+echo "$AWS_SECRET_ACCESS_KEY" | "$stowage" profile add bench-far --provider s3 --endpoint "$far_endpoint" \
+  --region "$AWS_REGION" --access-key "$AWS_ACCESS_KEY_ID" --secret-stdin --path-style >/dev/null
+
 # upload CASE TOOL: one timed upload of $work/CASE to a fresh prefix.
 round=0
 upload() {
-  local case=$1 tool=$2 src=$work/$1 units unit dest
-  if [ "$case" = small ]; then units=$small unit=files; else units=$big_mib unit=MiB; fi
+  local case=$1 tool=$2 src=$work/$1 units=$small unit=files ep=$endpoint profile=bench dest
+  case $case in
+    big) units=$big_mib unit=MiB ;;
+    remote) units=$remote ep=$far_endpoint profile=bench-far ;;
+  esac
   round=$((round + 1))
   dest=$tool-$case-$round
   case $tool in
-    stowage) run "$case" stowage "$units" "$unit" -- "$stowage" upload "$src" "bench:$bucket/$dest" ;;
-    s5cmd) run "$case" s5cmd "$units" "$unit" -- s5cmd --endpoint-url "$endpoint" cp "$src/*" "s3://$bucket/$dest/" ;;
-    rclone) run "$case" rclone "$units" "$unit" -- env -u AWS_CA_BUNDLE rclone copy "$src" ":s3:$bucket/$dest" "${rclone_s3[@]}" ;;
-    aws) run "$case" aws "$units" "$unit" -- aws --endpoint-url "$endpoint" s3 cp --recursive --only-show-errors "$src" "s3://$bucket/$dest/" ;;
+    stowage) run "$case" stowage "$units" "$unit" -- "$stowage" upload "$src" "$profile:$bucket/$dest" ;;
+    s5cmd) run "$case" s5cmd "$units" "$unit" -- s5cmd --endpoint-url "$ep" cp "$src/*" "s3://$bucket/$dest/" ;;
+    rclone) run "$case" rclone "$units" "$unit" -- env -u AWS_CA_BUNDLE rclone copy "$src" ":s3:$bucket/$dest" "${rclone_s3[@]}" --s3-endpoint "$ep" ;;
+    aws) run "$case" aws "$units" "$unit" -- aws --endpoint-url "$ep" s3 cp --recursive --only-show-errors "$src" "s3://$bucket/$dest/" ;;
   esac
 }
 
@@ -54,11 +72,12 @@ upload_pair() {
 # shows the mean: the server slows a little as it holds more objects, so a
 # single pass favoured whoever went first. The pair runs before and after.
 tools=(stowage s5cmd rclone aws)
-for case in small big; do
+for case in small big remote; do
   [ "$case" = small ] && upload_pair
   for tool in "${tools[@]}"; do upload "$case" "$tool"; done
   for ((i = ${#tools[@]} - 1; i >= 0; i--)); do upload "$case" "${tools[i]}"; done
   [ "$case" = small ] && upload_pair
 done
 
-report "small=(a) many 16 KiB files" "pair=(a, the server's ceiling) two stowage uploads of (a) at once" "big=(b) one big file"
+report "small=(a) many 16 KiB files" "pair=(a, the server's ceiling) two stowage uploads of (a) at once" \
+  "big=(b) one big file" "remote=(c) many 16 KiB files, 20 ms of round trip away"
