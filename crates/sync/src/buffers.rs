@@ -40,12 +40,22 @@ impl BufferPool {
         Bytes::from_owner(Pooled { buf, pool: Arc::clone(self) })
     }
 
+    /// Keeps `buf` if it fits in the pool's share, freeing smaller buffers,
+    /// smallest first, to make room: odd sizes (a file's last part) would
+    /// otherwise fill the pool and turn away the standard-size buffers most
+    /// parts can reuse. A buffer that would not fit even then is freed.
     fn give_back(&self, buf: Vec<u8>) {
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        let kept: usize = free.iter().map(Vec::capacity).sum();
-        if kept + buf.capacity() <= self.keep {
-            free.push(buf);
+        let mut kept: usize = free.iter().map(Vec::capacity).sum();
+        let smaller: usize = free.iter().map(Vec::capacity).filter(|&c| c < buf.capacity()).sum();
+        if kept - smaller + buf.capacity() > self.keep {
+            return;
         }
+        free.sort_unstable_by_key(Vec::capacity);
+        while kept + buf.capacity() > self.keep {
+            kept -= free.remove(0).capacity();
+        }
+        free.push(buf);
     }
 }
 
@@ -91,5 +101,24 @@ mod tests {
         assert_eq!(pool.take(16).capacity(), 16, "a 64-byte buffer is not used for 16 bytes");
         drop(pool.share(vec![0; 64]));
         assert_eq!(pool.free.lock().expect("lock").len(), 1, "64 + 64 is over the 100 bytes kept");
+    }
+
+    #[test]
+    fn odd_sized_buffers_make_room_for_bigger_ones_and_nothing_else_does() {
+        let pool = BufferPool::new(100);
+        let kept = || {
+            let mut sizes: Vec<usize> = pool.free.lock().expect("lock").iter().map(Vec::capacity).collect();
+            sizes.sort_unstable();
+            sizes
+        };
+        drop(pool.share(vec![0; 30]));
+        drop(pool.share(vec![0; 40]));
+        drop(pool.share(vec![0; 64]));
+        assert_eq!(kept(), [64], "both smaller buffers were freed to keep the 64-byte one");
+        drop(pool.share(vec![0; 50]));
+        assert_eq!(kept(), [64], "a buffer never frees a bigger one");
+        drop(pool.share(vec![0; 30]));
+        drop(pool.share(vec![0; 40]));
+        assert_eq!(kept(), [30, 64], "freeing the 30 would not make room for 40, so nothing was freed");
     }
 }
