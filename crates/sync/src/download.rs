@@ -72,20 +72,24 @@ async fn fetch(
     tuning: &Tuning,
     cancel: &CancellationToken,
 ) -> Result<LocalState, String> {
+    // The folder check and the stats below run in place: each is one quick
+    // call, and handing it to the blocking pool cost more than the call
+    // (most of the system CPU of downloading many small files).
     if let Some(dir) = item.dest.parent() {
-        tokio::fs::create_dir_all(dir).await.map_err(|e| format!("Cannot create the folder {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| format!("Cannot create the folder {}: {e}", dir.display()))?;
     }
     let partial = partial_path(item);
+    let have = || std::fs::metadata(&partial).map(|m| m.len()).unwrap_or(0);
     // Each try (and a later run) continues from what the partial file holds.
     let fetched = retry(tuning, cancel, || async {
-        let have = tokio::fs::metadata(&partial).await.map(|m| m.len()).unwrap_or(0);
+        let have = have();
         if have >= item.size && item.size > 0 {
             return Ok(0);
         }
         store.append_range(container, &item.key, have, item.etag.as_deref(), &partial).await
     })
     .await;
-    let have = tokio::fs::metadata(&partial).await.map(|m| m.len()).unwrap_or(0);
+    let have = have();
     let placed = match fetched {
         Err(e) => {
             if e.kind() == stowage_store::ErrorKind::Precondition {
@@ -122,8 +126,7 @@ async fn place(item: &Fetch, tmp: &Path) -> Result<LocalState, String> {
     let tmp = tmp.to_owned();
     tokio::task::spawn_blocking(move || {
         if let Some(expected) = item.etag.as_deref().filter(|e| is_plain_md5(e)) {
-            let body = std::fs::read(&tmp).map_err(|e| format!("Cannot read back {}: {e}", tmp.display()))?;
-            let got = hex::encode(Md5::digest(&body));
+            let got = file_md5(&tmp).map_err(|e| format!("Cannot read back {}: {e}", tmp.display()))?;
             if got != expected {
                 return Err(format!(
                     "{} arrived with a different checksum (MD5 {got}, expected {expected}).",
@@ -152,6 +155,13 @@ async fn place(item: &Fetch, tmp: &Path) -> Result<LocalState, String> {
     })
     .await
     .map_err(|e| format!("Writing a download was interrupted: {e}"))?
+}
+
+/// The MD5 of a file, read a block at a time: a single-part object can be 5 GB.
+fn file_md5(path: &Path) -> std::io::Result<String> {
+    let mut hasher = Md5::new();
+    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+    Ok(hex::encode(hasher.finalize()))
 }
 
 /// (size, modification time in ns) of the file at `path`, if there is one.

@@ -8,6 +8,7 @@
 //! it is computed here and sent as a plain `x-amz-checksum-*` header, never
 //! as a streaming trailer.
 
+mod body;
 mod errors;
 
 use std::path::Path;
@@ -313,21 +314,18 @@ impl ObjectStore for S3Store {
             )
         })?;
         let info = object_info!(key, out);
+        let what = format!("Downloading \"{container}/{key}\"");
         let tmp = crate::atomic::sibling_tmp(dest);
         let copied = async {
-            let mut file = tokio::fs::File::create(&tmp)
+            let n = body::append_body(out.body, tmp.clone(), &what).await?;
+            let file = tokio::fs::File::open(&tmp)
                 .await
-                .map_err(|e| StoreError::io(format!("Cannot create {}", tmp.display()), e))?;
-            let mut body = out.body.into_async_read();
-            let n = tokio::io::copy(&mut body, &mut file).await.map_err(|e| {
-                StoreError::new(ErrorKind::Network, format!("Downloading \"{container}/{key}\" was interrupted: {e}"))
-                    .with_source(e)
-            })?;
+                .map_err(|e| StoreError::io(format!("Cannot write {}", tmp.display()), e))?;
             file.sync_all().await.map_err(|e| StoreError::io(format!("Cannot write {}", tmp.display()), e))?;
             if n != info.size {
                 return Err(StoreError::new(
                     ErrorKind::Network,
-                    format!("Downloading \"{container}/{key}\" ended after {n} of {} bytes.", info.size),
+                    format!("{what} ended after {n} of {} bytes.", info.size),
                 ));
             }
             crate::local::rename(&tmp, dest)
@@ -347,7 +345,6 @@ impl ObjectStore for S3Store {
         expected_etag: Option<&str>,
         dest: &Path,
     ) -> Result<u64> {
-        use tokio::io::AsyncWriteExt;
         check_key(key)?;
         let what = format!("Downloading \"{container}/{key}\"");
         let mut request = self.client(container).get_object().bucket(container).key(key);
@@ -363,17 +360,8 @@ impl ObjectStore for S3Store {
             Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 416) => return Ok(0),
             Err(e) => return Err(not_found_as_no_object(map_err(e, &what, &self.target), container, key)),
         };
-        let mut file = tokio::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(dest)
-            .await
-            .map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
-        let mut body = out.body.into_async_read();
-        let copied = tokio::io::copy(&mut body, &mut file).await;
         // What arrived stays in the file for the next try.
-        file.flush().await.map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
-        copied.map_err(|e| StoreError::new(ErrorKind::Network, format!("{what} was interrupted: {e}")).with_source(e))
+        body::append_body(out.body, dest.to_owned(), &what).await
     }
 
     async fn put(&self, container: &str, key: &str, body: Bytes, options: &PutOptions) -> Result<PutResult> {
