@@ -1,7 +1,8 @@
 //! Transfers through a fault-injecting TCP proxy in front of Garage. Uploads:
 //! some new connections are reset, some get a 503 SlowDown or a 500, some
 //! stall, and every file must still arrive intact. Sync: every answer is cut
-//! short, so listings never complete, and nothing may be deleted.
+//! short, so listings never complete, and nothing may be deleted. Downloads:
+//! every answer is cut short, and each try continues where the last stopped.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -13,8 +14,8 @@ use futures::{StreamExt, TryStreamExt};
 use stowage_store::s3::{S3Settings, S3Store};
 use stowage_store::{test_env, ObjectStore};
 use stowage_sync::{
-    prepare, upload, Direction, EventSink, Existing, Mode, PlanOptions, SyncRequest, SyncState, TransferEvent, Tuning,
-    UploadRequest,
+    download, prepare, upload, Direction, DownloadRequest, EventSink, Existing, Mode, PlanOptions, SyncRequest,
+    SyncState, TransferEvent, Tuning, UploadRequest,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -208,4 +209,33 @@ async fn an_interrupted_listing_deletes_nothing() {
         }
     }
     assert_eq!(left, keys.len(), "nothing was deleted");
+}
+
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn a_download_cut_short_keeps_what_arrived_and_continues_from_there() {
+    let upstream = test_env::var("STOWAGE_TEST_S3_ENDPOINT").trim_start_matches("http://").to_owned();
+    let direct = store(test_env::var("STOWAGE_TEST_S3_ENDPOINT"));
+    let container = test_env::unique_container("cut-download");
+    direct.create_container(&container).await.expect("container");
+    let body: Vec<u8> = (0..64 * 1024u32).map(|i| (i * 31 % 251) as u8).collect();
+    let options = stowage_store::PutOptions::default();
+    direct.put(&container, "model/weights.bin", bytes::Bytes::from(body.clone()), &options).await.expect("seed");
+
+    // Each answer stops after 16 KiB: only a download that keeps every
+    // try's bytes and asks for the rest gets the whole 64 KiB.
+    let cut = store(truncating_proxy(upstream, 16 * 1024));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let request = DownloadRequest {
+        container,
+        base_prefix: "model/".into(),
+        selection: vec!["model/weights.bin".into()],
+        dest: dir.path().to_owned(),
+        existing: Existing::Overwrite,
+    };
+    let tuning = Tuning { attempts: 10, first_backoff: Duration::from_millis(10), ..Tuning::default() };
+    let summary = download(cut, request, tuning, Arc::new(Quiet), CancellationToken::new()).await;
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    assert_eq!(summary.downloaded, 1);
+    assert!(std::fs::read(dir.path().join("weights.bin")).expect("read") == body, "the file is whole");
 }
