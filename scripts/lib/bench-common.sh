@@ -8,7 +8,7 @@ work=$(mktemp -d -t stowage-bench.XXXXXX)
 source "$root/scripts/lib/garage.sh"
 # Helpers a benchmark starts (their pids), stopped with Garage.
 bench_pids=()
-trap 'kill "${bench_pids[@]}" 2>/dev/null; garage_stop; rm -rf "$work"' EXIT
+trap 'kill "${bench_pids[@]}" 2>/dev/null || true; garage_stop; rm -rf "$work"' EXIT
 # Garage's default engine; no benchmark uses keys over LMDB's 511 bytes.
 GARAGE_DB_ENGINE=lmdb garage_start
 mkdir -p "$work/keyring"
@@ -24,6 +24,20 @@ echo "$AWS_SECRET_ACCESS_KEY" | "$stowage" profile add bench --provider s3 --end
 # rclone's S3 backend on the command line, against the same Garage.
 rclone_s3=(--s3-provider Other --s3-endpoint "$endpoint" --s3-access-key-id "$AWS_ACCESS_KEY_ID"
   --s3-secret-access-key "$AWS_SECRET_ACCESS_KEY" --s3-region "$AWS_REGION" --s3-force-path-style)
+
+# make_files DIR N BYTES FOLDERS: N files of BYTES random bytes each, spread
+# over FOLDERS folders.
+make_files() {
+  python3 - "$@" <<'PY'
+import os, sys
+root, n, size, folders = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+for i in range(n):
+    d = os.path.join(root, f"dir-{i % folders:02d}")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, f"file-{i:05d}.bin"), "wb") as f:
+        f.write(os.urandom(size))
+PY
+}
 
 results=$work/results.tsv
 : > "$results"

@@ -9,15 +9,7 @@ source "$(dirname "$0")/bench-common.sh"
 
 echo "Making the data: $files x 4 KiB files in 100 folders"
 src=$work/tree
-python3 - "$src" "$files" <<'PY'
-import os, sys
-root, n = sys.argv[1], int(sys.argv[2])
-for i in range(n):
-    d = os.path.join(root, f"dir-{i % 100:02d}")
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, f"file-{i:05d}.bin"), "wb") as f:
-        f.write(os.urandom(4096))
-PY
+make_files "$src" "$files" 4096 100
 
 # sync_with TOOL: that tool's own sync of $src to its own prefix.
 sync_with() {

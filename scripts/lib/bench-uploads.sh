@@ -6,22 +6,9 @@ set -euo pipefail
 stowage=$1 small=$2 big_mib=$3 remote=$4
 source "$(dirname "$0")/bench-common.sh"
 
-# files DIR N: N files of 16 KiB in 50 folders.
-files() {
-  python3 - "$1" "$2" <<'PY'
-import os, sys
-root, n = sys.argv[1], int(sys.argv[2])
-for i in range(n):
-    d = os.path.join(root, f"dir-{i % 50:02d}")
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, f"file-{i:05d}.bin"), "wb") as f:
-        f.write(os.urandom(16 * 1024))
-PY
-}
-
 echo "Making the data: $small and $remote x 16 KiB files in 50 folders, and one $big_mib MiB file"
-files "$work/small" "$small"
-files "$work/remote" "$remote"
+make_files "$work/small" "$small" 16384 50
+make_files "$work/remote" "$remote" 16384 50
 mkdir -p "$work/big"
 head -c "$((big_mib * 1024 * 1024))" /dev/urandom > "$work/big/big.bin"
 sync
