@@ -171,6 +171,20 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
         dest: &Path,
     ) -> Result<u64>;
 
+    /// Writes bytes `range` of the object into the existing file `dest` at
+    /// the same offsets, leaving the rest of the file as it is: one of the
+    /// ranges of a big object fetched at once. With `expected_etag`, a
+    /// changed object fails with [`ErrorKind::Precondition`]. Returns the
+    /// bytes written; a range cut short is an error.
+    async fn write_range(
+        &self,
+        container: &str,
+        key: &str,
+        range: std::ops::Range<u64>,
+        expected_etag: Option<&str>,
+        dest: &Path,
+    ) -> Result<u64>;
+
     /// Uploads `body` in one request, replacing any object at `key`. The
     /// caller holds the bytes: it reads a file once, hashing as it reads.
     async fn put(&self, container: &str, key: &str, body: Bytes, options: &PutOptions) -> Result<PutResult>;
@@ -289,6 +303,19 @@ pub(crate) fn append_slice(data: &[u8], offset: u64, dest: &Path) -> Result<u64>
         .map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
     file.write_all(&data[start..]).map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
     Ok((data.len() - start) as u64)
+}
+
+/// Writes `data[range]` into the existing file `dest` at the same offsets:
+/// the whole-object backends' `write_range`.
+pub(crate) fn write_slice_at(data: &[u8], range: std::ops::Range<u64>, dest: &Path) -> Result<u64> {
+    use std::io::{Seek, Write};
+    let end = usize::try_from(range.end).unwrap_or(usize::MAX).min(data.len());
+    let start = usize::try_from(range.start).unwrap_or(usize::MAX).min(end);
+    let cannot = |e| StoreError::io(format!("Cannot write {}", dest.display()), e);
+    let mut file = std::fs::OpenOptions::new().write(true).open(dest).map_err(cannot)?;
+    file.seek(std::io::SeekFrom::Start(range.start)).map_err(cannot)?;
+    file.write_all(&data[start..end]).map_err(cannot)?;
+    Ok((end - start) as u64)
 }
 
 /// Fails with [`ErrorKind::Precondition`] when the object's ETag is not `expected`.

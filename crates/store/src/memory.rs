@@ -107,6 +107,11 @@ impl MemoryStore {
         self.writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// A copy of the object at `key`, for reading without the lock.
+    fn object(&self, container: &str, key: &str) -> Result<Object> {
+        self.lock().container(container)?.objects.get(key).cloned().ok_or_else(|| StoreError::no_object(container, key))
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // A panic while holding the lock cannot leave the maps half-updated
         // (every mutation is a single insert/remove), so poisoning is ignored.
@@ -201,15 +206,7 @@ impl ObjectStore for MemoryStore {
     }
 
     async fn get_to_file(&self, container: &str, key: &str, dest: &Path) -> Result<ObjectInfo> {
-        let object = {
-            let mut state = self.lock();
-            state
-                .container(container)?
-                .objects
-                .get(key)
-                .cloned()
-                .ok_or_else(|| StoreError::no_object(container, key))?
-        };
+        let object = self.object(container, key)?;
         crate::local::write_atomically(dest, &object.data).await?;
         Ok(object.info)
     }
@@ -223,15 +220,23 @@ impl ObjectStore for MemoryStore {
         dest: &Path,
     ) -> Result<u64> {
         check_key(key)?;
-        let object = self
-            .lock()
-            .container(container)?
-            .objects
-            .get(key)
-            .cloned()
-            .ok_or_else(|| StoreError::no_object(container, key))?;
+        let object = self.object(container, key)?;
         crate::check_expected_etag(container, key, object.info.etag.as_deref(), expected_etag)?;
         crate::append_slice(&object.data, offset, dest)
+    }
+
+    async fn write_range(
+        &self,
+        container: &str,
+        key: &str,
+        range: std::ops::Range<u64>,
+        expected_etag: Option<&str>,
+        dest: &Path,
+    ) -> Result<u64> {
+        check_key(key)?;
+        let object = self.object(container, key)?;
+        crate::check_expected_etag(container, key, object.info.etag.as_deref(), expected_etag)?;
+        crate::write_slice_at(&object.data, range, dest)
     }
 
     async fn put(&self, container: &str, key: &str, data: Bytes, options: &PutOptions) -> Result<PutResult> {

@@ -193,6 +193,31 @@ mod cases {
         assert_eq!(err.kind(), ErrorKind::Precondition, "{err}");
     }
 
+    pub async fn write_range(f: Fixture) {
+        let body: Vec<u8> = (0..5000u32).map(|i| (i % 251) as u8).collect();
+        f.put("weights.bin", &body).await;
+        let etag = f.store.head(&f.container, "weights.bin").await.expect("head").etag;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let dest = dir.path().join("weights.bin.part");
+        std::fs::write(&dest, vec![0u8; 5000]).expect("a file of the object's size");
+        let written = f
+            .store
+            .write_range(&f.container, "weights.bin", 1000..3000, etag.as_deref(), &dest)
+            .await
+            .expect("write a range");
+        assert_eq!(written, 2000);
+        let mut expected = vec![0u8; 5000];
+        expected[1000..3000].copy_from_slice(&body[1000..3000]);
+        assert!(std::fs::read(&dest).expect("read") == expected, "only the range changed");
+
+        let err = f
+            .store
+            .write_range(&f.container, "weights.bin", 0..1000, Some("0123456789abcdef0123456789abcdef"), &dest)
+            .await
+            .expect_err("another version");
+        assert_eq!(err.kind(), ErrorKind::Precondition, "{err}");
+    }
+
     pub async fn delete(f: Fixture) {
         f.put("a/b.txt", b"1").await;
         f.put("a/c.txt", b"2").await;
@@ -379,6 +404,7 @@ macro_rules! conformance {
             conformance!(@case $backend, overwrite $(, #[$attr])?);
             conformance!(@case $backend, copy $(, #[$attr])?);
             conformance!(@case $backend, append_range $(, #[$attr])?);
+            conformance!(@case $backend, write_range $(, #[$attr])?);
             conformance!(@case $backend, delete $(, #[$attr])?);
             conformance!(@case $backend, not_found $(, #[$attr])?);
             conformance!(@case $backend, awkward_keys $(, #[$attr])?);

@@ -1,7 +1,8 @@
 //! Downloads: objects to files, many at once. Each file is written beside
 //! its final name and renamed into place once complete and checked, so a
 //! failure never leaves a torn file; an interrupted download continues by
-//! range (in the same run's retries, or the next run); a local file that
+//! range (in the same run's retries, or the next run; a big object comes
+//! down in several ranges at once, see [`crate::ranged`]); a local file that
 //! changed since it was looked at is never replaced. The file gets the object's modification
 //! time, so a later comparison by time sees them equal.
 
@@ -12,6 +13,7 @@ use std::time::{Duration, SystemTime};
 use futures::stream::{self, StreamExt};
 use md5::{Digest, Md5};
 use stowage_store::ObjectStore;
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
@@ -32,8 +34,9 @@ pub struct Fetch {
     pub replaces: Option<(u64, i64)>,
 }
 
-/// Fetches `items` with `tuning.concurrency` downloads in flight, reporting
-/// each; returns each outcome with the written file's state.
+/// Fetches `items` with `tuning.concurrency` requests in flight (a big
+/// object's ranges count one each), reporting each file; returns each
+/// outcome with the written file's state.
 pub(crate) async fn fetch_all(
     store: &Arc<dyn ObjectStore>,
     container: &str,
@@ -42,12 +45,15 @@ pub(crate) async fn fetch_all(
     sink: &Arc<dyn EventSink>,
     cancel: &CancellationToken,
 ) -> Vec<(Fetch, FileOutcome, Option<LocalState>)> {
+    let requests = Semaphore::new(tuning.concurrency.max(1));
+    let requests = &requests;
     stream::iter(items)
         .map(|item| async move {
             let result = if cancel.is_cancelled() {
                 Err(None)
             } else {
-                fetch(store.as_ref(), container, &item, tuning, cancel).await.map_err(Some)
+                let fetched = fetch(store.as_ref(), container, &item, tuning, requests, cancel).await;
+                fetched.map_err(|message| (!cancel.is_cancelled()).then_some(message))
             };
             let (outcome, state) = match result {
                 Ok(state) => {
@@ -70,6 +76,7 @@ async fn fetch(
     container: &str,
     item: &Fetch,
     tuning: &Tuning,
+    requests: &Semaphore,
     cancel: &CancellationToken,
 ) -> Result<LocalState, String> {
     // The folder check and the stats below run in place: each is one quick
@@ -80,20 +87,26 @@ async fn fetch(
     }
     let partial = partial_path(item);
     let have = || std::fs::metadata(&partial).map(|m| m.len()).unwrap_or(0);
-    // Each try (and a later run) continues from what the partial file holds.
-    let fetched = retry(tuning, cancel, || async {
-        let have = have();
-        if have >= item.size && item.size > 0 {
-            return Ok(0);
-        }
-        store.append_range(container, &item.key, have, item.etag.as_deref(), &partial).await
-    })
-    .await;
+    let fetched = if item.size > tuning.multipart_threshold {
+        crate::ranged::fetch_ranges(store, container, item, &partial, tuning, requests, cancel).await
+    } else {
+        // Each try (and a later run) continues from what the partial file holds.
+        retry(tuning, cancel, || async {
+            let _slot = requests.acquire().await;
+            let have = have();
+            if have >= item.size && item.size > 0 {
+                return Ok(());
+            }
+            store.append_range(container, &item.key, have, item.etag.as_deref(), &partial).await.map(|_| ())
+        })
+        .await
+    };
     let have = have();
     let placed = match fetched {
         Err(e) => {
             if e.kind() == stowage_store::ErrorKind::Precondition {
                 let _ = tokio::fs::remove_file(&partial).await;
+                let _ = tokio::fs::remove_file(crate::ranged::ledger_path(&partial)).await;
             }
             // A network failure keeps the partial file: the next try resumes.
             return Err(e.to_string());

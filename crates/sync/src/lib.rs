@@ -14,6 +14,7 @@ pub mod journal;
 mod open_files;
 pub mod pairs;
 pub mod plan;
+mod ranged;
 pub mod recover;
 mod renames;
 pub mod scan;

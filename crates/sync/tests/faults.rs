@@ -2,7 +2,8 @@
 //! some new connections are reset, some get a 503 SlowDown or a 500, some
 //! stall, and every file must still arrive intact. Sync: every answer is cut
 //! short, so listings never complete, and nothing may be deleted. Downloads:
-//! every answer is cut short, and each try continues where the last stopped.
+//! every answer is cut short, and each try continues where the last stopped;
+//! a big object's ranges meet resets, errors and stalls and arrive intact.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -238,4 +239,45 @@ async fn a_download_cut_short_keeps_what_arrived_and_continues_from_there() {
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     assert_eq!(summary.downloaded, 1);
     assert!(std::fs::read(dir.path().join("weights.bin")).expect("read") == body, "the file is whole");
+}
+
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn a_big_download_in_ranges_arrives_intact_through_resets_errors_and_stalls() {
+    let upstream = test_env::var("STOWAGE_TEST_S3_ENDPOINT").trim_start_matches("http://").to_owned();
+    let direct = store(test_env::var("STOWAGE_TEST_S3_ENDPOINT"));
+    let container = test_env::unique_container("ranged");
+    direct.create_container(&container).await.expect("container");
+    let body: Vec<u8> = (0..(12 * 1024 * 1024 + 5)).map(|j: u32| (j % 239) as u8).collect();
+    let options = stowage_store::PutOptions::default();
+    direct.put(&container, "ckpt/model.bin", bytes::Bytes::from(body.clone()), &options).await.expect("seed");
+
+    let faults = Arc::new(Faults::default());
+    let flaky = store(proxy(upstream, faults.clone()));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let request = DownloadRequest {
+        container,
+        base_prefix: "ckpt/".into(),
+        selection: vec!["ckpt/model.bin".into()],
+        dest: dir.path().to_owned(),
+        existing: Existing::Overwrite,
+    };
+    // Thirteen ranges of 1 MiB, four at once.
+    let tuning = Tuning {
+        multipart_threshold: 2 << 20,
+        min_part_size: 1 << 20,
+        parts_per_file: 4,
+        attempts: 8,
+        first_backoff: Duration::from_millis(50),
+        ..Tuning::default()
+    };
+    let summary = download(flaky, request, tuning, Arc::new(Quiet), CancellationToken::new()).await;
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    assert!(
+        faults.resets.load(Ordering::SeqCst) > 0 && faults.errors.load(Ordering::SeqCst) > 0,
+        "faults were injected"
+    );
+    assert!(std::fs::read(dir.path().join("model.bin")).expect("read") == body, "the file is whole");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).expect("list").map(|e| e.expect("entry").file_name()).collect();
+    assert_eq!(left, ["model.bin"], "no partial file or ledger is left");
 }

@@ -1,6 +1,7 @@
 //! Uploads of real files into every backend: memory and local always, S3
 //! against the Garage server that scripts/test starts.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -177,6 +178,9 @@ impl ObjectStore for AppendWhileUploading {
     }
     async fn append_range(&self, c: &str, k: &str, offset: u64, etag: Option<&str>, dest: &Path) -> Result<u64> {
         self.inner.append_range(c, k, offset, etag, dest).await
+    }
+    async fn write_range(&self, c: &str, k: &str, r: Range<u64>, etag: Option<&str>, dest: &Path) -> Result<u64> {
+        self.inner.write_range(c, k, r, etag, dest).await
     }
     async fn put(&self, c: &str, k: &str, b: Bytes, o: &PutOptions) -> Result<PutResult> {
         self.inner.put(c, k, b, o).await

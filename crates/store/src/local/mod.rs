@@ -119,6 +119,31 @@ impl LocalStore {
         Ok(path)
     }
 
+    /// Copies bytes `range` of an object (clipped to its size) into `out`,
+    /// which writes to `dest`, after checking the object's ETag.
+    fn copy_range(
+        &self,
+        container: &str,
+        key: &str,
+        expected_etag: Option<&str>,
+        range: std::ops::Range<u64>,
+        out: &mut fs::File,
+        dest: &Path,
+    ) -> Result<u64> {
+        use std::io::{Read, Seek};
+        let path = self.object_path(container, key)?;
+        if !path.is_file() {
+            return Err(StoreError::no_object(container, key));
+        }
+        let info = self.info(key, &path)?;
+        crate::check_expected_etag(container, key, info.etag.as_deref(), expected_etag)?;
+        let unreadable = |e| StoreError::io(format!("Cannot read object \"{key}\""), e);
+        let mut source = fs::File::open(&path).map_err(unreadable)?;
+        source.seek(std::io::SeekFrom::Start(range.start.min(info.size))).map_err(unreadable)?;
+        std::io::copy(&mut source.take(range.end.saturating_sub(range.start)), out)
+            .map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))
+    }
+
     fn info(&self, key: &str, path: &Path) -> Result<ObjectInfo> {
         let stat = fs::metadata(path).map_err(|e| StoreError::io(format!("Cannot read object \"{key}\""), e))?;
         let meta = read_meta(path).filter(|m| m.size == stat.len() && Some(m.data_modified_ns) == modified_ns(&stat));
@@ -471,25 +496,32 @@ impl ObjectStore for LocalStore {
         let (container, key, dest) = (container.to_owned(), key.to_owned(), dest.to_owned());
         let expected = expected_etag.map(str::to_owned);
         self.blocking(move |this| {
-            use std::io::Seek;
-            let path = this.object_path(&container, &key)?;
-            if !path.is_file() {
-                return Err(StoreError::no_object(&container, &key));
-            }
-            let info = this.info(&key, &path)?;
-            crate::check_expected_etag(&container, &key, info.etag.as_deref(), expected.as_deref())?;
-            let mut source =
-                fs::File::open(&path).map_err(|e| StoreError::io(format!("Cannot read object \"{key}\""), e))?;
-            source
-                .seek(std::io::SeekFrom::Start(offset.min(info.size)))
-                .map_err(|e| StoreError::io(format!("Cannot read object \"{key}\""), e))?;
             let mut out = fs::OpenOptions::new()
                 .create(true)
                 .append(true)
                 .open(&dest)
                 .map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
-            std::io::copy(&mut source, &mut out)
-                .map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))
+            this.copy_range(&container, &key, expected.as_deref(), offset..u64::MAX, &mut out, &dest)
+        })
+        .await
+    }
+
+    async fn write_range(
+        &self,
+        container: &str,
+        key: &str,
+        range: std::ops::Range<u64>,
+        expected_etag: Option<&str>,
+        dest: &Path,
+    ) -> Result<u64> {
+        let (container, key, dest) = (container.to_owned(), key.to_owned(), dest.to_owned());
+        let expected = expected_etag.map(str::to_owned);
+        self.blocking(move |this| {
+            use std::io::Seek;
+            let cannot = |e| StoreError::io(format!("Cannot write {}", dest.display()), e);
+            let mut out = fs::OpenOptions::new().write(true).open(&dest).map_err(cannot)?;
+            out.seek(std::io::SeekFrom::Start(range.start)).map_err(cannot)?;
+            this.copy_range(&container, &key, expected.as_deref(), range, &mut out, &dest)
         })
         .await
     }

@@ -18,15 +18,36 @@ use crate::{ErrorKind, StoreError};
 
 const BLOCK: usize = 256 << 10;
 
-/// Appends `body` to `dest` (created if missing) and returns how many bytes
-/// were written. What arrived before the connection failed is written too,
-/// so the next try continues after it. `what` names the download in errors.
-pub(super) async fn append_body(mut body: ByteStream, dest: PathBuf, what: &str) -> Result<u64, StoreError> {
+/// Where in the file a body goes.
+pub(super) enum Placement {
+    /// After what the file holds (created if missing).
+    Append,
+    /// From this offset of an existing file, leaving the rest as it is.
+    At(u64),
+}
+
+/// Writes `body` to `dest` and returns how many bytes were written. What
+/// arrived before the connection failed is written too, so an appending
+/// download continues after it. `what` names the download in errors.
+pub(super) async fn write_body(
+    mut body: ByteStream,
+    dest: PathBuf,
+    placement: Placement,
+    what: &str,
+) -> Result<u64, StoreError> {
     // Bounded at one block: the network waits when the disk is behind.
     let (blocks, mut received) = tokio::sync::mpsc::channel::<Vec<u8>>(1);
     let path = dest.clone();
     let writer = tokio::task::spawn_blocking(move || -> std::io::Result<u64> {
-        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&path)?;
+        use std::io::Seek;
+        let mut file = match placement {
+            Placement::Append => std::fs::OpenOptions::new().create(true).append(true).open(&path)?,
+            Placement::At(offset) => {
+                let mut file = std::fs::OpenOptions::new().write(true).open(&path)?;
+                file.seek(std::io::SeekFrom::Start(offset))?;
+                file
+            }
+        };
         let mut written = 0;
         while let Some(block) = received.blocking_recv() {
             file.write_all(&block)?;

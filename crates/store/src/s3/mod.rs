@@ -11,6 +11,7 @@
 mod body;
 mod errors;
 
+use std::ops::Range;
 use std::path::Path;
 use std::time::Duration;
 
@@ -24,6 +25,7 @@ use aws_sdk_s3::Client;
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
+use self::body::Placement;
 use self::errors::{map_err, Target};
 
 use crate::{
@@ -317,7 +319,7 @@ impl ObjectStore for S3Store {
         let what = format!("Downloading \"{container}/{key}\"");
         let tmp = crate::atomic::sibling_tmp(dest);
         let copied = async {
-            let n = body::append_body(out.body, tmp.clone(), &what).await?;
+            let n = body::write_body(out.body, tmp.clone(), Placement::Append, &what).await?;
             let file = tokio::fs::File::open(&tmp)
                 .await
                 .map_err(|e| StoreError::io(format!("Cannot write {}", tmp.display()), e))?;
@@ -361,7 +363,42 @@ impl ObjectStore for S3Store {
             Err(e) => return Err(not_found_as_no_object(map_err(e, &what, &self.target), container, key)),
         };
         // What arrived stays in the file for the next try.
-        body::append_body(out.body, dest.to_owned(), &what).await
+        body::write_body(out.body, dest.to_owned(), Placement::Append, &what).await
+    }
+
+    async fn write_range(
+        &self,
+        container: &str,
+        key: &str,
+        range: Range<u64>,
+        expected_etag: Option<&str>,
+        dest: &Path,
+    ) -> Result<u64> {
+        check_key(key)?;
+        let what = format!("Downloading \"{container}/{key}\"");
+        if range.is_empty() {
+            return Ok(0);
+        }
+        let mut request = self.client(container).get_object().bucket(container).key(key).range(format!(
+            "bytes={}-{}",
+            range.start,
+            range.end - 1
+        ));
+        if let Some(etag) = expected_etag {
+            request = request.if_match(format!("\"{}\"", etag.trim_matches('"')));
+        }
+        let out = request
+            .send()
+            .await
+            .map_err(|e| not_found_as_no_object(map_err(e, &what, &self.target), container, key))?;
+        let written = body::write_body(out.body, dest.to_owned(), Placement::At(range.start), &what).await?;
+        if written != range.end - range.start {
+            return Err(StoreError::new(
+                ErrorKind::Network,
+                format!("{what} sent {written} of the {} bytes asked for.", range.end - range.start),
+            ));
+        }
+        Ok(written)
     }
 
     async fn put(&self, container: &str, key: &str, body: Bytes, options: &PutOptions) -> Result<PutResult> {
