@@ -1,14 +1,16 @@
 //! Big objects come down in ranges, several at once, as s5cmd and rclone do:
 //! one connection is limited by the server's pace per stream and, far from
 //! the server, by the round trip. Each range is written into the partial
-//! file at its offset. A ledger beside it lists the finished ranges, each
-//! recorded only once its bytes are on disk, so a later run fetches only the
-//! rest; a range that fails is fetched again whole, like an upload's part.
+//! file at its offset. A ledger beside it lists the finished ranges, saved
+//! every few seconds and only once their bytes are on disk, so a later run
+//! fetches only the rest; a range that fails is fetched again whole, like an
+//! upload's part.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 use stowage_store::{ErrorKind, ObjectStore, StoreError};
@@ -89,11 +91,11 @@ pub(crate) async fn fetch_ranges(
         .filter(|i| !ledger.done.contains(i))
         .map(|i| ledger.range(i))
         .collect();
-    let ledger = Arc::new(Mutex::new(ledger));
+    let progress = Arc::new(Mutex::new(Progress { ledger, saved: Instant::now() }));
     let ledger_file = &ledger_file;
-    stream::iter(todo)
+    let fetched = stream::iter(todo)
         .map(|range| {
-            let ledger = ledger.clone();
+            let progress = progress.clone();
             async move {
                 if cancel.is_cancelled() {
                     // Not retried: retry gives up once the transfer is cancelled.
@@ -104,27 +106,61 @@ pub(crate) async fn fetch_ranges(
                     store.write_range(container, &item.key, range.clone(), item.etag.as_deref(), partial).await
                 })
                 .await?;
-                record(ledger, range.start, partial, ledger_file).await.map_err(cannot)
+                record(progress, range.start, partial, ledger_file).await.map_err(cannot)
             }
         })
         .buffer_unordered(tuning.parts_per_file.max(1))
         .try_collect::<Vec<()>>()
-        .await?;
-    let _ = std::fs::remove_file(ledger_file);
-    Ok(())
+        .await;
+    match fetched {
+        Ok(_) => {
+            let _ = std::fs::remove_file(ledger_file);
+            Ok(())
+        }
+        Err(e) => {
+            // What finished since the last save is kept for the next run.
+            let finished = progress.lock().unwrap_or_else(|e| e.into_inner()).ledger.render();
+            let _ = save(finished, partial.to_owned(), ledger_file.to_owned()).await;
+            Err(e)
+        }
+    }
 }
 
-/// Adds the range starting at `start` to the ledger once the partial file's
-/// bytes are on disk: after a crash the ledger never lists a range the file
-/// lost.
-async fn record(ledger: Arc<Mutex<Ledger>>, start: u64, partial: &Path, ledger_file: &Path) -> std::io::Result<()> {
-    let (partial, ledger_file) = (partial.to_owned(), ledger_file.to_owned());
+/// How often finished ranges are written down. A save first syncs the
+/// partial file, all of it; saving after every range made a big download
+/// wait on the disk. A crash costs at most this much fetching again.
+const SAVE_EVERY: Duration = Duration::from_secs(2);
+
+/// The ledger, and when it was last saved.
+struct Progress {
+    ledger: Ledger,
+    saved: Instant,
+}
+
+/// Adds the range starting at `start` to the ledger, and saves the ledger
+/// when [`SAVE_EVERY`] has passed. A save lists only ranges finished before
+/// the partial file was synced: after a crash the ledger never lists a range
+/// the file lost.
+async fn record(progress: Arc<Mutex<Progress>>, start: u64, partial: &Path, ledger_file: &Path) -> std::io::Result<()> {
+    let finished = {
+        let mut progress = progress.lock().unwrap_or_else(|e| e.into_inner());
+        let i = start / progress.ledger.range_size;
+        progress.ledger.done.insert(i);
+        if progress.saved.elapsed() < SAVE_EVERY {
+            return Ok(());
+        }
+        progress.saved = Instant::now();
+        progress.ledger.render()
+    };
+    save(finished, partial.to_owned(), ledger_file.to_owned()).await
+}
+
+/// Syncs the partial file, then writes `finished` (ranges done before the
+/// sync) as its ledger.
+async fn save(finished: String, partial: PathBuf, ledger_file: PathBuf) -> std::io::Result<()> {
     tokio::task::spawn_blocking(move || {
         std::fs::File::open(&partial)?.sync_data()?;
-        let mut ledger = ledger.lock().unwrap_or_else(|e| e.into_inner());
-        let i = start / ledger.range_size;
-        ledger.done.insert(i);
-        stowage_store::atomic::write_atomically(&ledger_file, ledger.render().as_bytes())
+        stowage_store::atomic::write_atomically(&ledger_file, finished.as_bytes())
     })
     .await
     .map_err(std::io::Error::other)?
