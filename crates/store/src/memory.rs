@@ -112,6 +112,14 @@ impl MemoryStore {
         self.lock().container(container)?.objects.get(key).cloned().ok_or_else(|| StoreError::no_object(container, key))
     }
 
+    /// The object at `key` for a download, if it is still `expected_etag`.
+    fn version(&self, container: &str, key: &str, expected_etag: Option<&str>) -> Result<Object> {
+        check_key(key)?;
+        let object = self.object(container, key)?;
+        crate::check_expected_etag(container, key, object.info.etag.as_deref(), expected_etag)?;
+        Ok(object)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // A panic while holding the lock cannot leave the maps half-updated
         // (every mutation is a single insert/remove), so poisoning is ignored.
@@ -219,9 +227,7 @@ impl ObjectStore for MemoryStore {
         expected_etag: Option<&str>,
         dest: &Path,
     ) -> Result<u64> {
-        check_key(key)?;
-        let object = self.object(container, key)?;
-        crate::check_expected_etag(container, key, object.info.etag.as_deref(), expected_etag)?;
+        let object = self.version(container, key, expected_etag)?;
         crate::append_slice(&object.data, offset, dest)
     }
 
@@ -233,9 +239,7 @@ impl ObjectStore for MemoryStore {
         expected_etag: Option<&str>,
         dest: &Path,
     ) -> Result<u64> {
-        check_key(key)?;
-        let object = self.object(container, key)?;
-        crate::check_expected_etag(container, key, object.info.etag.as_deref(), expected_etag)?;
+        let object = self.version(container, key, expected_etag)?;
         crate::write_slice_at(&object.data, range, dest)
     }
 
