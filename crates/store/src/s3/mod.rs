@@ -19,6 +19,7 @@ use async_trait::async_trait;
 use aws_credential_types::Credentials;
 use aws_sdk_s3::config::timeout::TimeoutConfig;
 use aws_sdk_s3::config::{Region, RequestChecksumCalculation, ResponseChecksumValidation};
+use aws_sdk_s3::operation::get_object::builders::GetObjectFluentBuilder;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{BucketLocationConstraint, CompletedMultipartUpload, CompletedPart, CreateBucketConfiguration};
 use aws_sdk_s3::Client;
@@ -132,6 +133,24 @@ impl S3Store {
             checksum,
             target: Target { endpoint, timeout_secs },
         }
+    }
+
+    /// A GET of `key` (of its bytes `range`, an HTTP Range value, when
+    /// given) that the service refuses if the object is no longer
+    /// `expected_etag`.
+    fn get_version(
+        &self,
+        container: &str,
+        key: &str,
+        range: Option<String>,
+        expected_etag: Option<&str>,
+    ) -> GetObjectFluentBuilder {
+        self.client(container)
+            .get_object()
+            .bucket(container)
+            .key(key)
+            .set_range(range)
+            .set_if_match(expected_etag.map(|etag| format!("\"{}\"", etag.trim_matches('"'))))
     }
 
     fn client(&self, container: &str) -> &Client {
@@ -349,14 +368,8 @@ impl ObjectStore for S3Store {
     ) -> Result<u64> {
         check_key(key)?;
         let what = format!("Downloading \"{container}/{key}\"");
-        let mut request = self.client(container).get_object().bucket(container).key(key);
-        if offset > 0 {
-            request = request.range(format!("bytes={offset}-"));
-        }
-        if let Some(etag) = expected_etag {
-            request = request.if_match(format!("\"{}\"", etag.trim_matches('"')));
-        }
-        let out = match request.send().await {
+        let range = (offset > 0).then(|| format!("bytes={offset}-"));
+        let out = match self.get_version(container, key, range, expected_etag).send().await {
             Ok(out) => out,
             // Nothing left to fetch: the file already holds the whole object.
             Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 416) => return Ok(0),
@@ -379,15 +392,9 @@ impl ObjectStore for S3Store {
         if range.is_empty() {
             return Ok(0);
         }
-        let mut request = self.client(container).get_object().bucket(container).key(key).range(format!(
-            "bytes={}-{}",
-            range.start,
-            range.end - 1
-        ));
-        if let Some(etag) = expected_etag {
-            request = request.if_match(format!("\"{}\"", etag.trim_matches('"')));
-        }
-        let out = request
+        let bytes = format!("bytes={}-{}", range.start, range.end - 1);
+        let out = self
+            .get_version(container, key, Some(bytes), expected_etag)
             .send()
             .await
             .map_err(|e| not_found_as_no_object(map_err(e, &what, &self.target), container, key))?;
