@@ -94,24 +94,27 @@ pub fn check(volumes: &[Volume], context: &Context) -> Vec<Finding> {
                 if prefix.starts_with('/') {
                     add(VolumeField::Prefix, Severity::Error, format!("Volume {n}: the prefix starts after the alias's '/'; remove the extra '/' from \"{prefix}\"."));
                 }
-                match context.region_of(alias) {
-                    None if alias.is_empty() => {}
-                    None => add(
+                if !alias.is_empty() && !context.aliases.contains_key(alias) {
+                    let built_in = BUILT_IN_ALIASES.iter().any(|(a, _)| a == alias);
+                    let meaning = if built_in {
+                        format!("\"{alias}\" is one of the platform's built-in Swift datastores, so the job can mount it, but Stowage cannot check, browse or pull its outputs. Set the alias on a profile in Settings if it is one of yours.")
+                    } else {
+                        "If the platform knows it (ovhai datastore list), the job can mount it; otherwise set it on a profile in Settings.".to_owned()
+                    };
+                    add(
                         VolumeField::Alias,
                         Severity::Warning,
-                        format!(
-                            "Volume {n}: no profile has the datastore alias \"{alias}\". If the platform knows it (ovhai datastore list), this is fine; otherwise set it on a profile."
-                        ),
-                    ),
-                    Some(region) => {
-                        let differs = |job: &&str| !region.is_empty() && !job.eq_ignore_ascii_case(region);
-                        if let Some(job) = context.job_region.as_deref().filter(differs) {
-                            add(
-                                VolumeField::Alias,
-                                Severity::Warning,
-                                format!("Volume {n}: \"{alias}\" is in {region}, the job runs in {job}. A container must be in the job's region."),
-                            );
-                        }
+                        format!("Volume {n}: No profile has the datastore alias \"{alias}\". {meaning}"),
+                    );
+                }
+                if let Some(region) = context.region_of(alias) {
+                    let differs = |job: &&str| !region.is_empty() && !job.eq_ignore_ascii_case(region);
+                    if let Some(job) = context.job_region.as_deref().filter(differs) {
+                        add(
+                            VolumeField::Alias,
+                            Severity::Warning,
+                            format!("Volume {n}: \"{alias}\" is in {region}, the job runs in {job}. A container must be in the job's region."),
+                        );
                     }
                 }
             }
@@ -276,7 +279,11 @@ mod tests {
         let findings = check(&set, &context());
         let warnings = messages(&findings, Severity::Warning).join("\n");
         assert!(warnings.contains("\"SBG\" is in sbg, the job runs in gra"), "{warnings}");
-        assert!(warnings.contains("no profile has the datastore alias \"NOPE\""), "{warnings}");
+        assert!(warnings.contains("No profile has the datastore alias \"NOPE\""), "{warnings}");
+        assert!(
+            warnings.contains("No profile has the datastore alias \"SBG\". \"SBG\" is one of the platform's built-in"),
+            "a built-in alias is flagged too: Stowage cannot reach it: {warnings}"
+        );
         assert!(messages(&findings, Severity::Confirm)[0].contains("deletions in the job delete objects in xyz@NOPE"));
         let hints = messages(&findings, Severity::Hint).join("\n");
         assert!(hints.contains("looks like an output but is RO"), "{hints}");

@@ -1,20 +1,69 @@
-//! The `ovhai job run` command line: written with the volumes, and read back
-//! from a pasted command to fill the list.
+//! The `ovhai job run` and `ovhai notebook run` command lines: written from
+//! a launch form, and read back from a pasted command into the whole form
+//! (image or notebook environment, name, flavor and count, variables,
+//! command, volumes).
 
+use crate::training::launch::{env_vars, LaunchForm};
+use crate::training::model::{JobSpec, Workload};
 use crate::volume::Volume;
 
-/// `ovhai job run <image> --volume ... --volume ...`, quoted for a POSIX shell.
-pub fn job_run_command(image: &str, volumes: &[Volume]) -> String {
-    let image = if image.trim().is_empty() { "<image>".to_owned() } else { quote(image.trim()) };
-    let mut line = format!("ovhai job run {image}");
-    for volume in volumes {
-        line.push_str(" \\\n  --volume ");
-        line.push_str(&quote(&volume.to_string()));
+/// `ovhai job run IMAGE --flavor F --gpu N ... -- COMMAND`, quoted for a
+/// POSIX shell, one option per line. A job without an image has no
+/// command to copy: the error says to give it.
+pub fn run_command(form: &LaunchForm) -> Result<String, String> {
+    let mut line = match form.kind {
+        Workload::Job => {
+            let image = form.image.trim();
+            if image.is_empty() {
+                return Err("Type the image the job runs first (e.g. ovhcom/ai-training-pytorch).".into());
+            }
+            format!("ovhai job run {}", quote(image))
+        }
+        Workload::Notebook => {
+            if form.framework.trim().is_empty() || form.editor.trim().is_empty() {
+                return Err("Choose the notebook's framework and editor first.".into());
+            }
+            let mut line = format!("ovhai notebook run {} {}", quote(form.framework.trim()), quote(form.editor.trim()));
+            if !form.framework_version.trim().is_empty() {
+                line.push_str(&format!(" --framework-version {}", quote(form.framework_version.trim())));
+            }
+            line
+        }
+    };
+    let mut option = |name: &str, value: &str| line.push_str(&format!(" \\\n  --{name} {}", quote(value)));
+    if !form.name.trim().is_empty() {
+        option("name", form.name.trim());
     }
-    line
+    if !form.flavor.trim().is_empty() {
+        option("flavor", form.flavor.trim());
+    }
+    if let Some(gpu) = form.gpu {
+        option("gpu", &gpu.to_string());
+    }
+    if let Some(cpu) = form.cpu {
+        option("cpu", &cpu.to_string());
+    }
+    for var in env_vars(&form.env)? {
+        option("env", &format!("{}={}", var.name, var.value));
+    }
+    for volume in &form.volumes {
+        option("volume", &volume.to_string());
+    }
+    if form.kind == Workload::Job {
+        let words = split_words(&form.command)?;
+        if !words.is_empty() {
+            line.push_str(" \\\n  --");
+            for word in words {
+                line.push(' ');
+                line.push_str(&quote(&word));
+            }
+        }
+    }
+    Ok(line)
 }
 
-fn quote(word: &str) -> String {
+/// `word` quoted for a POSIX shell when it needs quotes.
+pub fn quote(word: &str) -> String {
     let plain = word.chars().all(|c| c.is_ascii_alphanumeric() || "@%+=:,./-_".contains(c));
     if plain && !word.is_empty() {
         word.to_owned()
@@ -23,55 +72,183 @@ fn quote(word: &str) -> String {
     }
 }
 
-/// The volumes of a pasted `ovhai job run` / `ovhai notebook run` command
-/// (`-v X`, `--volume X`, `--volume=X`), each parsed; the first bad one is
-/// reported with its position.
-pub fn volumes_from_command(line: &str) -> Result<Vec<Volume>, String> {
-    let words = split_words(line)?;
-    let mut volumes = Vec::new();
-    let mut iter = words.iter();
-    while let Some(word) = iter.next() {
-        let value = match word.as_str() {
-            "-v" | "--volume" => {
-                iter.next().ok_or_else(|| format!("\"{word}\" at the end of the command has no volume after it."))?
-            }
-            w if w.starts_with("--volume=") => &w["--volume=".len()..],
-            _ => continue,
-        };
-        let volume = value.parse().map_err(|e| format!("Volume {}: {e}", volumes.len() + 1))?;
-        volumes.push(volume);
-    }
-    if volumes.is_empty() {
-        return Err("The command has no --volume (or -v) option.".to_owned());
-    }
-    Ok(volumes)
+/// The options of `ovhai job run` / `notebook run` that take a value, as
+/// written with `--name value` or `--name=value`.
+const VALUE_OPTIONS: &[&str] = &[
+    "name",
+    "flavor",
+    "gpu",
+    "cpu",
+    "env",
+    "volume",
+    "label",
+    "timeout",
+    "default-http-port",
+    "ssh-public-keys",
+    "framework-version",
+    "output",
+    "token",
+];
+const SHORT_OPTIONS: &[(&str, &str)] = &[("-v", "volume"), ("-e", "env")];
+
+/// What a pasted command or spec carried.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Pasted {
+    pub volumes: Vec<Volume>,
+    /// The whole launch form, when the paste was a command or a job spec
+    /// (not only volumes).
+    pub launch: Option<LaunchForm>,
+    /// Options Stowage does not carry over (`--label`, `--timeout`...), as written.
+    pub left_out: Vec<String>,
 }
 
-/// Volumes from whatever was pasted: API JSON (a list or a job spec), an
-/// `ovhai ... run` command line, or one `--volume` string per line.
-pub fn volumes_from_paste(text: &str) -> Result<Vec<Volume>, String> {
+/// Reads a pasted `ovhai job run` / `ovhai notebook run` command: the
+/// volumes and the launch form they belong to. The first bad volume is
+/// reported with its position.
+pub fn launch_from_command(line: &str) -> Result<Pasted, String> {
+    let words = split_words(line)?;
+    let mut form = LaunchForm::default();
+    let mut left_out = Vec::new();
+    let mut positional = Vec::new();
+    let mut env = Vec::new();
+    let mut iter = words.into_iter().skip_while(|w| w == "ovhai");
+    match iter.next().as_deref() {
+        Some("job") => {}
+        Some("notebook") => form.kind = Workload::Notebook,
+        _ => return Err("This is not an `ovhai job run` or `ovhai notebook run` command.".into()),
+    }
+    if iter.next().as_deref() != Some("run") {
+        return Err("Only `ovhai job run` and `ovhai notebook run` can be imported.".into());
+    }
+    while let Some(word) = iter.next() {
+        if word == "--" {
+            let rest: Vec<String> = iter.by_ref().map(|w| quote(&w)).collect();
+            form.command = rest.join(" ");
+            break;
+        }
+        let (name, inline) = match SHORT_OPTIONS.iter().find(|(short, _)| *short == word) {
+            Some((_, long)) => ((*long).to_owned(), None),
+            None => match word.strip_prefix("--") {
+                Some(option) => match option.split_once('=') {
+                    Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
+                    None => (option.to_owned(), None),
+                },
+                None => {
+                    positional.push(word);
+                    continue;
+                }
+            },
+        };
+        if !VALUE_OPTIONS.contains(&name.as_str()) {
+            left_out.push(word);
+            continue;
+        }
+        let value = match inline {
+            Some(value) => value,
+            None => {
+                iter.next().ok_or_else(|| format!("\"{word}\" at the end of the command has no value after it."))?
+            }
+        };
+        let count = |value: &str| value.parse::<u32>().map_err(|_| format!("--{name} {value}: give a whole number."));
+        match name.as_str() {
+            "name" => form.name = value,
+            "flavor" => form.flavor = value,
+            "gpu" => form.gpu = Some(count(&value)?),
+            "cpu" => form.cpu = Some(count(&value)?),
+            "env" => env.push(value),
+            "framework-version" => form.framework_version = value,
+            "volume" => {
+                let volume = value.parse().map_err(|e| format!("Volume {}: {e}", form.volumes.len() + 1))?;
+                form.volumes.push(volume);
+            }
+            _ => left_out.push(format!("--{name} {value}")),
+        }
+    }
+    form.env = env.join("\n");
+    match (form.kind, positional.as_slice()) {
+        (Workload::Job, [image]) => form.image = image.clone(),
+        (Workload::Job, []) => return Err("The command names no image: `ovhai job run IMAGE ...`.".into()),
+        (Workload::Notebook, [framework, editor]) => {
+            form.framework = framework.clone();
+            form.editor = editor.clone();
+        }
+        (Workload::Notebook, _) => {
+            return Err(
+                "`ovhai notebook run` takes a framework and an editor: `ovhai notebook run pytorch jupyterlab`.".into(),
+            )
+        }
+        (Workload::Job, [image, rest @ ..]) => {
+            return Err(format!(
+                "The command names more than the image ({image}): {}. Put the job's command after `--`.",
+                rest.join(" ")
+            ))
+        }
+    }
+    Ok(Pasted { volumes: form.volumes.clone(), launch: Some(form), left_out })
+}
+
+/// A job or notebook spec (API JSON) as the launch form.
+fn launch_from_spec(spec: JobSpec) -> Result<LaunchForm, String> {
+    let volumes = spec.volumes.into_iter().map(Volume::try_from).collect::<Result<Vec<_>, _>>()?;
+    let env = spec.env.unwrap_or_default();
+    Ok(LaunchForm {
+        kind: if spec.image.is_some() { Workload::Job } else { Workload::Notebook },
+        name: spec.name.unwrap_or_default(),
+        image: spec.image.unwrap_or_default(),
+        command: spec.command.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" "),
+        editor: env.editor_id.unwrap_or_default(),
+        framework: env.framework_id.unwrap_or_default(),
+        framework_version: env.framework_version.unwrap_or_default(),
+        flavor: spec.resources.flavor.unwrap_or_default(),
+        gpu: spec.resources.gpu,
+        cpu: spec.resources.cpu,
+        env: spec.env_vars.iter().map(|v| format!("{}={}", v.name, v.value)).collect::<Vec<_>>().join("\n"),
+        volumes,
+    })
+}
+
+/// Whatever was pasted: an `ovhai ... run` command, API JSON (a volumes
+/// list, or a job or notebook spec, also nested under `spec`), or one
+/// `--volume` string per line.
+pub fn read_paste(text: &str) -> Result<Pasted, String> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err("Paste an ovhai command, the API's JSON, or --volume strings.".to_owned());
     }
+    if trimmed.starts_with('{') {
+        let value: serde_json::Value =
+            serde_json::from_str(trimmed).map_err(|e| format!("This is not valid JSON: {e}."))?;
+        let spec = value.get("spec").filter(|s| s.is_object()).unwrap_or(&value);
+        if spec.get("image").is_some() || spec.get("env").is_some() {
+            let spec: JobSpec =
+                serde_json::from_value(spec.clone()).map_err(|e| format!("The spec is not in the API's form: {e}."))?;
+            let form = launch_from_spec(spec)?;
+            return Ok(Pasted { volumes: form.volumes.clone(), launch: Some(form), left_out: Vec::new() });
+        }
+    }
     if trimmed.starts_with('[') || trimmed.starts_with('{') {
-        return crate::api::from_json(trimmed);
+        return Ok(Pasted { volumes: crate::api::from_json(trimmed)?, launch: None, left_out: Vec::new() });
     }
-    if trimmed.starts_with("ovhai") || trimmed.contains(" -v ") || trimmed.contains("--volume") {
-        return volumes_from_command(trimmed);
+    if trimmed.starts_with("ovhai") {
+        return launch_from_command(trimmed);
     }
-    trimmed
+    let volumes = trimmed
         .lines()
         .map(str::trim)
         .filter(|line| !line.is_empty())
         .enumerate()
         .map(|(i, line)| line.parse().map_err(|e| format!("Line {}: {e}", i + 1)))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok(Pasted { volumes, launch: None, left_out: Vec::new() })
 }
 
 /// Splits like a POSIX shell: single and double quotes, backslash escapes
-/// and line continuations.
+/// and line continuations, whatever ends the lines (a command copied from a
+/// Windows terminal ends them with CR LF, some text fields with CR alone).
 pub fn split_words(line: &str) -> Result<Vec<String>, String> {
+    let line = line.replace("\r\n", "\n").replace('\r', "\n");
     let mut words = Vec::new();
     let mut word = String::new();
     let mut in_word = false;
@@ -128,43 +305,101 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn writes_and_reads_back_a_command() {
-        let volumes: Vec<Volume> = ["dataset@GRA/train:/workspace/data:ro:cache", "my out@GRA:/workspace/output:rw"]
-            .iter()
-            .map(|s| s.parse().expect(s))
-            .collect();
-        let line = job_run_command("ovhcom/ai-training-pytorch", &volumes);
-        assert_eq!(
-            line,
-            "ovhai job run ovhcom/ai-training-pytorch \\\n  --volume dataset@GRA/train:/workspace/data:ro:cache \\\n  --volume 'my out@GRA:/workspace/output:rw'"
-        );
-        assert_eq!(volumes_from_command(&line).expect("read back"), volumes);
+    fn volumes(strings: &[&str]) -> Vec<Volume> {
+        strings.iter().map(|s| s.parse().expect(s)).collect()
     }
 
     #[test]
-    fn reads_the_usual_spellings() {
-        let line = r#"ovhai job run img --gpu 1 -v a@GRA:/a --volume="b@GRA:/b:rw" --volume=c@GRA:/c:ro:cache -- python train.py"#;
-        let strings: Vec<String> = volumes_from_command(line).expect("read").iter().map(ToString::to_string).collect();
-        assert_eq!(strings, ["a@GRA:/a:ro", "b@GRA:/b:rw", "c@GRA:/c:ro:cache"]);
+    fn writes_and_reads_back_a_whole_command() {
+        let form = LaunchForm {
+            name: "run 42".into(),
+            image: "ovhcom/ai-training-pytorch".into(),
+            command: "python train.py --note 'two words'".into(),
+            flavor: "l40s-1-gpu".into(),
+            gpu: Some(2),
+            env: "EPOCHS=3".into(),
+            volumes: volumes(&["dataset@GRA/train:/workspace/data:ro:cache", "my out@GRA:/workspace/output:rw"]),
+            ..LaunchForm::default()
+        };
+        let line = run_command(&form).expect("command");
+        assert_eq!(
+            line,
+            "ovhai job run ovhcom/ai-training-pytorch \\\n  --name 'run 42' \\\n  --flavor l40s-1-gpu \\\n  --gpu 2 \\\n  --env EPOCHS=3 \\\n  --volume dataset@GRA/train:/workspace/data:ro:cache \\\n  --volume 'my out@GRA:/workspace/output:rw' \\\n  -- python train.py --note 'two words'"
+        );
+        let pasted = launch_from_command(&line).expect("read back");
+        assert_eq!(pasted.launch, Some(form));
+        assert!(pasted.left_out.is_empty());
+    }
+
+    #[test]
+    fn a_job_without_an_image_has_no_command_to_copy() {
+        let form = LaunchForm { volumes: volumes(&["a@GRA:/a"]), ..LaunchForm::default() };
+        assert!(run_command(&form).expect_err("no image").contains("image"));
+    }
+
+    #[test]
+    fn reads_the_usual_spellings_and_says_what_it_left_out() {
+        let line = r#"ovhai job run img --gpu=1 -v a@GRA:/a --volume="b@GRA:/b:rw" --label team=ml --unsecure-http -e A=1 --env B=2 -- python train.py"#;
+        let pasted = launch_from_command(line).expect("read");
+        let form = pasted.launch.expect("form");
+        let strings: Vec<String> = form.volumes.iter().map(ToString::to_string).collect();
+        assert_eq!(strings, ["a@GRA:/a:ro", "b@GRA:/b:rw"]);
+        assert_eq!((form.image.as_str(), form.gpu, form.env.as_str()), ("img", Some(1), "A=1\nB=2"));
+        assert_eq!(form.command, "python train.py");
+        assert_eq!(pasted.left_out, ["--label team=ml", "--unsecure-http"]);
+    }
+
+    #[test]
+    fn reads_a_command_whatever_ends_its_lines() {
+        let pasted =
+            launch_from_command("ovhai job run img \\\r\n  --gpu 2 \\\r  -v a@GRA:/a \\\n  -- python train.py\r\n")
+                .expect("read");
+        let form = pasted.launch.expect("form");
+        assert_eq!((form.image.as_str(), form.gpu, form.command.as_str()), ("img", Some(2), "python train.py"));
+        assert_eq!(form.volumes.len(), 1);
+    }
+
+    #[test]
+    fn reads_a_notebook_command() {
+        let pasted = launch_from_command(
+            "ovhai notebook run pytorch jupyterlab --framework-version 2.4 --cpu 4 -v d@GRA:/workspace/d",
+        )
+        .expect("read");
+        let form = pasted.launch.expect("form");
+        assert_eq!(form.kind, Workload::Notebook);
+        assert_eq!(
+            (form.framework.as_str(), form.editor.as_str(), form.framework_version.as_str()),
+            ("pytorch", "jupyterlab", "2.4")
+        );
+        assert_eq!(form.cpu, Some(4));
+        assert_eq!(
+            run_command(&form).expect("write").lines().next(),
+            Some("ovhai notebook run pytorch jupyterlab --framework-version 2.4 \\")
+        );
     }
 
     #[test]
     fn reads_any_paste() {
         let json = r#"[{"dataStore": {"alias": "GRA", "container": "d"}, "mountPath": "/d"}]"#;
-        assert_eq!(volumes_from_paste(json).expect("json").len(), 1);
-        assert_eq!(volumes_from_paste("ovhai job run img -v a@GRA:/a").expect("command").len(), 1);
-        assert_eq!(volumes_from_paste("a@GRA:/a\n\n b@GRA:/b:rw \n").expect("lines").len(), 2);
-        assert!(volumes_from_paste("a@GRA:/a\nbad").expect_err("line").starts_with("Line 2:"));
-        assert!(volumes_from_paste("  ").is_err());
+        assert_eq!(read_paste(json).expect("json").volumes.len(), 1);
+        let spec = r#"{"image": "img", "command": ["python", "a b.py"], "resources": {"flavor": "ai1-1-cpu", "cpu": 2},
+          "volumes": [{"dataStore": {"alias": "GRA", "container": "d"}, "mountPath": "/d", "permission": "RO"}]}"#;
+        let form = read_paste(spec).expect("spec").launch.expect("a spec fills the form");
+        assert_eq!((form.image.as_str(), form.command.as_str(), form.cpu), ("img", "python 'a b.py'", Some(2)));
+        assert_eq!(read_paste("ovhai job run img -v a@GRA:/a").expect("command").volumes.len(), 1);
+        let lines = read_paste("a@GRA:/a\n\n b@GRA:/b:rw \n").expect("lines");
+        assert_eq!((lines.volumes.len(), lines.launch), (2, None));
+        assert!(read_paste("a@GRA:/a\nbad").expect_err("line").starts_with("Line 2:"));
+        assert!(read_paste("  ").is_err());
     }
 
     #[test]
     fn says_what_is_wrong() {
-        assert!(volumes_from_command("ovhai job run img").expect_err("none").contains("no --volume"));
-        assert!(volumes_from_command("ovhai job run img -v 'a@GRA:/a").expect_err("quote").contains("not closed"));
-        assert!(volumes_from_command("ovhai job run img -v a@GRA:/a -v bad")
-            .expect_err("bad")
-            .starts_with("Volume 2:"));
+        assert!(launch_from_command("ovhai job run").expect_err("no image").contains("no image"));
+        assert!(launch_from_command("ovhai job run img -v 'a@GRA:/a").expect_err("quote").contains("not closed"));
+        assert!(launch_from_command("ovhai job run img -v a@GRA:/a -v bad").expect_err("bad").starts_with("Volume 2:"));
+        assert!(launch_from_command("ovhai job run img python train.py").expect_err("no --").contains("after `--`"));
+        assert!(launch_from_command("ovhai job run img --gpu two").expect_err("count").contains("whole number"));
+        assert!(launch_from_command("ovhai job list").expect_err("not run").contains("run"));
     }
 }

@@ -1,11 +1,12 @@
-//! `stowage-training-sim`: a local server that follows the documented
-//! OVHcloud AI Training API (jobs and notebooks, their states, data syncs,
-//! and the errors the real one answers), because the real API cannot be
-//! reached from the test machines. Stowage's client, CLI and window are
-//! tested against it.
+//! `stowage-training-sim`: a local server that follows OVHcloud's AI
+//! Training API (jobs and notebooks, their states, data syncs, logs,
+//! capabilities, and the errors the SDK declares), because the real API
+//! cannot be reached from the test machines. Its JSON is its own
+//! transcription of OVHcloud's SDK (`wire.rs`), checked by the SDK itself
+//! in tests/contract; Stowage's client, CLI and window are tested against it.
 //!
 //! ```text
-//! stowage-training-sim --token T [--port 0] [--phase-ms 1000] [--run-seconds 10] [--workdir DIR]
+//! stowage-training-sim --token T [--port 0] [--phase-ms 1000] [--run-seconds 10] [--page-size 50] [--workdir DIR]
 //! ```
 //!
 //! Prints `listening on http://127.0.0.1:PORT` once ready. With
@@ -16,24 +17,29 @@
 //! Test hook: `POST /_sim/fail {"status": 503, "times": 2}` makes the next
 //! two API requests answer that status (429 comes with `Retry-After: 0`).
 
+mod catalog;
+mod wire;
 mod world;
 
+use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
-use stowage_jobs::training::model::{DataSyncSpec, JobSpec, Workload};
 use stowage_store::s3::{S3Settings, S3Store};
 use stowage_sync::SyncState;
-use tiny_http::{Header, Method, Response, Server};
 
-use crate::world::{Clock, Data, Refusal, World};
+use crate::world::{Clock, Data, Kind, ListQuery, Refusal, Spec, World};
 
 struct Options {
     port: u16,
     token: String,
     clock: Clock,
+    page_size: u32,
     workdir: std::path::PathBuf,
 }
 
@@ -42,6 +48,7 @@ fn options() -> Result<Options, String> {
         port: 0,
         token: String::new(),
         clock: Clock { phase: Duration::from_millis(1000), run: Duration::from_secs(10) },
+        page_size: 50,
         workdir: std::env::temp_dir().join(format!("stowage-training-sim-{}", std::process::id())),
     };
     let mut args = std::env::args().skip(1);
@@ -56,6 +63,7 @@ fn options() -> Result<Options, String> {
             "--run-seconds" => {
                 o.clock.run = Duration::from_secs_f64(value()?.parse().map_err(|e| format!("--run-seconds: {e}"))?)
             }
+            "--page-size" => o.page_size = value()?.parse().map_err(|e| format!("--page-size: {e}"))?,
             "--workdir" => o.workdir = value()?.into(),
             other => return Err(format!("unknown option {other}")),
         }
@@ -90,66 +98,53 @@ struct Faults {
     times: u32,
 }
 
+#[derive(Clone)]
+struct Sim {
+    world: Arc<Mutex<World>>,
+    token: Arc<str>,
+    page_size: u32,
+    faults: Arc<Mutex<Faults>>,
+}
+
+impl Sim {
+    fn world(&self) -> std::sync::MutexGuard<'_, World> {
+        self.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("stowage-training-sim: {message}");
+    std::process::exit(2)
+}
+
 fn main() {
-    let options = match options() {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("stowage-training-sim: {e}");
-            std::process::exit(2);
-        }
-    };
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("stowage-training-sim: {e}");
-            std::process::exit(1);
-        }
-    };
-    let data = match data(&options.workdir) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("stowage-training-sim: {e}");
-            std::process::exit(2);
-        }
-    };
+    let options = options().unwrap_or_else(|e| fail(&e));
+    let runtime = tokio::runtime::Runtime::new().unwrap_or_else(|e| fail(&e.to_string()));
+    let data = data(&options.workdir).unwrap_or_else(|e| fail(&e));
     let world = Arc::new(Mutex::new(World::new(runtime.handle().clone(), options.clock.clone(), data)));
-    let ticking = world.clone();
-    runtime.spawn(async move {
-        loop {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            ticking.lock().unwrap_or_else(|e| e.into_inner()).tick();
+    let sim = Sim {
+        world: world.clone(),
+        token: options.token.into(),
+        page_size: options.page_size.max(1),
+        faults: Arc::default(),
+    };
+    runtime.block_on(async move {
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                world.lock().unwrap_or_else(|e| e.into_inner()).tick();
+            }
+        });
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port))
+            .await
+            .unwrap_or_else(|e| fail(&format!("cannot listen: {e}")));
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(options.port);
+        println!("listening on http://127.0.0.1:{port}");
+        let app = axum::Router::new().fallback(handle).with_state(sim);
+        if let Err(e) = axum::serve(listener, app).await {
+            fail(&e.to_string());
         }
     });
-
-    let server = match Server::http(("127.0.0.1", options.port)) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("stowage-training-sim: cannot listen: {e}");
-            std::process::exit(1);
-        }
-    };
-    let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(options.port);
-    println!("listening on http://127.0.0.1:{port}");
-    let faults = Mutex::new(Faults::default());
-    for mut request in server.incoming_requests() {
-        let mut body = String::new();
-        let _ = request.as_reader().read_to_string(&mut body);
-        let authorized = request
-            .headers()
-            .iter()
-            .any(|h| h.field.equiv("Authorization") && h.value.as_str() == format!("Bearer {}", options.token));
-        let (status, answer, retry_after) = handle(request.method(), request.url(), &body, authorized, &world, &faults);
-        let mut response = Response::from_string(answer.to_string()).with_status_code(status);
-        if let Ok(h) = Header::from_bytes("Content-Type", "application/json") {
-            response.add_header(h);
-        }
-        if retry_after {
-            if let Ok(h) = Header::from_bytes("Retry-After", "0") {
-                response.add_header(h);
-            }
-        }
-        let _ = request.respond(response);
-    }
 }
 
 #[derive(Deserialize)]
@@ -158,65 +153,129 @@ struct FaultRequest {
     times: u32,
 }
 
-fn handle(
-    method: &Method,
-    url: &str,
-    body: &str,
-    authorized: bool,
-    world: &Mutex<World>,
-    faults: &Mutex<Faults>,
-) -> (u16, serde_json::Value, bool) {
-    let path = url.split('?').next().unwrap_or(url).trim_end_matches('/');
-    if path == "/_sim/fail" && *method == Method::Post {
-        return match serde_json::from_str::<FaultRequest>(body) {
+/// `{"message": ...}` with a status, as the API explains a refusal.
+fn refusal(status: u16, message: impl Into<String>) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, axum::Json(json!({ "message": message.into() }))).into_response()
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        refusal(self.status, self.message)
+    }
+}
+
+fn answer(value: serde_json::Value) -> Response {
+    axum::Json(value).into_response()
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
+    serde_json::from_slice(body).map_err(|e| Refusal { status: 400, message: format!("invalid body: {e}") })
+}
+
+async fn handle(
+    axum::extract::State(sim): axum::extract::State<Sim>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().trim_end_matches('/');
+    let query: Vec<(String, String)> =
+        form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes()).into_owned().collect();
+    if path == "/_sim/fail" && method == Method::POST {
+        return match parse::<FaultRequest>(&body) {
             Ok(f) => {
-                *faults.lock().unwrap_or_else(|e| e.into_inner()) = Faults { status: f.status, times: f.times };
-                (200, json!({}), false)
+                *sim.faults.lock().unwrap_or_else(|e| e.into_inner()) = Faults { status: f.status, times: f.times };
+                answer(json!({}))
             }
-            Err(e) => (400, json!({ "message": e.to_string() }), false),
+            Err(r) => r.into_response(),
         };
     }
     {
-        let mut f = faults.lock().unwrap_or_else(|e| e.into_inner());
+        let mut f = sim.faults.lock().unwrap_or_else(|e| e.into_inner());
         if f.times > 0 {
             f.times -= 1;
-            return (f.status, json!({ "message": "injected by the simulator" }), f.status == 429);
+            let mut response = refusal(f.status, "injected by the simulator");
+            if f.status == 429 {
+                response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("0"));
+            }
+            return response;
         }
     }
-    if !authorized {
-        return (401, json!({ "message": "Invalid or missing token" }), false);
+    let expected = format!("Bearer {}", sim.token);
+    if headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) != Some(expected.as_str()) {
+        return refusal(401, "Invalid or missing token");
     }
+    let number = |name: &str| query.iter().find(|(k, _)| k == name).and_then(|(_, v)| v.parse::<u32>().ok());
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let mut world = world.lock().unwrap_or_else(|e| e.into_inner());
-    let result: Result<serde_json::Value, Refusal> = match (method, segments.as_slice()) {
-        (Method::Get, ["v1", kind]) => workload(kind).map(|k| json!(world.list(k))),
-        (Method::Post, ["v1", kind]) => workload(kind).and_then(|k| {
-            let spec: JobSpec = parse(body)?;
-            world.create(k, spec).map(|j| json!(j))
-        }),
-        (Method::Get, ["v1", kind, id]) => workload(kind).and_then(|k| world.get(k, id).map(|j| json!(j))),
-        (Method::Put, ["v1", "job", id, "kill"]) => world.stop(Workload::Job, id).map(|j| json!(j)),
-        (Method::Put, ["v1", "notebook", id, "stop"]) => world.stop(Workload::Notebook, id).map(|j| json!(j)),
-        (Method::Post, ["v1", kind, id, "datasync"]) => workload(kind).and_then(|k| {
-            let spec: DataSyncSpec = parse(body)?;
-            world.data_sync(k, id, spec).map(|j| json!(j))
-        }),
+    let kind = segments.get(1).and_then(|s| Kind::parse(s));
+    let result: Result<Response, Refusal> = match (&method, segments.as_slice(), kind) {
+        (&Method::GET, ["v1", "capabilities", "flavor"], _) => Ok(answer(json!(catalog::flavors()))),
+        (&Method::GET, ["v1", "capabilities", "notebook", "editor"], _) => Ok(answer(json!(catalog::editors()))),
+        (&Method::GET, ["v1", "capabilities", "notebook", "framework"], _) => Ok(answer(json!(catalog::frameworks()))),
+        (&Method::GET, ["v1", _], Some(kind)) => {
+            let list = ListQuery {
+                page: number("page").unwrap_or(1).max(1),
+                size: number("size").unwrap_or(20).clamp(1, sim.page_size),
+                states: query.iter().filter(|(k, _)| k == "statusState").map(|(_, v)| v.clone()).collect(),
+                newest_first: !query.iter().any(|(k, v)| k == "order" && v == "asc"),
+            };
+            Ok(answer(sim.world().list(kind, &list)))
+        }
+        (&Method::POST, ["v1", _], Some(kind)) => {
+            let spec = match kind {
+                Kind::Job => parse(&body).map(Spec::Job),
+                Kind::Notebook => parse(&body).map(Spec::Notebook),
+            };
+            spec.and_then(|spec| sim.world().create(spec)).map(answer)
+        }
+        (&Method::GET, ["v1", _, id], Some(kind)) => sim.world().get(kind, id).map(answer),
+        (&Method::PUT, ["v1", "job", id, "kill"], _) | (&Method::PUT, ["v1", "notebook", id, "stop"], _) => {
+            sim.world().stop(kind.unwrap_or(Kind::Job), id).map(|()| StatusCode::NO_CONTENT.into_response())
+        }
+        (&Method::PUT, ["v1", _, id, "start"], Some(kind)) => {
+            sim.world().start(kind, id).map(|()| StatusCode::NO_CONTENT.into_response())
+        }
+        (&Method::POST, ["v1", _, id, "datasync"], Some(kind)) => {
+            parse(&body).and_then(|spec| sim.world().data_sync(kind, id, spec)).map(answer)
+        }
+        (&Method::GET, ["v1", "job", id, "log"], _) => {
+            let follow = query.iter().any(|(k, v)| k == "follow" && v == "true");
+            logs(&sim, id, number("tail"), follow)
+        }
         _ => Err(Refusal { status: 404, message: format!("no route {method} {path}") }),
     };
-    match result {
-        Ok(value) => (200, value, false),
-        Err(r) => (r.status, json!({ "message": r.message }), false),
-    }
+    result.unwrap_or_else(IntoResponse::into_response)
 }
 
-fn workload(kind: &str) -> Result<Workload, Refusal> {
-    match kind {
-        "job" => Ok(Workload::Job),
-        "notebook" => Ok(Workload::Notebook),
-        other => Err(Refusal { status: 404, message: format!("no route /v1/{other}") }),
+/// A job's log as text, one line per entry: all of it or the last `tail`
+/// lines; with `follow`, the answer stays open and streams new lines until
+/// the job ends.
+fn logs(sim: &Sim, id: &str, tail: Option<u32>, follow: bool) -> Result<Response, Refusal> {
+    let (lines, _) = sim.world().logs(id, 0)?;
+    let from = tail.map_or(0, |n| lines.len().saturating_sub(n as usize));
+    let text = |lines: &[String]| lines.iter().map(|l| format!("{l}\n")).collect::<String>();
+    let plain = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
+    if !follow {
+        return Ok((plain, text(&lines[from..])).into_response());
     }
-}
-
-fn parse<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, Refusal> {
-    serde_json::from_str(body).map_err(|e| Refusal { status: 400, message: format!("invalid body: {e}") })
+    let (sim, id) = (sim.clone(), id.to_owned());
+    let stream = futures_util::stream::unfold((from, false), move |(next, ended)| {
+        let (sim, id) = (sim.clone(), id.clone());
+        async move {
+            if ended {
+                return None;
+            }
+            loop {
+                let (lines, ended) = sim.world().logs(&id, next).ok()?;
+                if !lines.is_empty() || ended {
+                    let chunk = Bytes::from(text(&lines));
+                    return Some((Ok::<_, Infallible>(chunk), (next + lines.len(), ended)));
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    });
+    Ok((plain, Body::from_stream(stream)).into_response())
 }

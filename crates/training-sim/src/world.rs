@@ -1,25 +1,27 @@
 //! The simulated platform: jobs and notebooks move through their documented
-//! states on a clock, and data syncs appear in their status with progress.
-//! With an S3 server configured, the data phases are real: INITIALIZING
-//! pulls each dataStore volume into a folder with Stowage's sync engine,
-//! FINALIZING pushes RW volumes back (RWD also deletes), and so do manual
-//! data syncs — a local rehearsal of a job's data flow.
+//! states on a clock, data syncs appear in their status with progress, and
+//! every phase writes log lines. With an S3 server configured the data
+//! phases are real: INITIALIZING (STARTING) pulls each dataStore volume into
+//! a folder with Stowage's sync engine, FINALIZING (STOPPING) pushes the
+//! RW/RWD ones back (RWD also deletes), and so do manual data syncs — a
+//! local rehearsal of a job's data flow.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use stowage_jobs::api::{ApiPermission, ApiVolume};
-use stowage_jobs::training::model::{
-    DataSync, DataSyncDirection, DataSyncSpec, DataSyncStatus, Job, JobSpec, JobStatus, State, StatusInfo,
-    SyncProgress, VolumeStatus, Workload,
-};
 use stowage_store::ObjectStore;
 use stowage_sync::{
     apply, prepare, EventSink, FileOutcome, Mode, PlanOptions, SyncRequest, SyncState, TransferEvent, Tuning,
 };
 use tokio_util::sync::CancellationToken;
+
+use crate::catalog;
+use crate::wire::{
+    DataSync, DataSyncProgress, DataSyncSpec, DataSyncStatus, Direction, Info, JobSpec, JobStatus, List, Metadata,
+    NotebookSpec, NotebookStatus, Resources, Run, Stamp, StateHistory, Volume, VolumeStatus,
+};
 
 /// How long the clock-driven phases last.
 #[derive(Debug, Clone)]
@@ -37,33 +39,99 @@ pub struct Data {
     pub state: SyncState,
 }
 
-pub struct World {
-    runtime: tokio::runtime::Handle,
-    clock: Clock,
-    data: Option<Arc<Data>>,
-    entries: BTreeMap<String, Entry>,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Job,
+    Notebook,
 }
 
-struct Entry {
-    kind: Workload,
-    job: Job,
-    since: Instant,
-    run_for: Duration,
-    stop_requested: bool,
-    /// The pull or push of the current data phase.
-    phase_task: Option<Task>,
-    /// Manual data syncs still running, by index in `job.status.data_sync`.
-    syncs: Vec<(usize, Task)>,
+impl Kind {
+    pub fn parse(segment: &str) -> Option<Self> {
+        match segment {
+            "job" => Some(Kind::Job),
+            "notebook" => Some(Kind::Notebook),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Job => "job",
+            Kind::Notebook => "notebook",
+        }
+    }
 }
 
-/// A data transfer in the background and its live progress per volume.
-struct Task {
-    direction: DataSyncDirection,
-    progress: Arc<Mutex<Vec<SyncProgress>>>,
-    done: tokio::task::JoinHandle<Result<(), String>>,
+/// The states the simulator moves through, as the API spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Queued,
+    Initializing,
+    Pending,
+    Running,
+    Timeout,
+    Interrupting,
+    Finalizing,
+    Done,
+    Interrupted,
+    Failed,
+    SyncFailed,
+    Starting,
+    Stopping,
+    Stopped,
+}
+
+impl Phase {
+    fn as_str(self) -> &'static str {
+        match self {
+            Phase::Queued => "QUEUED",
+            Phase::Initializing => "INITIALIZING",
+            Phase::Pending => "PENDING",
+            Phase::Running => "RUNNING",
+            Phase::Timeout => "TIMEOUT",
+            Phase::Interrupting => "INTERRUPTING",
+            Phase::Finalizing => "FINALIZING",
+            Phase::Done => "DONE",
+            Phase::Interrupted => "INTERRUPTED",
+            Phase::Failed => "FAILED",
+            Phase::SyncFailed => "SYNC_FAILED",
+            Phase::Starting => "STARTING",
+            Phase::Stopping => "STOPPING",
+            Phase::Stopped => "STOPPED",
+        }
+    }
+
+    fn is_final(self) -> bool {
+        matches!(self, Phase::Done | Phase::Interrupted | Phase::Failed | Phase::SyncFailed | Phase::Stopped)
+    }
+}
+
+/// A job's or notebook's spec, as it was sent.
+#[derive(Debug, Clone)]
+pub enum Spec {
+    Job(JobSpec),
+    Notebook(NotebookSpec),
+}
+
+impl Spec {
+    fn volumes(&self) -> &[Volume] {
+        match self {
+            Spec::Job(s) => s.volumes.as_deref(),
+            Spec::Notebook(s) => s.volumes.as_deref(),
+        }
+        .unwrap_or_default()
+    }
+
+    fn kind(&self) -> Kind {
+        match self {
+            Spec::Job(_) => Kind::Job,
+            Spec::Notebook(_) => Kind::Notebook,
+        }
+    }
 }
 
 /// What went wrong, as the API answers it.
+#[derive(Debug)]
 pub struct Refusal {
     pub status: u16,
     pub message: String,
@@ -73,24 +141,59 @@ fn refuse(status: u16, message: impl Into<String>) -> Refusal {
     Refusal { status, message: message.into() }
 }
 
-/// The current UTC time in RFC 3339, as the API writes timestamps.
-fn now() -> String {
-    rfc3339(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0))
+pub struct World {
+    runtime: tokio::runtime::Handle,
+    clock: Clock,
+    data: Option<Arc<Data>>,
+    entries: BTreeMap<String, Entry>,
 }
 
-fn rfc3339(secs: u64) -> String {
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rest / 3_600, rest % 3_600 / 60, rest % 60)
+struct Entry {
+    id: String,
+    spec: Spec,
+    created: Stamp,
+    updated: Stamp,
+    phase: Phase,
+    history: Vec<StateHistory>,
+    info: Info,
+    queued_at: Option<Stamp>,
+    initializing_at: Option<Stamp>,
+    started_at: Option<Stamp>,
+    stopped_at: Option<Stamp>,
+    finalized_at: Option<Stamp>,
+    timeout_at: Option<Stamp>,
+    exit_code: Option<i32>,
+    volumes: Vec<VolumeStatus>,
+    syncs: Vec<Sync>,
+    /// The automatic sync of the current data phase, by index in `syncs`.
+    phase_sync: Option<usize>,
+    logs: Vec<String>,
+    since: Instant,
+    last_output: Instant,
+    run_for: Duration,
+    /// What the job's command ends with (`exit N`).
+    exit_with: i32,
+    stop_requested: bool,
+    timed_out: bool,
+}
+
+/// A data sync and, while it runs, its transfer.
+struct Sync {
+    wire: DataSync,
+    task: Option<Task>,
+}
+
+struct Task {
+    progress: Arc<Mutex<Vec<DataSyncProgress>>>,
+    done: tokio::task::JoinHandle<()>,
+}
+
+/// A listing's query: `page` counts from 1.
+pub struct ListQuery {
+    pub page: u32,
+    pub size: u32,
+    pub states: Vec<String>,
+    pub newest_first: bool,
 }
 
 impl World {
@@ -98,319 +201,592 @@ impl World {
         Self { runtime, clock, data: data.map(Arc::new), entries: BTreeMap::new() }
     }
 
-    pub fn list(&self, kind: Workload) -> Vec<Job> {
-        self.entries.values().filter(|e| e.kind == kind).map(|e| e.job.clone()).collect()
+    pub fn list(&self, kind: Kind, query: &ListQuery) -> serde_json::Value {
+        let mut runs: Vec<&Entry> = self
+            .entries
+            .values()
+            .filter(|e| e.spec.kind() == kind)
+            .filter(|e| query.states.is_empty() || query.states.iter().any(|s| s == e.phase.as_str()))
+            .collect();
+        runs.sort_by_key(|e| e.created);
+        if query.newest_first {
+            runs.reverse();
+        }
+        let total = runs.len() as u64;
+        let size = query.size.max(1);
+        let page_count = u32::try_from(runs.len().div_ceil(size as usize)).unwrap_or(u32::MAX);
+        let items: Vec<serde_json::Value> = runs
+            .iter()
+            .skip((query.page.max(1) as usize - 1) * size as usize)
+            .take(size as usize)
+            .map(|e| e.render())
+            .collect();
+        let mut links = BTreeMap::new();
+        if query.page < page_count {
+            links.insert("next", format!("/v1/{}?page={}&size={size}", kind.name(), query.page + 1));
+        }
+        let metadata = Metadata { current_page: query.page, page_count, total, links };
+        serde_json::to_value(List { items, metadata }).unwrap_or_default()
     }
 
-    pub fn get(&self, kind: Workload, id: &str) -> Result<Job, Refusal> {
+    pub fn get(&self, kind: Kind, id: &str) -> Result<serde_json::Value, Refusal> {
+        self.entry(kind, id).map(Entry::render)
+    }
+
+    fn entry(&self, kind: Kind, id: &str) -> Result<&Entry, Refusal> {
         self.entries
             .get(id)
-            .filter(|e| e.kind == kind)
-            .map(|e| e.job.clone())
-            .ok_or_else(|| refuse(404, format!("{} {id} not found", kind.path())))
+            .filter(|e| e.spec.kind() == kind)
+            .ok_or_else(|| refuse(404, format!("{} {id} not found", kind.name())))
     }
 
-    pub fn create(&mut self, kind: Workload, spec: JobSpec) -> Result<Job, Refusal> {
-        if spec.image.trim().is_empty() {
-            return Err(refuse(400, "spec.image is required"));
-        }
-        for v in &spec.volumes {
+    fn entry_mut(&mut self, kind: Kind, id: &str) -> Result<&mut Entry, Refusal> {
+        self.entries
+            .get_mut(id)
+            .filter(|e| e.spec.kind() == kind)
+            .ok_or_else(|| refuse(404, format!("{} {id} not found", kind.name())))
+    }
+
+    pub fn create(&mut self, spec: Spec) -> Result<serde_json::Value, Refusal> {
+        let bad = |m: String| refuse(400, m);
+        let spec = match spec {
+            Spec::Job(mut s) => {
+                if s.image.trim().is_empty() {
+                    return Err(bad("spec.image is required".into()));
+                }
+                s.resources = Some(catalog::resolve(s.resources.as_ref()).map_err(bad)?);
+                Spec::Job(s)
+            }
+            Spec::Notebook(mut s) => {
+                s.env = Some(catalog::resolve_env(s.env.as_ref()).map_err(bad)?);
+                s.resources = Some(catalog::resolve(s.resources.as_ref()).map_err(bad)?);
+                Spec::Notebook(s)
+            }
+        };
+        for v in spec.volumes() {
             if !v.mount_path.starts_with('/') {
-                return Err(refuse(400, format!("mountPath {} must be absolute", v.mount_path)));
+                return Err(bad(format!("mountPath {} must be absolute", v.mount_path)));
+            }
+            if !["RO", "RW", "RWD"].contains(&v.permission.as_str()) {
+                return Err(bad(format!("permission {} is not RO, RW or RWD", v.permission)));
+            }
+            let sources =
+                [v.data_store.is_some(), v.public_git.is_some(), v.public_swift.is_some(), v.standalone.is_some()];
+            if sources.iter().filter(|s| **s).count() != 1 {
+                return Err(bad(format!("the volume at {} needs exactly one source", v.mount_path)));
             }
         }
-        let id = uuid::Uuid::new_v4().to_string();
-        let run_for = match spec.command.as_slice() {
-            [sleep, n, ..] if sleep == "sleep" => n.parse().map(Duration::from_secs_f64).unwrap_or(self.clock.run),
-            _ => self.clock.run,
+        let (run_for, exit_with) = match &spec {
+            Spec::Job(s) => command_effect(s.command.as_deref().unwrap_or_default(), self.clock.run),
+            Spec::Notebook(_) => (Duration::MAX, 0),
         };
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = Stamp::now();
         let volumes = spec
-            .volumes
+            .volumes()
             .iter()
             .enumerate()
             .map(|(i, v)| VolumeStatus {
-                id: Some(format!("vol-{i}")),
+                id: format!("{id}-vol-{i}"),
                 mount_path: v.mount_path.clone(),
-                ..Default::default()
+                user_volume_id: format!("user-volume-{i}"),
+                last_pulled_created_at: None,
+                last_pushed_created_at: None,
             })
             .collect();
-        let state = if kind == Workload::Job { State::Queued } else { State::Starting };
-        let job = Job {
-            id: id.clone(),
-            created_at: Some(now()),
-            updated_at: Some(now()),
-            spec,
-            status: JobStatus { state, volumes, queued_at: Some(now()), ..Default::default() },
-        };
         let mut entry = Entry {
-            kind,
-            job: job.clone(),
+            id: id.clone(),
+            spec,
+            created: now,
+            updated: now,
+            phase: Phase::Queued,
+            history: Vec::new(),
+            info: Info::new("", ""),
+            queued_at: Some(now),
+            initializing_at: None,
+            started_at: None,
+            stopped_at: None,
+            finalized_at: None,
+            timeout_at: None,
+            exit_code: None,
+            volumes,
+            syncs: Vec::new(),
+            phase_sync: None,
+            logs: Vec::new(),
             since: Instant::now(),
+            last_output: Instant::now(),
             run_for,
+            exit_with,
             stop_requested: false,
-            phase_task: None,
-            syncs: vec![],
+            timed_out: false,
         };
-        if kind == Workload::Notebook {
-            entry.phase_task = Some(self.transfer(&entry.job, DataSyncDirection::Pull, None));
+        match entry.spec.kind() {
+            Kind::Job => {
+                let resources = match &entry.spec {
+                    Spec::Job(s) => describe(s.resources.as_ref()),
+                    Spec::Notebook(_) => String::new(),
+                };
+                entry.enter(Phase::Queued);
+                entry.log(format!("Job queued on {resources}"));
+            }
+            Kind::Notebook => self.start_notebook(&mut entry),
         }
+        let answer = entry.render();
         self.entries.insert(id, entry);
-        Ok(job)
+        Ok(answer)
     }
 
-    pub fn stop(&mut self, kind: Workload, id: &str) -> Result<Job, Refusal> {
-        let entry = self.entries.get_mut(id).filter(|e| e.kind == kind).ok_or_else(|| refuse(404, "not found"))?;
-        if entry.job.status.state.is_final() {
-            return Err(refuse(409, format!("the {} is already {}", kind.path(), name(&entry.job.status.state))));
+    /// `kill` a job or `stop` a notebook: its RW volumes are pushed first.
+    pub fn stop(&mut self, kind: Kind, id: &str) -> Result<(), Refusal> {
+        let entry = self.entry_mut(kind, id)?;
+        let stoppable = match kind {
+            Kind::Job => !entry.phase.is_final(),
+            Kind::Notebook => matches!(entry.phase, Phase::Starting | Phase::Running),
+        };
+        if !stoppable || entry.stop_requested {
+            return Err(refuse(400, format!("the {} is {}: it cannot be stopped", kind.name(), entry.phase.as_str())));
         }
         entry.stop_requested = true;
-        Ok(entry.job.clone())
+        entry.log(format!("Stop requested by the user while {}", entry.phase.as_str()));
+        Ok(())
     }
 
-    pub fn data_sync(&mut self, kind: Workload, id: &str, spec: DataSyncSpec) -> Result<Job, Refusal> {
-        let entry = self.entries.get(id).filter(|e| e.kind == kind).ok_or_else(|| refuse(404, "not found"))?;
-        if !entry.job.status.state.can_sync() {
+    /// Starts a stopped notebook again.
+    pub fn start(&mut self, kind: Kind, id: &str) -> Result<(), Refusal> {
+        if kind == Kind::Job {
+            return Err(refuse(400, "a finished job cannot be started again; run a new one"));
+        }
+        self.entry(kind, id)?;
+        let mut entry = self.entries.remove(id).ok_or_else(|| refuse(404, format!("notebook {id} not found")))?;
+        let result = if matches!(entry.phase, Phase::Stopped | Phase::SyncFailed | Phase::Failed) {
+            self.start_notebook(&mut entry);
+            Ok(())
+        } else {
+            Err(refuse(400, format!("the notebook is {}: only a stopped notebook starts", entry.phase.as_str())))
+        };
+        self.entries.insert(id.to_owned(), entry);
+        result
+    }
+
+    fn start_notebook(&self, entry: &mut Entry) {
+        entry.stop_requested = false;
+        entry.enter(Phase::Starting);
+        entry.log("Notebook starting: pulling its volumes".into());
+        entry.phase_sync = Some(self.transfer(entry, Direction::Pull, None, false));
+    }
+
+    pub fn data_sync(&mut self, kind: Kind, id: &str, spec: DataSyncSpec) -> Result<serde_json::Value, Refusal> {
+        let entry = self.entry(kind, id)?;
+        if entry.phase != Phase::Running {
             return Err(refuse(
-                409,
-                format!("a data sync needs a RUNNING {}, this one is {:?}", kind.path(), entry.job.status.state),
+                400,
+                format!("a data sync needs a RUNNING {}, this one is {}", kind.name(), entry.phase.as_str()),
             ));
         }
         if let Some(volume) = &spec.volume {
-            let known = entry.job.status.volumes.iter().any(|v| v.id.as_deref() == Some(volume));
-            if !known {
-                return Err(refuse(400, format!("no volume {volume} in this {}", kind.path())));
+            if !entry.volumes.iter().any(|v| &v.id == volume) {
+                return Err(refuse(400, format!("no volume {volume} in this {}", kind.name())));
             }
         }
-        let task = self.transfer(&entry.job, spec.direction, spec.volume.clone());
-        let entry = self.entries.get_mut(id).ok_or_else(|| refuse(404, "not found"))?;
-        let sync = DataSync {
-            id: Some(uuid::Uuid::new_v4().to_string()),
-            spec: Some(spec),
-            status: DataSyncStatus { state: "QUEUED".into(), queued_at: Some(now()), ..Default::default() },
-        };
-        entry.job.status.data_sync.push(sync);
-        entry.syncs.push((entry.job.status.data_sync.len() - 1, task));
-        Ok(entry.job.clone())
+        let mut entry = self.entries.remove(id).ok_or_else(|| refuse(404, "gone"))?;
+        let index = self.transfer(&mut entry, spec.direction, spec.volume.clone(), true);
+        entry.log(format!("Manual {} requested", spec.direction.as_str()));
+        let answer = serde_json::to_value(&entry.syncs[index].wire).unwrap_or_default();
+        self.entries.insert(id.to_owned(), entry);
+        Ok(answer)
     }
 
-    /// Moves every job on: called a few times a second.
+    /// The job's log lines, all or the last `tail`, from line `from` on.
+    pub fn logs(&self, id: &str, from: usize) -> Result<(Vec<String>, bool), Refusal> {
+        let entry = self.entry(Kind::Job, id)?;
+        Ok((entry.logs.get(from..).unwrap_or_default().to_vec(), entry.phase.is_final()))
+    }
+
+    /// Moves every job and notebook on: called a few times a second.
     pub fn tick(&mut self) {
-        let clock = self.clock.clone();
-        let mut starts = Vec::new();
-        for (id, e) in &mut self.entries {
-            let elapsed = e.since.elapsed();
-            let task_done = e.phase_task.as_ref().map(|t| t.done.is_finished());
-            let next = match (&e.job.status.state, e.kind) {
-                (State::Queued, _) if e.stop_requested => Some(State::Interrupted),
-                (State::Queued, _) if elapsed >= clock.phase => {
-                    starts.push((id.clone(), DataSyncDirection::Pull));
-                    Some(State::Initializing)
+        let ids: Vec<String> = self.entries.keys().cloned().collect();
+        for id in ids {
+            let Some(mut entry) = self.entries.remove(&id) else { continue };
+            entry.refresh_syncs();
+            self.step(&mut entry);
+            self.entries.insert(id, entry);
+        }
+    }
+
+    fn step(&self, e: &mut Entry) {
+        let elapsed = e.since.elapsed();
+        let phase = self.clock.phase;
+        let phase_done = e.phase_sync.map(|i| e.syncs[i].task.is_none()).unwrap_or(true);
+        let job = e.spec.kind() == Kind::Job;
+        match e.phase {
+            Phase::Queued if e.stop_requested => e.end(Phase::Interrupted),
+            Phase::Queued if elapsed >= phase => {
+                e.initializing_at = Some(Stamp::now());
+                e.enter(Phase::Initializing);
+                e.log("Initializing: pulling the volumes from Object Storage".into());
+                e.phase_sync = Some(self.transfer(e, Direction::Pull, None, false));
+            }
+            Phase::Initializing | Phase::Starting if phase_done && elapsed >= phase => match e.phase_failure() {
+                Some(reason) => {
+                    e.end(Phase::SyncFailed);
+                    e.info = Info::new("SYNC_FAILED", reason);
                 }
-                (State::Initializing | State::Starting, _) if task_done == Some(true) && elapsed >= clock.phase => {
-                    match finish_task(e) {
-                        Err(message) => {
-                            e.job.status.info =
-                                Some(StatusInfo { code: Some("SYNC_FAILED".into()), message: Some(message) });
-                            Some(State::SyncFailed)
-                        }
-                        Ok(()) if e.kind == Workload::Job => Some(State::Pending),
-                        Ok(()) => Some(State::Running),
+                None if job => e.enter(Phase::Pending),
+                None => {
+                    e.started_at = Some(Stamp::now());
+                    e.enter(Phase::Running);
+                    e.log("Notebook running".into());
+                }
+            },
+            Phase::Pending if elapsed >= phase / 2 => {
+                e.started_at = Some(Stamp::now());
+                e.enter(Phase::Running);
+                let command = match &e.spec {
+                    Spec::Job(s) => s.command.as_deref().unwrap_or_default().join(" "),
+                    Spec::Notebook(_) => String::new(),
+                };
+                e.log(format!("Running: {}", if command.is_empty() { "the image's entrypoint" } else { &command }));
+            }
+            Phase::Running if e.stop_requested => {
+                if job {
+                    e.enter(Phase::Interrupting);
+                } else {
+                    self.finalize(e, Phase::Stopping);
+                }
+            }
+            Phase::Running if job && e.timeout().is_some_and(|t| elapsed >= t) => {
+                e.timed_out = true;
+                e.timeout_at = Some(Stamp::now());
+                e.enter(Phase::Timeout);
+                e.info = Info::new("JOB_TIMEOUT", "The job reached its timeout and is about to be interrupted");
+            }
+            Phase::Running if job && elapsed >= e.run_for => {
+                e.log(format!("The command exited with code {}", e.exit_with));
+                e.exit_code = Some(e.exit_with);
+                self.finalize(e, Phase::Finalizing);
+            }
+            Phase::Running if job && e.last_output.elapsed() >= Duration::from_secs(1) => {
+                e.last_output = Instant::now();
+                e.log(format!("step {}: training...", elapsed.as_secs()));
+            }
+            Phase::Interrupting | Phase::Timeout if elapsed >= phase / 2 => self.finalize(e, Phase::Finalizing),
+            Phase::Finalizing | Phase::Stopping if phase_done && elapsed >= phase => {
+                if let Some(reason) = e.phase_failure() {
+                    e.end(Phase::SyncFailed);
+                    e.info = Info::new("SYNC_FAILED", reason);
+                } else if !job {
+                    e.end(Phase::Stopped);
+                } else if e.timed_out {
+                    e.end(Phase::Interrupted);
+                    e.info = Info::new("JOB_TIMEOUT", "The job was interrupted: it reached its timeout");
+                } else if e.stop_requested {
+                    e.end(Phase::Interrupted);
+                } else if e.exit_with != 0 {
+                    e.end(Phase::Failed);
+                    e.info = Info::new("JOB_FAILED", format!("The command exited with code {}", e.exit_with));
+                } else {
+                    e.end(Phase::Done);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Leaves RUNNING for the push phase.
+    fn finalize(&self, e: &mut Entry, phase: Phase) {
+        e.stopped_at = Some(Stamp::now());
+        e.enter(phase);
+        e.log("Finalizing: pushing the read-write volumes to Object Storage".into());
+        e.phase_sync = Some(self.transfer(e, Direction::Push, None, false));
+    }
+
+    /// Starts a pull or push of the entry's volumes (one, or every volume the
+    /// direction concerns: pull all dataStore volumes, push the RW/RWD ones)
+    /// and records it as a data sync; its index in `syncs`.
+    fn transfer(&self, e: &mut Entry, direction: Direction, only: Option<String>, manual: bool) -> usize {
+        let now = Stamp::now();
+        let kind = e.spec.kind();
+        let volumes: Vec<(Volume, VolumeStatus)> = e
+            .spec
+            .volumes()
+            .iter()
+            .zip(&e.volumes)
+            .filter(|(_, s)| only.as_ref().is_none_or(|id| &s.id == id))
+            .filter(|(v, _)| v.data_store.is_some())
+            .filter(|(v, _)| direction == Direction::Pull || v.permission != "RO")
+            .map(|(v, s)| (v.clone(), s.clone()))
+            .collect();
+        let progress: Vec<DataSyncProgress> = volumes
+            .iter()
+            .map(|(volume, status)| {
+                let store =
+                    volume.data_store.as_ref().map(|d| format!("{}@{}", d.container, d.alias)).unwrap_or_default();
+                DataSyncProgress {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    created_at: now,
+                    updated_at: now,
+                    direction: direction.as_str(),
+                    state: "QUEUED",
+                    info: store,
+                    reason: None,
+                    job_volume: (kind == Kind::Job).then(|| volume.clone()),
+                    notebook_volume: (kind == Kind::Notebook).then(|| volume.clone()),
+                    volume_status: status.clone(),
+                    total: 0,
+                    processed: 0,
+                    completed: 0,
+                    skipped: 0,
+                    deleted: 0,
+                    failed: 0,
+                    transferred_bytes: 0,
+                }
+            })
+            .collect();
+        let shared = Arc::new(Mutex::new(progress.clone()));
+        let data = self.data.clone();
+        let folder = e.id.clone();
+        let live = shared.clone();
+        let done = self.runtime.spawn(async move {
+            for (index, (volume, _)) in volumes.iter().enumerate() {
+                live.lock().unwrap_or_else(|e| e.into_inner())[index].state = "RUNNING";
+                let result = match &data {
+                    Some(data) => move_volume(data, &folder, volume, direction, &live, index).await,
+                    None => pretend(&live, index).await,
+                };
+                let mut all = live.lock().unwrap_or_else(|e| e.into_inner());
+                let p = &mut all[index];
+                p.updated_at = Stamp::now();
+                match result {
+                    Ok(()) if p.failed == 0 => p.state = "DONE",
+                    Ok(()) => {
+                        p.state = "FAILED";
+                        p.reason = Some(Info::new("DATASYNC_FILES_FAILED", format!("{} files failed", p.failed)));
+                    }
+                    Err(message) => {
+                        p.state = "FAILED";
+                        p.reason = Some(Info::new("DATASYNC_FAILED", message));
                     }
                 }
-                (State::Pending, _) if elapsed >= clock.phase / 2 => Some(State::Running),
-                (State::Running, Workload::Job) if e.stop_requested => Some(State::Interrupting),
-                (State::Running, Workload::Job) if elapsed >= e.run_for => {
-                    starts.push((id.clone(), DataSyncDirection::Push));
-                    Some(State::Finalizing)
-                }
-                (State::Running, Workload::Notebook) if e.stop_requested => {
-                    starts.push((id.clone(), DataSyncDirection::Push));
-                    Some(State::Stopping)
-                }
-                (State::Interrupting, _) if elapsed >= clock.phase / 2 => {
-                    starts.push((id.clone(), DataSyncDirection::Push));
-                    Some(State::Finalizing)
-                }
-                (State::Finalizing | State::Stopping, _) if task_done == Some(true) && elapsed >= clock.phase => {
-                    let pushed = finish_task(e);
-                    let end = match (e.kind, e.stop_requested) {
-                        (Workload::Notebook, _) => State::Stopped,
-                        (Workload::Job, true) => State::Interrupted,
-                        (Workload::Job, false) => State::Done,
-                    };
-                    Some(match pushed {
-                        Ok(()) => end,
-                        Err(message) => {
-                            e.job.status.info =
-                                Some(StatusInfo { code: Some("SYNC_FAILED".into()), message: Some(message) });
-                            State::SyncFailed
-                        }
-                    })
-                }
-                _ => None,
-            };
-            if let Some(state) = next {
-                if state == State::Running {
-                    e.job.status.started_at = Some(now());
-                }
-                if state.is_final() {
-                    e.job.status.stopped_at = Some(now());
-                }
-                e.job.status.state = state;
-                e.job.updated_at = Some(now());
-                e.since = Instant::now();
             }
-            refresh_syncs(e);
-        }
-        for (id, direction) in starts {
-            let Some(job) = self.entries.get(&id).map(|e| e.job.clone()) else { continue };
-            let task = self.transfer(&job, direction, None);
-            if let Some(e) = self.entries.get_mut(&id) {
-                e.phase_task = Some(task);
-            }
-        }
-        for e in self.entries.values_mut() {
-            show_phase_progress(e);
-        }
-    }
-
-    /// Starts a pull or push of the job's volumes (one, or every volume the
-    /// direction concerns: pull all dataStore volumes, push the RW/RWD ones).
-    fn transfer(&self, job: &Job, direction: DataSyncDirection, only: Option<String>) -> Task {
-        let volumes: Vec<(String, ApiVolume)> = job
-            .spec
-            .volumes
-            .iter()
-            .zip(&job.status.volumes)
-            .filter(|(_, s)| only.is_none() || s.id == only)
-            .filter(|(v, _)| v.data_store.is_some())
-            .filter(|(v, _)| direction == DataSyncDirection::Pull || v.permission != ApiPermission::Ro)
-            .map(|(v, s)| (s.id.clone().unwrap_or_default(), v.clone()))
-            .collect();
-        let progress = Arc::new(Mutex::new(
-            volumes
-                .iter()
-                .map(|(id, _)| SyncProgress {
-                    id: Some(id.clone()),
-                    state: "QUEUED".into(),
-                    direction: Some(direction),
-                    ..Default::default()
-                })
-                .collect::<Vec<_>>(),
-        ));
-        let data = self.data.clone();
-        let job_id = job.id.clone();
-        let shared = progress.clone();
-        let done = self.runtime.spawn(async move {
-            for (index, (_, volume)) in volumes.iter().enumerate() {
-                let result = match &data {
-                    Some(data) => move_volume(data, &job_id, volume, direction, &shared, index).await,
-                    None => pretend(&shared, index).await,
-                };
-                let mut all = shared.lock().unwrap_or_else(|e| e.into_inner());
-                all[index].state = if result.is_ok() { "DONE".into() } else { "FAILED".into() };
-                if let Err(message) = result {
-                    all[index].info = Some(message.clone());
-                    return Err(message);
-                }
-            }
-            Ok(())
         });
-        Task { direction, progress, done }
+        let spec = DataSyncSpec {
+            direction,
+            volume: only,
+            manual,
+            job_id: (kind == Kind::Job).then(|| e.id.clone()),
+            app_id: None,
+        };
+        let status =
+            DataSyncStatus { state: "QUEUED", queued_at: now, started_at: None, ended_at: None, info: None, progress };
+        let wire = DataSync { id: uuid::Uuid::new_v4().to_string(), created_at: now, updated_at: now, spec, status };
+        e.syncs.push(Sync { wire, task: Some(Task { progress: shared, done }) });
+        e.syncs.len() - 1
     }
 }
 
-/// A state as the API spells it.
-fn name(state: &State) -> String {
-    serde_json::to_value(state).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
+impl Entry {
+    fn enter(&mut self, phase: Phase) {
+        let now = Stamp::now();
+        self.phase = phase;
+        self.history.push(StateHistory { state: phase.as_str(), date: now });
+        self.updated = now;
+        self.since = Instant::now();
+        // Each state says what it is; a caller with more to say sets `info` after.
+        let kind = self.spec.kind().name();
+        self.info = Info::new(
+            &format!("{}_{}", kind.to_uppercase(), phase.as_str()),
+            format!("The {kind} is {}", phase.as_str()),
+        );
+    }
 
-fn finish_task(e: &mut Entry) -> Result<(), String> {
-    // The phase's data sync shows its final counts.
-    show_phase_progress(e);
-    let Some(task) = e.phase_task.take() else { return Ok(()) };
-    let failed = task.progress.lock().unwrap_or_else(|e| e.into_inner()).iter().find_map(|p| p.info.clone());
-    let stamp = now();
-    for v in &mut e.job.status.volumes {
-        match e.job.status.state {
-            State::Initializing | State::Starting => v.last_pulled_created_at = Some(stamp.clone()),
-            _ => v.last_pushed_created_at = Some(stamp.clone()),
+    fn end(&mut self, phase: Phase) {
+        let now = Stamp::now();
+        self.finalized_at = Some(now);
+        self.stopped_at.get_or_insert(now);
+        self.enter(phase);
+        self.log(format!("{} {}", if self.spec.kind() == Kind::Job { "Job" } else { "Notebook" }, phase.as_str()));
+    }
+
+    fn log(&mut self, line: String) {
+        self.logs.push(format!("{} {line}", Stamp::now()));
+    }
+
+    fn timeout(&self) -> Option<Duration> {
+        match &self.spec {
+            Spec::Job(s) => Some(Duration::from_secs(s.timeout)),
+            Spec::Notebook(_) => None,
         }
     }
-    failed.map_or(Ok(()), Err)
-}
 
-/// The platform's data phases show up as data syncs too.
-fn show_phase_progress(e: &mut Entry) {
-    let Some(task) = &e.phase_task else { return };
-    let progress = task.progress.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let automatic = e
-        .job
-        .status
-        .data_sync
-        .iter()
-        .position(|d| d.spec.as_ref().is_some_and(|s| !s.manual) && d.status.state == "RUNNING");
-    let direction = task.direction;
-    let status = DataSyncStatus { state: "RUNNING".into(), started_at: Some(now()), progress, ..Default::default() };
-    match automatic {
-        Some(i) => e.job.status.data_sync[i].status.progress = status.progress,
-        None => e.job.status.data_sync.push(DataSync {
-            id: Some(uuid::Uuid::new_v4().to_string()),
-            spec: Some(DataSyncSpec { direction, volume: None, manual: false }),
-            status,
-        }),
+    /// Why the current data phase failed, if it did.
+    fn phase_failure(&self) -> Option<String> {
+        let sync = &self.syncs[self.phase_sync?].wire;
+        sync.status.progress.iter().find(|p| p.state == "FAILED").map(|p| {
+            let why = p.reason.as_ref().map(|r| r.message.as_str()).unwrap_or("failed");
+            format!("{} of {}: {why}", sync.spec.direction.as_str(), p.info)
+        })
     }
-}
 
-fn refresh_syncs(e: &mut Entry) {
-    // The automatic sync of a finished phase ends with it.
-    if e.phase_task.is_none() {
-        for d in &mut e.job.status.data_sync {
-            if d.spec.as_ref().is_some_and(|s| !s.manual) && d.status.state == "RUNNING" {
-                d.status.state =
-                    if d.status.progress.iter().any(|p| p.state == "FAILED") { "FAILED" } else { "DONE" }.into();
-                d.status.ended_at = Some(now());
-            }
-        }
-    }
-    let mut still = Vec::new();
-    for (index, task) in e.syncs.drain(..) {
-        let progress = task.progress.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        let status = &mut e.job.status.data_sync[index].status;
-        status.progress = progress;
-        if task.done.is_finished() {
-            let failed = status.progress.iter().any(|p| p.state == "FAILED");
-            status.state = if failed { "FAILED" } else { "DONE" }.into();
-            status.ended_at = Some(now());
-        } else {
+    /// Copies the live progress of running syncs into their status; a
+    /// finished one gets its end state, its volumes their last pull or push,
+    /// and the log a summary per volume.
+    fn refresh_syncs(&mut self) {
+        let now = Stamp::now();
+        let mut summaries = Vec::new();
+        for sync in &mut self.syncs {
+            let Some(task) = &sync.task else { continue };
+            let finished = task.done.is_finished();
+            let status = &mut sync.wire.status;
+            status.progress = task.progress.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            sync.wire.updated_at = now;
             if status.state == "QUEUED" {
-                status.started_at = Some(now());
+                status.state = "RUNNING";
+                status.started_at = Some(now);
             }
-            status.state = "RUNNING".into();
-            still.push((index, task));
+            if !finished {
+                continue;
+            }
+            sync.task = None;
+            let failed = status.progress.iter().filter(|p| p.state == "FAILED").count();
+            status.state = if failed > 0 { "FAILED" } else { "DONE" };
+            status.ended_at = Some(now);
+            status.info = Some(if failed > 0 {
+                let mut info =
+                    Info::new("DATASYNC_FAILED", format!("Data synchronization failed for {failed} volume(s)"));
+                info.arguments.insert("volumes".into(), failed.to_string());
+                info
+            } else {
+                Info::new("DATASYNC_DONE", "Data synchronization done")
+            });
+            let direction = sync.wire.spec.direction;
+            for p in &status.progress {
+                summaries.push((direction, p.clone()));
+            }
+        }
+        for (direction, p) in summaries {
+            if p.state == "DONE" {
+                if let Some(v) = self.volumes.iter_mut().find(|v| v.id == p.volume_status.id) {
+                    match direction {
+                        Direction::Pull => v.last_pulled_created_at = Some(now),
+                        Direction::Push => v.last_pushed_created_at = Some(now),
+                    }
+                }
+            }
+            let verb = if direction == Direction::Pull { "Pulled" } else { "Pushed" };
+            self.log(format!(
+                "{verb} {} ({}): {} files, {} bytes, {} skipped, {} deleted, {} failed{}",
+                p.volume_status.mount_path,
+                p.info,
+                p.completed,
+                p.transferred_bytes,
+                p.skipped,
+                p.deleted,
+                p.failed,
+                p.reason.as_ref().map(|r| format!(" ({})", r.message)).unwrap_or_default()
+            ));
         }
     }
-    e.syncs = still;
+
+    fn render(&self) -> serde_json::Value {
+        // Seconds in RUNNING: up to the stop, or now while it runs (again).
+        let duration = self
+            .started_at
+            .map(|start| self.stopped_at.filter(|stop| *stop >= start).unwrap_or_else(Stamp::now).seconds_since(start))
+            .unwrap_or(0);
+        let kind = self.spec.kind().name();
+        let url = format!("https://{}.{kind}.gra.ai.sim.local", self.id);
+        let info_url = format!("https://ui.gra.ai.sim.local/{kind}/{}", self.id);
+        let volumes = self.volumes.clone();
+        let data_sync: Vec<DataSync> = self.syncs.iter().map(|s| s.wire.clone()).collect();
+        let value = match &self.spec {
+            Spec::Job(spec) => serde_json::to_value(Run {
+                id: self.id.clone(),
+                created_at: self.created,
+                updated_at: self.updated,
+                user: "user-sim".into(),
+                spec: spec.clone(),
+                status: JobStatus {
+                    state: self.phase.as_str(),
+                    info: self.info.clone(),
+                    history: self.history.clone(),
+                    queued_at: self.queued_at,
+                    initializing_at: self.initializing_at,
+                    started_at: self.started_at,
+                    stopped_at: self.stopped_at,
+                    finalized_at: self.finalized_at,
+                    timeout_at: self.timeout_at,
+                    last_transition_date: self.history.last().map(|h| h.date),
+                    exit_code: self.exit_code,
+                    duration,
+                    url,
+                    info_url,
+                    monitoring_url: None,
+                    ssh_url: None,
+                    volumes,
+                    data_sync,
+                },
+            }),
+            Spec::Notebook(spec) => serde_json::to_value(Run {
+                id: self.id.clone(),
+                created_at: self.created,
+                updated_at: self.updated,
+                user: "user-sim".into(),
+                spec: spec.clone(),
+                status: NotebookStatus {
+                    state: self.phase.as_str(),
+                    info: self.info.clone(),
+                    last_started_at: self.started_at,
+                    last_stopped_at: self.stopped_at,
+                    duration,
+                    url,
+                    info_url,
+                    monitoring_url: None,
+                    ssh_url: None,
+                    volumes,
+                    data_sync,
+                },
+            }),
+        };
+        value.unwrap_or_default()
+    }
+}
+
+/// `sleep N` runs N seconds; `exit N` ends with code N after the usual run.
+fn command_effect(command: &[String], default: Duration) -> (Duration, i32) {
+    match command {
+        [sleep, n, ..] if sleep == "sleep" => (n.parse().map(Duration::from_secs_f64).unwrap_or(default), 0),
+        [exit, n, ..] if exit == "exit" => (default, n.parse().unwrap_or(1)),
+        _ => (default, 0),
+    }
+}
+
+fn describe(resources: Option<&Resources>) -> String {
+    let Some(r) = resources else { return "the default flavor".into() };
+    let flavor = r.flavor.as_deref().unwrap_or("?");
+    match r.gpu {
+        Some(n) if n > 0 => format!("{flavor} with {n} GPU"),
+        _ => format!("{flavor} with {} CPU", r.cpu.unwrap_or(0)),
+    }
 }
 
 /// Progress on a clock when no S3 server is configured.
-async fn pretend(progress: &Arc<Mutex<Vec<SyncProgress>>>, index: usize) -> Result<(), String> {
+async fn pretend(progress: &Arc<Mutex<Vec<DataSyncProgress>>>, index: usize) -> Result<(), String> {
     for step in 1..=10u64 {
         tokio::time::sleep(Duration::from_millis(150)).await;
         let mut all = progress.lock().unwrap_or_else(|e| e.into_inner());
         let p = &mut all[index];
-        p.state = "RUNNING".into();
         p.total = 10;
         p.processed = step;
         p.completed = step;
         p.transferred_bytes = step * 1024;
+        p.updated_at = Stamp::now();
     }
     Ok(())
 }
 
 /// Counts files into the live progress of one volume.
 struct Counter {
-    progress: Arc<Mutex<Vec<SyncProgress>>>,
+    progress: Arc<Mutex<Vec<DataSyncProgress>>>,
     index: usize,
 }
 
@@ -418,11 +794,9 @@ impl EventSink for Counter {
     fn send(&self, event: TransferEvent) {
         let mut all = self.progress.lock().unwrap_or_else(|e| e.into_inner());
         let p = &mut all[self.index];
+        p.updated_at = Stamp::now();
         match event {
-            TransferEvent::Started { files, .. } => {
-                p.state = "RUNNING".into();
-                p.total = files;
-            }
+            TransferEvent::Started { files, .. } => p.total = files,
             TransferEvent::Progress { bytes } => p.transferred_bytes += bytes,
             TransferEvent::FileDone { outcome, .. } => {
                 p.processed += 1;
@@ -442,18 +816,18 @@ impl EventSink for Counter {
 /// job's folder for it, with the sync engine.
 async fn move_volume(
     data: &Data,
-    job_id: &str,
-    volume: &ApiVolume,
-    direction: DataSyncDirection,
-    progress: &Arc<Mutex<Vec<SyncProgress>>>,
+    run_id: &str,
+    volume: &Volume,
+    direction: Direction,
+    progress: &Arc<Mutex<Vec<DataSyncProgress>>>,
     index: usize,
 ) -> Result<(), String> {
     let Some(store) = &volume.data_store else { return Ok(()) };
-    let folder = data.workdir.join(job_id).join(volume.mount_path.trim_start_matches('/'));
-    let (mode, sync_direction) = match (direction, volume.permission) {
-        (DataSyncDirection::Pull, _) => (Mode::Pull, stowage_sync::Direction::Down),
-        (DataSyncDirection::Push, ApiPermission::Rwd) => (Mode::Push, stowage_sync::Direction::Up),
-        (DataSyncDirection::Push, _) => (Mode::Copy, stowage_sync::Direction::Up),
+    let folder = data.workdir.join(run_id).join(volume.mount_path.trim_start_matches('/'));
+    let (mode, sync_direction) = match (direction, volume.permission.as_str()) {
+        (Direction::Pull, _) => (Mode::Pull, stowage_sync::Direction::Down),
+        (Direction::Push, "RWD") => (Mode::Push, stowage_sync::Direction::Up),
+        (Direction::Push, _) => (Mode::Copy, stowage_sync::Direction::Up),
     };
     let mut options = PlanOptions::new(mode, sync_direction);
     options.delete_cap = None;
@@ -476,15 +850,5 @@ async fn move_volume(
     match summary.failed.first() {
         None => Ok(()),
         Some((path, why)) => Err(format!("{} {path}: {why}", store.container)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn timestamps_are_rfc3339_utc() {
-        assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(super::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(super::rfc3339(1_795_774_530), "2026-11-27T10:15:30Z");
     }
 }

@@ -1,16 +1,17 @@
-//! Stowage's AI Training client against the local server that follows the
-//! documented API (the real one cannot be reached from here): every call,
-//! every error class, the retries, and a token that never shows. With the
-//! S3 server scripts/test starts, a job's data phases move real files.
+//! Stowage's AI Training client against the local server (the real API
+//! cannot be reached from here; tests/contract checks the server's answers
+//! with OVHcloud's SDK): every call, paging, logs, notebooks, flavors, every
+//! error class, the retries, and a token that never shows. With the S3
+//! server scripts/test starts, a job's data phases move real files.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use stowage_jobs::api::{ApiDataStore, ApiPermission, ApiVolume};
-use stowage_jobs::training::model::{DataSyncDirection, JobSpec, Resources, State, Workload};
-use stowage_jobs::training::{ApiErrorKind, Retry, Token, TrainingClient};
+use stowage_jobs::training::model::{DataSyncDirection, JobSpec, State, Workload};
+use stowage_jobs::training::{job_spec, ApiErrorKind, Job, LaunchForm, Retry, Token, TrainingClient};
+use stowage_jobs::Volume;
 
 const TOKEN: &str = "CANARY-training-token-5f1d0c";
 
@@ -69,62 +70,73 @@ impl Drop for Sim {
     }
 }
 
-fn spec(volumes: Vec<ApiVolume>, seconds: &str) -> JobSpec {
-    JobSpec {
-        name: Some("stowage-test".into()),
+fn form(volumes: Vec<Volume>, seconds: &str) -> LaunchForm {
+    LaunchForm {
+        name: "stowage-test".into(),
         image: "pytorch/pytorch:latest".into(),
-        command: vec!["sleep".into(), seconds.into()],
-        resources: Resources { gpu: 1, ..Resources::default() },
+        command: format!("sleep {seconds}"),
+        gpu: Some(1),
         volumes,
-        ..JobSpec::default()
+        ..LaunchForm::default()
     }
 }
 
-async fn wait_for_state(client: &TrainingClient, id: &str, want: State) -> stowage_jobs::training::Job {
+fn spec(volumes: Vec<Volume>, seconds: &str) -> JobSpec {
+    job_spec(&form(volumes, seconds)).expect("spec")
+}
+
+async fn wait_for(client: &TrainingClient, kind: Workload, id: &str, want: State) -> Job {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let job = client.get(Workload::Job, id).await.expect("get");
+        let job = client.get(kind, id).await.expect("get");
         if job.status.state == want {
             return job;
         }
-        assert!(Instant::now() < deadline, "stuck in {:?} waiting for {want:?}", job.status.state);
+        assert!(Instant::now() < deadline, "stuck in {} waiting for {want}", job.status.state);
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+async fn wait_for_state(client: &TrainingClient, id: &str, want: State) -> Job {
+    wait_for(client, Workload::Job, id, want).await
+}
+
+fn volume(text: &str) -> Volume {
+    text.parse().expect("volume")
 }
 
 #[tokio::test]
 async fn a_job_goes_through_its_phases_and_syncs_on_request() {
     let sim = Sim::start(&[]);
     let client = sim.client(TOKEN);
-    let volume = ApiVolume {
-        data_store: Some(ApiDataStore { alias: "GRA".into(), container: "out".into(), prefix: None }),
-        public_git: None,
-        public_swift: None,
-        mount_path: "/workspace/out".into(),
-        permission: ApiPermission::Rw,
-        cache: false,
-    };
-    let job = client.create_job(&spec(vec![volume], "3")).await.expect("create");
+    let job =
+        client.create(Workload::Job, &spec(vec![volume("out@GRA:/workspace/out:rw")], "3")).await.expect("create");
     assert_eq!(job.status.state, State::Queued);
+    assert_eq!(job.spec.resources.gpu_model.as_deref(), Some("Tesla V100S"), "the platform fills resources in");
     assert_eq!(client.list(Workload::Job).await.expect("list").len(), 1);
 
-    // Not running yet: a sync is refused as the real API does.
+    // Not running yet: a sync is refused, and the sentence says why.
     let err = client.data_sync(Workload::Job, &job.id, DataSyncDirection::Push, None).await.expect_err("queued");
     assert_eq!(err.kind, ApiErrorKind::WrongState, "{err}");
+    assert!(err.message.contains("current state"), "{err}");
 
     let running = wait_for_state(&client, &job.id, State::Running).await;
     assert!(
         running.status.data_sync.iter().any(|d| d.status.progress.iter().all(|p| p.state == "DONE")),
         "the pull shows as done"
     );
+    let pull = &running.status.data_sync[0];
+    assert_eq!(pull.status.info.as_ref().and_then(|i| i.code.as_deref()), Some("DATASYNC_DONE"));
+    assert_eq!(pull.status.progress[0].mount_path(), Some("/workspace/out"));
     let volume_id = running.status.volumes[0].id.clone();
-    let asked = client.data_sync(Workload::Job, &job.id, DataSyncDirection::Push, volume_id).await.expect("sync now");
-    assert_eq!(asked.status.data_sync.last().map(|d| d.status.state.as_str()), Some("QUEUED"));
+    let asked =
+        client.data_sync(Workload::Job, &job.id, DataSyncDirection::Push, volume_id.clone()).await.expect("sync now");
+    assert_eq!(asked.status.state, "QUEUED", "the answer is the new data sync");
+    assert_eq!(asked.spec.as_ref().and_then(|s| s.volume.clone()), volume_id);
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let job = client.get(Workload::Job, &job.id).await.expect("get");
-        let manual =
-            job.status.data_sync.iter().find(|d| d.spec.as_ref().is_some_and(|s| s.manual)).expect("the manual sync");
+        let manual = job.status.data_sync.iter().find(|d| d.id == asked.id).expect("the manual sync");
         if manual.status.state == "DONE" {
             assert_eq!(manual.status.progress[0].processed, manual.status.progress[0].total);
             break;
@@ -134,20 +146,105 @@ async fn a_job_goes_through_its_phases_and_syncs_on_request() {
     }
     let done = wait_for_state(&client, &job.id, State::Done).await;
     assert!(done.status.volumes[0].last_pushed_created_at.is_some(), "FINALIZING pushed the RW volume");
+    assert_eq!(done.status.exit_code, Some(0));
 
-    // Stopping a finished job is a state error.
+    // Stopping a finished job is a state error (the API answers 400).
     let err = client.stop(Workload::Job, &job.id).await.expect_err("already done");
-    assert_eq!(err.kind, ApiErrorKind::WrongState);
+    assert_eq!(err.kind, ApiErrorKind::WrongState, "{err}");
 }
 
 #[tokio::test]
-async fn a_killed_job_is_interrupted_after_finalizing() {
+async fn a_killed_job_answers_no_content_and_is_interrupted_after_finalizing() {
     let sim = Sim::start(&[]);
     let client = sim.client(TOKEN);
-    let job = client.create_job(&spec(vec![], "60")).await.expect("create");
+    let job = client.create(Workload::Job, &spec(vec![], "60")).await.expect("create");
     wait_for_state(&client, &job.id, State::Running).await;
-    client.stop(Workload::Job, &job.id).await.expect("kill");
-    wait_for_state(&client, &job.id, State::Interrupted).await;
+    client.stop(Workload::Job, &job.id).await.expect("kill answers 204 with no body, and that is success");
+    let ended = wait_for_state(&client, &job.id, State::Interrupted).await;
+    let states: Vec<State> = ended.status.history.iter().map(|h| h.state.clone()).collect();
+    assert!(states.contains(&State::Interrupting) && states.contains(&State::Finalizing), "{states:?}");
+}
+
+#[tokio::test]
+async fn lists_are_read_page_after_page() {
+    let sim = Sim::start_with(&[], &["--page-size", "2"]);
+    let client = sim.client(TOKEN);
+    let mut created = Vec::new();
+    for _ in 0..5 {
+        created.push(client.create(Workload::Job, &spec(vec![], "60")).await.expect("create").id);
+    }
+    let mut listed: Vec<String> = client.list(Workload::Job).await.expect("list").into_iter().map(|j| j.id).collect();
+    assert_eq!(listed.len(), 5, "three pages of at most two");
+    listed.sort();
+    created.sort();
+    assert_eq!(listed, created);
+    assert!(client.list(Workload::Notebook).await.expect("no notebooks").is_empty());
+}
+
+#[tokio::test]
+async fn logs_are_read_and_followed_to_the_end() {
+    let sim = Sim::start(&[]);
+    let client = sim.client(TOKEN);
+    let job =
+        client.create(Workload::Job, &spec(vec![volume("out@GRA:/workspace/out:rw")], "2")).await.expect("create");
+    let mut lines = Vec::new();
+    client.follow_logs(&job.id, None, |line| lines.push(line.to_owned())).await.expect("follow");
+    assert!(lines.last().is_some_and(|l| l.ends_with("Job DONE")), "followed until the end: {lines:?}");
+    assert!(lines.iter().any(|l| l.contains("Running: sleep 2")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains("Pushed /workspace/out (out@GRA)")), "{lines:?}");
+    let tail = client.logs(&job.id, Some(2)).await.expect("tail");
+    assert_eq!(tail.lines().collect::<Vec<_>>(), lines[lines.len() - 2..]);
+    let all = client.logs(&job.id, None).await.expect("all");
+    assert_eq!(all.lines().count(), lines.len());
+}
+
+#[tokio::test]
+async fn a_notebook_starts_stops_and_starts_again() {
+    let sim = Sim::start(&[]);
+    let client = sim.client(TOKEN);
+    let editors = client.notebook_editors().await.expect("editors");
+    let frameworks = client.notebook_frameworks().await.expect("frameworks");
+    let notebook = LaunchForm {
+        kind: Workload::Notebook,
+        editor: editors[0].id.clone(),
+        framework: frameworks[0].id.clone(),
+        framework_version: frameworks[0].versions[0].clone(),
+        volumes: vec![volume("notes@GRA:/workspace/notes:rw")],
+        ..LaunchForm::default()
+    };
+    let created = client.create(Workload::Notebook, &job_spec(&notebook).expect("spec")).await.expect("create");
+    assert_eq!(created.spec.image, None);
+    assert_eq!(created.spec.env.as_ref().and_then(|e| e.editor_id.as_deref()), Some(editors[0].id.as_str()));
+    let running = wait_for(&client, Workload::Notebook, &created.id, State::Running).await;
+    assert!(running.status.url.as_deref().is_some_and(|u| u.starts_with("https://")));
+    assert!(running.status.last_started_at.is_some());
+    client.stop(Workload::Notebook, &created.id).await.expect("stop");
+    let stopped = wait_for(&client, Workload::Notebook, &created.id, State::Stopped).await;
+    assert!(stopped.status.last_stopped_at.is_some());
+    client.start(Workload::Notebook, &created.id).await.expect("start");
+    wait_for(&client, Workload::Notebook, &created.id, State::Running).await;
+}
+
+#[tokio::test]
+async fn flavors_come_from_the_platform_and_a_spec_names_one() {
+    let sim = Sim::start(&[]);
+    let client = sim.client(TOKEN);
+    let flavors = client.flavors().await.expect("flavors");
+    let gpu = flavors.iter().find(|f| f.is_gpu() && !f.default).expect("a GPU flavor");
+    let max = gpu.max.expect("max");
+    let job = client
+        .create(
+            Workload::Job,
+            &job_spec(&LaunchForm { flavor: gpu.id.clone(), gpu: Some(max), ..form(vec![], "1") }).expect("spec"),
+        )
+        .await
+        .expect("create");
+    assert_eq!(job.spec.resources.flavor.as_deref(), Some(gpu.id.as_str()));
+    assert_eq!(job.spec.resources.gpu, Some(max));
+    let too_many = LaunchForm { flavor: gpu.id.clone(), gpu: Some(max + 1), ..form(vec![], "1") };
+    let err = client.create(Workload::Job, &job_spec(&too_many).expect("spec")).await.expect_err("over the max");
+    assert_eq!(err.kind, ApiErrorKind::Refused);
+    assert!(err.message.contains(&format!("1 to {max}")), "the API's reason is passed on: {err}");
 }
 
 #[tokio::test]
@@ -158,11 +255,17 @@ async fn each_error_class_gets_its_sentence() {
     assert!(err.message.contains("ovhai token create"), "{err}");
 
     let client = sim.client(TOKEN);
+    sim.fail_next(403, 1);
+    let err = client.list(Workload::Job).await.expect_err("forbidden");
+    assert_eq!(err.kind, ApiErrorKind::BadToken);
+    assert!(err.message.contains("--role operator"), "a read-only token is told what to do: {err}");
+
     let err = client.get(Workload::Job, "0000-missing").await.expect_err("unknown");
     assert_eq!(err.kind, ApiErrorKind::NotFound);
-    let err = client.create_job(&JobSpec::default()).await.expect_err("no image");
+    assert!(err.message.contains("region"), "{err}");
+    let err = client.create(Workload::Job, &JobSpec::default()).await.expect_err("no image");
     assert_eq!(err.kind, ApiErrorKind::Refused);
-    assert!(err.message.contains("spec.image is required"), "the API's message is passed on: {err}");
+    assert!(err.message.contains("image"), "the API's message is passed on: {err}");
 
     let closed = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -191,12 +294,12 @@ async fn retries_what_is_safe_to_retry_and_nothing_else() {
     sim.fail_next(503, 0);
 
     sim.fail_next(429, 2);
-    client.create_job(&spec(vec![], "1")).await.expect("a create survives rate limiting");
+    client.create(Workload::Job, &spec(vec![], "1")).await.expect("a create survives rate limiting");
     assert_eq!(client.list(Workload::Job).await.expect("list").len(), 1);
 
     // A 500 on create may mean the job exists: no second POST.
     sim.fail_next(500, 1);
-    let err = client.create_job(&spec(vec![], "1")).await.expect_err("not retried");
+    let err = client.create(Workload::Job, &spec(vec![], "1")).await.expect_err("not retried");
     assert_eq!(err.kind, ApiErrorKind::Server);
     assert_eq!(client.list(Workload::Job).await.expect("list").len(), 1, "no duplicate job");
 }
@@ -256,23 +359,11 @@ async fn data_phases_move_real_files() {
     ];
     let sim = Sim::start_with(&envs, &["--workdir", workdir.path().to_str().expect("utf-8")]);
     let client = sim.client(TOKEN);
-    let volume = |prefix: &str, mount: &str, permission| ApiVolume {
-        data_store: Some(ApiDataStore {
-            alias: "GRA".into(),
-            container: container.clone(),
-            prefix: Some(prefix.into()),
-        }),
-        public_git: None,
-        public_swift: None,
-        mount_path: mount.into(),
-        permission,
-        cache: false,
-    };
     let volumes = vec![
-        volume("train/", "/workspace/data", ApiPermission::Ro),
-        volume("out/", "/workspace/out", ApiPermission::Rw),
+        volume(&format!("{container}@GRA/train/:/workspace/data:ro")),
+        volume(&format!("{container}@GRA/out/:/workspace/out:rw")),
     ];
-    let job = client.create_job(&spec(volumes, "2")).await.expect("create");
+    let job = client.create(Workload::Job, &spec(volumes, "2")).await.expect("create");
     let running = wait_for_state(&client, &job.id, State::Running).await;
     let mounted = workdir.path().join(&job.id).join("workspace");
     assert_eq!(std::fs::read_to_string(mounted.join("data/sub/b.csv")).expect("pulled"), "2,dog");

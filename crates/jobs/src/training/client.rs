@@ -1,8 +1,11 @@
-//! A client for the AI Training API: list, get, create and stop jobs and
-//! notebooks, and ask for an intermediate data sync. Errors come back as
-//! sentences that say what to do; rate limits and server errors are retried
-//! with backoff where retrying cannot do a thing twice. The app token is
-//! never logged, printed or put in an error.
+//! A client for the AI Training API: list (paged through to the end), get,
+//! create, stop and start jobs and notebooks, ask for an intermediate data
+//! sync, read and follow a job's logs, and read what the platform offers
+//! (flavors, notebook editors and frameworks). Each call's path, verb and
+//! answer follow OVHcloud's SDK (`ovhai/api/*`). Errors come back as
+//! sentences that say what to do; rate limits and server errors are
+//! retried with backoff where retrying cannot do a thing twice. The app
+//! token is never logged, printed or put in an error.
 
 use std::time::Duration;
 
@@ -10,11 +13,19 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::model::{DataSyncDirection, DataSyncSpec, Job, JobSpec, Workload};
+use super::capabilities::{Flavor, NotebookOption};
+use super::model::{DataSync, DataSyncDirection, DataSyncSpec, Job, JobSpec, Page, PageMetadata, Workload};
 
 /// Regional endpoints of the API.
 pub const REGIONS: &[(&str, &str)] =
     &[("gra", "https://gra.training.ai.cloud.ovh.net"), ("bhs", "https://bhs.training.ai.cloud.ovh.net")];
+
+/// Jobs asked for per page while listing.
+const PAGE_SIZE: u32 = 100;
+/// A listing stops here even if the API keeps announcing pages.
+const MAX_PAGES: u32 = 1_000;
+/// How long a followed log may stay open.
+const FOLLOW_FOR: Duration = Duration::from_secs(24 * 3600);
 
 /// An app token (`ovhai token create`). Debug shows nothing of it.
 #[derive(Clone)]
@@ -40,7 +51,7 @@ pub enum ApiErrorKind {
     BadToken,
     /// 404: no such job or notebook.
     NotFound,
-    /// 409 (or 400 about the state): the action does not fit the current state.
+    /// 400 or 409 to an action: it does not fit the current state.
     WrongState,
     /// 429 after the retries.
     RateLimited,
@@ -79,6 +90,21 @@ pub struct TrainingClient {
     retry: Retry,
 }
 
+/// One request: where, and what it is for a person (for the errors).
+struct Call<'a> {
+    method: Method,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    body: Option<serde_json::Value>,
+    /// Safe to send twice (a GET, a stop): retried after a 5xx.
+    idempotent: bool,
+    /// An action on a job (stop, start, data sync): a 400 or 409 means
+    /// its state does not allow it, not that the request was malformed.
+    action: bool,
+    /// "stop job 1f2e", for "Cannot stop job 1f2e: ...".
+    what: &'a str,
+}
+
 impl TrainingClient {
     /// `base` is a region's URL (see [`REGIONS`]) or another server that
     /// follows the API (a proxy, or the local test server).
@@ -105,80 +131,220 @@ impl TrainingClient {
         &self.base
     }
 
+    /// Every job (or notebook), page after page.
     pub async fn list(&self, kind: Workload) -> Result<Vec<Job>, ApiError> {
-        self.call(Method::GET, &format!("/v1/{}", kind.path()), None::<&()>, true).await
+        let what = format!("list the {}s", kind.path());
+        let mut all = Vec::new();
+        // The first page is the API's default one, whatever its index base;
+        // its `currentPage` tells which numbering the API uses.
+        let mut page: Option<u32> = None;
+        let mut first: Option<u32> = None;
+        for _ in 0..MAX_PAGES {
+            let mut query = vec![("size", PAGE_SIZE.to_string())];
+            if let Some(page) = page {
+                query.push(("page", page.to_string()));
+            }
+            let call = Call { query, ..Call::get(format!("/v1/{}", kind.path()), &what) };
+            let answer: Page<Job> = self.json(&call).await?;
+            let empty = answer.items.is_empty();
+            all.extend(answer.items);
+            let first = *first.get_or_insert(answer.metadata.current_page.unwrap_or(0));
+            match next_page(&answer.metadata, first) {
+                Some(next) if !empty => page = Some(next),
+                _ => break,
+            }
+        }
+        Ok(all)
     }
 
     pub async fn get(&self, kind: Workload, id: &str) -> Result<Job, ApiError> {
-        self.call(Method::GET, &format!("/v1/{}/{}", kind.path(), segment(id)?), None::<&()>, true).await
+        let what = format!("read {} {id}", kind.path());
+        self.json(&Call::get(format!("/v1/{}/{}", kind.path(), segment(id)?), &what)).await
     }
 
-    /// Creates a job. Not retried after a server error: the job may exist.
-    pub async fn create_job(&self, spec: &JobSpec) -> Result<Job, ApiError> {
-        self.call(Method::POST, "/v1/job", Some(spec), false).await
-    }
-
-    /// Stops a job (`kill`) or a notebook (`stop`); its RW volumes are pushed.
-    pub async fn stop(&self, kind: Workload, id: &str) -> Result<Job, ApiError> {
-        let verb = match kind {
-            Workload::Job => "kill",
-            Workload::Notebook => "stop",
+    /// Launches a job (`image` set) or a notebook (`env` set). Not retried
+    /// after a server error: it may exist already.
+    pub async fn create(&self, kind: Workload, spec: &JobSpec) -> Result<Job, ApiError> {
+        let what = format!("launch the {}", kind.path());
+        let call = Call {
+            method: Method::POST,
+            body: Some(to_value(spec)?),
+            idempotent: false,
+            ..Call::get(format!("/v1/{}", kind.path()), &what)
         };
-        self.call(Method::PUT, &format!("/v1/{}/{}/{verb}", kind.path(), segment(id)?), None::<&()>, true).await
+        self.json(&call).await
     }
 
-    /// Asks for an intermediate push or pull of one volume (by id) or all.
+    /// Stops a job (`kill`) or a notebook (`stop`); its RW volumes are
+    /// pushed back first. The API answers 204 with no body.
+    pub async fn stop(&self, kind: Workload, id: &str) -> Result<(), ApiError> {
+        let what = format!("stop {} {id}", kind.path());
+        let path = format!("/v1/{}/{}/{}", kind.path(), segment(id)?, kind.stop_verb());
+        self.send(&Call { method: Method::PUT, action: true, ..Call::get(path, &what) }).await.map(drop)
+    }
+
+    /// Starts a stopped notebook again (204, no body).
+    pub async fn start(&self, kind: Workload, id: &str) -> Result<(), ApiError> {
+        let what = format!("start {} {id}", kind.path());
+        let path = format!("/v1/{}/{}/start", kind.path(), segment(id)?);
+        self.send(&Call { method: Method::PUT, action: true, ..Call::get(path, &what) }).await.map(drop)
+    }
+
+    /// Asks for an intermediate push or pull of one volume (by id) or all;
+    /// the API answers with the new data sync.
     pub async fn data_sync(
         &self,
         kind: Workload,
         id: &str,
         direction: DataSyncDirection,
         volume: Option<String>,
-    ) -> Result<Job, ApiError> {
-        let body = DataSyncSpec { direction, volume, manual: true };
-        self.call(Method::POST, &format!("/v1/{}/{}/datasync", kind.path(), segment(id)?), Some(&body), false).await
+    ) -> Result<DataSync, ApiError> {
+        let what = format!("ask {} {id} for a data sync", kind.path());
+        let body = DataSyncSpec { direction, volume, manual: true, job_id: None };
+        let call = Call {
+            method: Method::POST,
+            body: Some(to_value(&body)?),
+            idempotent: false,
+            action: true,
+            ..Call::get(format!("/v1/{}/{}/datasync", kind.path(), segment(id)?), &what)
+        };
+        self.json(&call).await
     }
 
-    async fn call<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&impl Serialize>,
-        idempotent: bool,
-    ) -> Result<T, ApiError> {
+    /// A job's logs so far: all of them, or the last `tail` lines.
+    pub async fn logs(&self, id: &str, tail: Option<u32>) -> Result<String, ApiError> {
+        let what = format!("read the logs of job {id}");
+        let call = Call { query: tail_query(tail), ..Call::get(format!("/v1/job/{}/log", segment(id)?), &what) };
+        self.send(&call).await
+    }
+
+    /// Follows a job's logs (`follow=true`): `line` gets each line as it
+    /// arrives; returns when the API closes the stream (the job ended).
+    /// Cancel by dropping the future.
+    pub async fn follow_logs(&self, id: &str, tail: Option<u32>, mut line: impl FnMut(&str)) -> Result<(), ApiError> {
+        let what = format!("follow the logs of job {id}");
+        let mut query = tail_query(tail);
+        query.push(("follow", "true".into()));
+        let call = Call { query, ..Call::get(format!("/v1/job/{}/log", segment(id)?), &what) };
+        let mut response = self.open(&call, Some(FOLLOW_FOR)).await.map_err(|f| f.into_api_error(self, &call))?;
+        let mut pending = Vec::new();
+        loop {
+            let chunk = response.chunk().await.map_err(|e| Failure::Network(e).into_api_error(self, &call))?;
+            let Some(chunk) = chunk else { break };
+            pending.extend_from_slice(&chunk);
+            while let Some(end) = pending.iter().position(|&b| b == b'\n') {
+                let rest = pending.split_off(end + 1);
+                line(String::from_utf8_lossy(&pending).trim_end_matches(['\n', '\r']));
+                pending = rest;
+            }
+        }
+        if !pending.is_empty() {
+            line(&String::from_utf8_lossy(&pending));
+        }
+        Ok(())
+    }
+
+    /// The flavors jobs and notebooks can run on.
+    pub async fn flavors(&self) -> Result<Vec<Flavor>, ApiError> {
+        self.json(&Call::get("/v1/capabilities/flavor".into(), "list the flavors")).await
+    }
+
+    pub async fn notebook_editors(&self) -> Result<Vec<NotebookOption>, ApiError> {
+        self.json(&Call::get("/v1/capabilities/notebook/editor".into(), "list the notebook editors")).await
+    }
+
+    pub async fn notebook_frameworks(&self) -> Result<Vec<NotebookOption>, ApiError> {
+        self.json(&Call::get("/v1/capabilities/notebook/framework".into(), "list the notebook frameworks")).await
+    }
+
+    async fn json<T: DeserializeOwned>(&self, call: &Call<'_>) -> Result<T, ApiError> {
+        let text = self.send(call).await?;
+        serde_json::from_str(&text).map_err(|e| ApiError {
+            kind: ApiErrorKind::Refused,
+            message: format!("Cannot {}: the API's answer was not understood ({e}).", call.what),
+        })
+    }
+
+    /// Sends `call`, retrying what is safe to retry; the answer's body.
+    async fn send(&self, call: &Call<'_>) -> Result<String, ApiError> {
         let mut delay = self.retry.first_backoff;
         let mut attempt = 1;
         loop {
-            let mut request =
-                self.http.request(method.clone(), format!("{}{path}", self.base)).bearer_auth(&self.token.0);
-            if let Some(body) = body {
-                request = request.json(body);
-            }
-            let outcome = match request.send().await {
-                Ok(response) => read(response, path).await,
-                Err(e) => Err(Failure::Network(e)),
-            };
-            let error = match outcome {
-                Ok(value) => return Ok(value),
+            let failure = match self.open(call, None).await {
+                Ok(response) => match response.text().await {
+                    Ok(text) => return Ok(text),
+                    Err(e) => Failure::Network(e),
+                },
                 Err(failure) => failure,
             };
             // A 429 means the request was not taken: safe to send again. A
             // 5xx or a dropped connection might have done the work already.
-            let retry_allowed = match &error {
+            let retry_allowed = match &failure {
                 Failure::Status { status, .. } if *status == StatusCode::TOO_MANY_REQUESTS => true,
-                Failure::Status { status, .. } if status.is_server_error() => idempotent,
-                Failure::Network(e) => idempotent || e.is_connect(),
+                Failure::Status { status, .. } if status.is_server_error() => call.idempotent,
+                Failure::Network(e) => call.idempotent || e.is_connect(),
                 _ => false,
             };
             if !retry_allowed || attempt >= self.retry.attempts {
-                return Err(error.into_api_error(&self.base, path));
+                return Err(failure.into_api_error(self, call));
             }
-            tracing::debug!(%path, attempt, "retrying the AI Training API");
-            tokio::time::sleep(error.retry_after().unwrap_or(delay)).await;
+            tracing::debug!(path = %call.path, attempt, "retrying the AI Training API");
+            tokio::time::sleep(failure.retry_after().unwrap_or(delay)).await;
             delay = (delay * 2).min(Duration::from_secs(10));
             attempt += 1;
         }
     }
+
+    /// One attempt: the response once its status says success.
+    async fn open(&self, call: &Call<'_>, timeout: Option<Duration>) -> Result<reqwest::Response, Failure> {
+        let mut request = self
+            .http
+            .request(call.method.clone(), format!("{}{}", self.base, call.path))
+            .query(&call.query)
+            .bearer_auth(&self.token.0);
+        if let Some(body) = &call.body {
+            request = request.json(body);
+        }
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
+        }
+        let response = request.send().await.map_err(Failure::Network)?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .map(|s| Duration::from_secs(s.min(30)));
+        let text = response.text().await.unwrap_or_default();
+        Err(Failure::Status { status, message: api_message(&text), retry_after })
+    }
+}
+
+impl<'a> Call<'a> {
+    fn get(path: String, what: &'a str) -> Self {
+        Self { method: Method::GET, path, query: Vec::new(), body: None, idempotent: true, action: false, what }
+    }
+}
+
+fn to_value(body: &impl Serialize) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(body).map_err(|e| ApiError { kind: ApiErrorKind::Refused, message: e.to_string() })
+}
+
+fn tail_query(tail: Option<u32>) -> Vec<(&'static str, String)> {
+    tail.map(|n| vec![("tail", n.to_string())]).unwrap_or_default()
+}
+
+/// The page after the one `metadata` describes, if the API announced one.
+/// `first` is the index the API gave its first page (0 or 1).
+fn next_page(metadata: &PageMetadata, first: u32) -> Option<u32> {
+    let current = metadata.current_page?;
+    let count = metadata.page_count?;
+    let seen = current.checked_sub(first)? + 1;
+    (seen < count).then_some(current + 1)
 }
 
 /// `base` trimmed, if it is an http(s) address: checked before it is saved.
@@ -211,23 +377,6 @@ fn segment(id: &str) -> Result<&str, ApiError> {
 enum Failure {
     Status { status: StatusCode, message: String, retry_after: Option<Duration> },
     Network(reqwest::Error),
-    Decode(String),
-}
-
-async fn read<T: DeserializeOwned>(response: reqwest::Response, path: &str) -> Result<T, Failure> {
-    let status = response.status();
-    let retry_after = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        .map(|s| Duration::from_secs(s.min(30)));
-    let text = response.text().await.map_err(Failure::Network)?;
-    if status.is_success() {
-        return serde_json::from_str(&text)
-            .map_err(|e| Failure::Decode(format!("The API's answer to {path} was not understood: {e}")));
-    }
-    Err(Failure::Status { status, message: api_message(&text), retry_after })
 }
 
 /// The API's own explanation, from `{"message": ...}` when it sends one.
@@ -242,47 +391,81 @@ impl Failure {
     fn retry_after(&self) -> Option<Duration> {
         match self {
             Failure::Status { retry_after, .. } => *retry_after,
-            _ => None,
+            Failure::Network(_) => None,
         }
     }
 
-    fn into_api_error(self, base: &str, path: &str) -> ApiError {
+    fn into_api_error(self, client: &TrainingClient, call: &Call<'_>) -> ApiError {
         let said = |m: &str| if m.is_empty() { String::new() } else { format!(" The API says: {m}") };
+        let what = call.what;
         let (kind, message) = match self {
             Failure::Status { status, message, .. } => match status {
-                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => (
+                StatusCode::UNAUTHORIZED => (
                     ApiErrorKind::BadToken,
                     format!(
-                        "The AI Training app token was refused ({status}). Create one with `ovhai token create NAME --role operator` and enter it again.{}",
+                        "Cannot {what}: the AI Training app token was refused (401). Create one with `ovhai token create NAME --role operator` and enter it again.{}",
+                        said(&message)
+                    ),
+                ),
+                StatusCode::FORBIDDEN => (
+                    ApiErrorKind::BadToken,
+                    format!(
+                        "Cannot {what}: the app token is not allowed to (403). A token made with `--role read` can only look; create one with `ovhai token create NAME --role operator` and enter it again.{}",
                         said(&message)
                     ),
                 ),
                 StatusCode::NOT_FOUND => (
                     ApiErrorKind::NotFound,
-                    format!("There is no such job or notebook ({path}); it may have been deleted.{}", said(&message)),
+                    format!(
+                        "Cannot {what}: the API at {} does not know it (404). It may have been deleted, or it runs in another region: check the region in the Jobs connection.{}",
+                        client.base,
+                        said(&message)
+                    ),
                 ),
-                StatusCode::CONFLICT => (
+                StatusCode::BAD_REQUEST | StatusCode::CONFLICT if call.action => (
                     ApiErrorKind::WrongState,
-                    format!("The job's current state does not allow this.{}", said(&message)),
+                    format!(
+                        "Cannot {what} in its current state ({}). Refresh to see where it is now.{}",
+                        status.as_u16(),
+                        said(&message)
+                    ),
+                ),
+                StatusCode::BAD_REQUEST => (
+                    ApiErrorKind::Refused,
+                    format!("Cannot {what}: the API refused what was sent (400); correct it and try again.{}", said(&message)),
+                ),
+                StatusCode::PAYMENT_REQUIRED => (
+                    ApiErrorKind::Refused,
+                    format!(
+                        "Cannot {what}: the Public Cloud project cannot pay for it (402). Check its billing and quotas in the OVHcloud Control Panel.{}",
+                        said(&message)
+                    ),
                 ),
                 StatusCode::TOO_MANY_REQUESTS => (
                     ApiErrorKind::RateLimited,
-                    "The AI Training API is limiting requests; try again in a minute.".to_owned(),
+                    format!("Cannot {what}: the AI Training API is limiting requests; try again in a minute."),
                 ),
                 s if s.is_server_error() => (
                     ApiErrorKind::Server,
-                    format!("The AI Training API failed ({s}) and kept failing after retries; try again later.{}", said(&message)),
+                    format!(
+                        "Cannot {what}: the AI Training API failed ({}) and kept failing after retries; try again later.{}",
+                        s.as_u16(),
+                        said(&message)
+                    ),
                 ),
-                s => (ApiErrorKind::Refused, format!("The AI Training API refused the request ({s}).{}", said(&message))),
+                s => (
+                    ApiErrorKind::Refused,
+                    format!("Cannot {what}: the AI Training API refused ({}).{}", s.as_u16(), said(&message)),
+                ),
             },
             Failure::Network(e) => (
                 ApiErrorKind::Network,
                 format!(
-                    "The AI Training API at {base} cannot be reached: {}. Check the network and the region.",
+                    "Cannot {what}: the AI Training API at {} cannot be reached ({}). Check the network and the region.",
+                    client.base,
                     if e.is_timeout() { "it did not answer in time".to_owned() } else { root_cause(&e) }
                 ),
             ),
-            Failure::Decode(message) => (ApiErrorKind::Refused, message),
         };
         ApiError { kind, message }
     }
@@ -317,5 +500,19 @@ mod tests {
         assert!(err.message.contains("is not an API address"), "{err}");
         assert!(segment("../v1/job").is_err());
         assert_eq!(segment(" 1f2e-3d ").expect("id"), "1f2e-3d");
+    }
+
+    #[test]
+    fn pages_are_followed_whichever_index_the_first_has() {
+        let page = |current, count| PageMetadata { current_page: Some(current), page_count: Some(count), total: None };
+        // Numbered from 1: pages 1, 2, 3.
+        assert_eq!(next_page(&page(1, 3), 1), Some(2));
+        assert_eq!(next_page(&page(3, 3), 1), None);
+        // Numbered from 0: pages 0, 1, 2.
+        assert_eq!(next_page(&page(0, 3), 0), Some(1));
+        assert_eq!(next_page(&page(2, 3), 0), None);
+        assert_eq!(next_page(&page(1, 1), 1), None);
+        // Without metadata, one page is all there is.
+        assert_eq!(next_page(&PageMetadata::default(), 0), None);
     }
 }

@@ -1,12 +1,21 @@
-//! The AI Training API's JSON for jobs and notebooks, as far as Stowage
-//! reads and writes it. Unknown fields are ignored and unknown states kept
-//! as text, so a newer API does not break the client.
+//! The AI Training API's JSON for jobs and notebooks, as Stowage reads and
+//! writes it. The shapes follow OVHcloud's SDK for the regional API
+//! (`ovhai` 0.1a4 on PyPI, generated from the API's OpenAPI file): its
+//! `models/job*.py`, `notebook*.py`, `data_sync*.py`, `info.py`.
+//!
+//! Reading is lenient where the API may surprise: unknown fields are
+//! ignored, unknown states kept as text, timestamps kept as the API wrote
+//! them (0 to 6 fractional digits), and lists the SDK declares nullable
+//! read `null` as empty. Writing sends only what was set.
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::api::ApiVolume;
 
-/// Jobs and notebooks share the API's shape; the paths and a few verbs differ.
+/// Jobs and notebooks share most of the API's shape; the paths and a few
+/// verbs differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
@@ -22,8 +31,25 @@ impl Workload {
             Workload::Notebook => "notebook",
         }
     }
+
+    /// The API's verb that ends a run: `kill` for jobs, `stop` for notebooks.
+    pub fn stop_verb(self) -> &'static str {
+        match self {
+            Workload::Job => "kill",
+            Workload::Notebook => "stop",
+        }
+    }
 }
 
+/// `null` read as the empty value (the `specta(type)` beside each use tells
+/// the bindings the field is still a plain list): the SDK declares `command`, `envVars`,
+/// `volumes`, `labels` and `sshPublicKeys` as `List | None`.
+fn nullable<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A job or a notebook (SDK `Job`, `Notebook`): the two differ only in
+/// what their spec and status hold, see [`JobSpec`] and [`JobStatus`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
@@ -33,27 +59,54 @@ pub struct Job {
     pub created_at: Option<String>,
     #[serde(default)]
     pub updated_at: Option<String>,
+    /// The account that launched it.
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
     pub spec: JobSpec,
     #[serde(default)]
     pub status: JobStatus,
 }
 
-/// What to run: the body of `POST /v1/job`.
+/// What to run: the body of `POST /v1/job` (SDK `JobSpec`, where `image`
+/// is required) or `POST /v1/notebook` (SDK `NotebookSpec`: `env` instead
+/// of `image`, `command` and the HTTP fields).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct JobSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    pub image: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Jobs: the Docker image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Notebooks: the editor and framework.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<NotebookEnv>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "specta", specta(type = Vec<String>))]
     pub command: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "specta", specta(type = Vec<EnvVar>))]
     pub env_vars: Vec<EnvVar>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "specta", specta(type = BTreeMap<String, Option<String>>))]
+    pub labels: BTreeMap<String, Option<String>>,
+    #[serde(default, skip_serializing_if = "Resources::is_empty")]
     pub resources: Resources,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "specta", specta(type = Vec<ApiVolume>))]
     pub volumes: Vec<ApiVolume>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "specta", specta(type = Vec<String>))]
+    pub ssh_public_keys: Vec<String>,
+    /// Seconds before the platform stops the job (the API's default: 7 days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_http_port: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsecure_http: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,47 +117,128 @@ pub struct EnvVar {
     pub value: String,
 }
 
+/// A notebook's editor and framework (SDK `NotebookEnv`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookEnv {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub editor_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework_version: Option<String>,
+}
+
+/// SDK `Resources`. A request sets `flavor` and a count of `gpu` or `cpu`,
+/// as `ovhai job run --flavor F --gpu N` does; the platform answers with
+/// the rest filled in.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Resources {
-    /// GPUs; with none, `cpu` CPUs.
-    #[serde(default)]
-    pub gpu: u32,
-    #[serde(default)]
-    pub cpu: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flavor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<u32>,
+    /// Bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ephemeral_storage: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_brand: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_model: Option<String>,
+    /// Bytes per GPU.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_memory: Option<u64>,
 }
 
+impl Resources {
+    fn is_empty(&self) -> bool {
+        self == &Resources::default()
+    }
+}
+
+/// SDK `JobStatus` and `NotebookStatus` in one: the fields of the other
+/// kind stay empty.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct JobStatus {
     #[serde(default)]
     pub state: State,
+    /// Why it is in this state (`{code, message, arguments}`).
     #[serde(default)]
-    pub info: Option<StatusInfo>,
+    pub info: Option<Info>,
+    /// The job's or notebook's web address (the editor, for a notebook).
     #[serde(default)]
-    pub volumes: Vec<VolumeStatus>,
+    pub url: Option<String>,
     #[serde(default)]
-    pub data_sync: Vec<DataSync>,
+    pub info_url: Option<String>,
+    #[serde(default)]
+    pub monitoring_url: Option<String>,
+    #[serde(default)]
+    pub ssh_url: Option<String>,
+    /// Seconds it has run.
+    #[serde(default)]
+    pub duration: Option<u64>,
+    #[serde(default)]
+    pub exit_code: Option<i64>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[cfg_attr(feature = "specta", specta(type = Vec<StateChange>))]
+    pub history: Vec<StateChange>,
     #[serde(default)]
     pub queued_at: Option<String>,
+    #[serde(default)]
+    pub initializing_at: Option<String>,
     #[serde(default)]
     pub started_at: Option<String>,
     #[serde(default)]
     pub stopped_at: Option<String>,
+    #[serde(default)]
+    pub finalized_at: Option<String>,
+    #[serde(default)]
+    pub timeout_at: Option<String>,
+    /// Notebooks: the last start and stop.
+    #[serde(default)]
+    pub last_started_at: Option<String>,
+    #[serde(default)]
+    pub last_stopped_at: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[cfg_attr(feature = "specta", specta(type = Vec<VolumeStatus>))]
+    pub volumes: Vec<VolumeStatus>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[cfg_attr(feature = "specta", specta(type = Vec<DataSync>))]
+    pub data_sync: Vec<DataSync>,
 }
 
+/// SDK `Info`: a code, a sentence, and the values the sentence names.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
-pub struct StatusInfo {
+pub struct Info {
     #[serde(default)]
     pub code: Option<String>,
     #[serde(default)]
     pub message: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[cfg_attr(feature = "specta", specta(type = BTreeMap<String, Option<String>>))]
+    pub arguments: BTreeMap<String, Option<String>>,
+}
+
+/// One entry of `status.history` (SDK `JobStateHistory`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct StateChange {
+    #[serde(default)]
+    pub state: State,
+    #[serde(default)]
+    pub date: Option<String>,
 }
 
 /// Job and notebook states. A state this client does not know is kept as
@@ -122,6 +256,7 @@ pub enum State {
     Done,
     Interrupting,
     Interrupted,
+    /// Still running, about to be interrupted (its timeout was reached).
     Timeout,
     Failed,
     Error,
@@ -148,14 +283,47 @@ impl State {
     pub fn can_sync(&self) -> bool {
         matches!(self, State::Running)
     }
+
+    /// The state as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            State::Queued => "QUEUED",
+            State::Initializing => "INITIALIZING",
+            State::Pending => "PENDING",
+            State::Running => "RUNNING",
+            State::Finalizing => "FINALIZING",
+            State::Done => "DONE",
+            State::Interrupting => "INTERRUPTING",
+            State::Interrupted => "INTERRUPTED",
+            State::Timeout => "TIMEOUT",
+            State::Failed => "FAILED",
+            State::Error => "ERROR",
+            State::Restarting => "RESTARTING",
+            State::SyncFailed => "SYNC_FAILED",
+            State::Starting => "STARTING",
+            State::Stopping => "STOPPING",
+            State::Stopped => "STOPPED",
+            State::Deleting => "DELETING",
+            State::Other(name) => name,
+        }
+    }
 }
 
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// SDK `VolumeStatus`: a mounted volume's id (for a data sync of that
+/// volume alone) and its last pull and push.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct VolumeStatus {
     #[serde(default)]
     pub id: Option<String>,
+    #[serde(default)]
     pub mount_path: String,
     #[serde(default)]
     pub user_volume_id: Option<String>,
@@ -173,7 +341,7 @@ pub enum DataSyncDirection {
     Pull,
 }
 
-/// The body of `POST /v1/job/{id}/datasync`.
+/// SDK `DataSyncSpec`: the body of `POST /v1/{job,notebook}/{id}/datasync`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
@@ -184,14 +352,23 @@ pub struct DataSyncSpec {
     pub volume: Option<String>,
     #[serde(default)]
     pub manual: bool,
+    /// Filled in by the API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
 }
 
+/// SDK `DataSync`: what `POST .../datasync` answers, and each entry of
+/// `status.dataSync`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct DataSync {
     #[serde(default)]
     pub id: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
     #[serde(default)]
     pub spec: Option<DataSyncSpec>,
     #[serde(default)]
@@ -211,19 +388,41 @@ pub struct DataSyncStatus {
     pub started_at: Option<String>,
     #[serde(default)]
     pub ended_at: Option<String>,
+    /// Why it ended as it did.
     #[serde(default)]
-    pub info: Option<String>,
-    #[serde(default)]
+    pub info: Option<Info>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[cfg_attr(feature = "specta", specta(type = Vec<SyncProgress>))]
     pub progress: Vec<SyncProgress>,
 }
 
-/// One volume's share of a data sync.
+/// SDK `DataSyncProgress`: one volume's share of a data sync.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncProgress {
+    /// The progress record's own id.
     #[serde(default)]
     pub id: Option<String>,
+    #[serde(default)]
+    pub state: String,
+    /// `push` or `pull`.
+    #[serde(default)]
+    pub direction: Option<String>,
+    /// The volume as text, such as `container@GRA`.
+    #[serde(default)]
+    pub info: Option<String>,
+    /// Why it failed.
+    #[serde(default)]
+    pub reason: Option<Info>,
+    /// The volume it moves: the status entry (with its id and mount path)
+    /// and the spec entry, for a job or a notebook.
+    #[serde(default)]
+    pub volume_status: Option<VolumeStatus>,
+    #[serde(default)]
+    pub job_volume: Option<ApiVolume>,
+    #[serde(default)]
+    pub notebook_volume: Option<ApiVolume>,
     #[serde(default)]
     pub total: u64,
     #[serde(default)]
@@ -238,12 +437,43 @@ pub struct SyncProgress {
     pub failed: u64,
     #[serde(default)]
     pub transferred_bytes: u64,
+    /// Seconds left, when the platform estimates it.
     #[serde(default)]
-    pub state: String,
+    pub eta: Option<u64>,
+}
+
+impl SyncProgress {
+    /// The mount path of the volume this progress is about, when the API says.
+    pub fn mount_path(&self) -> Option<&str> {
+        self.volume_status
+            .as_ref()
+            .map(|v| v.mount_path.as_str())
+            .or(self.job_volume.as_ref().map(|v| v.mount_path.as_str()))
+            .or(self.notebook_volume.as_ref().map(|v| v.mount_path.as_str()))
+            .filter(|m| !m.is_empty())
+    }
+}
+
+/// A page of `GET /v1/job` or `/v1/notebook` (SDK `JobList`, `NotebookList`).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+pub struct Page<T> {
+    #[serde(default, deserialize_with = "nullable")]
+    pub items: Vec<T>,
     #[serde(default)]
-    pub direction: Option<DataSyncDirection>,
+    pub metadata: PageMetadata,
+}
+
+/// SDK `Metadata`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageMetadata {
     #[serde(default)]
-    pub info: Option<String>,
+    pub current_page: Option<u32>,
+    #[serde(default)]
+    pub page_count: Option<u32>,
+    #[serde(default)]
+    pub total: Option<u64>,
 }
 
 #[cfg(test)]
@@ -251,21 +481,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_a_status_with_data_sync_progress_and_unknown_states() {
-        let json = r#"{
-          "id": "a1b2", "spec": {"image": "pytorch/pytorch", "resources": {"gpu": 1},
-            "volumes": [{"dataStore": {"alias": "GRA", "container": "data"}, "mountPath": "/workspace/data", "permission": "RO"}]},
-          "status": {"state": "RUNNING", "somethingNew": 1,
-            "volumes": [{"id": "v1", "mountPath": "/workspace/data", "lastPulledCreatedAt": "2026-11-27T09:00:00Z"}],
-            "dataSync": [{"status": {"state": "RUNNING", "progress": [{"total": 10, "processed": 4, "transferredBytes": 4096, "state": "RUNNING", "direction": "push"}]}}]}
-        }"#;
-        let job: Job = serde_json::from_str(json).expect("parse");
-        assert_eq!(job.status.state, State::Running);
-        assert!(job.status.state.can_sync());
-        assert_eq!(job.status.data_sync[0].status.progress[0].processed, 4);
-        assert_eq!(job.spec.volumes.len(), 1);
+    fn unknown_states_are_kept_and_states_spell_as_the_api() {
         let other: State = serde_json::from_str(r#""WARMING_UP""#).expect("unknown state");
         assert_eq!(other, State::Other("WARMING_UP".into()));
-        assert_eq!(serde_json::to_string(&State::SyncFailed).expect("ser"), r#""SYNC_FAILED""#);
+        assert_eq!(other.to_string(), "WARMING_UP");
+        for state in [State::SyncFailed, State::Timeout, State::Interrupting] {
+            assert_eq!(serde_json::to_string(&state).expect("ser"), format!("\"{state}\""));
+        }
+        assert!(!State::Timeout.is_final(), "TIMEOUT still runs");
+    }
+
+    #[test]
+    fn a_request_sends_only_what_was_set() {
+        let spec = JobSpec {
+            image: Some("img".into()),
+            resources: Resources { flavor: Some("l40s-1-gpu".into()), gpu: Some(2), ..Resources::default() },
+            ..JobSpec::default()
+        };
+        let json = serde_json::to_value(&spec).expect("ser");
+        assert_eq!(json, serde_json::json!({"image": "img", "resources": {"flavor": "l40s-1-gpu", "gpu": 2}}));
     }
 }
