@@ -1,16 +1,18 @@
-//! `stowage job login|list|get|run|stop|sync`: AI Training jobs from a
-//! terminal, on the same client as the window. The app token comes from a
-//! prompt or stdin and lives in the OS keyring.
+//! `stowage job login|list|get|run|stop|start|sync|logs|flavors`: AI
+//! Training jobs and notebooks from a terminal, on the same client and the
+//! same launch form as the window. The app token comes from a prompt or
+//! stdin and lives in the OS keyring.
 
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use stowage_jobs::api::ApiVolume;
-use stowage_jobs::training::model::{DataSyncDirection, EnvVar, Job, JobSpec, Resources, Workload};
+use stowage_jobs::training::model::{DataSyncDirection, Job, Workload};
+use stowage_jobs::training::{job_spec, LaunchForm};
 use stowage_jobs::Volume;
 use stowage_profiles::training;
 
 use crate::profile_cmd::read_secret;
+use crate::volume_cmd::human_bytes;
 use crate::Context;
 
 #[derive(Subcommand)]
@@ -29,7 +31,7 @@ pub enum JobCommand {
         #[arg(long)]
         notebooks: bool,
     },
-    /// A job's state, volumes and data syncs.
+    /// A job's state, resources, volumes and data syncs.
     Get {
         id: String,
         #[arg(long)]
@@ -38,7 +40,7 @@ pub enum JobCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Launch a job: `stowage job run --image IMG [--gpu N] [--volume V]... [--volume-set NAME] -- CMD...`
+    /// Launch a job (`--image IMG ... -- CMD`) or a notebook (`--notebook --framework F --editor E`).
     Run(RunArgs),
     /// Stop a job (its RW volumes are pushed back) or a notebook.
     Stop {
@@ -46,6 +48,8 @@ pub enum JobCommand {
         #[arg(long)]
         notebook: bool,
     },
+    /// Start a stopped notebook again.
+    Start { id: String },
     /// Ask a running job to push (or pull) its volumes now.
     Sync {
         id: String,
@@ -58,17 +62,33 @@ pub enum JobCommand {
         #[arg(long)]
         notebook: bool,
     },
+    /// A job's logs; with --follow, new lines as they come until the job ends.
+    Logs {
+        id: String,
+        #[arg(long, short = 'f')]
+        follow: bool,
+        /// Only the last N lines.
+        #[arg(long)]
+        tail: Option<u32>,
+    },
+    /// The flavors jobs and notebooks can run on (ids for --flavor).
+    Flavors,
 }
 
 #[derive(Args)]
 pub struct RunArgs {
-    #[arg(long)]
-    image: String,
+    /// The job's image.
+    #[arg(long, required_unless_present = "notebook")]
+    image: Option<String>,
     #[arg(long)]
     name: Option<String>,
-    /// GPUs (default 1 unless --cpu is given).
+    /// A flavor id from `stowage job flavors`; default: the platform's.
     #[arg(long)]
+    flavor: Option<String>,
+    /// GPUs, with a GPU flavor (the platform's default: 1).
+    #[arg(long, conflicts_with = "cpu")]
     gpu: Option<u32>,
+    /// CPUs, with a CPU flavor.
     #[arg(long)]
     cpu: Option<u32>,
     /// A volume in ovhai syntax, e.g. `data@GRA/train:/workspace/data:ro` (repeatable).
@@ -80,6 +100,17 @@ pub struct RunArgs {
     /// NAME=VALUE (repeatable).
     #[arg(long = "env", short = 'e')]
     env: Vec<String>,
+    /// Launch a notebook instead of a job.
+    #[arg(long, requires_all = ["framework", "editor"])]
+    notebook: bool,
+    /// The notebook's framework (pytorch, tensorflow...).
+    #[arg(long)]
+    framework: Option<String>,
+    #[arg(long)]
+    framework_version: Option<String>,
+    /// The notebook's editor (jupyterlab, vscode).
+    #[arg(long)]
+    editor: Option<String>,
     /// Print the API JSON and launch nothing.
     #[arg(long)]
     dry_run: bool,
@@ -102,25 +133,26 @@ pub async fn run(command: JobCommand, context: &mut Context) -> Result<ExitCode,
     }
     if let JobCommand::Run(args) = &command {
         if args.dry_run {
-            let spec = job_spec(args, context)?;
+            let spec = job_spec(&launch_form(args, context)?)?;
             println!("{}", serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())?);
             return Ok(ExitCode::SUCCESS);
         }
     }
     let client = training::client(&context.settings, &context.keyring).map_err(|e| e.to_string())?;
+    let err = |e: stowage_jobs::training::ApiError| e.to_string();
     match command {
         JobCommand::Login { .. } => {}
         JobCommand::List { notebooks } => {
-            let jobs = client.list(kind(notebooks)).await.map_err(|e| e.to_string())?;
+            let jobs = client.list(kind(notebooks)).await.map_err(err)?;
             if jobs.is_empty() {
                 println!("No {} yet.", if notebooks { "notebooks" } else { "jobs" });
             }
             for job in jobs {
-                println!("{:<38} {:<14} {}", job.id, state(&job), job.spec.name.as_deref().unwrap_or(&job.spec.image));
+                println!("{:<38} {:<14} {}", job.id, job.status.state, title(&job));
             }
         }
         JobCommand::Get { id, notebook, json } => {
-            let job = client.get(kind(notebook), &id).await.map_err(|e| e.to_string())?;
+            let job = client.get(kind(notebook), &id).await.map_err(err)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&job).map_err(|e| e.to_string())?);
             } else {
@@ -128,17 +160,49 @@ pub async fn run(command: JobCommand, context: &mut Context) -> Result<ExitCode,
             }
         }
         JobCommand::Run(args) => {
-            let job = client.create_job(&job_spec(&args, context)?).await.map_err(|e| e.to_string())?;
-            println!("{} {}", job.id, state(&job));
+            let form = launch_form(&args, context)?;
+            let job = client.create(form.kind, &job_spec(&form)?).await.map_err(err)?;
+            println!("{} {}", job.id, job.status.state);
         }
         JobCommand::Stop { id, notebook } => {
-            let job = client.stop(kind(notebook), &id).await.map_err(|e| e.to_string())?;
-            println!("Stopping {}: its read-write volumes are pushed back before it ends.", job.id);
+            client.stop(kind(notebook), &id).await.map_err(err)?;
+            println!("Stopping {id}: its read-write volumes are pushed back before it ends.");
+        }
+        JobCommand::Start { id } => {
+            client.start(Workload::Notebook, &id).await.map_err(err)?;
+            println!("Starting notebook {id}: its volumes are pulled first.");
         }
         JobCommand::Sync { id, direction, volume, notebook } => {
             let direction = if direction == "pull" { DataSyncDirection::Pull } else { DataSyncDirection::Push };
-            let job = client.data_sync(kind(notebook), &id, direction, volume).await.map_err(|e| e.to_string())?;
-            println!("Data sync requested for {}; follow it with `stowage job get {}`.", job.id, job.id);
+            let sync = client.data_sync(kind(notebook), &id, direction, volume).await.map_err(err)?;
+            println!(
+                "Data sync {} requested ({}); follow it with `stowage job get {id}`.",
+                sync.id.as_deref().unwrap_or("-"),
+                sync.status.state
+            );
+        }
+        JobCommand::Logs { id, follow, tail } => {
+            if follow {
+                client.follow_logs(&id, tail, |line| println!("{line}")).await.map_err(err)?;
+            } else {
+                print!("{}", client.logs(&id, tail).await.map_err(err)?);
+            }
+        }
+        JobCommand::Flavors => {
+            for f in client.flavors().await.map_err(err)? {
+                let gpu = f.gpu_information.as_ref().map_or(String::new(), |g| {
+                    let memory = g.gpu_memory.map(|m| format!(" {}", human_bytes(m))).unwrap_or_default();
+                    format!("{}{memory}", g.gpu_model.as_deref().unwrap_or(""))
+                });
+                println!(
+                    "{:<14} {:<4} up to {:<3} {}{}",
+                    f.id,
+                    f.kind,
+                    f.max.unwrap_or(1),
+                    if gpu.is_empty() { f.description.unwrap_or_default() } else { gpu },
+                    if f.default { "  (default)" } else { "" }
+                );
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -157,7 +221,8 @@ fn login(api: Option<String>, token_stdin: bool, context: &mut Context) -> Resul
     Ok(())
 }
 
-fn job_spec(args: &RunArgs, context: &Context) -> Result<JobSpec, String> {
+/// The arguments as the window's launch form, so both make the same spec.
+fn launch_form(args: &RunArgs, context: &Context) -> Result<LaunchForm, String> {
     let mut volumes: Vec<Volume> = Vec::new();
     if let Some(name) = &args.volume_set {
         let sets = stowage_jobs::sets::load(&context.dirs.volume_sets_file())?;
@@ -168,35 +233,65 @@ fn job_spec(args: &RunArgs, context: &Context) -> Result<JobSpec, String> {
         volumes.extend(set.volumes);
     }
     volumes.extend(args.volumes.iter().cloned());
-    let env_vars = args
-        .env
-        .iter()
-        .map(|pair| match pair.split_once('=') {
-            Some((name, value)) if !name.is_empty() => Ok(EnvVar { name: name.into(), value: value.into() }),
-            _ => Err(format!("--env {pair}: write NAME=VALUE.")),
-        })
-        .collect::<Result<_, _>>()?;
-    let gpu = args.gpu.unwrap_or(if args.cpu.is_some() { 0 } else { 1 });
-    Ok(JobSpec {
-        name: args.name.clone(),
-        image: args.image.clone(),
-        command: args.command.clone(),
-        env_vars,
-        resources: Resources { gpu, cpu: args.cpu.unwrap_or(0), flavor: None },
-        volumes: volumes.iter().map(ApiVolume::from).collect(),
+    if let Some(bad) = args.env.iter().find(|pair| !pair.contains('=')) {
+        return Err(format!("--env {bad}: write NAME=VALUE."));
+    }
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    Ok(LaunchForm {
+        kind: kind(args.notebook),
+        name: text(&args.name),
+        image: text(&args.image),
+        command: args.command.iter().map(|w| stowage_jobs::command::quote(w)).collect::<Vec<_>>().join(" "),
+        editor: text(&args.editor),
+        framework: text(&args.framework),
+        framework_version: text(&args.framework_version),
+        flavor: text(&args.flavor),
+        gpu: args.gpu,
+        cpu: args.cpu,
+        env: args.env.join("\n"),
+        volumes,
     })
 }
 
-fn state(job: &Job) -> String {
-    serde_json::to_value(&job.status.state).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+fn title(job: &Job) -> String {
+    let spec = &job.spec;
+    let what = match (&spec.image, &spec.env) {
+        (Some(image), _) => image.clone(),
+        (None, Some(env)) => {
+            format!("{} {}", env.framework_id.as_deref().unwrap_or("?"), env.editor_id.as_deref().unwrap_or("?"))
+        }
+        (None, None) => String::new(),
+    };
+    match &spec.name {
+        Some(name) => format!("{name} ({what})"),
+        None => what,
+    }
 }
 
 fn describe(job: &Job) {
-    println!("{}  {}  {}", job.id, state(job), job.spec.image);
-    if let Some(message) = job.status.info.as_ref().and_then(|i| i.message.as_deref()) {
+    let status = &job.status;
+    println!("{}  {}  {}", job.id, status.state, title(job));
+    if let Some(message) = status.info.as_ref().and_then(|i| i.message.as_deref()) {
         println!("  {message}");
     }
-    for (volume, status) in job.spec.volumes.iter().zip(&job.status.volumes) {
+    let r = &job.spec.resources;
+    if let Some(flavor) = &r.flavor {
+        let units = match (r.gpu, r.cpu) {
+            (Some(gpu), _) if gpu > 0 => {
+                format!("{gpu} GPU{}", r.gpu_model.as_ref().map(|m| format!(" {m}")).unwrap_or_default())
+            }
+            (_, Some(cpu)) => format!("{cpu} CPU"),
+            _ => String::new(),
+        };
+        println!("  flavor {flavor}: {units}");
+    }
+    if let Some(url) = &status.url {
+        println!("  url {url}");
+    }
+    if let Some(seconds) = status.duration.filter(|d| *d > 0) {
+        println!("  ran {}m {:02}s", seconds / 60, seconds % 60);
+    }
+    for (volume, vs) in job.spec.volumes.iter().zip(&status.volumes) {
         let source = match &volume.data_store {
             Some(ds) => format!("{}@{}/{}", ds.container, ds.alias, ds.prefix.as_deref().unwrap_or("")),
             None => {
@@ -209,27 +304,30 @@ fn describe(job: &Job) {
             .unwrap_or_default();
         println!(
             "  volume {} {} {} {}{}",
-            status.id.as_deref().unwrap_or("-"),
+            vs.id.as_deref().unwrap_or("-"),
             volume.mount_path,
             permission,
             source,
             if volume.cache { " (cached)" } else { "" }
         );
     }
-    for sync in &job.status.data_sync {
+    for sync in &status.data_sync {
         let (direction, manual) = sync
             .spec
             .as_ref()
             .map_or(("?", false), |s| (if s.direction == DataSyncDirection::Push { "push" } else { "pull" }, s.manual));
-        println!("  data sync {direction}{} {}", if manual { " (requested)" } else { "" }, sync.status.state);
+        let why =
+            sync.status.info.as_ref().and_then(|i| i.message.as_deref()).map(|m| format!(": {m}")).unwrap_or_default();
+        println!("  data sync {direction}{} {}{why}", if manual { " (requested)" } else { "" }, sync.status.state);
         for p in &sync.status.progress {
             println!(
-                "    {} {}/{} files, {} bytes, {} failed",
-                p.id.as_deref().unwrap_or("-"),
+                "    {} {}/{} files, {}, {} failed{}",
+                p.mount_path().or(p.info.as_deref()).unwrap_or("-"),
                 p.processed,
                 p.total,
-                p.transferred_bytes,
-                p.failed
+                human_bytes(p.transferred_bytes),
+                p.failed,
+                p.reason.as_ref().and_then(|r| r.message.as_deref()).map(|m| format!(" ({m})")).unwrap_or_default()
             );
         }
     }

@@ -466,6 +466,10 @@ fn jobs_from_the_terminal_against_the_api_simulator() {
         "run",
         "--image",
         "pytorch/pytorch",
+        "--flavor",
+        "l40s-1-gpu",
+        "--gpu",
+        "2",
         "-v",
         "data@GRA/train:/workspace/data:ro",
         "-v",
@@ -474,14 +478,25 @@ fn jobs_from_the_terminal_against_the_api_simulator() {
         "EPOCHS=3",
         "--dry-run",
         "--",
-        "sleep",
-        "30",
+        "python",
+        "train.py",
+        "--note",
+        "two words",
     ]));
     let spec: serde_json::Value = serde_json::from_str(&dry).expect("the spec is JSON");
     assert_eq!(spec["volumes"][0]["dataStore"]["prefix"], "train");
     assert_eq!(spec["volumes"][1]["permission"], "RW");
-    assert_eq!(spec["resources"]["gpu"], 1);
+    assert_eq!(spec["resources"], serde_json::json!({"flavor": "l40s-1-gpu", "gpu": 2}), "only what was given");
+    assert_eq!(spec["command"], serde_json::json!(["python", "train.py", "--note", "two words"]));
     assert_eq!(ok(home.run(&["job", "list"])).trim(), "No jobs yet.", "a dry run launches nothing");
+    let notebook =
+        ok(home.run(&["job", "run", "--notebook", "--framework", "pytorch", "--editor", "jupyterlab", "--dry-run"]));
+    let notebook: serde_json::Value = serde_json::from_str(&notebook).expect("JSON");
+    assert_eq!(notebook["env"]["editorId"], "jupyterlab");
+    assert!(notebook.get("image").is_none(), "{notebook}");
+
+    let flavors = ok(home.run(&["job", "flavors"]));
+    assert!(flavors.lines().any(|l| l.starts_with("l40s-1-gpu") && l.contains("L40S")), "{flavors}");
 
     let launched = ok(home.run(&[
         "job",
@@ -497,20 +512,25 @@ fn jobs_from_the_terminal_against_the_api_simulator() {
     let id = launched.split_whitespace().next().expect("an id").to_owned();
     assert!(ok(home.run(&["job", "list"])).contains(&id));
     let err = fails(home.run(&["job", "sync", &id]));
-    assert!(err.contains("current state does not allow"), "{err}");
+    assert!(err.contains("in its current state"), "{err}");
 
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while !ok(home.run(&["job", "get", &id])).lines().next().is_some_and(|l| l.contains("RUNNING")) {
         assert!(std::time::Instant::now() < deadline, "the job never ran");
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    assert!(ok(home.run(&["job", "sync", &id, "--direction", "push"])).contains("Data sync requested"));
+    assert!(ok(home.run(&["job", "sync", &id, "--direction", "push"])).contains("Data sync"));
     let shown = ok(home.run(&["job", "get", &id]));
-    assert!(shown.contains("volume vol-0 /workspace/out RW out@GRA/"), "{shown}");
+    assert!(shown.contains(&format!("volume {id}-vol-0 /workspace/out RW out@GRA/")), "{shown}");
     assert!(shown.contains("data sync push (requested)"), "{shown}");
+    assert!(shown.contains("flavor ai1-1-gpu: 1 GPU Tesla V100S"), "{shown}");
+    let logs = ok(home.run(&["job", "logs", &id, "--tail", "50"]));
+    assert!(logs.contains("Running: sleep 30"), "{logs}");
     ok(home.run(&["job", "stop", &id]));
+    let followed = ok(home.run(&["job", "logs", &id, "--follow"]));
+    assert!(followed.trim_end().ends_with("Job INTERRUPTED"), "followed to the end: {followed}");
     let err = fails(home.run(&["job", "get", "no-such-job"]));
-    assert!(err.contains("no such job"), "{err}");
+    assert!(err.contains("does not know it (404)"), "{err}");
 
     assert!(!home.files_text().contains(token), "the token was written to a file or log");
 }
