@@ -58,7 +58,12 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::jobs::preview_job,
             commands::jobs::launch_job,
             commands::jobs::stop_job,
+            commands::jobs::start_notebook,
             commands::jobs::sync_job_data,
+            commands::jobs::launch_options,
+            commands::jobs::follow_job_logs,
+            commands::jobs::stop_following_logs,
+            commands::jobs::open_job_url,
             commands::jobs::profile_for_alias,
             commands::watched::list_watched,
             commands::watched::add_watched,
@@ -108,6 +113,8 @@ pub fn run() -> Result<(), String> {
         // Native file and folder pickers (Add files, download to, sync folder).
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
+        // Notebook and job addresses open in the browser.
+        .plugin(tauri_plugin_opener::init())
         .plugin(
             tauri_plugin_autostart::Builder::new().app_name("Stowage").arg(commands::desktop::BACKGROUND_ARG).build(),
         )
@@ -146,6 +153,7 @@ pub fn run() -> Result<(), String> {
             }
             app.manage(state);
             app.manage(commands::sync::PendingPlans::default());
+            app.manage(std::sync::Arc::new(commands::jobs::LogFollows::default()));
             Ok(())
         })
         .on_window_event(|window, event| {

@@ -1,13 +1,16 @@
-// AI Training jobs in the real window, against stowage-training-sim (the
-// real API cannot be reached from here; run.sh starts the simulator with its
-// data phases on the same Garage). Connect with a token, launch a job from
-// the composed volumes after reading its API JSON, watch it reach RUNNING,
-// press Sync now and see the push's progress, see it reach DONE, and open
-// its outputs in Storage.
+// AI Training jobs and notebooks in the real window, against
+// stowage-training-sim (the real API cannot be reached from here; its
+// answers are checked against OVHcloud's SDK in tests/contract; run.sh starts
+// it with its data phases on the same Garage). Connect with a token; paste a
+// whole `ovhai job run` command and see it fill the launch form, flavor and
+// GPU count included; launch after reading the API JSON; follow the job's
+// logs; press Sync now; see it reach DONE and open its outputs; stop a job
+// after confirming; launch, open, stop and start a notebook.
 // Runs after sync.test.mjs, with the "OVH test" profile (alias S3GRA) current.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { env, openApp } from "./app.mjs";
 
@@ -26,6 +29,7 @@ after(async () => {
 
 const $ = (testid) => session.waitFor(testid, () => session.find(`[data-testid="${testid}"]`));
 const texts = (testid) => session.texts(`[data-testid="${testid}"]`);
+const value = (testid) => session.execute(`return document.querySelector('[data-testid="${testid}"]').value`);
 
 async function retype(testid, text) {
   const input = await $(testid);
@@ -33,8 +37,40 @@ async function retype(testid, text) {
   await input.type(text);
 }
 
+async function select(testid, choice) {
+  await $(testid);
+  await session.execute(`const s = document.querySelector('[data-testid="${testid}"]'); s.value = arguments[0];
+    s.dispatchEvent(new Event("change", { bubbles: true }));`, [choice]);
+}
+
+/** Pastes `text` into a field: its value set at once and an input event,
+ * as a paste does (WebKitWebDriver's typing drops newlines). */
+async function paste(testid, text) {
+  await $(testid);
+  await session.execute(`const field = document.querySelector('[data-testid="${testid}"]'); field.value = arguments[0];
+    field.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));`, [text]);
+}
+
+async function importCommand(command) {
+  await (await $("nav-volumes")).click();
+  await (await $("import-volumes")).click();
+  await paste("import-text", command);
+  await (await $("import-confirm")).click();
+  const outcome = await session.waitFor("the import notice", async () =>
+    (await texts("import-error"))[0] ?? ((await texts("volumes-message"))[0]?.startsWith("Imported") && (await texts("volumes-message"))[0]));
+  assert.match(outcome, /^Imported/, `the import of ${JSON.stringify(await value("import-text").catch(() => ""))} was refused`);
+  return outcome;
+}
+
 async function jobState() {
   return (await texts("job-state"))[0];
+}
+
+async function launchJSON(pattern) {
+  return JSON.parse(await session.waitFor(`the API JSON to match ${pattern}`, async () => {
+    const [text] = await texts("launch-json");
+    return pattern.test(text ?? "") && text;
+  }));
 }
 
 test("the app token is entered once and the job list loads", async () => {
@@ -48,40 +84,67 @@ test("the app token is entered once and the job list loads", async () => {
   assert.ok(!page.includes(env("STOWAGE_E2E_TRAINING_TOKEN")), "the token is not in the page once saved");
 });
 
-test("a job launched from the composed volumes shows its API JSON first", async () => {
-  const bucket = env("STOWAGE_TEST_S3_BUCKET");
-  await (await $("nav-volumes")).click();
-  await (await $("import-volumes")).click();
-  await retype("import-text",
-    `ovhai job run img -v ${bucket}@S3GRA/e2e/:/workspace/data:ro -v ${bucket}@S3GRA/e2e-out/:/workspace/out:rw`);
-  await (await $("import-confirm")).click();
-  await session.waitFor("two volumes", async () => (await session.findAll('[data-testid="volume-card"]')).length === 2);
-  await retype("job-image", "ovhcom/ai-training-pytorch");
-
+test("a volume whose alias no profile has is flagged before launch", async () => {
+  await importCommand("ovhai job run busybox -v datasets@GRA:/workspace/data:ro");
   await (await $("launch-job")).click();
-  await retype("launch-command", "sleep 8");
-  const json = await session.waitFor("the API JSON", async () => {
-    const [text] = await texts("launch-json");
-    return text?.includes('"sleep"') && text;
-  });
-  const spec = JSON.parse(json);
-  assert.equal(spec.image, "ovhcom/ai-training-pytorch");
+  const warning = await session.waitFor("the alias warning", async () =>
+    (await texts("launch-warning")).find((w) => w.includes("No profile has the datastore alias")));
+  assert.match(warning, /No profile has the datastore alias "GRA"/);
+  await session.execute("document.querySelector('[data-testid=launch-dialog]').previousElementSibling.click()");
+});
+
+test("a pasted ovhai job run keeps everything, and Copy asks for the image first", async () => {
+  const bucket = env("STOWAGE_TEST_S3_BUCKET");
+  const notice = await importCommand(`ovhai job run ovhcom/ai-training-pytorch --name e2e-run --flavor l40s-1-gpu --gpu 2 \\
+    -e EPOCHS=3 --label team=e2e -v ${bucket}@S3GRA/e2e/:/workspace/data:ro -v ${bucket}@S3GRA/e2e-out/:/workspace/out:rw -- sleep 8`);
+  assert.match(notice, /Imported 2 volumes and the job's image, flavor/);
+  assert.match(notice, /Not carried over: --label team=e2e/);
+  const [command] = await texts("command-preview");
+  assert.match(command, /--flavor l40s-1-gpu \\\n {2}--gpu 2 \\\n {2}--env EPOCHS=3/);
+  assert.match(command, /-- sleep 8$/);
+
+  // Without an image there is nothing to copy: Copy says so at the image.
+  await paste("job-image", "");
+  await (await $("copy-command")).click();
+  const missing = await session.waitFor("the image error", async () => (await texts("image-error"))[0]);
+  assert.match(missing, /Type the image the job runs first/);
+  assert.ok(!(await texts("volumes-message"))[0]?.startsWith("Copied"), "nothing was copied");
+  await retype("job-image", "ovhcom/ai-training-pytorch");
+  await (await $("copy-command")).click();
+  await session.waitFor("the copy notice", async () => /Copied the command/.test((await texts("volumes-message"))[0] ?? ""));
+  const clipboard = execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" });
+  assert.ok(!clipboard.includes("<image>"), clipboard);
+  assert.match(clipboard, /^ovhai job run ovhcom\/ai-training-pytorch \\\n {2}--name e2e-run/);
+});
+
+test("the launch form lists the platform's flavors and sends the flavor with the GPU count", async () => {
+  await (await $("launch-job")).click();
+  await session.waitFor("the flavors", async () => (await texts("launch-flavor"))[0]?.includes("NVIDIA L40S"));
+  assert.equal(await value("launch-flavor"), "l40s-1-gpu");
+  assert.equal(await value("launch-units"), "2");
+  assert.equal(await value("launch-image"), "ovhcom/ai-training-pytorch");
+  assert.equal(await value("launch-command"), "sleep 8");
+  const spec = await launchJSON(/"flavor": "l40s-1-gpu"/);
+  assert.deepEqual(spec.resources, { flavor: "l40s-1-gpu", gpu: 2 });
   assert.deepEqual(spec.command, ["sleep", "8"]);
-  assert.equal(spec.volumes[1].mountPath, "/workspace/out");
+  assert.deepEqual(spec.envVars, [{ name: "EPOCHS", value: "3" }]);
   assert.equal(spec.volumes[1].permission, "RW");
-  assert.equal(spec.resources.gpu, 1);
   await (await $("launch-confirm")).click();
 
   // The Jobs view opens on the new job.
   await session.waitFor("the job page", async () => (await texts("job-state")).length > 0);
-  jobId = await session.execute(`return document.querySelector('.job-head .small-line').textContent.split(" ")[0]`);
+  jobId = (await texts("job-id"))[0].split(" ")[0];
   assert.match(jobId, /^[0-9a-f-]{36}$/);
+  const [facts] = await texts("job-facts");
+  assert.match(facts, /l40s-1-gpu · 2 × L40S/);
 });
 
-test("the running job pushes on request, shows the progress, and ends DONE", async () => {
+test("the running job's logs follow, are searchable, and the job pushes on request and ends DONE", async () => {
   await session.waitFor("RUNNING", async () => (await jobState()) === "RUNNING", 30_000);
   const timeline = (await texts("timeline"))[0];
   assert.match(timeline, /QUEUED.*INITIALIZING.*PENDING.*RUNNING.*FINALIZING.*DONE/s);
+  await session.waitFor("the log to follow the run", async () =>
+    (await texts("logs-state"))[0]?.startsWith("Following") && (await texts("log-lines"))[0]?.includes("Running: sleep 8"), 15_000);
   // The pull of INITIALIZING shows as a finished automatic data sync.
   const syncs = await texts("data-sync");
   assert.ok(syncs.some((s) => s.startsWith("Pull") && s.includes("automatic") && s.includes("DONE")), `${syncs}`);
@@ -96,9 +159,17 @@ test("the running job pushes on request, shows the progress, and ends DONE", asy
     const mine = all.find(([, text]) => text.includes("Push") && text.includes("requested"));
     return mine && mine[0] === "DONE" && mine[1];
   }, 30_000);
-  assert.match(pushed, /1\/1 files/, pushed);
+  assert.match(pushed, /\/workspace\/out.*1\/1 files/s, pushed);
+  assert.ok(!(await texts("jobs-error")).length, "Sync now succeeded without an error");
 
   await session.waitFor("DONE", async () => (await jobState()) === "DONE", 60_000);
+  const log = await session.waitFor("the log to end with the job", async () =>
+    (await texts("logs-state"))[0]?.startsWith("Ended") && (await texts("log-lines"))[0]);
+  assert.match(log, /Job DONE/);
+  await retype("logs-search", "pushed");
+  const found = await session.waitFor("the search", async () => (await texts("logs-state"))[0]?.match(/(\d+) of (\d+) lines match/));
+  assert.ok(Number(found[1]) >= 2 && Number(found[1]) < Number(found[2]), found[0]);
+  assert.ok((await texts("log-lines"))[0].split("\n").every((l) => !l.trim() || /pushed/i.test(l)));
   assert.ok(existsSync(out));
 });
 
@@ -111,4 +182,52 @@ test("a finished job's outputs open in Storage", async () => {
     return found.some((r) => r.includes("epoch-1.pt")) && found;
   }, 30_000);
   assert.ok(rows.some((r) => r.includes("19.5 KB") || r.includes("20 KB")), `${rows}`);
+});
+
+test("Stop asks first, then the job is interrupted without an error", async () => {
+  await (await $("nav-jobs")).click();
+  await (await $("jobs-launch")).click();
+  await retype("launch-command", "sleep 60");
+  await launchJSON(/"60"/);
+  await (await $("launch-confirm")).click();
+  await session.waitFor("the new job running", async () => (await jobState()) === "RUNNING", 30_000);
+  await (await $("stop-job")).click();
+  const [question] = await texts("stop-confirm");
+  assert.match(question, /read-write volumes are pushed back to Object Storage first, then the run ends/);
+  await (await $("stop-confirm-yes")).click();
+  await session.waitFor("the notice", async () => (await texts("jobs-notice"))[0]?.startsWith("Stopping"));
+  await session.waitFor("INTERRUPTED", async () => (await jobState()) === "INTERRUPTED", 30_000);
+  assert.deepEqual(await texts("jobs-error"), [], "the 204 answer is a success");
+  assert.match((await texts("timeline"))[0], /RUNNING.*INTERRUPTING.*FINALIZING.*INTERRUPTED/s);
+});
+
+test("a notebook launches with an editor and framework, opens in the browser, stops and starts again", async () => {
+  await (await $("kind-notebooks")).click();
+  await session.waitFor("the empty notebook list", async () => (await texts("job-list"))[0]?.includes("No notebooks yet"));
+  await (await $("jobs-launch")).click();
+  await session.waitFor("the frameworks", async () => (await texts("launch-framework"))[0]?.includes("PyTorch"));
+  await select("launch-editor", "vscode");
+  await select("launch-flavor", "ai1-1-cpu");
+  await retype("launch-units", "2");
+  const spec = await launchJSON(/"cpu": 2/);
+  assert.deepEqual(spec.env, { editorId: "vscode", frameworkId: "pytorch", frameworkVersion: "2.4" });
+  assert.deepEqual(spec.resources, { flavor: "ai1-1-cpu", cpu: 2 });
+  assert.equal(spec.image, undefined, "a notebook has no image");
+  await (await $("launch-confirm")).click();
+
+  await session.waitFor("the notebook running", async () => (await jobState()) === "RUNNING", 30_000);
+  const notebook = (await texts("job-id"))[0].split(" ")[0];
+  const [facts] = await texts("job-facts");
+  assert.match(facts, new RegExp(`Address\\s*https://${notebook}\\.notebook\\.`));
+  await (await $("open-url")).click();
+  const opened = await session.waitFor("the browser to be asked", async () =>
+    existsSync(env("STOWAGE_E2E_OPENED")) && readFileSync(env("STOWAGE_E2E_OPENED"), "utf8").trim());
+  assert.equal(opened, `https://${notebook}.notebook.gra.ai.sim.local`);
+
+  await (await $("stop-job")).click();
+  await (await $("stop-confirm-yes")).click();
+  await session.waitFor("STOPPED", async () => (await jobState()) === "STOPPED", 30_000);
+  await (await $("start-notebook")).click();
+  await session.waitFor("running again", async () => (await jobState()) === "RUNNING", 30_000);
+  assert.deepEqual(await texts("jobs-error"), []);
 });

@@ -1,15 +1,26 @@
 //! AI Training jobs and notebooks from the window: where the API is and its
-//! token (set, never read back), list, get, launch from a form, stop, and
-//! intermediate data syncs.
+//! token (set, never read back), list, get, launch from the form, stop and
+//! start, intermediate data syncs, logs (followed over a channel), what the
+//! platform offers, and a run's web address opened in the browser.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde::Serialize;
-use stowage_jobs::training::model::{DataSyncDirection, Job, Workload};
-use stowage_jobs::training::{job_spec, LaunchForm, TrainingClient, REGIONS};
+use stowage_jobs::training::model::{DataSync, DataSyncDirection, Job, Workload};
+use stowage_jobs::training::{job_spec, Flavor, LaunchForm, NotebookOption, TrainingClient, REGIONS};
 use stowage_profiles::{training, Secret};
-use tauri::State;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
 
 use crate::error::{IpcError, IpcErrorCode};
 use crate::state::{blocking, Shared};
+
+/// Followed logs reach the window in batches this often.
+const LOG_BATCH_EVERY: Duration = Duration::from_millis(200);
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -85,25 +96,36 @@ pub async fn get_job(state: State<'_, Shared>, kind: Workload, id: String) -> Re
     Ok(client(state.inner()).await?.get(kind, &id).await?)
 }
 
+fn spec_of(form: &LaunchForm) -> Result<stowage_jobs::training::JobSpec, IpcError> {
+    job_spec(form).map_err(|m| IpcError::new(IpcErrorCode::InvalidInput, m))
+}
+
 /// The API JSON the form makes, shown before anything is sent.
 #[tauri::command]
 #[specta::specta]
 pub fn preview_job(form: LaunchForm) -> Result<String, IpcError> {
-    let spec = job_spec(&form).map_err(|m| IpcError::new(IpcErrorCode::InvalidInput, m))?;
-    serde_json::to_string_pretty(&spec).map_err(|e| IpcError::new(IpcErrorCode::Other, e.to_string()))
+    serde_json::to_string_pretty(&spec_of(&form)?).map_err(|e| IpcError::new(IpcErrorCode::Other, e.to_string()))
 }
 
+/// Launches the form's job or notebook.
 #[tauri::command]
 #[specta::specta]
 pub async fn launch_job(state: State<'_, Shared>, form: LaunchForm) -> Result<Job, IpcError> {
-    let spec = job_spec(&form).map_err(|m| IpcError::new(IpcErrorCode::InvalidInput, m))?;
-    Ok(client(state.inner()).await?.create_job(&spec).await?)
+    let spec = spec_of(&form)?;
+    Ok(client(state.inner()).await?.create(form.kind, &spec).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn stop_job(state: State<'_, Shared>, kind: Workload, id: String) -> Result<Job, IpcError> {
+pub async fn stop_job(state: State<'_, Shared>, kind: Workload, id: String) -> Result<(), IpcError> {
     Ok(client(state.inner()).await?.stop(kind, &id).await?)
+}
+
+/// Starts a stopped notebook again.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_notebook(state: State<'_, Shared>, id: String) -> Result<(), IpcError> {
+    Ok(client(state.inner()).await?.start(Workload::Notebook, &id).await?)
 }
 
 /// "Sync now": push (or pull) one volume, or all, of a running job.
@@ -115,8 +137,113 @@ pub async fn sync_job_data(
     id: String,
     direction: DataSyncDirection,
     volume: Option<String>,
-) -> Result<Job, IpcError> {
+) -> Result<DataSync, IpcError> {
     Ok(client(state.inner()).await?.data_sync(kind, &id, direction, volume).await?)
+}
+
+/// What the launch form offers: flavors, notebook editors and frameworks.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LaunchOptions {
+    pub flavors: Vec<Flavor>,
+    pub editors: Vec<NotebookOption>,
+    pub frameworks: Vec<NotebookOption>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn launch_options(state: State<'_, Shared>) -> Result<LaunchOptions, IpcError> {
+    let client = client(state.inner()).await?;
+    let (flavors, editors, frameworks) =
+        tokio::try_join!(client.flavors(), client.notebook_editors(), client.notebook_frameworks())?;
+    Ok(LaunchOptions { flavors, editors, frameworks })
+}
+
+/// A batch of followed log lines; the last one says the log ended (the job
+/// did, or the connection failed: then `error` says why).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LogLines {
+    pub lines: Vec<String>,
+    pub ended: bool,
+    pub error: Option<String>,
+}
+
+/// Followed logs, by follow id, with what stops each.
+#[derive(Default)]
+pub struct LogFollows {
+    next: AtomicU32,
+    running: Mutex<HashMap<u32, tauri::async_runtime::JoinHandle<()>>>,
+}
+
+/// Follows a job's logs (the last `tail` lines, then new ones until the job
+/// ends) into `channel`; returns the id `stop_following_logs` takes.
+#[tauri::command]
+#[specta::specta]
+pub async fn follow_job_logs(
+    state: State<'_, Shared>,
+    follows: State<'_, Arc<LogFollows>>,
+    id: String,
+    tail: Option<u32>,
+    channel: Channel<LogLines>,
+) -> Result<u32, IpcError> {
+    let client = client(state.inner()).await?;
+    let follow = follows.next.fetch_add(1, Ordering::Relaxed);
+    let follows_done = follows.inner().clone();
+    let task = tauri::async_runtime::spawn(async move {
+        let pending = Arc::new(Mutex::new(Vec::new()));
+        let take =
+            |pending: &Mutex<Vec<String>>| std::mem::take(&mut *pending.lock().unwrap_or_else(|e| e.into_inner()));
+        let sink = pending.clone();
+        let read = client
+            .follow_logs(&id, tail, move |line| sink.lock().unwrap_or_else(|e| e.into_inner()).push(line.to_owned()));
+        tokio::pin!(read);
+        let mut every = tokio::time::interval(LOG_BATCH_EVERY);
+        let outcome = loop {
+            tokio::select! {
+                outcome = &mut read => break outcome,
+                _ = every.tick() => {
+                    let lines = take(&pending);
+                    if !lines.is_empty() && channel.send(LogLines { lines, ended: false, error: None }).is_err() {
+                        break Ok(());
+                    }
+                }
+            }
+        };
+        let error = outcome.err().map(|e| e.message);
+        let _ = channel.send(LogLines { lines: take(&pending), ended: true, error });
+        follows_done.running.lock().unwrap_or_else(|e| e.into_inner()).remove(&follow);
+    });
+    follows.running.lock().unwrap_or_else(|e| e.into_inner()).insert(follow, task);
+    Ok(follow)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn stop_following_logs(follows: State<'_, Arc<LogFollows>>, follow: u32) {
+    if let Some(task) = follows.running.lock().unwrap_or_else(|e| e.into_inner()).remove(&follow) {
+        task.abort();
+    }
+}
+
+/// Opens the run's web address (a notebook's editor, a job's HTTP port) in
+/// the browser. The address is read from the API here, not taken from the
+/// window, so the window cannot open anything else.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_job_url(
+    app: AppHandle,
+    state: State<'_, Shared>,
+    kind: Workload,
+    id: String,
+) -> Result<(), IpcError> {
+    let job = client(state.inner()).await?.get(kind, &id).await?;
+    let url = job.status.url.filter(|u| u.starts_with("https://") || u.starts_with("http://")).ok_or_else(|| {
+        IpcError::new(IpcErrorCode::InvalidInput, "It has no web address yet: it gets one once it runs.")
+    })?;
+    app.opener()
+        .open_url(&url, None::<&str>)
+        .map_err(|e| IpcError::new(IpcErrorCode::Other, format!("Cannot open {url} in the browser: {e}")))
 }
 
 /// The profile whose datastore alias is `alias`, to open a job's outputs.

@@ -1,8 +1,9 @@
 use serde::Serialize;
 use stowage_jobs::check::{check, Context, Finding};
-use stowage_jobs::command::{job_run_command, volumes_from_paste};
+use stowage_jobs::command::{read_paste, run_command, Pasted};
 use stowage_jobs::sets::{self, VolumeSet};
 use stowage_jobs::survey::{survey_all, VolumeSurvey};
+use stowage_jobs::training::LaunchForm;
 use stowage_jobs::{api, Volume};
 use stowage_profiles::connect;
 use tauri::State;
@@ -11,12 +12,14 @@ use crate::error::{IpcError, IpcErrorCode};
 use crate::state::{blocking, Shared};
 
 /// Everything the Job volumes view shows for a list: canonical strings, the
-/// ovhai command, the API JSON, and the checks.
+/// ovhai command (or why there is none yet), the API JSON, and the checks.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct VolumePreview {
     pub strings: Vec<String>,
+    /// Empty when there is none yet: `command_problem` says what is missing.
     pub command: String,
+    pub command_problem: Option<String>,
     pub json: String,
     pub findings: Vec<Finding>,
 }
@@ -33,20 +36,22 @@ fn invalid(message: String) -> IpcError {
     IpcError::new(IpcErrorCode::InvalidInput, message)
 }
 
+/// The preview of what is being composed: the launch form (its volumes, and
+/// the image, flavor, variables and command the ovhai line carries).
 #[tauri::command]
 #[specta::specta]
-pub fn preview_volumes(
-    state: State<'_, Shared>,
-    image: String,
-    volumes: Vec<Volume>,
-    job_region: Option<String>,
-) -> VolumePreview {
+pub fn preview_volumes(state: State<'_, Shared>, form: LaunchForm, job_region: Option<String>) -> VolumePreview {
     let context = Context { aliases: state.settings().datastore_aliases(), job_region };
+    let (command, command_problem) = match run_command(&form) {
+        Ok(command) => (command, None),
+        Err(problem) => (String::new(), Some(problem)),
+    };
     VolumePreview {
-        strings: volumes.iter().map(ToString::to_string).collect(),
-        command: job_run_command(&image, &volumes),
-        json: api::to_json(&volumes),
-        findings: check(&volumes, &context),
+        strings: form.volumes.iter().map(ToString::to_string).collect(),
+        command,
+        command_problem,
+        json: api::to_json(&form.volumes),
+        findings: check(&form.volumes, &context),
     }
 }
 
@@ -57,11 +62,12 @@ pub fn parse_volume(text: String) -> Result<Volume, IpcError> {
     text.parse().map_err(|e: stowage_jobs::ParseError| invalid(e.to_string()))
 }
 
-/// Volumes from a pasted ovhai command, API JSON, or --volume lines.
+/// What a pasted ovhai command, API JSON, or --volume lines carry: the
+/// volumes, and the whole launch form when it was a command or a spec.
 #[tauri::command]
 #[specta::specta]
-pub fn import_volumes(text: String) -> Result<Vec<Volume>, IpcError> {
-    volumes_from_paste(&text).map_err(invalid)
+pub fn import_volumes(text: String) -> Result<Pasted, IpcError> {
+    read_paste(&text).map_err(invalid)
 }
 
 /// Counts what each datastore volume would download, through the profile

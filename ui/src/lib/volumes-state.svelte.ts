@@ -1,10 +1,11 @@
-// The volume list being composed, kept while the user browses other views
-// (and fed by drops from the storage browser).
-import type { Volume } from "./ipc";
+// What is being composed for a job or notebook, kept while the user browses
+// other views: the launch form (its volumes, fed by drops from the storage
+// browser, and the image, flavor, variables and command a pasted ovhai
+// command or the launch dialog fill in).
+import { emptyForm } from "./jobs";
 
 export const composer = $state({
-  image: "",
+  form: emptyForm("job"),
   jobRegion: "",
   setName: "",
-  volumes: [] as Volume[],
 });
