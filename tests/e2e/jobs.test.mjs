@@ -119,7 +119,7 @@ test("a pasted ovhai job run keeps everything, and Copy asks for the image first
 
 test("the launch form lists the platform's flavors and sends the flavor with the GPU count", async () => {
   await (await $("launch-job")).click();
-  await session.waitFor("the flavors", async () => (await texts("launch-flavor"))[0]?.includes("NVIDIA L40S"));
+  await session.waitFor("the flavors", async () => (await texts("launch-flavor"))[0]?.includes("L40S 48 GB"));
   assert.equal(await value("launch-flavor"), "l40s-1-gpu");
   assert.equal(await value("launch-units"), "2");
   assert.equal(await value("launch-image"), "ovhcom/ai-training-pytorch");

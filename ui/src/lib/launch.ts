@@ -8,12 +8,12 @@ export function unitsOf(flavor: Flavor | undefined): "GPUs" | "CPUs" {
   return flavor?.type === "cpu" ? "CPUs" : "GPUs";
 }
 
-/** "l40s-1-gpu · NVIDIA L40S 45 GB · up to 4", "ai1-1-cpu · 1 CPU, 4.0 GB each · up to 12". */
+/** "l40s-1-gpu · L40S 48 GB · up to 4", "ai1-1-cpu · 1 CPU, 4.0 GB each · up to 12". */
 export function flavorLabel(f: Flavor): string {
   const gpu = f.gpuInformation;
   const per = f.resourcesPerUnit;
   const what = gpu
-    ? [gpu.gpuBrand, gpu.gpuModel, gpu.gpuMemory ? formatBytes(gpu.gpuMemory) : null].filter(Boolean).join(" ")
+    ? [gpu.gpuModel, gpu.gpuMemory ? formatBytes(gpu.gpuMemory) : null].filter(Boolean).join(" ")
     : per?.cpu
       ? `${per.cpu} CPU${per.memory ? `, ${formatBytes(per.memory)}` : ""} each`
       : (f.description ?? "");
