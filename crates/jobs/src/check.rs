@@ -104,7 +104,7 @@ pub fn check(volumes: &[Volume], context: &Context) -> Vec<Finding> {
                     add(
                         VolumeField::Alias,
                         Severity::Warning,
-                        format!("Volume {n}: No profile has the datastore alias \"{alias}\". {meaning}"),
+                        format!("No profile has the datastore alias \"{alias}\" (volume {n}). {meaning}"),
                     );
                 }
                 if let Some(region) = context.region_of(alias) {
@@ -281,7 +281,9 @@ mod tests {
         assert!(warnings.contains("\"SBG\" is in sbg, the job runs in gra"), "{warnings}");
         assert!(warnings.contains("No profile has the datastore alias \"NOPE\""), "{warnings}");
         assert!(
-            warnings.contains("No profile has the datastore alias \"SBG\". \"SBG\" is one of the platform's built-in"),
+            warnings.contains(
+                "No profile has the datastore alias \"SBG\" (volume 1). \"SBG\" is one of the platform's built-in"
+            ),
             "a built-in alias is flagged too: Stowage cannot reach it: {warnings}"
         );
         assert!(messages(&findings, Severity::Confirm)[0].contains("deletions in the job delete objects in xyz@NOPE"));

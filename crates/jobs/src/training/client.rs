@@ -144,7 +144,7 @@ impl TrainingClient {
             if let Some(page) = page {
                 query.push(("page", page.to_string()));
             }
-            let call = Call { query, ..Call::get(format!("/v1/{}", kind.path()), &what) };
+            let call = Call { query, ..Call::new(format!("/v1/{}", kind.path()), &what) };
             let answer: Page<Job> = self.json(&call).await?;
             let empty = answer.items.is_empty();
             all.extend(answer.items);
@@ -159,7 +159,7 @@ impl TrainingClient {
 
     pub async fn get(&self, kind: Workload, id: &str) -> Result<Job, ApiError> {
         let what = format!("read {} {id}", kind.path());
-        self.json(&Call::get(format!("/v1/{}/{}", kind.path(), segment(id)?), &what)).await
+        self.json(&Call::new(format!("/v1/{}/{}", kind.path(), segment(id)?), &what)).await
     }
 
     /// Launches a job (`image` set) or a notebook (`env` set). Not retried
@@ -170,7 +170,7 @@ impl TrainingClient {
             method: Method::POST,
             body: Some(to_value(spec)?),
             idempotent: false,
-            ..Call::get(format!("/v1/{}", kind.path()), &what)
+            ..Call::new(format!("/v1/{}", kind.path()), &what)
         };
         self.json(&call).await
     }
@@ -180,14 +180,14 @@ impl TrainingClient {
     pub async fn stop(&self, kind: Workload, id: &str) -> Result<(), ApiError> {
         let what = format!("stop {} {id}", kind.path());
         let path = format!("/v1/{}/{}/{}", kind.path(), segment(id)?, kind.stop_verb());
-        self.send(&Call { method: Method::PUT, action: true, ..Call::get(path, &what) }).await.map(drop)
+        self.send(&Call { method: Method::PUT, action: true, ..Call::new(path, &what) }).await.map(drop)
     }
 
     /// Starts a stopped notebook again (204, no body).
     pub async fn start(&self, kind: Workload, id: &str) -> Result<(), ApiError> {
         let what = format!("start {} {id}", kind.path());
         let path = format!("/v1/{}/{}/start", kind.path(), segment(id)?);
-        self.send(&Call { method: Method::PUT, action: true, ..Call::get(path, &what) }).await.map(drop)
+        self.send(&Call { method: Method::PUT, action: true, ..Call::new(path, &what) }).await.map(drop)
     }
 
     /// Asks for an intermediate push or pull of one volume (by id) or all;
@@ -206,7 +206,7 @@ impl TrainingClient {
             body: Some(to_value(&body)?),
             idempotent: false,
             action: true,
-            ..Call::get(format!("/v1/{}/{}/datasync", kind.path(), segment(id)?), &what)
+            ..Call::new(format!("/v1/{}/{}/datasync", kind.path(), segment(id)?), &what)
         };
         self.json(&call).await
     }
@@ -214,7 +214,7 @@ impl TrainingClient {
     /// A job's logs so far: all of them, or the last `tail` lines.
     pub async fn logs(&self, id: &str, tail: Option<u32>) -> Result<String, ApiError> {
         let what = format!("read the logs of job {id}");
-        let call = Call { query: tail_query(tail), ..Call::get(format!("/v1/job/{}/log", segment(id)?), &what) };
+        let call = Call { query: tail_query(tail), ..Call::new(format!("/v1/job/{}/log", segment(id)?), &what) };
         self.send(&call).await
     }
 
@@ -225,7 +225,7 @@ impl TrainingClient {
         let what = format!("follow the logs of job {id}");
         let mut query = tail_query(tail);
         query.push(("follow", "true".into()));
-        let call = Call { query, ..Call::get(format!("/v1/job/{}/log", segment(id)?), &what) };
+        let call = Call { query, ..Call::new(format!("/v1/job/{}/log", segment(id)?), &what) };
         let mut response = self.open(&call, Some(FOLLOW_FOR)).await.map_err(|f| f.into_api_error(self, &call))?;
         let mut pending = Vec::new();
         loop {
@@ -246,15 +246,15 @@ impl TrainingClient {
 
     /// The flavors jobs and notebooks can run on.
     pub async fn flavors(&self) -> Result<Vec<Flavor>, ApiError> {
-        self.json(&Call::get("/v1/capabilities/flavor".into(), "list the flavors")).await
+        self.json(&Call::new("/v1/capabilities/flavor".into(), "list the flavors")).await
     }
 
     pub async fn notebook_editors(&self) -> Result<Vec<NotebookOption>, ApiError> {
-        self.json(&Call::get("/v1/capabilities/notebook/editor".into(), "list the notebook editors")).await
+        self.json(&Call::new("/v1/capabilities/notebook/editor".into(), "list the notebook editors")).await
     }
 
     pub async fn notebook_frameworks(&self) -> Result<Vec<NotebookOption>, ApiError> {
-        self.json(&Call::get("/v1/capabilities/notebook/framework".into(), "list the notebook frameworks")).await
+        self.json(&Call::new("/v1/capabilities/notebook/framework".into(), "list the notebook frameworks")).await
     }
 
     async fn json<T: DeserializeOwned>(&self, call: &Call<'_>) -> Result<T, ApiError> {
@@ -325,7 +325,8 @@ impl TrainingClient {
 }
 
 impl<'a> Call<'a> {
-    fn get(path: String, what: &'a str) -> Self {
+    /// A GET of `path`; other verbs and options are set with `..Call::new(...)`.
+    fn new(path: String, what: &'a str) -> Self {
         Self { method: Method::GET, path, query: Vec::new(), body: None, idempotent: true, action: false, what }
     }
 }
