@@ -84,6 +84,17 @@ test("a nested mount path is refused next to the volume", async () => {
   await retype(mount, "/workspace/checkpoints");
 });
 
+test("an RWD volume is confirmed before the command can be copied", async () => {
+  await select((await $$("volume-permission"))[1], "rwd");
+  const disabled = () => session.execute('return document.querySelector("[data-testid=copy-command]").disabled');
+  await session.waitFor("Copy to wait for the confirmation", async () => (await disabled()) === true);
+  await (await $("confirm-rwd")).click();
+  await session.waitFor("Copy to be enabled once confirmed", async () => (await disabled()) === false);
+  await (await $("confirm-rwd")).click();
+  await session.waitFor("Copy to wait again when unticked", async () => (await disabled()) === true);
+  await select((await $$("volume-permission"))[1], "rw");
+});
+
 test("a pasted command replaces the list; a bad one says which volume is wrong", async () => {
   await (await $("import-volumes")).click();
   const area = await $("import-text");

@@ -29,8 +29,8 @@ export function formatDate(ms: number | null | undefined, locale?: string): stri
 }
 
 /** Bytes per second as "12.5 MB/s". */
-export function formatRate(bytesPerSecond: number): string {
-  return bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : "—";
+export function formatRate(bytesPerSecond: number | null | undefined): string {
+  return bytesPerSecond && bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : "—";
 }
 
 /** Seconds left as "45 s", "3 min 20 s", "2 h 05 min". */
