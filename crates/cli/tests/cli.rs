@@ -281,9 +281,9 @@ fn volume_check_against_the_s3_server() {
     let file = home.path().join("blob");
     std::fs::write(&file, vec![7u8; 4096]).expect("write");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let options = stowage_store::PutOptions::default();
     for key in ["train/1.bin", "train/2.bin", "train/3.bin"] {
-        use stowage_store::ObjectStore;
-        runtime.block_on(store.put_file("volume-check", key, &file, &Default::default())).expect("put");
+        runtime.block_on(stowage_store::files::put_file(&store, "volume-check", key, &file, &options)).expect("put");
     }
     let output = home.run(&[
         "volume",

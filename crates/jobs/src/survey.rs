@@ -130,7 +130,9 @@ mod tests {
         let file = dir.path().join("f");
         std::fs::write(&file, b"12345").expect("write");
         for key in ["train/a", "train/b", "val/c"] {
-            store.put_file("data", key, &file, &PutOptions::default()).await.expect("put");
+            stowage_store::files::put_file(store.as_ref(), "data", key, &file, &PutOptions::default())
+                .await
+                .expect("put");
         }
         let s = survey(store.as_ref(), "data", "train/").await.expect("survey");
         assert_eq!(s, Survey { container_exists: true, objects: 2, bytes: 10, complete: true });

@@ -11,6 +11,8 @@ pub mod atomic;
 pub mod config_file;
 pub mod container_name;
 mod error;
+pub mod files;
+pub mod layers;
 mod listing;
 pub mod local;
 pub mod memory;
@@ -20,7 +22,6 @@ pub mod s3;
 pub mod test_env;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -133,10 +134,62 @@ pub struct PartInfo {
     pub size: u64,
 }
 
+/// Which bytes of an object [`ObjectStore::get`] reads, and on what condition.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GetOptions {
+    /// The first byte; 0 for the whole object. At or past the end, the body
+    /// is empty.
+    pub offset: u64,
+    /// At most this many bytes from `offset`; `None` for the rest.
+    pub len: Option<u64>,
+    /// Read only this version: a changed object fails with
+    /// [`ErrorKind::Precondition`] instead of mixing two versions.
+    pub if_match: Option<String>,
+}
+
+impl GetOptions {
+    /// Bytes `range` of the version `if_match`.
+    pub fn range(range: std::ops::Range<u64>, if_match: Option<&str>) -> Self {
+        Self {
+            offset: range.start,
+            len: Some(range.end.saturating_sub(range.start)),
+            if_match: if_match.map(str::to_owned),
+        }
+    }
+}
+
+/// The bytes of an object as they arrive.
+pub type ByteStream = futures::stream::BoxStream<'static, Result<Bytes>>;
+
+/// An object being read: what it is (its whole size and ETag, whatever the
+/// range) and the bytes asked for.
+pub struct GetResult {
+    pub info: ObjectInfo,
+    pub body: ByteStream,
+}
+
+impl std::fmt::Debug for GetResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetResult").field("info", &self.info).finish_non_exhaustive()
+    }
+}
+
+/// A key [`ObjectStore::delete_many`] could not delete, and why.
+#[derive(Debug)]
+pub struct DeleteFailure {
+    pub key: String,
+    pub error: StoreError,
+}
+
 /// Object storage as Stowage uses it. Implementations are cheap to share
-/// (`Arc<dyn ObjectStore>`) and safe to call concurrently.
+/// (`Arc<dyn ObjectStore>`) and safe to call concurrently. Putting bytes in
+/// local files is done above the trait, once for every backend ([`files`]);
+/// retries, limits and fault injection are wrappers that implement the trait
+/// too ([`layers`]).
 #[async_trait]
 pub trait ObjectStore: Send + Sync + std::fmt::Debug {
+    // Containers.
+
     async fn list_containers(&self) -> Result<Vec<ContainerInfo>>;
 
     /// Fails with [`ErrorKind::InvalidInput`] for a name S3 would refuse and
@@ -146,56 +199,49 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
     /// Deletes an empty container; a non-empty one is a [`ErrorKind::Precondition`] error.
     async fn delete_container(&self, name: &str) -> Result<()>;
 
+    // Objects.
+
     /// One page of keys in byte order.
     async fn list(&self, container: &str, options: &ListOptions) -> Result<ListPage>;
 
     async fn head(&self, container: &str, key: &str) -> Result<ObjectInfo>;
 
-    /// Downloads the whole object to `dest`. The file appears only once it is
-    /// complete (written beside it, then renamed), so a failure never leaves
-    /// a partial file under the final name.
-    async fn get_to_file(&self, container: &str, key: &str, dest: &Path) -> Result<ObjectInfo>;
-
-    /// Appends the object's bytes from `offset` to its end to the file
-    /// `dest` (which holds the first `offset` bytes from an earlier try), so
-    /// an interrupted download continues where it stopped. With
-    /// `expected_etag`, a changed object fails with
-    /// [`ErrorKind::Precondition`] instead of mixing two versions. Returns
-    /// the bytes appended; what arrived before a failure stays appended.
-    async fn append_range(
-        &self,
-        container: &str,
-        key: &str,
-        offset: u64,
-        expected_etag: Option<&str>,
-        dest: &Path,
-    ) -> Result<u64>;
-
-    /// Writes bytes `range` of the object into the existing file `dest` at
-    /// the same offsets, leaving the rest of the file as it is: one of the
-    /// ranges of a big object fetched at once. With `expected_etag`, a
-    /// changed object fails with [`ErrorKind::Precondition`]. Returns the
-    /// bytes written; a range cut short is an error.
-    async fn write_range(
-        &self,
-        container: &str,
-        key: &str,
-        range: std::ops::Range<u64>,
-        expected_etag: Option<&str>,
-        dest: &Path,
-    ) -> Result<u64>;
+    /// Reads the object, or the range `options` names; the body streams as
+    /// it arrives. An error in the middle of the body is the stream's last
+    /// item: what came before it is good.
+    async fn get(&self, container: &str, key: &str, options: &GetOptions) -> Result<GetResult>;
 
     /// Uploads `body` in one request, replacing any object at `key`. The
     /// caller holds the bytes: it reads a file once, hashing as it reads.
     async fn put(&self, container: &str, key: &str, body: Bytes, options: &PutOptions) -> Result<PutResult>;
 
-    /// Uploads a whole (small) file in one request.
-    async fn put_file(&self, container: &str, key: &str, source: &Path, options: &PutOptions) -> Result<PutResult> {
-        let body = tokio::fs::read(source)
-            .await
-            .map_err(|e| StoreError::io(format!("Cannot read {}", source.display()), e))?;
-        self.put(container, key, Bytes::from(body), options).await
+    /// Copies the object at `from` to `to` in the same container, on the
+    /// server side (no bytes pass through this computer). Content type and
+    /// user metadata go with it.
+    async fn copy(&self, container: &str, from: &str, to: &str) -> Result<PutResult>;
+
+    /// Deleting a key that does not exist succeeds, as in S3.
+    async fn delete(&self, container: &str, key: &str) -> Result<()>;
+
+    /// Deletes many keys, as many per request as the backend takes (S3's
+    /// DeleteObjects: 1,000). Keys that do not exist count as deleted. An
+    /// error fails the whole call; the keys the service refused one by one
+    /// come back with why.
+    async fn delete_many(&self, container: &str, keys: &[String]) -> Result<Vec<DeleteFailure>> {
+        let mut failed = Vec::new();
+        for key in keys {
+            if let Err(error) = self.delete(container, key).await {
+                if !error.retryable() && error.kind() != ErrorKind::NotFound {
+                    failed.push(DeleteFailure { key: key.clone(), error });
+                    continue;
+                }
+                return Err(error);
+            }
+        }
+        Ok(failed)
     }
+
+    // Multipart uploads.
 
     /// Starts a multipart upload and returns its id.
     async fn create_multipart(&self, container: &str, key: &str, options: &PutOptions) -> Result<String>;
@@ -224,14 +270,6 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
     async fn abort_multipart(&self, container: &str, key: &str, upload_id: &str) -> Result<()>;
 
     async fn list_parts(&self, container: &str, key: &str, upload_id: &str) -> Result<Vec<PartInfo>>;
-
-    /// Copies the object at `from` to `to` in the same container, on the
-    /// server side (no bytes pass through this computer). Content type and
-    /// user metadata go with it.
-    async fn copy(&self, container: &str, from: &str, to: &str) -> Result<PutResult>;
-
-    /// Deleting a key that does not exist succeeds, as in S3.
-    async fn delete(&self, container: &str, key: &str) -> Result<()>;
 }
 
 /// Checks a key against S3's rules before any backend sees it.
@@ -292,30 +330,14 @@ pub(crate) fn check_completion(requested: &[PartInfo], uploaded: &BTreeMap<u32, 
     Ok(parts)
 }
 
-/// Appends `data[offset..]` to `dest`: the whole-object backends' `append_range`.
-pub(crate) fn append_slice(data: &[u8], offset: u64, dest: &Path) -> Result<u64> {
-    use std::io::Write;
-    let start = usize::try_from(offset).unwrap_or(usize::MAX).min(data.len());
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dest)
-        .map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
-    file.write_all(&data[start..]).map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
-    Ok((data.len() - start) as u64)
-}
-
-/// Writes `data[range]` into the existing file `dest` at the same offsets:
-/// the whole-object backends' `write_range`.
-pub(crate) fn write_slice_at(data: &[u8], range: std::ops::Range<u64>, dest: &Path) -> Result<u64> {
-    use std::io::{Seek, Write};
-    let end = usize::try_from(range.end).unwrap_or(usize::MAX).min(data.len());
-    let start = usize::try_from(range.start).unwrap_or(usize::MAX).min(end);
-    let cannot = |e| StoreError::io(format!("Cannot write {}", dest.display()), e);
-    let mut file = std::fs::OpenOptions::new().write(true).open(dest).map_err(cannot)?;
-    file.seek(std::io::SeekFrom::Start(range.start)).map_err(cannot)?;
-    file.write_all(&data[start..end]).map_err(cannot)?;
-    Ok((end - start) as u64)
+/// The bytes `options` asks for of a whole object held in memory.
+pub(crate) fn slice_of(data: &Bytes, options: &GetOptions) -> Bytes {
+    let start = usize::try_from(options.offset).unwrap_or(usize::MAX).min(data.len());
+    let end = match options.len {
+        Some(len) => start.saturating_add(usize::try_from(len).unwrap_or(usize::MAX)).min(data.len()),
+        None => data.len(),
+    };
+    data.slice(start..end)
 }
 
 /// Fails with [`ErrorKind::Precondition`] when the object's ETag is not `expected`.

@@ -3,16 +3,17 @@
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
-use std::path::Path;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
 use bytes::Bytes;
+use futures::StreamExt;
 use md5::{Digest, Md5};
 
 use crate::{
     check_completion, check_key, check_part_number, container_name, listing, multipart_etag, now_ms, ContainerInfo,
-    ListOptions, ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result, StoreError,
+    GetOptions, GetResult, ListOptions, ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result,
+    StoreError,
 };
 
 #[derive(Debug, Default)]
@@ -112,7 +113,7 @@ impl MemoryStore {
         self.lock().container(container)?.objects.get(key).cloned().ok_or_else(|| StoreError::no_object(container, key))
     }
 
-    /// The object at `key` for a download, if it is still `expected_etag`.
+    /// The object at `key` for a read, if it is still `expected_etag`.
     fn version(&self, container: &str, key: &str, expected_etag: Option<&str>) -> Result<Object> {
         check_key(key)?;
         let object = self.object(container, key)?;
@@ -213,34 +214,15 @@ impl ObjectStore for MemoryStore {
         Ok(object.info.clone())
     }
 
-    async fn get_to_file(&self, container: &str, key: &str, dest: &Path) -> Result<ObjectInfo> {
-        let object = self.object(container, key)?;
-        crate::local::write_atomically(dest, &object.data).await?;
-        Ok(object.info)
-    }
-
-    async fn append_range(
-        &self,
-        container: &str,
-        key: &str,
-        offset: u64,
-        expected_etag: Option<&str>,
-        dest: &Path,
-    ) -> Result<u64> {
-        let object = self.version(container, key, expected_etag)?;
-        crate::append_slice(&object.data, offset, dest)
-    }
-
-    async fn write_range(
-        &self,
-        container: &str,
-        key: &str,
-        range: std::ops::Range<u64>,
-        expected_etag: Option<&str>,
-        dest: &Path,
-    ) -> Result<u64> {
-        let object = self.version(container, key, expected_etag)?;
-        crate::write_slice_at(&object.data, range, dest)
+    async fn get(&self, container: &str, key: &str, options: &GetOptions) -> Result<GetResult> {
+        let object = self.version(container, key, options.if_match.as_deref())?;
+        let bytes = crate::slice_of(&object.data, options);
+        let body = if bytes.is_empty() {
+            futures::stream::empty().boxed()
+        } else {
+            futures::stream::once(async { Ok(bytes) }).boxed()
+        };
+        Ok(GetResult { info: object.info, body })
     }
 
     async fn put(&self, container: &str, key: &str, data: Bytes, options: &PutOptions) -> Result<PutResult> {

@@ -7,10 +7,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use futures::StreamExt;
+use stowage_store::files::{self, get_to_file, put_file};
 use stowage_store::local::LocalStore;
 use stowage_store::memory::MemoryStore;
 use stowage_store::s3::{ChecksumAlgorithm, ChecksumMode, S3Settings, S3Store};
-use stowage_store::{test_env, ErrorKind, ListOptions, ObjectStore, PartInfo, PutOptions};
+use stowage_store::{test_env, ErrorKind, GetOptions, ListOptions, ObjectStore, PartInfo, PutOptions};
 use tempfile::TempDir;
 
 /// A store with one empty container to work in, and scratch space for files.
@@ -63,7 +65,9 @@ impl Fixture {
 
     async fn put_with(&self, key: &str, body: &[u8], options: &PutOptions) {
         let path = self.file(body);
-        self.store.put_file(&self.container, key, &path, options).await.unwrap_or_else(|e| panic!("put {key:?}: {e}"));
+        put_file(self.store.as_ref(), &self.container, key, &path, options)
+            .await
+            .unwrap_or_else(|e| panic!("put {key:?}: {e}"));
     }
 
     fn file(&self, body: &[u8]) -> std::path::PathBuf {
@@ -74,7 +78,9 @@ impl Fixture {
 
     async fn read(&self, key: &str) -> Vec<u8> {
         let dest = self.scratch.path().join(format!("dl-{}", uuid::Uuid::new_v4().simple()));
-        self.store.get_to_file(&self.container, key, &dest).await.unwrap_or_else(|e| panic!("get {key:?}: {e}"));
+        get_to_file(self.store.as_ref(), &self.container, key, &dest)
+            .await
+            .unwrap_or_else(|e| panic!("get {key:?}: {e}"));
         std::fs::read(dest).expect("read download")
     }
 
@@ -170,24 +176,21 @@ mod cases {
         let dir = tempfile::tempdir().expect("tempdir");
         let partial = dir.path().join("weights.bin.part");
         std::fs::write(&partial, &body[..1234]).expect("the first try's bytes");
-        let appended =
-            f.store.append_range(&f.container, "weights.bin", 1234, etag.as_deref(), &partial).await.expect("append");
+        let store = f.store.as_ref();
+        let appended = files::append_range(store, &f.container, "weights.bin", 1234, etag.as_deref(), &partial)
+            .await
+            .expect("append");
         assert_eq!(appended, 5000 - 1234);
         assert_eq!(std::fs::read(&partial).expect("read"), body, "the file is whole");
 
         let fresh = dir.path().join("fresh");
-        f.store.append_range(&f.container, "weights.bin", 0, None, &fresh).await.expect("from the start");
+        files::append_range(store, &f.container, "weights.bin", 0, None, &fresh).await.expect("from the start");
+        let nothing_left = files::append_range(store, &f.container, "weights.bin", 5000, etag.as_deref(), &fresh).await;
+        assert_eq!(nothing_left.expect("an offset at the end appends nothing"), 0);
         assert_eq!(std::fs::read(&fresh).expect("read"), body);
 
-        let err = f
-            .store
-            .append_range(
-                &f.container,
-                "weights.bin",
-                0,
-                Some("0123456789abcdef0123456789abcdef"),
-                &dir.path().join("x"),
-            )
+        let other = Some("0123456789abcdef0123456789abcdef");
+        let err = files::append_range(store, &f.container, "weights.bin", 0, other, &dir.path().join("x"))
             .await
             .expect_err("another version");
         assert_eq!(err.kind(), ErrorKind::Precondition, "{err}");
@@ -200,22 +203,71 @@ mod cases {
         let dir = tempfile::tempdir().expect("tempdir");
         let dest = dir.path().join("weights.bin.part");
         std::fs::write(&dest, vec![0u8; 5000]).expect("a file of the object's size");
-        let written = f
-            .store
-            .write_range(&f.container, "weights.bin", 1000..3000, etag.as_deref(), &dest)
+        let store = f.store.as_ref();
+        let written = files::write_range(store, &f.container, "weights.bin", 1000..3000, etag.as_deref(), &dest)
             .await
-            .expect("write a range");
+            .expect("write");
         assert_eq!(written, 2000);
         let mut expected = vec![0u8; 5000];
         expected[1000..3000].copy_from_slice(&body[1000..3000]);
         assert!(std::fs::read(&dest).expect("read") == expected, "only the range changed");
 
-        let err = f
-            .store
-            .write_range(&f.container, "weights.bin", 0..1000, Some("0123456789abcdef0123456789abcdef"), &dest)
+        let other = Some("0123456789abcdef0123456789abcdef");
+        let err = files::write_range(store, &f.container, "weights.bin", 0..1000, other, &dest)
             .await
             .expect_err("another version");
         assert_eq!(err.kind(), ErrorKind::Precondition, "{err}");
+    }
+
+    pub async fn get(f: Fixture) {
+        let body: Vec<u8> = (0..3000u32).map(|i| (i % 251) as u8).collect();
+        f.put("shard-0.tar", &body).await;
+        let read = |options: GetOptions| {
+            let (store, container) = (f.store.clone(), f.container.clone());
+            async move {
+                let got = store.get(&container, "shard-0.tar", &options).await?;
+                let chunks: Vec<_> = got.body.collect().await;
+                let bytes = chunks.into_iter().collect::<Result<Vec<_>, _>>()?.concat();
+                Ok::<_, stowage_store::StoreError>((got.info, bytes))
+            }
+        };
+        let (info, all) = read(GetOptions::default()).await.expect("whole");
+        assert_eq!((info.size, all.as_slice()), (3000, body.as_slice()));
+        let etag = info.etag.clone();
+
+        let (info, middle) = read(GetOptions::range(100..1100, etag.as_deref())).await.expect("a range");
+        assert_eq!(info.size, 3000, "the info is the whole object's, whatever the range");
+        assert_eq!(middle, &body[100..1100]);
+        let (_, tail) = read(GetOptions { offset: 2990, ..GetOptions::default() }).await.expect("the tail");
+        assert_eq!(tail, &body[2990..]);
+        let (_, past) = read(GetOptions { offset: 3000, ..GetOptions::default() }).await.expect("at the end");
+        assert!(past.is_empty(), "nothing is left to read at the end");
+        let (_, clipped) = read(GetOptions::range(2900..4000, None)).await.expect("past the end");
+        assert_eq!(clipped, &body[2900..], "a range past the end stops at the end");
+
+        let other = GetOptions { if_match: Some("0123456789abcdef0123456789abcdef".into()), ..GetOptions::default() };
+        let err = read(other).await.expect_err("another version");
+        assert_eq!(err.kind(), ErrorKind::Precondition, "{err}");
+        let err = f.store.get(&f.container, "missing", &GetOptions::default()).await.expect_err("no object");
+        assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    }
+
+    pub async fn delete_many(f: Fixture) {
+        // More than S3's 1,000 keys a request, and a key that never existed.
+        let source = f.file(b"x");
+        let mut keys = Vec::new();
+        for i in 0..1_205 {
+            let key = format!("runs/{:02}/ckpt-{i:04}.pt", i % 7);
+            put_file(f.store.as_ref(), &f.container, &key, &source, &PutOptions::default()).await.expect("put");
+            keys.push(key);
+        }
+        f.put("keep/me.txt", b"kept").await;
+        keys.push("runs/never-existed".into());
+        let failed = f.store.delete_many(&f.container, &keys).await.expect("delete many");
+        assert!(failed.is_empty(), "{failed:?}");
+        let (left, _, _) = f.list_all(ListOptions::recursive("")).await;
+        assert_eq!(left, ["keep/me.txt"], "every key went, and only those");
+        assert!(f.store.delete_many(&f.container, &[]).await.expect("nothing to delete").is_empty());
     }
 
     pub async fn delete(f: Fixture) {
@@ -237,7 +289,7 @@ mod cases {
         assert!(!err.retryable());
 
         let dest = f.scratch.path().join("never.bin");
-        let err = f.store.get_to_file(&f.container, "missing", &dest).await.expect_err("get");
+        let err = get_to_file(f.store.as_ref(), &f.container, "missing", &dest).await.expect_err("get");
         assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
         assert!(!dest.exists(), "a failed download leaves no file");
         let leftovers = std::fs::read_dir(f.scratch.path()).expect("scratch").count();
@@ -282,9 +334,7 @@ mod cases {
         assert_eq!((objects.len(), prefixes), (0, vec!["unicode/données/".to_owned()]));
 
         let too_long = "x".repeat(1025);
-        let err = f
-            .store
-            .put_file(&f.container, &too_long, &f.file(b"x"), &PutOptions::default())
+        let err = put_file(f.store.as_ref(), &f.container, &too_long, &f.file(b"x"), &PutOptions::default())
             .await
             .expect_err("too long");
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
@@ -296,7 +346,7 @@ mod cases {
         let mut want = BTreeSet::new();
         for i in 0..1_050 {
             let key = format!("{}/img-{i:05}.jpg", if i % 3 == 0 { "val" } else { "train" });
-            f.store.put_file(&f.container, &key, &source, &PutOptions::default()).await.expect("put");
+            put_file(f.store.as_ref(), &f.container, &key, &source, &PutOptions::default()).await.expect("put");
             want.insert(key);
         }
         let (keys, prefixes, pages) = f.list_all(ListOptions::recursive("")).await;
@@ -385,9 +435,8 @@ mod cases {
     }
 
     pub async fn missing_source_file(f: Fixture) {
-        let err = f
-            .store
-            .put_file(&f.container, "x", Path::new("/nonexistent/stowage/file"), &PutOptions::default())
+        let missing = Path::new("/nonexistent/stowage/file");
+        let err = put_file(f.store.as_ref(), &f.container, "x", missing, &PutOptions::default())
             .await
             .expect_err("no source");
         assert!(matches!(err.kind(), ErrorKind::Io | ErrorKind::NotFound), "{err}");
@@ -405,7 +454,9 @@ macro_rules! conformance {
             conformance!(@case $backend, copy $(, #[$attr])?);
             conformance!(@case $backend, append_range $(, #[$attr])?);
             conformance!(@case $backend, write_range $(, #[$attr])?);
+            conformance!(@case $backend, get $(, #[$attr])?);
             conformance!(@case $backend, delete $(, #[$attr])?);
+            conformance!(@case $backend, delete_many $(, #[$attr])?);
             conformance!(@case $backend, not_found $(, #[$attr])?);
             conformance!(@case $backend, awkward_keys $(, #[$attr])?);
             conformance!(@case $backend, paging $(, #[$attr])?);

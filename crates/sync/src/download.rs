@@ -97,7 +97,9 @@ async fn fetch(
             if have >= item.size && item.size > 0 {
                 return Ok(());
             }
-            store.append_range(container, &item.key, have, item.etag.as_deref(), &partial).await.map(|_| ())
+            stowage_store::files::append_range(store, container, &item.key, have, item.etag.as_deref(), &partial)
+                .await
+                .map(|_| ())
         })
         .await
     };

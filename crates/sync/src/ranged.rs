@@ -103,7 +103,8 @@ pub(crate) async fn fetch_ranges(
                 }
                 retry(tuning, cancel, || async {
                     let _slot = requests.acquire().await;
-                    store.write_range(container, &item.key, range.clone(), item.etag.as_deref(), partial).await
+                    let etag = item.etag.as_deref();
+                    stowage_store::files::write_range(store, container, &item.key, range.clone(), etag, partial).await
                 })
                 .await?;
                 record(progress, range.start, partial, ledger_file).await.map_err(cannot)

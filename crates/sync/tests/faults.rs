@@ -158,7 +158,7 @@ async fn every_file_arrives_through_resets_errors_and_stalls() {
 
     for (key, body) in files {
         let dest = dir.path().join("check");
-        direct.get_to_file(&container, &key, &dest).await.expect("download");
+        stowage_store::files::get_to_file(direct.as_ref(), &container, &key, &dest).await.expect("download");
         assert!(std::fs::read(&dest).expect("read") == body, "{key} arrived intact");
     }
 }

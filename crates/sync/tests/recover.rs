@@ -65,7 +65,7 @@ async fn unchanged_files_continue_and_changed_ones_are_aborted() {
         assert_eq!(summary.uploaded, 1, "{summary:?}");
     }
     let dest = dir.path().join("check");
-    store.get_to_file("runs", "run-7/kept.bin", &dest).await.expect("download");
+    stowage_store::files::get_to_file(store.as_ref(), "runs", "run-7/kept.bin", &dest).await.expect("download");
     assert!(std::fs::read(&dest).expect("read") == std::fs::read(dir.path().join("kept.bin")).expect("read"));
     assert_eq!(journal.all().expect("journal"), vec![], "the journal is empty again");
 }

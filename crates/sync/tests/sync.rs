@@ -56,7 +56,7 @@ async fn remote_tree(store: &dyn ObjectStore, container: &str, prefix: &str) -> 
         let page = store.list(container, &options).await.expect("list");
         for object in page.objects {
             let dest = scratch.path().join("object");
-            store.get_to_file(container, &object.key, &dest).await.expect("get");
+            stowage_store::files::get_to_file(store, container, &object.key, &dest).await.expect("get");
             out.insert(object.key[prefix.len()..].to_owned(), std::fs::read(&dest).expect("read"));
         }
         match page.next {

@@ -1,8 +1,7 @@
 //! Uploads of real files into every backend: memory and local always, S3
 //! against the Garage server that scripts/test starts.
 
-use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -91,7 +90,7 @@ async fn run(
 async fn read(store: &dyn ObjectStore, container: &str, key: &str) -> Vec<u8> {
     let dir = tempfile::tempdir().expect("tempdir");
     let dest = dir.path().join("x");
-    store.get_to_file(container, key, &dest).await.unwrap_or_else(|e| panic!("{key}: {e}"));
+    stowage_store::files::get_to_file(store, container, key, &dest).await.unwrap_or_else(|e| panic!("{key}: {e}"));
     std::fs::read(dest).expect("read")
 }
 
@@ -173,14 +172,8 @@ impl ObjectStore for AppendWhileUploading {
     async fn head(&self, c: &str, k: &str) -> Result<ObjectInfo> {
         self.inner.head(c, k).await
     }
-    async fn get_to_file(&self, c: &str, k: &str, d: &Path) -> Result<ObjectInfo> {
-        self.inner.get_to_file(c, k, d).await
-    }
-    async fn append_range(&self, c: &str, k: &str, offset: u64, etag: Option<&str>, dest: &Path) -> Result<u64> {
-        self.inner.append_range(c, k, offset, etag, dest).await
-    }
-    async fn write_range(&self, c: &str, k: &str, r: Range<u64>, etag: Option<&str>, dest: &Path) -> Result<u64> {
-        self.inner.write_range(c, k, r, etag, dest).await
+    async fn get(&self, c: &str, k: &str, o: &GetOptions) -> Result<GetResult> {
+        self.inner.get(c, k, o).await
     }
     async fn put(&self, c: &str, k: &str, b: Bytes, o: &PutOptions) -> Result<PutResult> {
         self.inner.put(c, k, b, o).await

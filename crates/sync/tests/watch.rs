@@ -74,7 +74,7 @@ async fn remote(store: &dyn ObjectStore, container: &str, prefix: &str) -> BTree
         for o in page.objects {
             let dest = scratch.path().join("x");
             // Listed, then deleted by the watch before this read: it is gone.
-            match store.get_to_file(container, &o.key, &dest).await {
+            match stowage_store::files::get_to_file(store, container, &o.key, &dest).await {
                 Ok(_) => {
                     out.insert(o.key[prefix.len()..].to_owned(), std::fs::read(&dest).expect("read"));
                 }
@@ -201,9 +201,11 @@ async fn a_change_is_synced_by_looking_only_where_it_happened() {
     eventually("the change and the new file", 20, || {
         let (s, read) = (s.clone(), read.clone());
         async move {
-            let changed = s.get_to_file("narrow", "watched/d1/f5.txt", &read).await.is_ok()
-                && std::fs::read(&read).is_ok_and(|b| b == b"changed, and longer");
-            changed && s.get_to_file("narrow", "watched/d2/new.txt", &read).await.is_ok()
+            let changed =
+                stowage_store::files::get_to_file(s.as_ref(), "narrow", "watched/d1/f5.txt", &read).await.is_ok()
+                    && std::fs::read(&read).is_ok_and(|b| b == b"changed, and longer");
+            changed
+                && stowage_store::files::get_to_file(s.as_ref(), "narrow", "watched/d2/new.txt", &read).await.is_ok()
         }
     })
     .await;

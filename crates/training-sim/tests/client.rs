@@ -373,7 +373,9 @@ async fn data_phases_move_real_files() {
     std::fs::write(mounted.join("out/epoch-1.pt"), b"weights").expect("the job writes a checkpoint");
     wait_for_state(&client, &job.id, State::Done).await;
     let scratch = tempfile::tempdir().expect("tempdir");
-    store.get_to_file(&container, "out/epoch-1.pt", &scratch.path().join("x")).await.expect("pushed back");
+    stowage_store::files::get_to_file(&store, &container, "out/epoch-1.pt", &scratch.path().join("x"))
+        .await
+        .expect("pushed back");
     assert_eq!(std::fs::read(scratch.path().join("x")).expect("read"), b"weights");
     let err = store.head(&container, "train/a.csv").await;
     assert!(err.is_ok(), "the RO volume was never pushed or deleted");

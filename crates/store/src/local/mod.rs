@@ -30,8 +30,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     check_completion, check_key, check_part_number, container_name, listing, multipart_etag, system_time_ms,
-    ContainerInfo, ErrorKind, ListOptions, ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result,
-    StoreError,
+    ContainerInfo, ErrorKind, GetOptions, GetResult, ListOptions, ListPage, ObjectInfo, ObjectStore, PartInfo,
+    PutOptions, PutResult, Result, StoreError,
 };
 
 /// The store's own folder inside each container; never an object name
@@ -121,29 +121,6 @@ impl LocalStore {
 
     /// Copies bytes `range` of an object (clipped to its size) into `out`,
     /// which writes to `dest`, after checking the object's ETag.
-    fn copy_range(
-        &self,
-        container: &str,
-        key: &str,
-        expected_etag: Option<&str>,
-        range: std::ops::Range<u64>,
-        out: &mut fs::File,
-        dest: &Path,
-    ) -> Result<u64> {
-        use std::io::{Read, Seek};
-        let path = self.object_path(container, key)?;
-        if !path.is_file() {
-            return Err(StoreError::no_object(container, key));
-        }
-        let info = self.info(key, &path)?;
-        crate::check_expected_etag(container, key, info.etag.as_deref(), expected_etag)?;
-        let unreadable = |e| StoreError::io(format!("Cannot read object \"{key}\""), e);
-        let mut source = fs::File::open(&path).map_err(unreadable)?;
-        source.seek(std::io::SeekFrom::Start(range.start.min(info.size))).map_err(unreadable)?;
-        std::io::copy(&mut source.take(range.end.saturating_sub(range.start)), out)
-            .map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))
-    }
-
     fn info(&self, key: &str, path: &Path) -> Result<ObjectInfo> {
         let stat = fs::metadata(path).map_err(|e| StoreError::io(format!("Cannot read object \"{key}\""), e))?;
         let meta = read_meta(path).filter(|m| m.size == stat.len() && Some(m.data_modified_ns) == modified_ns(&stat));
@@ -358,12 +335,31 @@ fn md5_hex(bytes: &[u8]) -> String {
     hex::encode(Md5::digest(bytes))
 }
 
-/// [`write_file_atomically`] on the blocking pool.
-pub(crate) async fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<()> {
-    let (dest, bytes) = (dest.to_owned(), bytes.to_vec());
-    tokio::task::spawn_blocking(move || write_file_atomically(&dest, &bytes))
-        .await
-        .map_err(|e| StoreError::new(ErrorKind::Io, format!("A file operation was interrupted: {e}")))?
+/// `left` bytes of `file` from where it stands, in blocks read on the
+/// blocking pool as the stream is polled; an error ends it.
+fn read_blocks(file: fs::File, left: u64) -> crate::ByteStream {
+    use futures::StreamExt;
+    const BLOCK: u64 = 256 << 10;
+    futures::stream::unfold(Some((file, left)), |state| async move {
+        let (mut file, left) = state.filter(|(_, left)| *left > 0)?;
+        let read = tokio::task::spawn_blocking(move || {
+            use std::io::Read;
+            let mut block = vec![0; usize::try_from(BLOCK.min(left)).unwrap_or(0)];
+            file.read_exact(&mut block).map(|()| (file, block))
+        })
+        .await;
+        match read {
+            Ok(Ok((file, block))) => {
+                let n = block.len() as u64;
+                Some((Ok(Bytes::from(block)), Some((file, left - n))))
+            }
+            Ok(Err(e)) => Some((Err(StoreError::io("Cannot read the object", e)), None)),
+            Err(e) => {
+                Some((Err(StoreError::new(ErrorKind::Io, format!("Reading the object was interrupted: {e}"))), None))
+            }
+        }
+    })
+    .boxed()
 }
 
 pub(crate) fn rename(from: &Path, to: &Path) -> Result<()> {
@@ -465,65 +461,26 @@ impl ObjectStore for LocalStore {
         .await
     }
 
-    async fn get_to_file(&self, container: &str, key: &str, dest: &Path) -> Result<ObjectInfo> {
-        let (container, key, dest) = (container.to_owned(), key.to_owned(), dest.to_owned());
-        self.blocking(move |this| {
-            let path = this.object_path(&container, &key)?;
-            if !path.is_file() {
-                return Err(StoreError::no_object(&container, &key));
-            }
-            let info = this.info(&key, &path)?;
-            let tmp = crate::atomic::sibling_tmp(&dest);
-            let result = fs::copy(&path, &tmp)
-                .map_err(|e| StoreError::io(format!("Cannot write {}", tmp.display()), e))
-                .and_then(|_| rename(&tmp, &dest));
-            if result.is_err() {
-                let _ = fs::remove_file(&tmp);
-            }
-            result.map(|()| info)
-        })
-        .await
-    }
-
-    async fn append_range(
-        &self,
-        container: &str,
-        key: &str,
-        offset: u64,
-        expected_etag: Option<&str>,
-        dest: &Path,
-    ) -> Result<u64> {
-        let (container, key, dest) = (container.to_owned(), key.to_owned(), dest.to_owned());
-        let expected = expected_etag.map(str::to_owned);
-        self.blocking(move |this| {
-            let mut out = fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&dest)
-                .map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
-            this.copy_range(&container, &key, expected.as_deref(), offset..u64::MAX, &mut out, &dest)
-        })
-        .await
-    }
-
-    async fn write_range(
-        &self,
-        container: &str,
-        key: &str,
-        range: std::ops::Range<u64>,
-        expected_etag: Option<&str>,
-        dest: &Path,
-    ) -> Result<u64> {
-        let (container, key, dest) = (container.to_owned(), key.to_owned(), dest.to_owned());
-        let expected = expected_etag.map(str::to_owned);
-        self.blocking(move |this| {
-            use std::io::Seek;
-            let cannot = |e| StoreError::io(format!("Cannot write {}", dest.display()), e);
-            let mut out = fs::OpenOptions::new().write(true).open(&dest).map_err(cannot)?;
-            out.seek(std::io::SeekFrom::Start(range.start)).map_err(cannot)?;
-            this.copy_range(&container, &key, expected.as_deref(), range, &mut out, &dest)
-        })
-        .await
+    async fn get(&self, container: &str, key: &str, options: &GetOptions) -> Result<GetResult> {
+        check_key(key)?;
+        let (container, key, wanted) = (container.to_owned(), key.to_owned(), options.clone());
+        let (info, file) = self
+            .blocking(move |this| {
+                use std::io::Seek;
+                let path = this.object_path(&container, &key)?;
+                if !path.is_file() {
+                    return Err(StoreError::no_object(&container, &key));
+                }
+                let info = this.info(&key, &path)?;
+                crate::check_expected_etag(&container, &key, info.etag.as_deref(), wanted.if_match.as_deref())?;
+                let unreadable = |e| StoreError::io(format!("Cannot read object \"{key}\""), e);
+                let mut file = fs::File::open(&path).map_err(unreadable)?;
+                file.seek(std::io::SeekFrom::Start(wanted.offset.min(info.size))).map_err(unreadable)?;
+                Ok((info, file))
+            })
+            .await?;
+        let left = info.size.saturating_sub(options.offset).min(options.len.unwrap_or(u64::MAX));
+        Ok(GetResult { body: read_blocks(file, left), info })
     }
 
     async fn put(&self, container: &str, key: &str, body: Bytes, options: &PutOptions) -> Result<PutResult> {
@@ -725,7 +682,7 @@ mod tests {
         store.create_container("data").await.expect("create");
         let src = dir.path().join("src.txt");
         fs::write(&src, b"hello").expect("write");
-        store.put_file("data", "a.txt", &src, &PutOptions::default()).await.expect("put");
+        crate::files::put_file(&store, "data", "a.txt", &src, &PutOptions::default()).await.expect("put");
         assert!(store.head("data", "a.txt").await.expect("head").etag.is_some());
 
         fs::write(dir.path().join("data").join("a.txt"), b"hello, edited by hand").expect("edit");
@@ -741,10 +698,11 @@ mod tests {
         store.create_container("data").await.expect("create");
         let src = dir.path().join("src.txt");
         fs::write(&src, b"x").expect("write");
-        store.put_file("data", "a/b", &src, &PutOptions::default()).await.expect("put");
-        let err = store.put_file("data", "a", &src, &PutOptions::default()).await.expect_err("clash");
+        crate::files::put_file(&store, "data", "a/b", &src, &PutOptions::default()).await.expect("put");
+        let err = crate::files::put_file(&store, "data", "a", &src, &PutOptions::default()).await.expect_err("clash");
         assert_eq!(err.kind(), ErrorKind::Precondition);
-        let err = store.put_file("data", "a/b/c", &src, &PutOptions::default()).await.expect_err("clash");
+        let err =
+            crate::files::put_file(&store, "data", "a/b/c", &src, &PutOptions::default()).await.expect_err("clash");
         assert_eq!(err.kind(), ErrorKind::Precondition);
         // Nothing was lost or left behind.
         assert_eq!(store.head("data", "a/b").await.expect("head").size, 1);
@@ -758,7 +716,7 @@ mod tests {
         store.create_container("data").await.expect("create");
         let src = dir.path().join("src.txt");
         fs::write(&src, b"pixels").expect("write");
-        store.put_file("data", "train/cat 1.jpg", &src, &PutOptions::default()).await.expect("put");
+        crate::files::put_file(&store, "data", "train/cat 1.jpg", &src, &PutOptions::default()).await.expect("put");
         assert_eq!(fs::read(dir.path().join("data/train/cat 1.jpg")).expect("read"), b"pixels");
         store.delete("data", "train/cat 1.jpg").await.expect("delete");
         assert!(!dir.path().join("data/train").exists(), "empty folders are pruned");

@@ -97,10 +97,8 @@ where
             format!("The credentials were refused ({said}). Check the Access key and Secret key fields."),
         );
     }
-    let kind = match (code, status) {
-        ("NoSuchKey" | "NoSuchBucket" | "NoSuchUpload", _) => ErrorKind::NotFound,
-        ("BucketAlreadyExists" | "BucketAlreadyOwnedByYou", _) => ErrorKind::AlreadyExists,
-        ("AccessDenied" | "AllAccessDisabled", _) => {
+    let kind = match (kind_of_code(code), status) {
+        (Some(ErrorKind::AccessDenied), _) => {
             return (
                 ErrorKind::AccessDenied,
                 format!(
@@ -109,17 +107,12 @@ where
                 ),
             );
         }
-        ("BucketNotEmpty" | "PreconditionFailed", _) => ErrorKind::Precondition,
-        (
-            "InvalidBucketName" | "InvalidPart" | "InvalidPartOrder" | "EntityTooSmall" | "EntityTooLarge"
-            | "KeyTooLongError",
-            _,
-        ) => ErrorKind::InvalidInput,
-        ("SlowDown" | "Throttling" | "TooManyRequests", _) | (_, Some(429 | 503)) => ErrorKind::Throttled,
-        (_, Some(404)) => ErrorKind::NotFound,
-        (_, Some(403)) => ErrorKind::AccessDenied,
-        (_, Some(412)) => ErrorKind::Precondition,
-        (_, Some(500..=599)) => ErrorKind::Server,
+        (Some(kind), _) => kind,
+        (None, Some(429 | 503)) => ErrorKind::Throttled,
+        (None, Some(404)) => ErrorKind::NotFound,
+        (None, Some(403)) => ErrorKind::AccessDenied,
+        (None, Some(412)) => ErrorKind::Precondition,
+        (None, Some(500..=599)) => ErrorKind::Server,
         _ => ErrorKind::Protocol,
     };
     let message = match (said.is_empty(), status) {
@@ -128,6 +121,22 @@ where
         (true, None) => format!("{what} failed: {}", causes(err)),
     };
     (kind, message)
+}
+
+/// The kind an S3 error code names, whatever the HTTP status (a
+/// DeleteObjects answer lists codes per key, with no status of their own).
+pub(super) fn kind_of_code(code: &str) -> Option<ErrorKind> {
+    Some(match code {
+        "NoSuchKey" | "NoSuchBucket" | "NoSuchUpload" => ErrorKind::NotFound,
+        "BucketAlreadyExists" | "BucketAlreadyOwnedByYou" => ErrorKind::AlreadyExists,
+        "AccessDenied" | "AllAccessDisabled" => ErrorKind::AccessDenied,
+        "BucketNotEmpty" | "PreconditionFailed" => ErrorKind::Precondition,
+        "InvalidBucketName" | "InvalidPart" | "InvalidPartOrder" | "EntityTooSmall" | "EntityTooLarge"
+        | "KeyTooLongError" => ErrorKind::InvalidInput,
+        "SlowDown" | "Throttling" | "TooManyRequests" => ErrorKind::Throttled,
+        "InternalError" | "ServiceUnavailable" => ErrorKind::Server,
+        _ => return None,
+    })
 }
 
 fn timeout(host: &str, secs: u64) -> (ErrorKind, String) {

@@ -8,11 +8,8 @@
 //! it is computed here and sent as a plain `x-amz-checksum-*` header, never
 //! as a streaming trailer.
 
-mod body;
 mod errors;
 
-use std::ops::Range;
-use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -21,18 +18,24 @@ use aws_sdk_s3::config::timeout::TimeoutConfig;
 use aws_sdk_s3::config::{Region, RequestChecksumCalculation, ResponseChecksumValidation};
 use aws_sdk_s3::operation::get_object::builders::GetObjectFluentBuilder;
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{BucketLocationConstraint, CompletedMultipartUpload, CompletedPart, CreateBucketConfiguration};
+use aws_sdk_s3::types::{
+    BucketLocationConstraint, CompletedMultipartUpload, CompletedPart, CreateBucketConfiguration, Delete,
+    ObjectIdentifier,
+};
 use aws_sdk_s3::Client;
 use bytes::Bytes;
+use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
-use self::body::Placement;
-use self::errors::{map_err, Target};
+use self::errors::{kind_of_code, map_err, Target};
 
 use crate::{
-    check_key, check_part_number, ContainerInfo, ErrorKind, ListOptions, ListPage, ObjectInfo, ObjectStore, PartInfo,
-    PutOptions, PutResult, Result, StoreError,
+    check_key, check_part_number, ContainerInfo, DeleteFailure, ErrorKind, GetOptions, GetResult, ListOptions,
+    ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result, StoreError,
 };
+
+/// Keys one DeleteObjects request takes.
+const DELETE_BATCH: usize = 1000;
 
 /// Where and how to reach the service. Credentials travel separately.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,6 +154,13 @@ impl S3Store {
             .key(key)
             .set_range(range)
             .set_if_match(expected_etag.map(|etag| format!("\"{}\"", etag.trim_matches('"'))))
+    }
+
+    /// The object as a HEAD sees it, if it is still the version `options` asks for.
+    async fn version(&self, container: &str, key: &str, options: &GetOptions) -> Result<ObjectInfo> {
+        let info = self.head(container, key).await?;
+        crate::check_expected_etag(container, key, info.etag.as_deref(), options.if_match.as_deref())?;
+        Ok(info)
     }
 
     fn client(&self, container: &str) -> &Client {
@@ -325,87 +335,42 @@ impl ObjectStore for S3Store {
         Ok(object_info!(key, out))
     }
 
-    async fn get_to_file(&self, container: &str, key: &str, dest: &Path) -> Result<ObjectInfo> {
-        check_key(key)?;
-        let out = self.client(container).get_object().bucket(container).key(key).send().await.map_err(|e| {
-            not_found_as_no_object(
-                map_err(e, &format!("Downloading \"{container}/{key}\""), &self.target),
-                container,
-                key,
-            )
-        })?;
-        let info = object_info!(key, out);
-        let what = format!("Downloading \"{container}/{key}\"");
-        let tmp = crate::atomic::sibling_tmp(dest);
-        let copied = async {
-            let n = body::write_body(out.body, tmp.clone(), Placement::Append, &what).await?;
-            let file = tokio::fs::File::open(&tmp)
-                .await
-                .map_err(|e| StoreError::io(format!("Cannot write {}", tmp.display()), e))?;
-            file.sync_all().await.map_err(|e| StoreError::io(format!("Cannot write {}", tmp.display()), e))?;
-            if n != info.size {
-                return Err(StoreError::new(
-                    ErrorKind::Network,
-                    format!("{what} ended after {n} of {} bytes.", info.size),
-                ));
-            }
-            crate::local::rename(&tmp, dest)
-        }
-        .await;
-        if copied.is_err() {
-            let _ = tokio::fs::remove_file(&tmp).await;
-        }
-        copied.map(|()| info)
-    }
-
-    async fn append_range(
-        &self,
-        container: &str,
-        key: &str,
-        offset: u64,
-        expected_etag: Option<&str>,
-        dest: &Path,
-    ) -> Result<u64> {
+    async fn get(&self, container: &str, key: &str, options: &GetOptions) -> Result<GetResult> {
         check_key(key)?;
         let what = format!("Downloading \"{container}/{key}\"");
-        let range = (offset > 0).then(|| format!("bytes={offset}-"));
-        let out = match self.get_version(container, key, range, expected_etag).send().await {
+        let range = match (options.offset, options.len) {
+            (0, None) => None,
+            (start, None) => Some(format!("bytes={start}-")),
+            (start, Some(len)) if len > 0 => Some(format!("bytes={start}-{}", start + len - 1)),
+            // Nothing asked for: what the object is, and no bytes.
+            (_, Some(_)) => return Ok(GetResult { info: self.version(container, key, options).await?, body: empty() }),
+        };
+        let out = match self.get_version(container, key, range, options.if_match.as_deref()).send().await {
             Ok(out) => out,
-            // Nothing left to fetch: the file already holds the whole object.
-            Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 416) => return Ok(0),
+            // The range starts at or past the end: no bytes left to read.
+            Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 416) => {
+                return Ok(GetResult { info: self.version(container, key, options).await?, body: empty() });
+            }
             Err(e) => return Err(not_found_as_no_object(map_err(e, &what, &self.target), container, key)),
         };
-        // What arrived stays in the file for the next try.
-        body::write_body(out.body, dest.to_owned(), Placement::Append, &what).await
-    }
-
-    async fn write_range(
-        &self,
-        container: &str,
-        key: &str,
-        range: Range<u64>,
-        expected_etag: Option<&str>,
-        dest: &Path,
-    ) -> Result<u64> {
-        check_key(key)?;
-        let what = format!("Downloading \"{container}/{key}\"");
-        if range.is_empty() {
-            return Ok(0);
+        let mut info = object_info!(key, out);
+        // A ranged answer's length is the range's; the object's is after the slash.
+        if let Some(total) = out.content_range().and_then(|r| r.rsplit_once('/')).and_then(|(_, t)| t.parse().ok()) {
+            info.size = total;
         }
-        let bytes = format!("bytes={}-{}", range.start, range.end - 1);
-        let out = self
-            .get_version(container, key, Some(bytes), expected_etag)
-            .send()
-            .await
-            .map_err(|e| not_found_as_no_object(map_err(e, &what, &self.target), container, key))?;
-        let written = body::write_body(out.body, dest.to_owned(), Placement::At(range.start), &what).await?;
-        if written != range.end - range.start {
-            return Err(StoreError::new(
-                ErrorKind::Network,
-                format!("{what} sent {written} of the {} bytes asked for.", range.end - range.start),
-            ));
-        }
-        Ok(written)
+        let body = futures::stream::unfold(Some(out.body), |body| async move {
+            let mut body = body?;
+            match body.try_next().await {
+                Ok(Some(chunk)) => Some((Ok(chunk), Some(body))),
+                Ok(None) => None,
+                // The last item: the stream ends after an error.
+                Err(e) => Some((
+                    Err(StoreError::new(ErrorKind::Network, format!("the connection broke ({e})")).with_source(e)),
+                    None,
+                )),
+            }
+        });
+        Ok(GetResult { info, body: body.boxed() })
     }
 
     async fn put(&self, container: &str, key: &str, body: Bytes, options: &PutOptions) -> Result<PutResult> {
@@ -607,6 +572,65 @@ impl ObjectStore for S3Store {
             .await
             .map_err(|e| map_err(e, &format!("Deleting \"{container}/{key}\""), &self.target))?;
         Ok(())
+    }
+
+    async fn delete_many(&self, container: &str, keys: &[String]) -> Result<Vec<DeleteFailure>> {
+        let mut failed = Vec::new();
+        for batch in keys.chunks(DELETE_BATCH) {
+            let what = format!("Deleting {} objects in \"{container}\"", batch.len());
+            let mut objects = Vec::with_capacity(batch.len());
+            for key in batch {
+                check_key(key)?;
+                objects.push(
+                    ObjectIdentifier::builder()
+                        .key(key)
+                        .build()
+                        .map_err(|e| StoreError::invalid_input(e.to_string()))?,
+                );
+            }
+            let delete = Delete::builder()
+                .set_objects(Some(objects))
+                .quiet(true)
+                .build()
+                .map_err(|e| StoreError::invalid_input(e.to_string()))?;
+            let out = self
+                .client(container)
+                .delete_objects()
+                .bucket(container)
+                .delete(delete)
+                .customize()
+                .mutate_request(content_md5)
+                .send()
+                .await
+                .map_err(|e| map_err(e, &what, &self.target))?;
+            for error in out.errors() {
+                let key = error.key().unwrap_or_default().to_owned();
+                let code = error.code().unwrap_or("Unknown");
+                let message = format!(
+                    "Deleting \"{container}/{key}\" was refused: {} ({code}).",
+                    error.message().unwrap_or("no reason given")
+                );
+                let kind = kind_of_code(code).unwrap_or(ErrorKind::Protocol);
+                failed.push(DeleteFailure { key, error: StoreError::new(kind, message) });
+            }
+        }
+        Ok(failed)
+    }
+}
+
+/// No bytes: the body of an empty range.
+fn empty() -> crate::ByteStream {
+    futures::stream::empty().boxed()
+}
+
+/// DeleteObjects must carry a checksum of its body. The SDK adds its own
+/// (CRC32); S3-compatible servers that predate those headers want
+/// Content-MD5, the one S3 always accepted for this call, so it goes too.
+fn content_md5(request: &mut aws_smithy_runtime_api::http::Request) {
+    use md5::{Digest, Md5};
+    if let Some(body) = request.body().bytes() {
+        let digest = aws_smithy_types::base64::encode(Md5::digest(body));
+        request.headers_mut().insert("content-md5", digest);
     }
 }
 

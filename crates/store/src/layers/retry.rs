@@ -1,0 +1,87 @@
+//! Calls that fail with a kind a retry can help (network, timeout,
+//! throttling, a server error) are sent again after a growing pause, up to
+//! a number of attempts; the final error says how often it was tried. A
+//! cancelled transfer stops retrying at once. A read is retried until its
+//! body starts; an error in the middle of a body is the reader's (the file
+//! helpers continue from where it stopped).
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::{around_every_call, Op};
+use crate::{GetResult, ObjectStore, Result, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Tries in all, the first included.
+    pub attempts: u32,
+    pub first_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self { attempts: 5, first_backoff: Duration::from_millis(200), max_backoff: Duration::from_secs(5) }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Retry {
+    inner: Arc<dyn ObjectStore>,
+    policy: RetryPolicy,
+    cancel: CancellationToken,
+}
+
+impl Retry {
+    pub fn wrap(inner: Arc<dyn ObjectStore>, policy: RetryPolicy) -> Self {
+        Self { inner, policy, cancel: CancellationToken::new() }
+    }
+
+    /// Stops retrying, and waiting to, once `cancel` fires.
+    pub fn until(self, cancel: CancellationToken) -> Self {
+        Self { cancel, ..self }
+    }
+
+    async fn around<T, F, Fut>(&self, op: Op, mut call: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let mut delay = self.policy.first_backoff;
+        let mut tries = 1;
+        loop {
+            match call().await {
+                Err(e) if e.retryable() && tries < self.policy.attempts && !self.cancel.is_cancelled() => {
+                    tracing::debug!(?op, tries, "retrying after: {e}");
+                    tokio::select! {
+                        () = tokio::time::sleep(delay) => {}
+                        () = self.cancel.cancelled() => return Err(tried(e, tries)),
+                    }
+                    delay = (delay * 2).min(self.policy.max_backoff);
+                    tries += 1;
+                }
+                Err(e) if tries > 1 => return Err(tried(e, tries)),
+                other => return other,
+            }
+        }
+    }
+
+    async fn get_through<F, Fut>(&self, call: F) -> Result<GetResult>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<GetResult>>,
+    {
+        self.around(Op::Get, call).await
+    }
+}
+
+around_every_call!(Retry);
+
+/// The last error, saying it was not the first try.
+fn tried(error: StoreError, tries: u32) -> StoreError {
+    let message = format!("{} (tried {tries} times).", error.message().trim_end_matches('.'));
+    StoreError::new(error.kind(), message).with_source(error)
+}

@@ -1,0 +1,124 @@
+//! The store layers on the in-memory store: Retry sends again what a retry
+//! can help and nothing else, says it tried, and stops when cancelled;
+//! Limit keeps the calls in flight at its bound, a read holding its slot
+//! until its body is gone.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures::StreamExt;
+use stowage_store::layers::{Faults, Limit, Op, Retry, RetryPolicy};
+use stowage_store::memory::MemoryStore;
+use stowage_store::{ErrorKind, GetOptions, ObjectStore, PutOptions};
+use tokio_util::sync::CancellationToken;
+
+fn quick() -> RetryPolicy {
+    RetryPolicy { attempts: 4, first_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(20) }
+}
+
+async fn faulty() -> (Arc<MemoryStore>, Faults) {
+    let memory = Arc::new(MemoryStore::new());
+    memory.create_container("box").await.expect("container");
+    let faults = Faults::wrap(memory.clone());
+    (memory, faults)
+}
+
+async fn put(store: &dyn ObjectStore, key: &str) -> stowage_store::Result<()> {
+    store.put("box", key, Bytes::from_static(b"data"), &PutOptions::default()).await.map(drop)
+}
+
+#[tokio::test]
+async fn a_retry_sends_again_what_a_retry_can_help() {
+    let (memory, faults) = faulty().await;
+    faults.fail(Op::Put, ErrorKind::Throttled, 2);
+    let err = put(&faults, "bare").await.expect_err("without the layer the first failure is final");
+    assert_eq!(err.kind(), ErrorKind::Throttled);
+
+    faults.fail(Op::Put, ErrorKind::Network, 2);
+    let retrying = Retry::wrap(Arc::new(faults.clone()), quick());
+    put(&retrying, "k").await.expect("the third try goes through");
+    assert_eq!(faults.calls(Op::Put), 1 + 3);
+    assert_eq!(memory.writes(), 1);
+}
+
+#[tokio::test]
+async fn a_retry_gives_up_saying_so_and_never_retries_a_refusal() {
+    let (_, faults) = faulty().await;
+    let retrying = Retry::wrap(Arc::new(faults.clone()), quick());
+    faults.fail(Op::Head, ErrorKind::Server, 10);
+    let err = retrying.head("box", "k").await.expect_err("always failing");
+    assert_eq!(err.kind(), ErrorKind::Server);
+    assert!(err.to_string().ends_with("(tried 4 times)."), "{err}");
+    assert_eq!(faults.calls(Op::Head), 4);
+
+    faults.fail(Op::Delete, ErrorKind::AccessDenied, 10);
+    let err = retrying.delete("box", "k").await.expect_err("refused");
+    assert_eq!(err.kind(), ErrorKind::AccessDenied);
+    assert_eq!(faults.calls(Op::Delete), 1, "a refusal is not sent again");
+    assert!(!err.to_string().contains("tried"), "{err}");
+}
+
+#[tokio::test]
+async fn a_cancelled_retry_stops_waiting() {
+    let (_, faults) = faulty().await;
+    faults.fail(Op::List, ErrorKind::Network, 100);
+    let cancel = CancellationToken::new();
+    let slow =
+        RetryPolicy { attempts: 100, first_backoff: Duration::from_secs(30), max_backoff: Duration::from_secs(30) };
+    let retrying = Retry::wrap(Arc::new(faults.clone()), slow).until(cancel.clone());
+    let canceller = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        canceller.cancel();
+    });
+    let started = Instant::now();
+    retrying.list("box", &Default::default()).await.expect_err("cancelled");
+    assert!(started.elapsed() < Duration::from_secs(5), "stopped waiting when cancelled");
+    assert_eq!(faults.calls(Op::List), 1);
+}
+
+#[tokio::test]
+async fn a_limit_keeps_the_calls_in_flight_at_its_bound() {
+    let memory = Arc::new(MemoryStore::with_latency(Duration::from_millis(40)));
+    memory.create_container("box").await.expect("container");
+    let limited = Arc::new(Limit::wrap(memory.clone(), 3));
+    let puts: Vec<_> = (0..12)
+        .map(|i| {
+            let store = limited.clone();
+            tokio::spawn(async move { put(store.as_ref(), &format!("k{i}")).await })
+        })
+        .collect();
+    for p in puts {
+        p.await.expect("join").expect("put");
+    }
+    assert_eq!(memory.peak_puts_in_flight(), 3, "never more than the limit, and the limit is used");
+
+    // Without the layer the same twelve go at once.
+    let bare = Arc::new(MemoryStore::with_latency(Duration::from_millis(40)));
+    bare.create_container("box").await.expect("container");
+    let puts: Vec<_> = (0..12)
+        .map(|i| {
+            let store = bare.clone();
+            tokio::spawn(async move { put(store.as_ref(), &format!("k{i}")).await })
+        })
+        .collect();
+    for p in puts {
+        p.await.expect("join").expect("put");
+    }
+    assert_eq!(bare.peak_puts_in_flight(), 12);
+}
+
+#[tokio::test]
+async fn a_read_holds_its_slot_until_its_body_is_gone() {
+    let memory = Arc::new(MemoryStore::new());
+    memory.create_container("box").await.expect("container");
+    put(memory.as_ref(), "k").await.expect("seed");
+    let limited = Limit::wrap(memory, 1);
+    let reading = limited.get("box", "k", &GetOptions::default()).await.expect("get");
+    let waiting = tokio::time::timeout(Duration::from_millis(100), limited.head("box", "k")).await;
+    assert!(waiting.is_err(), "the one slot is the unread body's");
+    let body: Vec<_> = reading.body.collect().await;
+    assert_eq!(body.len(), 1);
+    limited.head("box", "k").await.expect("the slot came back with the body");
+}
