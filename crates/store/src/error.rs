@@ -30,6 +30,8 @@ pub enum ErrorKind {
     Io,
     /// The service answered something this client does not understand.
     Protocol,
+    /// The caller cancelled the work (a cancelled transfer).
+    Cancelled,
 }
 
 impl ErrorKind {
@@ -89,6 +91,10 @@ impl StoreError {
 
     pub fn no_object(container: &str, key: &str) -> Self {
         Self::not_found(format!("No object \"{key}\" in container \"{container}\"."))
+    }
+
+    pub fn cancelled(what: impl fmt::Display) -> Self {
+        Self::new(ErrorKind::Cancelled, format!("{what} was cancelled."))
     }
 
     pub fn no_upload(upload_id: &str) -> Self {

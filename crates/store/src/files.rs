@@ -3,6 +3,11 @@
 //! the rest of an interrupted one appended, one range of a big object
 //! written at its offsets, and a small file uploaded.
 //!
+//! A body cut short keeps what arrived, and the read continues after it
+//! with a new request (the store's [`Retry`](crate::layers::Retry) layer
+//! retries requests that fail to start). A cut that brought no bytes counts
+//! as a stall; [`MAX_STALLS`] in a row end the read.
+//!
 //! Bodies are written in blocks by one blocking thread per download, one
 //! block while the next arrives: tokio's `File` hands every 8 KiB write to a
 //! blocking thread, and a 2 GiB download spent 9 s of system CPU on those
@@ -30,24 +35,34 @@ enum Placement {
     At(u64),
 }
 
+/// Cuts in a row that brought no bytes before a read gives up.
+pub const MAX_STALLS: u32 = 3;
+
 /// Downloads the whole object to `dest`. The file appears only once it is
 /// complete and on disk (written beside it, then renamed), so a failure
 /// never leaves a partial file under the final name.
 pub async fn get_to_file(store: &dyn ObjectStore, container: &str, key: &str, dest: &Path) -> Result<ObjectInfo> {
     let got = store.get(container, key, &GetOptions::default()).await?;
+    let info = got.info;
     let what = downloading(container, key);
     let tmp = crate::atomic::sibling_tmp(dest);
     let copied = async {
-        let n = write_stream(got.body, tmp.clone(), Placement::Append, &what).await?;
+        let (mut n, streamed) = write_stream(got.body, tmp.clone(), Placement::Append).await?;
+        match streamed {
+            Ok(()) => {}
+            // Cut short: the rest, of this same version.
+            Err(e) if e.retryable() => {
+                let rest = n..u64::MAX;
+                n += read_into(store, container, key, rest, info.etag.as_deref(), &tmp, Placement::Append).await?;
+            }
+            Err(e) => return Err(StoreError::new(e.kind(), format!("{what} was interrupted: {e}")).with_source(e)),
+        }
         let file = tokio::fs::File::open(&tmp)
             .await
             .map_err(|e| StoreError::io(format!("Cannot write {}", tmp.display()), e))?;
         file.sync_all().await.map_err(|e| StoreError::io(format!("Cannot write {}", tmp.display()), e))?;
-        if n != got.info.size {
-            return Err(StoreError::new(
-                ErrorKind::Network,
-                format!("{what} ended after {n} of {} bytes.", got.info.size),
-            ));
+        if n != info.size {
+            return Err(StoreError::new(ErrorKind::Network, format!("{what} ended after {n} of {} bytes.", info.size)));
         }
         crate::local::rename(&tmp, dest)
     }
@@ -55,7 +70,7 @@ pub async fn get_to_file(store: &dyn ObjectStore, container: &str, key: &str, de
     if copied.is_err() {
         let _ = tokio::fs::remove_file(&tmp).await;
     }
-    copied.map(|()| got.info)
+    copied.map(|()| info)
 }
 
 /// Appends the object's bytes from `offset` to its end to the file `dest`
@@ -72,9 +87,7 @@ pub async fn append_range(
     if_match: Option<&str>,
     dest: &Path,
 ) -> Result<u64> {
-    let options = GetOptions { offset, len: None, if_match: if_match.map(str::to_owned) };
-    let got = store.get(container, key, &options).await?;
-    write_stream(got.body, dest.to_owned(), Placement::Append, &downloading(container, key)).await
+    read_into(store, container, key, offset..u64::MAX, if_match, dest, Placement::Append).await
 }
 
 /// Writes bytes `range` of the object into the existing file `dest` at the
@@ -89,20 +102,56 @@ pub async fn write_range(
     if_match: Option<&str>,
     dest: &Path,
 ) -> Result<u64> {
-    if range.is_empty() {
-        return Ok(0);
-    }
-    let wanted = range.end - range.start;
-    let got = store.get(container, key, &GetOptions::range(range.clone(), if_match)).await?;
-    let what = downloading(container, key);
-    let written = write_stream(got.body, dest.to_owned(), Placement::At(range.start), &what).await?;
+    let wanted = range.end.saturating_sub(range.start);
+    let start = range.start;
+    let written = read_into(store, container, key, range, if_match, dest, Placement::At(start)).await?;
     if written != wanted {
+        let what = downloading(container, key);
         return Err(StoreError::new(
             ErrorKind::Network,
             format!("{what} sent {written} of the {wanted} bytes asked for."),
         ));
     }
     Ok(written)
+}
+
+/// Reads bytes `range` of the object (to its end at most) into `dest` as
+/// `placement` says, continuing after a body cut short; the bytes written.
+async fn read_into(
+    store: &dyn ObjectStore,
+    container: &str,
+    key: &str,
+    range: Range<u64>,
+    if_match: Option<&str>,
+    dest: &Path,
+    placement: Placement,
+) -> Result<u64> {
+    let what = downloading(container, key);
+    let mut written = 0;
+    let mut stalls = 0;
+    loop {
+        let offset = range.start + written;
+        if range.end != u64::MAX && offset >= range.end {
+            return Ok(written);
+        }
+        let len = (range.end != u64::MAX).then(|| range.end - offset);
+        let options = GetOptions { offset, len, if_match: if_match.map(str::to_owned) };
+        let body = store.get(container, key, &options).await?.body;
+        let at = match placement {
+            Placement::Append => Placement::Append,
+            Placement::At(start) => Placement::At(start + written),
+        };
+        let (n, streamed) = write_stream(body, dest.to_owned(), at).await?;
+        written += n;
+        match streamed {
+            Ok(()) => return Ok(written),
+            Err(e) if e.retryable() && (n > 0 || stalls + 1 < MAX_STALLS) => {
+                stalls = if n > 0 { 0 } else { stalls + 1 };
+                tracing::debug!(%what, written, "continuing a body cut short: {e}");
+            }
+            Err(e) => return Err(StoreError::new(e.kind(), format!("{what} was interrupted: {e}")).with_source(e)),
+        }
+    }
 }
 
 /// Uploads a whole (small) file in one request.
@@ -118,24 +167,14 @@ pub async fn put_file(
     store.put(container, key, Bytes::from(body), options).await
 }
 
-/// Reads the whole object into memory (small objects: manifests, test data).
-pub async fn get_bytes(store: &dyn ObjectStore, container: &str, key: &str) -> Result<Bytes> {
-    let mut got = store.get(container, key, &GetOptions::default()).await?;
-    let mut data = Vec::with_capacity(usize::try_from(got.info.size).unwrap_or(0));
-    while let Some(chunk) = got.body.next().await {
-        data.extend_from_slice(&chunk?);
-    }
-    Ok(Bytes::from(data))
-}
-
 fn downloading(container: &str, key: &str) -> String {
     format!("Downloading \"{container}/{key}\"")
 }
 
-/// Writes `body` to `dest` and returns how many bytes were written. What
-/// arrived before the body failed is written too, so an appending download
-/// continues after it. `what` names the download in errors.
-async fn write_stream(mut body: ByteStream, dest: PathBuf, placement: Placement, what: &str) -> Result<u64> {
+/// Writes `body` to `dest`: the bytes written, and whether the body came
+/// whole. What arrived before the body failed is written too. A file that
+/// cannot be written is the error.
+async fn write_stream(mut body: ByteStream, dest: PathBuf, placement: Placement) -> Result<(u64, Result<()>)> {
     // Bounded at one block: the network waits when the disk is behind.
     let (blocks, mut received) = tokio::sync::mpsc::channel::<Vec<u8>>(1);
     let path = dest.clone();
@@ -178,6 +217,5 @@ async fn write_stream(mut body: ByteStream, dest: PathBuf, placement: Placement,
         .await
         .map_err(|e| StoreError::new(ErrorKind::Io, format!("Writing {} was interrupted: {e}", dest.display())))?
         .map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))?;
-    streamed.map_err(|e| StoreError::new(e.kind(), format!("{what} was interrupted: {e}")).with_source(e))?;
-    Ok(written)
+    Ok((written, streamed))
 }

@@ -13,11 +13,10 @@ use std::time::{Duration, SystemTime};
 use futures::stream::{self, StreamExt};
 use md5::{Digest, Md5};
 use stowage_store::ObjectStore;
-use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
-use crate::execute::{normalize_prefix, numbered, retry, Existing, Tuning};
+use crate::execute::{normalize_prefix, numbered, Existing, Tuning};
 use crate::journal::modified_ns;
 use crate::plan::LocalState;
 
@@ -34,9 +33,9 @@ pub struct Fetch {
     pub replaces: Option<(u64, i64)>,
 }
 
-/// Fetches `items` with `tuning.concurrency` requests in flight (a big
-/// object's ranges count one each), reporting each file; returns each
-/// outcome with the written file's state.
+/// Fetches `items` through the transfer's store (its limit bounds the
+/// requests in flight, a big object's ranges counting one each), reporting
+/// each file; returns each outcome with the written file's state.
 pub(crate) async fn fetch_all(
     store: &Arc<dyn ObjectStore>,
     container: &str,
@@ -45,14 +44,12 @@ pub(crate) async fn fetch_all(
     sink: &Arc<dyn EventSink>,
     cancel: &CancellationToken,
 ) -> Vec<(Fetch, FileOutcome, Option<LocalState>)> {
-    let requests = Semaphore::new(tuning.concurrency.max(1));
-    let requests = &requests;
     stream::iter(items)
         .map(|item| async move {
             let result = if cancel.is_cancelled() {
                 Err(None)
             } else {
-                let fetched = fetch(store.as_ref(), container, &item, tuning, requests, cancel).await;
+                let fetched = fetch(store.as_ref(), container, &item, tuning, cancel).await;
                 fetched.map_err(|message| (!cancel.is_cancelled()).then_some(message))
             };
             let (outcome, state) = match result {
@@ -76,7 +73,6 @@ async fn fetch(
     container: &str,
     item: &Fetch,
     tuning: &Tuning,
-    requests: &Semaphore,
     cancel: &CancellationToken,
 ) -> Result<LocalState, String> {
     // The folder check and the stats below run in place: each is one quick
@@ -88,20 +84,14 @@ async fn fetch(
     let partial = partial_path(item);
     let have = || std::fs::metadata(&partial).map(|m| m.len()).unwrap_or(0);
     let fetched = if item.size > tuning.multipart_threshold {
-        crate::ranged::fetch_ranges(store, container, item, &partial, tuning, requests, cancel).await
+        crate::ranged::fetch_ranges(store, container, item, &partial, tuning, cancel).await
+    } else if have() >= item.size && item.size > 0 {
+        Ok(())
     } else {
-        // Each try (and a later run) continues from what the partial file holds.
-        retry(tuning, cancel, || async {
-            let _slot = requests.acquire().await;
-            let have = have();
-            if have >= item.size && item.size > 0 {
-                return Ok(());
-            }
-            stowage_store::files::append_range(store, container, &item.key, have, item.etag.as_deref(), &partial)
-                .await
-                .map(|_| ())
-        })
-        .await
+        // From what the partial file holds (an earlier run's bytes).
+        stowage_store::files::append_range(store, container, &item.key, have(), item.etag.as_deref(), &partial)
+            .await
+            .map(drop)
     };
     let have = have();
     let placed = match fetched {
@@ -211,6 +201,7 @@ pub async fn download(
     sink: Arc<dyn EventSink>,
     cancel: CancellationToken,
 ) -> Summary {
+    let store = tuning.transfer_store(store, &cancel);
     let mut summary = Summary::default();
     let base = normalize_prefix(&request.base_prefix);
     let (objects, failed) = crate::selection::expand(store.as_ref(), &request.container, &request.selection).await;

@@ -10,15 +10,14 @@
 //! never completed: it is retried once at the end, then reported.
 
 use std::collections::{HashMap, HashSet};
-use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use bytes::Bytes;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
+use stowage_store::layers::{Gate, Limit, PauseGate, Retry, RetryPolicy};
 use stowage_store::{ListOptions, ObjectInfo, ObjectStore, PartInfo, PutOptions, StoreError};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
@@ -82,42 +81,10 @@ pub struct Tuning {
     pub min_part_size: u64,
     /// Bytes of part buffers held at once.
     pub memory_budget: u64,
-    /// Attempts per request for errors a retry can help.
-    pub attempts: u32,
-    pub first_backoff: Duration,
+    /// How requests a retry can help are sent again.
+    pub retry: RetryPolicy,
     /// Holds new requests back while paused.
     pub pause: PauseGate,
-}
-
-/// Pause for a transfer: no new request starts while it is closed; requests
-/// in flight finish (a part is never cut in half). Clones share the gate.
-#[derive(Debug, Clone)]
-pub struct PauseGate(Arc<tokio::sync::watch::Sender<bool>>);
-
-impl Default for PauseGate {
-    fn default() -> Self {
-        Self(Arc::new(tokio::sync::watch::channel(false).0))
-    }
-}
-
-impl PauseGate {
-    pub fn set_paused(&self, paused: bool) {
-        self.0.send_replace(paused);
-    }
-
-    pub fn is_paused(&self) -> bool {
-        *self.0.borrow()
-    }
-
-    /// Returns once the gate is open, or `cancel` fires (a paused transfer
-    /// can still be cancelled, and its uploads aborted).
-    pub async fn wait_open(&self, cancel: &CancellationToken) {
-        let mut open = self.0.subscribe();
-        tokio::select! {
-            _ = open.wait_for(|paused| !*paused) => {}
-            () = cancel.cancelled() => {}
-        }
-    }
 }
 
 impl Default for Tuning {
@@ -128,14 +95,23 @@ impl Default for Tuning {
             multipart_threshold: 16 * MIB,
             min_part_size: 8 * MIB,
             memory_budget: 128 * MIB,
-            attempts: 5,
-            first_backoff: Duration::from_millis(200),
+            retry: RetryPolicy::default(),
             pause: PauseGate::default(),
         }
     }
 }
 
 impl Tuning {
+    /// The store a transfer talks to, built once per transfer: every call
+    /// (listings, parts, ranges, copies, deletes) waits while the transfer
+    /// is paused, takes one of `concurrency` slots, and is retried after an
+    /// error a retry can help until the transfer is cancelled.
+    pub fn transfer_store(&self, store: Arc<dyn ObjectStore>, cancel: &CancellationToken) -> Arc<dyn ObjectStore> {
+        let limited = Arc::new(Limit::wrap(store, self.concurrency));
+        let gated = Arc::new(Gate::wrap(limited, self.pause.clone(), cancel.clone()));
+        Arc::new(Retry::wrap(gated, self.retry.clone()).until(cancel.clone()))
+    }
+
     /// max(min part, size / 10,000) rounded up to a MiB: every object up to
     /// S3's 5 TiB fits in 10,000 parts.
     pub fn part_size(&self, size: u64) -> u64 {
@@ -165,6 +141,7 @@ pub async fn upload(
     };
     summary.skipped_paths = scanned.skipped.clone();
     let prefix = normalize_prefix(&request.prefix);
+    let store = tuning.transfer_store(store, &cancel);
 
     let remote = match list_all(store.as_ref(), &request.container, &prefix).await {
         Ok(remote) => remote,
@@ -260,7 +237,6 @@ impl From<StoreError> for Failure {
 pub(crate) struct Engine {
     store: Arc<dyn ObjectStore>,
     container: String,
-    requests: Semaphore,
     memory: Semaphore,
     buffers: Arc<BufferPool>,
     tuning: Tuning,
@@ -272,6 +248,7 @@ pub(crate) struct Engine {
 }
 
 impl Engine {
+    /// An engine for `store`, the transfer's store (see [`Tuning::transfer_store`]).
     pub(crate) fn new(
         store: Arc<dyn ObjectStore>,
         container: String,
@@ -283,7 +260,6 @@ impl Engine {
         Self {
             store,
             container,
-            requests: Semaphore::new(tuning.concurrency.max(1)),
             memory: Semaphore::new(usize::try_from(tuning.memory_budget / MEMORY_UNIT).unwrap_or(usize::MAX).max(1)),
             buffers: BufferPool::new(tuning.memory_budget),
             tuning,
@@ -393,16 +369,7 @@ impl Engine {
     async fn put_whole(&self, file: &LocalFile, key: &str) -> Result<FileOutcome, Failure> {
         let _memory = self.memory_for(file.size).await;
         let (body, md5) = read_range(file, 0, zeroed(file.size)).await?;
-        let body = Bytes::from(body);
-        let put = self
-            .attempt(|| {
-                let body = body.clone();
-                async move {
-                    let _slot = self.requests.acquire().await;
-                    self.store.put(&self.container, key, body, &PutOptions::default()).await
-                }
-            })
-            .await?;
+        let put = self.store.put(&self.container, key, Bytes::from(body), &PutOptions::default()).await?;
         check_etag(put.etag.as_deref(), &md5, key)?;
         let etag = Some(put.etag.unwrap_or(md5));
         // Changed after it was read: what was stored is an older snapshot, so
@@ -421,12 +388,7 @@ impl Engine {
             Ok(_) if !unchanged(file) => Err(Failure::Changed),
             Ok(parts) => {
                 let expected = multipart_etag(&parts);
-                let done = self
-                    .attempt(|| async {
-                        let _slot = self.requests.acquire().await;
-                        self.store.complete_multipart(&self.container, key, &upload_id, &parts).await
-                    })
-                    .await;
+                let done = self.store.complete_multipart(&self.container, key, &upload_id, &parts).await;
                 match done {
                     Ok(put) => {
                         self.forget(row);
@@ -483,12 +445,7 @@ impl Engine {
                 self.forget(Some(recorded.row));
             }
         }
-        let upload_id = self
-            .attempt(|| async {
-                let _slot = self.requests.acquire().await;
-                self.store.create_multipart(&self.container, key, &PutOptions::default()).await
-            })
-            .await?;
+        let upload_id = self.store.create_multipart(&self.container, key, &PutOptions::default()).await?;
         let row = match &self.resume {
             Some(resume) => {
                 let at = UploadKey { store: &resume.store, container: &self.container, key };
@@ -535,15 +492,7 @@ impl Engine {
                 let (buf, md5) = read_range(file, offset, self.buffers.take(len)).await?;
                 let body = self.buffers.share(buf);
                 let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
-                let part = self
-                    .attempt(|| {
-                        let body = body.clone();
-                        async move {
-                            let _slot = self.requests.acquire().await;
-                            self.store.upload_part(&self.container, key, upload_id, number, body).await
-                        }
-                    })
-                    .await?;
+                let part = self.store.upload_part(&self.container, key, upload_id, number, body).await?;
                 if part.etag.trim_matches('"') != md5 {
                     return Err(Failure::Error(format!(
                         "Part {number} of {key} arrived with a different checksum (sent MD5 {md5}, stored {}).",
@@ -566,7 +515,7 @@ impl Engine {
     }
 
     async fn abort(&self, key: &str, upload_id: &str) {
-        let aborted = self.attempt(|| self.store.abort_multipart(&self.container, key, upload_id)).await;
+        let aborted = self.store.abort_multipart(&self.container, key, upload_id).await;
         if let Err(e) = aborted {
             tracing::warn!(%key, "could not abort a multipart upload: {e}");
         }
@@ -578,38 +527,6 @@ impl Engine {
         let budget = (self.tuning.memory_budget / MEMORY_UNIT).max(1);
         let units = u32::try_from(len.div_ceil(MEMORY_UNIT).clamp(1, budget)).unwrap_or(u32::MAX);
         self.memory.acquire_many(units).await.ok()
-    }
-
-    async fn attempt<T, F, Fut>(&self, op: F) -> Result<T, StoreError>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T, StoreError>>,
-    {
-        retry(&self.tuning, &self.cancel, op).await
-    }
-}
-
-/// Runs `op` until it succeeds, fails for good, or runs out of attempts,
-/// waiting longer after each error a retry can help. Nothing is sent while
-/// the transfer is paused.
-pub(crate) async fn retry<T, F, Fut>(tuning: &Tuning, cancel: &CancellationToken, mut op: F) -> Result<T, StoreError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, StoreError>>,
-{
-    let mut delay = tuning.first_backoff;
-    let mut tries = 1;
-    loop {
-        tuning.pause.wait_open(cancel).await;
-        match op().await {
-            Err(e) if e.retryable() && tries < tuning.attempts && !cancel.is_cancelled() => {
-                tracing::debug!("retrying after: {e}");
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(5));
-                tries += 1;
-            }
-            other => return other,
-        }
     }
 }
 

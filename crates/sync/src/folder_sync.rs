@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::download::{fetch_all, local_path, Fetch};
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
-use crate::execute::{list_all, local_etag, normalize_prefix, retry, Action, Engine, Resume, Tuning};
+use crate::execute::{list_all, local_etag, normalize_prefix, Action, Engine, Resume, Tuning};
 use crate::filter::Filters;
 use crate::journal::modified_ns;
 use crate::plan::{
@@ -307,6 +307,7 @@ pub async fn apply(
         uploads.iter().partition(|op| op.from.as_deref().is_some_and(|from| !cleared.contains(from)));
 
     let mut update = BaseUpdate::default();
+    let store = tuning.transfer_store(store, &cancel);
     let run = Run { store: &store, prepared: &prepared, request, tuning: &tuning, sink: &sink, cancel: &cancel };
     for (path, outcome) in run.delete(early).await {
         record(&mut summary, &mut update, path, 0, outcome, None);
@@ -445,7 +446,7 @@ impl Run<'_> {
             .map(|op| async move {
                 let (container, to) = (&self.request.container, self.key(&op.path));
                 let from = self.key(op.from.as_deref().unwrap_or_default());
-                let outcome = match retry(self.tuning, self.cancel, || self.store.copy(container, &from, &to)).await {
+                let outcome = match self.store.copy(container, &from, &to).await {
                     Ok(put) => {
                         self.sink.send(TransferEvent::Progress { bytes: op.size });
                         FileOutcome::Uploaded { key: to.clone(), etag: put.etag }
@@ -520,11 +521,12 @@ impl Run<'_> {
         let (container, key) = (&self.request.container, self.key(path));
         if let Some(backup) = &self.request.backup_prefix {
             let to = format!("{}{path}", normalize_prefix(backup));
-            retry(self.tuning, self.cancel, || self.store.copy(container, &key, &to))
+            self.store
+                .copy(container, &key, &to)
                 .await
                 .map_err(|e| format!("Not deleted: the backup copy failed. {e}"))?;
         }
-        retry(self.tuning, self.cancel, || self.store.delete(container, &key)).await.map_err(|e| e.to_string())
+        self.store.delete(container, &key).await.map_err(|e| e.to_string())
     }
 
     /// Removes a local file unless it changed since the scan, then the

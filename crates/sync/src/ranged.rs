@@ -13,12 +13,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures::stream::{self, StreamExt, TryStreamExt};
-use stowage_store::{ErrorKind, ObjectStore, StoreError};
-use tokio::sync::Semaphore;
+use stowage_store::{ObjectStore, StoreError};
 use tokio_util::sync::CancellationToken;
 
 use crate::download::Fetch;
-use crate::execute::{retry, Tuning};
+use crate::execute::Tuning;
 
 /// The ledger of `partial`: its name ends in `.part` too, which sync and
 /// watched folders ignore.
@@ -61,15 +60,15 @@ impl Ledger {
 }
 
 /// Fetches `item` into `partial` range by range, up to `parts_per_file` at
-/// once, each holding one of `requests`. Continues an earlier run's ledger
-/// when it matches the object's size and range size and the file is there.
+/// once, each holding one of the transfer store's slots. Continues an
+/// earlier run's ledger when it matches the object's size and range size
+/// and the file is there.
 pub(crate) async fn fetch_ranges(
     store: &dyn ObjectStore,
     container: &str,
     item: &Fetch,
     partial: &Path,
     tuning: &Tuning,
-    requests: &Semaphore,
     cancel: &CancellationToken,
 ) -> Result<(), StoreError> {
     let cannot = |e| StoreError::io(format!("Cannot write {}", partial.display()), e);
@@ -98,15 +97,10 @@ pub(crate) async fn fetch_ranges(
             let progress = progress.clone();
             async move {
                 if cancel.is_cancelled() {
-                    // Not retried: retry gives up once the transfer is cancelled.
-                    return Err(StoreError::new(ErrorKind::Network, "The download was cancelled."));
+                    return Err(StoreError::cancelled("The download"));
                 }
-                retry(tuning, cancel, || async {
-                    let _slot = requests.acquire().await;
-                    let etag = item.etag.as_deref();
-                    stowage_store::files::write_range(store, container, &item.key, range.clone(), etag, partial).await
-                })
-                .await?;
+                let etag = item.etag.as_deref();
+                stowage_store::files::write_range(store, container, &item.key, range.clone(), etag, partial).await?;
                 record(progress, range.start, partial, ledger_file).await.map_err(cannot)
             }
         })

@@ -15,10 +15,15 @@ use futures::{StreamExt, TryStreamExt};
 use stowage_store::s3::{S3Settings, S3Store};
 use stowage_store::{test_env, ObjectStore};
 use stowage_sync::{
-    download, prepare, upload, Direction, DownloadRequest, EventSink, Existing, Mode, PlanOptions, SyncRequest,
-    SyncState, TransferEvent, Tuning, UploadRequest,
+    download, prepare, upload, Direction, DownloadRequest, EventSink, Existing, Mode, PlanOptions, RetryPolicy,
+    SyncRequest, SyncState, TransferEvent, Tuning, UploadRequest,
 };
 use tokio_util::sync::CancellationToken;
+
+/// `attempts` tries, the first pause `backoff_ms`.
+fn retry(attempts: u32, backoff_ms: u64) -> RetryPolicy {
+    RetryPolicy { attempts, first_backoff: Duration::from_millis(backoff_ms), ..RetryPolicy::default() }
+}
 
 #[derive(Default)]
 struct Faults {
@@ -134,13 +139,8 @@ async fn every_file_arrives_through_resets_errors_and_stalls() {
     std::fs::write(root.join("big.bin"), &big).expect("write");
     files.push(("batch/big.bin".to_owned(), big));
 
-    let tuning = Tuning {
-        multipart_threshold: 5 << 20,
-        min_part_size: 5 << 20,
-        attempts: 8,
-        first_backoff: Duration::from_millis(50),
-        ..Tuning::default()
-    };
+    let tuning =
+        Tuning { multipart_threshold: 5 << 20, min_part_size: 5 << 20, retry: retry(8, 50), ..Tuning::default() };
     let request = UploadRequest {
         sources: vec![root],
         container: container.clone(),
@@ -195,7 +195,7 @@ async fn an_interrupted_listing_deletes_nothing() {
         excludes: vec![],
         backup_prefix: None,
     };
-    let tuning = Tuning { attempts: 2, first_backoff: Duration::from_millis(10), ..Tuning::default() };
+    let tuning = Tuning { retry: retry(2, 10), ..Tuning::default() };
     let err = prepare(cut.as_ref(), &request, &state, &tuning).await.expect_err("the listing cannot complete");
     assert!(!err.is_empty());
 
@@ -234,7 +234,7 @@ async fn a_download_cut_short_keeps_what_arrived_and_continues_from_there() {
         dest: dir.path().to_owned(),
         existing: Existing::Overwrite,
     };
-    let tuning = Tuning { attempts: 10, first_backoff: Duration::from_millis(10), ..Tuning::default() };
+    let tuning = Tuning { retry: retry(10, 10), ..Tuning::default() };
     let summary = download(cut, request, tuning, Arc::new(Quiet), CancellationToken::new()).await;
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     assert_eq!(summary.downloaded, 1);
@@ -267,8 +267,7 @@ async fn a_big_download_in_ranges_arrives_intact_through_resets_errors_and_stall
         multipart_threshold: 2 << 20,
         min_part_size: 1 << 20,
         parts_per_file: 4,
-        attempts: 8,
-        first_backoff: Duration::from_millis(50),
+        retry: retry(8, 50),
         ..Tuning::default()
     };
     let summary = download(flaky, request, tuning, Arc::new(Quiet), CancellationToken::new()).await;

@@ -289,14 +289,13 @@ async fn a_paused_upload_waits_and_then_finishes() {
         recorder.clone(),
         CancellationToken::new(),
     ));
-    let started = || recorder.0.lock().expect("lock").iter().any(|e| matches!(e, TransferEvent::Started { .. }));
-    while !started() {
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    // Every request waits at the gate, the destination's listing included.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let listed = store.list("paused", &ListOptions::recursive("")).await.expect("list");
     assert!(listed.objects.is_empty(), "nothing is sent while paused: {:?}", listed.objects);
     assert!(!running.is_finished());
+    let started = recorder.0.lock().expect("lock").iter().any(|e| matches!(e, TransferEvent::Started { .. }));
+    assert!(!started, "not even the listing went out");
 
     gate.set_paused(false);
     let summary = running.await.expect("join");

@@ -1,0 +1,72 @@
+//! A gate in front of the store: while it is closed no new call starts
+//! (calls in flight finish; a part is never cut in half). A paused transfer
+//! closes its gate; a cancelled one is let through, to fail or to abort its
+//! uploads. Clones of a [`PauseGate`] share it.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use super::{around_every_call, Op};
+use crate::{GetResult, ObjectStore, Result};
+
+#[derive(Debug, Clone)]
+pub struct PauseGate(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for PauseGate {
+    fn default() -> Self {
+        Self(Arc::new(tokio::sync::watch::channel(false).0))
+    }
+}
+
+impl PauseGate {
+    pub fn set_paused(&self, paused: bool) {
+        self.0.send_replace(paused);
+    }
+
+    pub fn is_paused(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    /// Returns once the gate is open, or `cancel` fires.
+    pub async fn wait_open(&self, cancel: &CancellationToken) {
+        let mut open = self.0.subscribe();
+        tokio::select! {
+            _ = open.wait_for(|paused| !*paused) => {}
+            () = cancel.cancelled() => {}
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Gate {
+    inner: Arc<dyn ObjectStore>,
+    gate: PauseGate,
+    cancel: CancellationToken,
+}
+
+impl Gate {
+    pub fn wrap(inner: Arc<dyn ObjectStore>, gate: PauseGate, cancel: CancellationToken) -> Self {
+        Self { inner, gate, cancel }
+    }
+
+    async fn around<T, F, Fut>(&self, _op: Op, mut call: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        self.gate.wait_open(&self.cancel).await;
+        call().await
+    }
+
+    async fn get_through<F, Fut>(&self, call: F) -> Result<GetResult>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<GetResult>>,
+    {
+        self.around(Op::Get, call).await
+    }
+}
+
+around_every_call!(Gate);
