@@ -1,5 +1,7 @@
-//! For tests only (feature `test-support`): the S3 server scripts/test
-//! starts, from its STOWAGE_TEST_S3_* environment variables.
+//! For tests only (feature `test-support`): the S3 servers scripts/test
+//! starts, from their environment variables: Garage (`STOWAGE_TEST_S3_*`,
+//! the one most tests use), OpenStack Swift's s3api
+//! (`STOWAGE_TEST_SWIFT_S3_*`) and moto (`STOWAGE_TEST_MOTO_S3_*`).
 
 use aws_credential_types::Credentials;
 
@@ -13,14 +15,24 @@ pub fn var(name: &str) -> String {
 
 /// Path-style settings for the test server (it has no wildcard DNS).
 pub fn s3_settings() -> S3Settings {
-    S3Settings {
-        path_style: true,
-        ..S3Settings::new(Some(var("STOWAGE_TEST_S3_ENDPOINT")), var("STOWAGE_TEST_S3_REGION"))
-    }
+    settings_of("STOWAGE_TEST_S3")
 }
 
 pub fn credentials() -> Credentials {
-    Credentials::new(var("STOWAGE_TEST_S3_ACCESS_KEY"), var("STOWAGE_TEST_S3_SECRET_KEY"), None, None, "test")
+    credentials_of("STOWAGE_TEST_S3")
+}
+
+/// The settings of the server whose variables start with `prefix`
+/// (`STOWAGE_TEST_SWIFT_S3` for `..._ENDPOINT`, `..._REGION`).
+pub fn settings_of(prefix: &str) -> S3Settings {
+    S3Settings {
+        path_style: true,
+        ..S3Settings::new(Some(var(&format!("{prefix}_ENDPOINT"))), var(&format!("{prefix}_REGION")))
+    }
+}
+
+pub fn credentials_of(prefix: &str) -> Credentials {
+    Credentials::new(var(&format!("{prefix}_ACCESS_KEY")), var(&format!("{prefix}_SECRET_KEY")), None, None, "test")
 }
 
 /// A client of the test server with its main key.

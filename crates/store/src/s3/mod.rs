@@ -275,6 +275,17 @@ impl ObjectStore for S3Store {
 
     async fn create_container(&self, name: &str) -> Result<()> {
         crate::container_name::validate(name).map_err(StoreError::invalid_input)?;
+        // AWS in us-east-1 (and moto, which follows it) answers 200 to
+        // creating a bucket you already own: ask first, so an existing
+        // container is never reported as created. Any other answer (403
+        // for someone else's bucket, or for keys that may not look) leaves
+        // it to the create request to say.
+        if self.client(name).head_bucket().bucket(name).send().await.is_ok() {
+            return Err(StoreError::new(
+                ErrorKind::AlreadyExists,
+                format!("The container \"{name}\" already exists; choose another name."),
+            ));
+        }
         let mut request = self.client(name).create_bucket().bucket(name);
         // us-east-1 is the one region that must not be named.
         if self.region != "us-east-1" {
