@@ -5,6 +5,7 @@ mod job_cmd;
 mod location;
 mod profile_cmd;
 mod progress;
+mod rm_cmd;
 mod sync_cmd;
 mod upload_cmd;
 mod volume_cmd;
@@ -42,6 +43,19 @@ enum Command {
     Mb { location: Location },
     /// List a folder: `stowage ls [PROFILE:]CONTAINER[/PREFIX]`.
     Ls { location: Location },
+    /// Delete an object, or everything under a prefix: `stowage rm [-r] [PROFILE:]CONTAINER/KEY`.
+    Rm {
+        location: Location,
+        /// Everything under the prefix (a folder, or the whole container).
+        #[arg(long, short)]
+        recursive: bool,
+        /// Print what would be deleted, and delete nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// One DELETE per object instead of bulk deletes of a thousand (for services without DeleteObjects).
+        #[arg(long)]
+        one_by_one: bool,
+    },
     /// Upload files and folders: `stowage upload PATH... [PROFILE:]CONTAINER[/PREFIX]`.
     Upload {
         /// Files and folders; folders keep their structure under the prefix.
@@ -136,6 +150,10 @@ async fn run(command: Command, context: &mut Context) -> Result<ExitCode, String
             store.create_container(&location.container).await.map_err(|e| e.to_string())
         }
         Command::Ls { location } => list_folder(context.store(location.profile.as_deref())?.as_ref(), &location).await,
+        Command::Rm { location, recursive, dry_run, one_by_one } => {
+            let store = context.store(location.profile.as_deref())?;
+            return rm_cmd::run(store, &location, recursive, dry_run, one_by_one).await;
+        }
     };
     done.map(|()| ExitCode::SUCCESS)
 }

@@ -319,6 +319,36 @@ fn upload_keeps_the_folder_structure_and_skips_what_is_there() {
     assert!(err.contains("failed /nonexistent/stowage-source: This path does not exist."), "{err}");
 }
 
+#[test]
+fn rm_deletes_a_key_or_a_whole_prefix_and_asks_for_recursive() {
+    let home = Home::new();
+    ok(home.run(&["mb", "runs"]));
+    let tree = home.path().join("r42");
+    for i in 0..30 {
+        let dir = tree.join(format!("epoch-{}", i % 3));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(dir.join(format!("{i}.pt")), vec![2u8; 100]).expect("write");
+    }
+    std::fs::write(tree.join("keep.txt"), b"keep").expect("write");
+    ok(home.run(&["upload", tree.to_str().expect("utf-8"), "runs"]));
+    let count = |prefix: &str| ok(home.run(&["ls", prefix])).lines().filter(|l| l.contains(".pt")).count();
+
+    let err = fails(home.run(&["rm", "runs/r42/epoch-0/"]));
+    assert!(err.contains("add --recursive"), "{err}");
+    let dry = ok(home.run(&["rm", "-r", "--dry-run", "runs/r42/epoch-0"]));
+    assert!(dry.contains("Would delete 10 objects (1000 bytes)"), "{dry}");
+    assert_eq!(count("runs/r42/epoch-0/"), 10, "a dry run deletes nothing");
+    let said = ok(home.run(&["rm", "-r", "runs/r42/epoch-0"]));
+    assert!(said.contains("Deleted 10 objects."), "{said}");
+    assert_eq!(count("runs/r42/epoch-0/"), 0);
+    assert_eq!(count("runs/r42/epoch-1/"), 10, "only that prefix went");
+    let said = ok(home.run(&["rm", "--one-by-one", "-r", "runs/r42/epoch-1/"]));
+    assert!(said.contains("Deleted 10 objects."), "{said}");
+    ok(home.run(&["rm", "runs/r42/keep.txt"]));
+    let left = ok(home.run(&["ls", "runs/r42/"]));
+    assert!(!left.contains("keep.txt") && left.contains("epoch-2/"), "{left}");
+}
+
 /// SIGKILL in the middle of a multipart upload, then the same command again:
 /// the upload continues from the journal, the object is byte-identical, and
 /// no multipart upload is left in the store.

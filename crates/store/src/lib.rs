@@ -272,6 +272,38 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
     async fn list_parts(&self, container: &str, key: &str, upload_id: &str) -> Result<Vec<PartInfo>>;
 }
 
+/// Keys one bulk delete sends at once: S3's DeleteObjects takes 1,000.
+pub const DELETE_BATCH: usize = 1000;
+
+/// Deletes `keys` in batches of [`DELETE_BATCH`], `in_flight` batches at
+/// once (one request each where the backend deletes in bulk); the keys that
+/// could not be deleted, with why. A batch that fails as a whole fails each
+/// of its keys.
+pub async fn delete_all(
+    store: &dyn ObjectStore,
+    container: &str,
+    keys: &[String],
+    in_flight: usize,
+) -> Vec<DeleteFailure> {
+    use futures::stream::{self, StreamExt};
+    // Owned batches: a stream of borrowed slices makes a spawned caller's
+    // Send proof trip over higher-ranked lifetimes (rust-lang/rust#110338).
+    let batches: Vec<Vec<String>> = keys.chunks(DELETE_BATCH).map(<[String]>::to_vec).collect();
+    stream::iter(batches)
+        .map(|batch| async move {
+            match store.delete_many(container, &batch).await {
+                Ok(failed) => failed,
+                Err(e) => batch
+                    .iter()
+                    .map(|key| DeleteFailure { key: key.clone(), error: StoreError::new(e.kind(), e.to_string()) })
+                    .collect(),
+            }
+        })
+        .buffer_unordered(in_flight.max(1))
+        .concat()
+        .await
+}
+
 /// Checks a key against S3's rules before any backend sees it.
 pub(crate) fn check_key(key: &str) -> Result<()> {
     if key.is_empty() {

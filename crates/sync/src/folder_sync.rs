@@ -14,6 +14,9 @@ use tokio_util::sync::CancellationToken;
 use crate::download::{fetch_all, local_path, Fetch};
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
 use crate::execute::{list_all, local_etag, normalize_prefix, Action, Engine, Resume, Tuning};
+
+/// Bulk deletes (a thousand keys each) in flight at once.
+const DELETES_IN_FLIGHT: usize = 8;
 use crate::filter::Filters;
 use crate::journal::modified_ns;
 use crate::plan::{
@@ -498,35 +501,68 @@ impl Run<'_> {
     async fn delete(&self, ops: Vec<&Op>) -> Vec<(String, FileOutcome)> {
         // Owned ops: a stream of borrowed ones makes the future's Send proof
         // trip over higher-ranked lifetimes (rust-lang/rust#110338).
-        let ops: Vec<Op> = ops.into_iter().cloned().collect();
-        stream::iter(ops)
-            .map(|op| async move {
-                let result = match op.kind {
-                    OpKind::DeleteRemote => self.delete_remote(&op.path).await,
-                    _ => self.delete_local(&op.path).await,
-                };
-                let outcome = match result {
-                    Ok(()) => FileOutcome::Deleted,
-                    Err(message) => FileOutcome::Failed { message },
-                };
-                self.sink.send(TransferEvent::FileDone { key: op.path.clone(), size: 0, outcome: outcome.clone() });
-                (op.path.clone(), outcome)
-            })
-            .buffer_unordered(self.tuning.concurrency.max(1))
-            .collect()
-            .await
+        let (remote, local): (Vec<Op>, Vec<Op>) =
+            ops.into_iter().cloned().partition(|op| op.kind == OpKind::DeleteRemote);
+        let mut done = self.delete_remote(remote).await;
+        done.extend(
+            stream::iter(local)
+                .map(|op| async move {
+                    let outcome = match self.delete_local(&op.path).await {
+                        Ok(()) => FileOutcome::Deleted,
+                        Err(message) => FileOutcome::Failed { message },
+                    };
+                    (op.path, outcome)
+                })
+                .buffer_unordered(self.tuning.concurrency.max(1))
+                .collect::<Vec<_>>()
+                .await,
+        );
+        for (path, outcome) in &done {
+            self.sink.send(TransferEvent::FileDone { key: path.clone(), size: 0, outcome: outcome.clone() });
+        }
+        done
     }
 
-    async fn delete_remote(&self, path: &str) -> Result<(), String> {
-        let (container, key) = (&self.request.container, self.key(path));
-        if let Some(backup) = &self.request.backup_prefix {
-            let to = format!("{}{path}", normalize_prefix(backup));
-            self.store
-                .copy(container, &key, &to)
-                .await
-                .map_err(|e| format!("Not deleted: the backup copy failed. {e}"))?;
+    /// Objects to delete: with a backup prefix each is first copied there
+    /// (on the server; one that cannot be copied is not deleted), then all
+    /// go in bulk deletes of a thousand keys.
+    async fn delete_remote(&self, ops: Vec<Op>) -> Vec<(String, FileOutcome)> {
+        let container = &self.request.container;
+        let mut done = Vec::new();
+        let mut doomed: Vec<(String, String)> = Vec::new();
+        match &self.request.backup_prefix {
+            None => doomed = ops.into_iter().map(|op| (self.key(&op.path), op.path)).collect(),
+            Some(backup) => {
+                let backup = normalize_prefix(backup);
+                let backup = &backup;
+                let copies: Vec<_> = stream::iter(ops)
+                    .map(|op| async move {
+                        let key = self.key(&op.path);
+                        let copied = self.store.copy(container, &key, &format!("{backup}{}", op.path)).await;
+                        (key, op.path, copied)
+                    })
+                    .buffer_unordered(self.tuning.concurrency.max(1))
+                    .collect()
+                    .await;
+                for (key, path, copied) in copies {
+                    match copied {
+                        Ok(_) => doomed.push((key, path)),
+                        Err(e) => done.push((
+                            path,
+                            FileOutcome::Failed { message: format!("Not deleted: the backup copy failed. {e}") },
+                        )),
+                    }
+                }
+            }
         }
-        self.store.delete(container, &key).await.map_err(|e| e.to_string())
+        let keys: Vec<String> = doomed.iter().map(|(key, _)| key.clone()).collect();
+        let refused = stowage_store::delete_all(self.store.as_ref(), container, &keys, DELETES_IN_FLIGHT).await;
+        let mut why: HashMap<String, String> = refused.into_iter().map(|f| (f.key, f.error.to_string())).collect();
+        done.extend(doomed.into_iter().map(|(key, path)| match why.remove(&key) {
+            Some(message) => (path, FileOutcome::Failed { message }),
+            None => (path, FileOutcome::Deleted),
+        }));
+        done
     }
 
     /// Removes a local file unless it changed since the scan, then the

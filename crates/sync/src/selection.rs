@@ -1,7 +1,6 @@
 //! A selection in the storage browser: keys and whole folders (ending with
 //! `/`), expanded to the objects they stand for, to size, download or delete.
 
-use futures::stream::{self, StreamExt};
 use stowage_store::{ListOptions, ObjectInfo, ObjectStore};
 
 /// The objects a selection stands for: keys as they are, folders (ending
@@ -14,7 +13,8 @@ pub async fn expand(
 ) -> (Vec<ObjectInfo>, Vec<(String, String)>) {
     let (mut objects, mut failed) = (Vec::new(), Vec::new());
     for selected in selection {
-        if !selected.ends_with('/') {
+        // A key; "" or a prefix ending in "/" is a folder (the whole container for "").
+        if !selected.is_empty() && !selected.ends_with('/') {
             match store.head(container, selected).await {
                 Ok(info) => objects.push(info),
                 Err(e) => failed.push((selected.clone(), e.to_string())),
@@ -41,26 +41,18 @@ pub async fn expand(
     (objects, failed)
 }
 
-/// Deletes a selection (keys and whole folders) with `concurrency`
-/// requests in flight; returns how many objects went and what failed.
+/// Deletes a selection (keys and whole folders) in bulk requests, up to
+/// `in_flight` at once; returns how many objects went and what failed.
 pub async fn delete_selection(
     store: &dyn ObjectStore,
     container: &str,
     selection: &[String],
-    concurrency: usize,
+    in_flight: usize,
 ) -> (u64, Vec<(String, String)>) {
     let (objects, mut failed) = expand(store, container, selection).await;
-    let results: Vec<_> = stream::iter(objects)
-        .map(|o| async move { (store.delete(container, &o.key).await, o.key) })
-        .buffer_unordered(concurrency.max(1))
-        .collect()
-        .await;
-    let mut deleted = 0;
-    for (result, key) in results {
-        match result {
-            Ok(()) => deleted += 1,
-            Err(e) => failed.push((key, e.to_string())),
-        }
-    }
+    let keys: Vec<String> = objects.into_iter().map(|o| o.key).collect();
+    let refused = stowage_store::delete_all(store, container, &keys, in_flight).await;
+    let deleted = (keys.len() - refused.len()) as u64;
+    failed.extend(refused.into_iter().map(|f| (f.key, f.error.to_string())));
     (deleted, failed)
 }

@@ -341,3 +341,29 @@ async fn local_edits_are_never_overwritten_by_a_pull_memory() {
 async fn local_edits_are_never_overwritten_by_a_pull_s3() {
     local_edits_are_never_overwritten_by_a_pull(s3(), &test_env::unique_container("conflict")).await;
 }
+
+/// A push that deletes 2,500 objects sends three bulk deletes (1,000 keys
+/// each), not 2,500 DELETE requests, and every object goes.
+#[tokio::test]
+async fn deletions_go_in_bulk() {
+    use stowage_store::layers::{Faults, Op};
+    let faults = Faults::wrap(Arc::new(MemoryStore::new()));
+    let pair = Pair::new(Arc::new(faults.clone()), "bulk").await;
+    let work = tempfile::tempdir().expect("tempdir");
+    let folder = work.path().join("run-1");
+    let files: Vec<(String, Vec<u8>)> = (0..2_501).map(|i| (format!("shard-{i:04}.bin"), vec![1u8])).collect();
+    let tree: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
+    write_tree(&folder, &tree);
+    let mut request = pair.request(&folder, Mode::Push, Direction::Up);
+    pair.sync(&request).await;
+    for (path, _) in &files[1..] {
+        std::fs::remove_file(folder.join(path)).expect("delete locally");
+    }
+    request.options.delete_cap = None;
+    let (ops, summary) = pair.sync(&request).await;
+    assert_eq!(ops.iter().filter(|(kind, _)| *kind == OpKind::DeleteRemote).count(), 2_500);
+    assert_eq!(summary.deleted, 2_500, "{:?}", summary.failed);
+    assert_eq!((faults.calls(Op::DeleteMany), faults.calls(Op::Delete)), (3, 0));
+    let left = remote_tree(pair.store.as_ref(), "bulk", "datasets/run-1/").await;
+    assert_eq!(left.keys().collect::<Vec<_>>(), ["shard-0000.bin"]);
+}

@@ -34,8 +34,7 @@ use crate::{
     ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result, StoreError,
 };
 
-/// Keys one DeleteObjects request takes.
-const DELETE_BATCH: usize = 1000;
+
 
 /// Where and how to reach the service. Credentials travel separately.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -587,7 +586,7 @@ impl ObjectStore for S3Store {
 
     async fn delete_many(&self, container: &str, keys: &[String]) -> Result<Vec<DeleteFailure>> {
         let mut failed = Vec::new();
-        for batch in keys.chunks(DELETE_BATCH) {
+        for batch in keys.chunks(crate::DELETE_BATCH) {
             let what = format!("Deleting {} objects in \"{container}\"", batch.len());
             let mut objects = Vec::with_capacity(batch.len());
             for key in batch {
