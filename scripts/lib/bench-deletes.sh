@@ -27,9 +27,10 @@ tools=(stowage one-by-1 s5cmd rclone aws)
 
 for tool in "${tools[@]}"; do
   echo "Putting $files objects under $tool-rm/ (not timed)"
-  s5cmd --endpoint-url "$endpoint" cp "$src/" "s3://$bucket/$tool-rm/" >/dev/null
+  s5cmd --endpoint-url "$endpoint" cp "$src/*" "s3://$bucket/$tool-rm/" >"$work/seed.log" 2>&1 || { tail -n 5 "$work/seed.log"; exit 1; }
   run delete "$tool" "$files" objects -- $(delete_with "$tool")
-  left=$(s5cmd --endpoint-url "$endpoint" ls "s3://$bucket/$tool-rm/*" 2>/dev/null | wc -l)
+  # s5cmd ls fails on an empty prefix: that is the wanted answer.
+  left=$(s5cmd --endpoint-url "$endpoint" ls "s3://$bucket/$tool-rm/*" 2>/dev/null | wc -l || true)
   [ "$left" -eq 0 ] || echo "$tool left $left objects behind"
 done
 
