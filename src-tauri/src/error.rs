@@ -38,16 +38,26 @@ impl IpcError {
     }
 }
 
+/// The code the window acts on for a kind of storage error.
+fn code_of(kind: ErrorKind) -> IpcErrorCode {
+    match kind {
+        ErrorKind::InvalidInput => IpcErrorCode::InvalidInput,
+        ErrorKind::AlreadyExists => IpcErrorCode::AlreadyExists,
+        ErrorKind::NotFound => IpcErrorCode::NotFound,
+        ErrorKind::Auth | ErrorKind::AccessDenied => IpcErrorCode::Credentials,
+        _ => IpcErrorCode::Other,
+    }
+}
+
 impl From<StoreError> for IpcError {
     fn from(err: StoreError) -> Self {
-        let code = match err.kind() {
-            ErrorKind::InvalidInput => IpcErrorCode::InvalidInput,
-            ErrorKind::AlreadyExists => IpcErrorCode::AlreadyExists,
-            ErrorKind::NotFound => IpcErrorCode::NotFound,
-            ErrorKind::Auth | ErrorKind::AccessDenied => IpcErrorCode::Credentials,
-            _ => IpcErrorCode::Other,
-        };
-        Self::new(code, err.message())
+        Self::new(code_of(err.kind()), err.message())
+    }
+}
+
+impl From<stowage_sync::SyncError> for IpcError {
+    fn from(err: stowage_sync::SyncError) -> Self {
+        Self::new(code_of(err.kind()), err.message())
     }
 }
 

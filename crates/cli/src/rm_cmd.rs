@@ -61,7 +61,9 @@ pub async fn run(
 /// One DELETE request per key, many at once.
 async fn one_at_a_time(store: &dyn ObjectStore, container: &str, keys: &[String]) -> Vec<DeleteFailure> {
     stream::iter(keys)
-        .map(|key| async move { store.delete(container, key).await.err().map(|error| DeleteFailure { key: key.clone(), error }) })
+        .map(|key| async move {
+            store.delete(container, key).await.err().map(|error| DeleteFailure { key: key.clone(), error })
+        })
         .buffer_unordered(DELETES_IN_FLIGHT)
         .filter_map(|failed| async { failed })
         .collect()

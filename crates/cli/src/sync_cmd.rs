@@ -116,7 +116,7 @@ pub async fn run(args: SyncArgs, context: &Context) -> Result<ExitCode, String> 
     };
     let state = SyncState::open(&context.dirs.sync_state_file()).map_err(|e| e.to_string())?;
     let tuning = Tuning { concurrency: args.concurrency, ..Tuning::default() };
-    let prepared = prepare(store.as_ref(), &request, &state, &tuning).await?;
+    let prepared = prepare(store.as_ref(), &request, &state, &tuning).await.map_err(|e| e.to_string())?;
     if args.json {
         let shown = Shown { mode, direction, plan: &prepared.plan };
         println!("{}", serde_json::to_string_pretty(&shown).map_err(|e| e.to_string())?);

@@ -328,7 +328,7 @@ pub(crate) fn check_part_number(number: u32) -> Result<()> {
 
 /// The S3 ETag of a multipart object: MD5 of the concatenated binary part
 /// MD5s, then `-` and the part count.
-pub(crate) fn multipart_etag(parts: &[PartInfo]) -> Result<String> {
+pub fn multipart_etag(parts: &[PartInfo]) -> Result<String> {
     use md5::{Digest, Md5};
     let mut hasher = Md5::new();
     for part in parts {

@@ -12,8 +12,11 @@ use stowage_store::{ObjectInfo, ObjectStore};
 use tokio_util::sync::CancellationToken;
 
 use crate::download::{fetch_all, local_path, Fetch};
+use crate::engine::{list_all, normalize_prefix, Tuning};
+use crate::error::SyncError;
+use crate::etag;
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
-use crate::execute::{list_all, local_etag, normalize_prefix, Action, Engine, Resume, Tuning};
+use crate::upload::{local_etag, Action, Engine, Resume};
 
 /// Bulk deletes (a thousand keys each) in flight at once.
 const DELETES_IN_FLIGHT: usize = 8;
@@ -25,8 +28,6 @@ use crate::plan::{
 use crate::renames::mark_renames;
 use crate::scan::{outermost, scan_folder, scan_paths, LocalFile};
 use crate::state::{BaseUpdate, Pair, SyncState};
-
-const MIB: u64 = 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct SyncRequest {
@@ -87,23 +88,24 @@ pub async fn prepare(
     request: &SyncRequest,
     state: &SyncState,
     tuning: &Tuning,
-) -> Result<Prepared, String> {
+) -> Result<Prepared, SyncError> {
     if request.options.direction == Direction::Down && !request.folder.exists() {
         std::fs::create_dir_all(&request.folder)
-            .map_err(|e| format!("Cannot create the folder {}: {e}", request.folder.display()))?;
+            .map_err(|e| SyncError::local(format!("Cannot create the folder {}: {e}", request.folder.display())))?;
     }
     let (folder, filters) = open_folder(request)?;
     let scan = {
         let (folder, filters) = (folder.clone(), filters.clone());
         tokio::task::spawn_blocking(move || scan_folder(&folder, &filters))
             .await
-            .map_err(|e| format!("Reading the folder was interrupted: {e}"))??
+            .map_err(|e| SyncError::local(format!("Reading the folder was interrupted: {e}")))?
+            .map_err(SyncError::local)?
     };
     let prefix = normalize_prefix(&request.prefix);
-    let listed = list_all(store, &request.container, &prefix).await.map_err(|e| e.to_string())?;
+    let listed = list_all(store, &request.container, &prefix).await?;
     let remote = remote_listing(listed.into_values(), &prefix, &filters);
     let pair = pair_of(&folder, request, &prefix);
-    let base = state.load(&pair).map_err(|e| format!("The sync state cannot be read: {e}"))?;
+    let base = state.load(&pair).map_err(state_error)?;
     Ok(assemble(request, tuning, pair, prefix, scan, remote, base).await)
 }
 
@@ -117,7 +119,7 @@ pub async fn prepare_paths(
     state: &SyncState,
     tuning: &Tuning,
     keys: &BTreeSet<String>,
-) -> Result<Option<Prepared>, String> {
+) -> Result<Option<Prepared>, SyncError> {
     if request.options.direction != Direction::Up {
         return Ok(None);
     }
@@ -126,11 +128,12 @@ pub async fn prepare_paths(
         let (folder, filters, keys) = (folder.clone(), filters.clone(), keys.clone());
         tokio::task::spawn_blocking(move || scan_paths(&folder, &filters, &keys))
             .await
-            .map_err(|e| format!("Reading the folder was interrupted: {e}"))??
+            .map_err(|e| SyncError::local(format!("Reading the folder was interrupted: {e}")))?
+            .map_err(SyncError::local)?
     };
     let prefix = normalize_prefix(&request.prefix);
     let pair = pair_of(&folder, request, &prefix);
-    let mut base = state.load(&pair).map_err(|e| format!("The sync state cannot be read: {e}"))?;
+    let mut base = state.load(&pair).map_err(state_error)?;
     // Gone and once synced: a deletion or a rename, for a full scan to judge.
     // (An editor's temp file that came and went is not.)
     if gone.iter().any(|key| base.keys().any(|path| within(path, key))) {
@@ -142,9 +145,9 @@ pub async fn prepare_paths(
         .map(|key| {
             let under = format!("{prefix}{key}");
             async move {
-                let found = list_all(store, &request.container, &under).await.map_err(|e| e.to_string())?;
+                let found = list_all(store, &request.container, &under).await?;
                 // Listing `a/b` also finds `a/bc`: keep `a/b` and what is inside it.
-                Ok::<_, String>(found.into_values().filter(|o| within(&o.key, &under)).collect())
+                Ok::<_, SyncError>(found.into_values().filter(|o| within(&o.key, &under)).collect())
             }
         })
         .buffer_unordered(8)
@@ -157,16 +160,21 @@ pub async fn prepare_paths(
     Ok((!deletes).then_some(prepared))
 }
 
+fn state_error(e: rusqlite::Error) -> SyncError {
+    SyncError::local(format!("The sync state cannot be read: {e}"))
+}
+
 /// `path` is `top` or inside it.
 fn within(path: &str, top: &str) -> bool {
     path.strip_prefix(top).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// The folder as an absolute path, and its filters.
-fn open_folder(request: &SyncRequest) -> Result<(PathBuf, Filters), String> {
+fn open_folder(request: &SyncRequest) -> Result<(PathBuf, Filters), SyncError> {
     let folder = std::fs::canonicalize(&request.folder)
-        .map_err(|e| format!("The folder {} cannot be read: {e}", request.folder.display()))?;
-    let filters = Filters::for_folder(&folder, &request.includes, &request.excludes).map_err(|e| e.to_string())?;
+        .map_err(|e| SyncError::local(format!("The folder {} cannot be read: {e}", request.folder.display())))?;
+    let filters = Filters::for_folder(&folder, &request.includes, &request.excludes)
+        .map_err(|e| SyncError::invalid(e.to_string()))?;
     Ok((folder, filters))
 }
 
@@ -247,7 +255,7 @@ async fn add_checksums(
         .collect();
     let sums: Vec<(String, Option<String>)> = stream::iter(wanted)
         .map(|(file, etag)| async move {
-            let (threshold, part_size) = layout_of(&etag, file.size, tuning);
+            let (threshold, part_size) = etag::layout_of(&etag, file.size, tuning);
             (file.key.clone(), local_etag(&file, part_size, threshold).await.ok())
         })
         .buffer_unordered(4)
@@ -258,17 +266,6 @@ async fn add_checksums(
             entry.checksum = sum;
         }
     }
-}
-
-/// The (multipart threshold, part size) that gives an ETag shaped like
-/// `etag`: a plain MD5 for one part, else the part count after the dash.
-pub(crate) fn layout_of(etag: &str, size: u64, tuning: &Tuning) -> (u64, u64) {
-    let Some(count) = etag.rsplit_once('-').and_then(|(_, n)| n.parse::<u64>().ok()).filter(|n| *n > 0) else {
-        return (u64::MAX, size.max(1));
-    };
-    let ours = tuning.part_size(size);
-    let part_size = if size.div_ceil(ours) == count { ours } else { size.div_ceil(count).div_ceil(MIB) * MIB };
-    (0, part_size)
 }
 
 /// Runs a prepared plan: deletions that make room for a transfer first,
@@ -603,13 +600,5 @@ mod tests {
         assert!(makes_room("c/old.txt", &transfers), "a folder where a file must go");
         assert!(!makes_room("ab", &transfers));
         assert!(!makes_room("a/other.txt", &transfers));
-    }
-
-    #[test]
-    fn etag_layouts() {
-        let t = Tuning::default();
-        assert_eq!(layout_of("d41d8cd98f00b204e9800998ecf8427e", 10, &t), (u64::MAX, 10));
-        assert_eq!(layout_of("abc-3", 20 * MIB, &t), (0, 8 * MIB), "our own layout");
-        assert_eq!(layout_of("abc-4", 20 * MIB, &t), (0, 5 * MIB), "another client's");
     }
 }

@@ -1,31 +1,36 @@
-//! stowage-sync: finding local files (scan), moving them (execute,
-//! download), reporting progress (events), and syncing a folder with a
-//! container prefix (filter, plan, state, folder_sync). Shared by uploads,
-//! sync and watched folders.
+//! stowage-sync: the transfer engine and what is built on it, one module per
+//! job: the engine's core ([`engine`]: tuning, the transfer's layered store,
+//! key rules), [`upload`], [`download`], the pure planner ([`plan`]),
+//! folder sync ([`folder_sync`]: scan, list, plan, apply), watched folders
+//! ([`watch`]); beside them the ETag rules ([`etag`]), progress
+//! ([`events`]), the upload journal and the last-sync state.
 
 mod buffers;
 mod db;
 pub mod download;
+pub mod engine;
+mod error;
+mod etag;
 pub mod events;
-pub mod execute;
 pub mod filter;
 pub mod folder_sync;
 pub mod journal;
 mod open_files;
 pub mod pairs;
 pub mod plan;
-mod ranged;
 pub mod recover;
 mod renames;
 pub mod scan;
 pub mod selection;
 pub mod state;
+pub mod upload;
 pub mod watch;
 
 pub use db::DbError;
 pub use download::{download, DownloadRequest};
+pub use engine::{Existing, Tuning};
+pub use error::SyncError;
 pub use events::{EventSink, FileOutcome, FileRow, Snapshot, Summary, Throttle, Tracker, TransferEvent};
-pub use execute::{upload, Existing, Resume, Tuning, UploadRequest};
 pub use filter::Filters;
 pub use folder_sync::{apply, prepare, Prepared, SyncRequest};
 pub use journal::Journal;
@@ -34,3 +39,4 @@ pub use plan::{plan, Compare, DeleteCap, Direction, Mode, Op, OpKind, PlanOption
 pub use recover::{recover, Recovery};
 pub use state::SyncState;
 pub use stowage_store::layers::{PauseGate, RetryPolicy};
+pub use upload::{upload, Resume, UploadRequest};

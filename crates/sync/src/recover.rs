@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use stowage_store::ObjectStore;
 
-use crate::execute::{Existing, Resume, UploadRequest};
+use crate::engine::Existing;
 use crate::journal::{modified_ns, Journal, UploadKey};
+use crate::upload::{Resume, UploadRequest};
 
 /// What recovery decided for each recorded upload.
 #[derive(Debug, Default)]

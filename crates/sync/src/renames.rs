@@ -9,10 +9,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use futures::stream::{self, StreamExt};
 
-use crate::execute::{local_etag, Tuning};
-use crate::folder_sync::layout_of;
+use crate::engine::Tuning;
+use crate::etag::layout_of;
 use crate::plan::{Base, Listing, LocalState, OpKind, Reason, RemoteState, SyncPlan};
 use crate::scan::LocalFile;
+use crate::upload::local_etag;
 
 /// Marks the uploads of `plan` that are renames (reason `Renamed`, `from`
 /// set). Content is compared by the ETag the file would get, read from

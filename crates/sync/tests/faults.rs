@@ -197,7 +197,7 @@ async fn an_interrupted_listing_deletes_nothing() {
     };
     let tuning = Tuning { retry: retry(2, 10), ..Tuning::default() };
     let err = prepare(cut.as_ref(), &request, &state, &tuning).await.expect_err("the listing cannot complete");
-    assert!(!err.is_empty());
+    assert!(!err.message().is_empty());
 
     let mut left = 0;
     let mut options = stowage_store::ListOptions::recursive("data/");

@@ -367,3 +367,24 @@ async fn deletions_go_in_bulk() {
     let left = remote_tree(pair.store.as_ref(), "bulk", "datasets/run-1/").await;
     assert_eq!(left.keys().collect::<Vec<_>>(), ["shard-0000.bin"]);
 }
+
+/// Planning with a wrong secret key fails as an authentication error, so
+/// the window sends the person to the profile's keys (it was `Other`).
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn a_wrong_key_while_planning_is_an_auth_error() {
+    use stowage_store::s3::S3Store;
+    let good = Pair::new(s3(), &test_env::unique_container("wrong-key")).await;
+    let wrong = aws_credential_types::Credentials::new(
+        test_env::var("STOWAGE_TEST_S3_ACCESS_KEY"),
+        "not-the-secret-key",
+        None,
+        None,
+        "test",
+    );
+    let store = S3Store::new(&test_env::s3_settings(), wrong);
+    let work = tempfile::tempdir().expect("tempdir");
+    let request = good.request(work.path(), Mode::Push, Direction::Up);
+    let err = prepare(&store, &request, &good.state, &Tuning::default()).await.expect_err("refused");
+    assert_eq!(err.kind(), stowage_store::ErrorKind::Auth, "{err}");
+}

@@ -843,7 +843,7 @@ async fn move_volume(
         backup_prefix: None,
     };
     let tuning = Tuning::default();
-    let prepared = prepare(data.store.as_ref(), &request, &data.state, &tuning).await?;
+    let prepared = prepare(data.store.as_ref(), &request, &data.state, &tuning).await.map_err(|e| e.to_string())?;
     let sink = Arc::new(Counter { progress: progress.clone(), index });
     let summary =
         apply(data.store.clone(), prepared, &request, &data.state, tuning, sink, CancellationToken::new(), None).await;

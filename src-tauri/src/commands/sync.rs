@@ -99,9 +99,7 @@ pub async fn plan_sync(
         excludes: setup.excludes,
         backup_prefix: setup.backup_prefix.filter(|p| !p.trim().is_empty()),
     };
-    let prepared = prepare(store.as_ref(), &request, &sync_state(state.inner())?, &Tuning::default())
-        .await
-        .map_err(|message| IpcError::new(IpcErrorCode::Other, message))?;
+    let prepared = prepare(store.as_ref(), &request, &sync_state(state.inner())?, &Tuning::default()).await?;
     let counts = [OpKind::Upload, OpKind::Download, OpKind::DeleteRemote, OpKind::DeleteLocal, OpKind::Conflict]
         .into_iter()
         .map(|kind| {

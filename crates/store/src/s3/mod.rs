@@ -34,8 +34,6 @@ use crate::{
     ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result, StoreError,
 };
 
-
-
 /// Where and how to reach the service. Credentials travel separately.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct S3Settings {

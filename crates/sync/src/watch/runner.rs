@@ -29,11 +29,12 @@ use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use super::config::{DeletePolicy, WatchedFolder};
+use crate::engine::Tuning;
 use crate::events::{EventSink, Tracker, TransferEvent};
-use crate::execute::{Resume, Tuning};
 use crate::folder_sync::{apply, prepare, prepare_paths, SyncRequest};
 use crate::plan::{Direction, Mode, PlanOptions};
 use crate::state::SyncState;
+use crate::upload::Resume;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -1,4 +1,4 @@
-//! The transfer engine for uploads: one pool of concurrent requests across
+//! Uploads: one pool of concurrent requests across
 //! all files, multipart above a threshold with parts of one file in
 //! parallel, a memory budget for part buffers, and the destination listed
 //! once (no HEAD per file).
@@ -9,40 +9,25 @@
 //! error. A file whose size or modification time changes while it uploads is
 //! never completed: it is retried once at the end, then reported.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
 use bytes::Bytes;
 use futures::stream::{self, StreamExt, TryStreamExt};
-use md5::{Digest, Md5};
-use serde::{Deserialize, Serialize};
-use stowage_store::layers::{Gate, Limit, PauseGate, Retry, RetryPolicy};
-use stowage_store::{ListOptions, ObjectInfo, ObjectStore, PartInfo, PutOptions, StoreError};
+use stowage_store::{ObjectInfo, ObjectStore, PartInfo, PutOptions, StoreError};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::buffers::BufferPool;
+use crate::engine::{list_all, normalize_prefix, numbered, Existing, Tuning};
+use crate::etag;
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
 use crate::journal::{modified_ns, Journal, UploadKey};
 use crate::scan::{scan, LocalFile};
-
-const MIB: u64 = 1024 * 1024;
 /// The memory budget is counted in KiB: in MiB, every 16 KiB file held a
 /// whole MiB, and 128 MiB allowed only 128 small files in flight.
 const MEMORY_UNIT: u64 = 1024;
-
-/// What to do when the destination key already holds a different object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub enum Existing {
-    #[default]
-    Overwrite,
-    Skip,
-    /// Upload under a new name: `photo (1).jpg`.
-    KeepBoth,
-}
 
 #[derive(Debug, Clone)]
 pub struct UploadRequest {
@@ -61,63 +46,6 @@ pub struct UploadRequest {
 pub struct Resume {
     pub journal: Arc<Journal>,
     pub store: String,
-}
-
-/// Knobs with defaults sized for a laptop on a fast link.
-#[derive(Debug, Clone)]
-pub struct Tuning {
-    /// Requests in flight across all files. 5,000 files of 16 KiB against
-    /// one Garage node (scripts/bench) took about 8 s with 64 or 128 and
-    /// 6.5-7.4 s with 256: the server did a third fewer metadata writes per
-    /// file when more arrived at once. 384 and 512 gained nothing more.
-    pub concurrency: usize,
-    /// Parts of one file in flight. With scripts/bench against one Garage
-    /// node, a 2 GiB file went at 155 MiB/s with 6 and 178 MiB/s with 10;
-    /// 16 MiB parts instead gained nothing and passed 200 MB of memory.
-    pub parts_per_file: usize,
-    /// Files above this size go in parts.
-    pub multipart_threshold: u64,
-    /// The smallest part; S3 needs 5 MiB.
-    pub min_part_size: u64,
-    /// Bytes of part buffers held at once.
-    pub memory_budget: u64,
-    /// How requests a retry can help are sent again.
-    pub retry: RetryPolicy,
-    /// Holds new requests back while paused.
-    pub pause: PauseGate,
-}
-
-impl Default for Tuning {
-    fn default() -> Self {
-        Self {
-            concurrency: 256,
-            parts_per_file: 10,
-            multipart_threshold: 16 * MIB,
-            min_part_size: 8 * MIB,
-            memory_budget: 128 * MIB,
-            retry: RetryPolicy::default(),
-            pause: PauseGate::default(),
-        }
-    }
-}
-
-impl Tuning {
-    /// The store a transfer talks to, built once per transfer: every call
-    /// (listings, parts, ranges, copies, deletes) waits while the transfer
-    /// is paused, takes one of `concurrency` slots, and is retried after an
-    /// error a retry can help until the transfer is cancelled.
-    pub fn transfer_store(&self, store: Arc<dyn ObjectStore>, cancel: &CancellationToken) -> Arc<dyn ObjectStore> {
-        let limited = Arc::new(Limit::wrap(store, self.concurrency));
-        let gated = Arc::new(Gate::wrap(limited, self.pause.clone(), cancel.clone()));
-        Arc::new(Retry::wrap(gated, self.retry.clone()).until(cancel.clone()))
-    }
-
-    /// max(min part, size / 10,000) rounded up to a MiB: every object up to
-    /// S3's 5 TiB fits in 10,000 parts.
-    pub fn part_size(&self, size: u64) -> u64 {
-        let needed = size.div_ceil(10_000).div_ceil(MIB) * MIB;
-        needed.max(self.min_part_size)
-    }
 }
 
 /// Uploads `request` into `store`, reporting to `sink`, until done or cancelled.
@@ -174,32 +102,6 @@ pub async fn upload(
 fn finish(summary: Summary, sink: &Arc<dyn EventSink>) -> Summary {
     sink.send(TransferEvent::Finished { summary: summary.clone() });
     summary
-}
-
-pub(crate) fn normalize_prefix(prefix: &str) -> String {
-    let trimmed = prefix.trim_start_matches('/');
-    if trimmed.is_empty() || trimmed.ends_with('/') {
-        trimmed.to_owned()
-    } else {
-        format!("{trimmed}/")
-    }
-}
-
-pub(crate) async fn list_all(
-    store: &dyn ObjectStore,
-    container: &str,
-    prefix: &str,
-) -> Result<HashMap<String, ObjectInfo>, StoreError> {
-    let mut options = ListOptions::recursive(prefix);
-    let mut out = HashMap::new();
-    loop {
-        let page = store.list(container, &options).await?;
-        out.extend(page.objects.into_iter().map(|o| (o.key.clone(), o)));
-        match page.next {
-            Some(next) => options.continuation = Some(next),
-            None => return Ok(out),
-        }
-    }
 }
 
 /// What to do with one file, decided from the single destination listing.
@@ -370,7 +272,7 @@ impl Engine {
         let _memory = self.memory_for(file.size).await;
         let (body, md5) = read_range(file, 0, zeroed(file.size)).await?;
         let put = self.store.put(&self.container, key, Bytes::from(body), &PutOptions::default()).await?;
-        check_etag(put.etag.as_deref(), &md5, key)?;
+        etag::check(put.etag.as_deref(), &md5, key).map_err(Failure::Error)?;
         let etag = Some(put.etag.unwrap_or(md5));
         // Changed after it was read: what was stored is an older snapshot, so
         // report it and try again with the new content.
@@ -387,12 +289,12 @@ impl Engine {
         let outcome = match result {
             Ok(_) if !unchanged(file) => Err(Failure::Changed),
             Ok(parts) => {
-                let expected = multipart_etag(&parts);
+                let expected = etag::of_parts(&parts);
                 let done = self.store.complete_multipart(&self.container, key, &upload_id, &parts).await;
                 match done {
                     Ok(put) => {
                         self.forget(row);
-                        check_etag(put.etag.as_deref(), &expected, key)?;
+                        etag::check(put.etag.as_deref(), &expected, key).map_err(Failure::Error)?;
                         return Ok(FileOutcome::Uploaded {
                             key: key.to_owned(),
                             etag: Some(put.etag.unwrap_or(expected)),
@@ -530,15 +432,6 @@ impl Engine {
     }
 }
 
-/// `photo (n).jpg` for `photo.jpg`: the names "keep both" tries, for
-/// uploads and downloads alike.
-pub(crate) fn numbered(name: &str, n: u32) -> String {
-    match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => format!("{stem} ({n}).{ext}"),
-        _ => format!("{name} ({n})"),
-    }
-}
-
 /// Fills `buf` from `offset` and returns it with its MD5 (hashed on the
 /// reading thread, so the async workers stay free for the network), or
 /// fails with [`Failure::Changed`] when the file's size or modification time
@@ -557,7 +450,7 @@ async fn read_range(file: &LocalFile, offset: u64, mut buf: Vec<u8>) -> Result<(
         let mut f = std::fs::File::open(&path)?;
         f.seek(std::io::SeekFrom::Start(offset))?;
         f.read_exact(&mut buf)?;
-        let md5 = hex::encode(Md5::digest(&buf));
+        let md5 = etag::md5_hex(&buf);
         Ok(unchanged(&path)?.then_some((buf, md5)))
     })
     .await
@@ -613,56 +506,5 @@ pub(crate) async fn local_etag(file: &LocalFile, part_size: u64, threshold: u64)
         offset += len;
         number += 1;
     }
-    Ok(multipart_etag(&parts))
-}
-
-fn multipart_etag(parts: &[PartInfo]) -> String {
-    let mut hasher = Md5::new();
-    for part in parts {
-        hasher.update(hex::decode(&part.etag).unwrap_or_default());
-    }
-    format!("{}-{}", hex::encode(hasher.finalize()), parts.len())
-}
-
-/// Compares the service's ETag with what was sent. Services that do not
-/// return an MD5-style ETag (some encrypt at rest) are taken at their word.
-fn check_etag(returned: Option<&str>, expected: &str, key: &str) -> Result<(), Failure> {
-    let Some(returned) = returned.map(|e| e.trim_matches('"')) else { return Ok(()) };
-    let md5_style =
-        returned.split('-').next().is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()));
-    if md5_style && returned != expected {
-        return Err(Failure::Error(format!(
-            "{key} arrived with a different checksum (sent {expected}, stored {returned}); it was not counted as uploaded."
-        )));
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parts_fit_in_ten_thousand() {
-        let t = Tuning::default();
-        assert_eq!(t.part_size(1), 8 * MIB);
-        assert_eq!(t.part_size(2 * 1024 * MIB), 8 * MIB);
-        let five_tib = 5 * 1024 * 1024 * MIB;
-        assert!(five_tib.div_ceil(t.part_size(five_tib)) <= 10_000);
-    }
-
-    #[test]
-    fn keep_both_names() {
-        assert_eq!(numbered("photo.jpg", 1), "photo (1).jpg");
-        assert_eq!(numbered("archive.tar.gz", 2), "archive.tar (2).gz");
-        assert_eq!(numbered(".env", 1), ".env (1)");
-        assert_eq!(numbered("README", 3), "README (3)");
-    }
-
-    #[test]
-    fn prefixes_end_with_a_slash() {
-        assert_eq!(normalize_prefix(""), "");
-        assert_eq!(normalize_prefix("train"), "train/");
-        assert_eq!(normalize_prefix("/train/"), "train/");
-    }
+    Ok(etag::of_parts(&parts))
 }

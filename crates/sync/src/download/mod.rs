@@ -2,21 +2,23 @@
 //! its final name and renamed into place once complete and checked, so a
 //! failure never leaves a torn file; an interrupted download continues by
 //! range (in the same run's retries, or the next run; a big object comes
-//! down in several ranges at once, see [`crate::ranged`]); a local file that
+//! down in several ranges at once, see [`ranged`]); a local file that
 //! changed since it was looked at is never replaced. The file gets the object's modification
 //! time, so a later comparison by time sees them equal.
+
+mod ranged;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use futures::stream::{self, StreamExt};
-use md5::{Digest, Md5};
 use stowage_store::ObjectStore;
 use tokio_util::sync::CancellationToken;
 
+use crate::engine::{normalize_prefix, numbered, Existing, Tuning};
+use crate::etag;
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
-use crate::execute::{normalize_prefix, numbered, Existing, Tuning};
 use crate::journal::modified_ns;
 use crate::plan::LocalState;
 
@@ -84,7 +86,7 @@ async fn fetch(
     let partial = partial_path(item);
     let have = || std::fs::metadata(&partial).map(|m| m.len()).unwrap_or(0);
     let fetched = if item.size > tuning.multipart_threshold {
-        crate::ranged::fetch_ranges(store, container, item, &partial, tuning, cancel).await
+        ranged::fetch_ranges(store, container, item, &partial, tuning, cancel).await
     } else if have() >= item.size && item.size > 0 {
         Ok(())
     } else {
@@ -98,7 +100,7 @@ async fn fetch(
         Err(e) => {
             if e.kind() == stowage_store::ErrorKind::Precondition {
                 let _ = tokio::fs::remove_file(&partial).await;
-                let _ = tokio::fs::remove_file(crate::ranged::ledger_path(&partial)).await;
+                let _ = tokio::fs::remove_file(ranged::ledger_path(&partial)).await;
             }
             // A network failure keeps the partial file: the next try resumes.
             return Err(e.to_string());
@@ -130,8 +132,8 @@ async fn place(item: &Fetch, tmp: &Path) -> Result<LocalState, String> {
     let item = item.clone();
     let tmp = tmp.to_owned();
     tokio::task::spawn_blocking(move || {
-        if let Some(expected) = item.etag.as_deref().filter(|e| is_plain_md5(e)) {
-            let got = file_md5(&tmp).map_err(|e| format!("Cannot read back {}: {e}", tmp.display()))?;
+        if let Some(expected) = item.etag.as_deref().filter(|e| etag::is_plain_md5(e)) {
+            let got = etag::file_md5(&tmp).map_err(|e| format!("Cannot read back {}: {e}", tmp.display()))?;
             if got != expected {
                 return Err(format!(
                     "{} arrived with a different checksum (MD5 {got}, expected {expected}).",
@@ -162,21 +164,10 @@ async fn place(item: &Fetch, tmp: &Path) -> Result<LocalState, String> {
     .map_err(|e| format!("Writing a download was interrupted: {e}"))?
 }
 
-/// The MD5 of a file, read a block at a time: a single-part object can be 5 GB.
-fn file_md5(path: &Path) -> std::io::Result<String> {
-    let mut hasher = Md5::new();
-    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
-    Ok(hex::encode(hasher.finalize()))
-}
-
 /// (size, modification time in ns) of the file at `path`, if there is one.
 fn current_state(path: &Path) -> Option<(u64, i64)> {
     let meta = std::fs::metadata(path).ok()?;
     Some((meta.len(), modified_ns(meta.modified().unwrap_or(SystemTime::UNIX_EPOCH))))
-}
-
-fn is_plain_md5(etag: &str) -> bool {
-    etag.len() == 32 && etag.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// What a person picked in the storage browser to download.

@@ -17,7 +17,7 @@ use stowage_store::{ObjectStore, StoreError};
 use tokio_util::sync::CancellationToken;
 
 use crate::download::Fetch;
-use crate::execute::Tuning;
+use crate::engine::Tuning;
 
 /// The ledger of `partial`: its name ends in `.part` too, which sync and
 /// watched folders ignore.
