@@ -1,31 +1,50 @@
-//! Which paths a sync considers. Patterns follow `.gitignore` habits: a
-//! pattern without `/` matches a name at any depth (`*.log`, `cache`), one
-//! with `/` matches from the synced root (`raw/*.tif`), and a pattern that
-//! matches a folder covers everything in it. Paths are relative, with `/`.
+//! Which paths a sync considers, with `.gitignore`'s rules exactly (through
+//! the `ignore` crate, ripgrep's): `*.log` matches at any depth, `/raw` and
+//! `raw/*.tif` only from the folder the pattern is written in, `cache/` only
+//! folders, a folder left out takes everything in it, and `!keep.log`
+//! brings back what an earlier pattern left out (but nothing inside a folder
+//! left out). A `.stowageignore` in any subfolder adds patterns for what is
+//! below it, and the deeper file wins. Paths are relative, with `/`.
 //!
-//! Filters apply to both sides: an excluded path is never uploaded,
-//! downloaded or deleted.
+//! The layers, strongest first: the sync's own excludes (the window's
+//! "Leave out", the CLI's --exclude), then `.stowageignore` files from the
+//! deepest folder up, then the default ignores. Includes, when given, keep
+//! only what they match. Filters apply to both sides: a path left out is
+//! never uploaded, downloaded or deleted.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::Match;
 
 /// Partial downloads, editor swap files and OS litter: never worth syncing,
 /// and uploading a half-written `.part` file would be wrong.
 pub const DEFAULT_IGNORES: &[&str] = &["*.tmp", "*.part", "*.crdownload", "~*", ".DS_Store", "Thumbs.db"];
 
-/// The per-folder ignore file, one pattern per line, `#` for comments.
+/// The per-folder ignore file, with `.gitignore`'s syntax.
 pub const IGNORE_FILE: &str = ".stowageignore";
 
 #[derive(Debug, Clone)]
-pub struct Filters {
-    exclude: GlobSet,
+pub struct Filters(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    /// The synced folder, whose subfolders may hold ignore files.
+    root: Option<PathBuf>,
+    excludes: Gitignore,
+    defaults: Gitignore,
     /// When set, only paths matching one of these are considered.
-    include: Option<GlobSet>,
+    includes: Option<Gitignore>,
+    /// The ignore file of each folder looked at ("" for the root), read once.
+    files: RwLock<HashMap<String, Option<Arc<Gitignore>>>>,
+    /// Whether each folder looked at is left out, decided once.
+    folders: RwLock<HashMap<String, bool>>,
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("The pattern \"{pattern}\" is not a valid glob: {reason}")]
+#[error("The pattern \"{pattern}\" is not valid: {reason}")]
 pub struct FilterError {
     pub pattern: String,
     pub reason: String,
@@ -34,48 +53,131 @@ pub struct FilterError {
 impl Filters {
     /// The default ignores plus `excludes`; `includes` narrows when not empty.
     pub fn new(includes: &[String], excludes: &[String]) -> Result<Self, FilterError> {
-        let defaults = DEFAULT_IGNORES.iter().map(|p| (*p).to_owned());
-        Ok(Self {
-            exclude: build(defaults.chain(excludes.iter().cloned()))?,
-            include: if includes.is_empty() { None } else { Some(build(includes.iter().cloned())?) },
-        })
+        Self::build(None, includes, excludes)
     }
 
-    /// Like [`Filters::new`], plus the patterns of `root/.stowageignore` when there is one.
+    /// Like [`Filters::new`], plus the `.stowageignore` files of `root` and
+    /// its subfolders. The root's file is read now, so a bad pattern in it
+    /// is an error before anything moves.
     pub fn for_folder(root: &Path, includes: &[String], excludes: &[String]) -> Result<Self, FilterError> {
-        let mut all = excludes.to_vec();
-        if let Ok(text) = std::fs::read_to_string(root.join(IGNORE_FILE)) {
-            all.extend(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned));
-        }
-        Self::new(includes, &all)
+        let filters = Self::build(Some(root.to_owned()), includes, excludes)?;
+        let top = read_ignore_file(&root.join(IGNORE_FILE))?;
+        filters.0.files.write().unwrap_or_else(|e| e.into_inner()).insert(String::new(), top.map(Arc::new));
+        Ok(filters)
+    }
+
+    fn build(root: Option<PathBuf>, includes: &[String], excludes: &[String]) -> Result<Self, FilterError> {
+        let defaults: Vec<String> = DEFAULT_IGNORES.iter().map(|p| (*p).to_owned()).collect();
+        Ok(Self(Arc::new(Inner {
+            root,
+            excludes: matcher(excludes)?,
+            defaults: matcher(&defaults)?,
+            includes: if includes.is_empty() { None } else { Some(matcher(includes)?) },
+            files: RwLock::default(),
+            folders: RwLock::default(),
+        })))
     }
 
     /// Whether the file at relative path `path` takes part in the sync.
     pub fn allows(&self, path: &str) -> bool {
-        !self.exclude.is_match(path) && self.include.as_ref().is_none_or(|set| set.is_match(path))
+        let inside = parent(path).is_none_or(|dir| self.enters(dir));
+        inside
+            && !self.left_out(path, false)
+            && self.0.includes.as_ref().is_none_or(|set| set.matched_path_or_any_parents(path, false).is_ignore())
     }
 
-    /// Whether to look inside the folder at `path` at all.
+    /// Whether to look inside the folder at `path` at all: neither it nor a
+    /// folder above it is left out.
     pub fn enters(&self, path: &str) -> bool {
-        !self.exclude.is_match(path)
+        if let Some(&known) = self.0.folders.read().unwrap_or_else(|e| e.into_inner()).get(path) {
+            return known;
+        }
+        let enters = parent(path).is_none_or(|dir| self.enters(dir)) && !self.left_out(path, true);
+        self.0.folders.write().unwrap_or_else(|e| e.into_inner()).insert(path.to_owned(), enters);
+        enters
+    }
+
+    /// What the strongest layer with an opinion says of `path` itself.
+    fn left_out(&self, path: &str, is_dir: bool) -> bool {
+        let decided = |m: Match<&ignore::gitignore::Glob>| (!m.is_none()).then(|| m.is_ignore());
+        if let Some(out) = decided(self.0.excludes.matched(path, is_dir)) {
+            return out;
+        }
+        // Ignore files from the folder holding `path` up to the root; each
+        // matches the path relative to its own folder.
+        let mut dir = parent(path);
+        loop {
+            let here = dir.unwrap_or("");
+            if let Some(file) = self.ignore_file(here) {
+                let relative = if here.is_empty() { path } else { &path[here.len() + 1..] };
+                if let Some(out) = decided(file.matched(relative, is_dir)) {
+                    return out;
+                }
+            }
+            match dir {
+                Some(d) => dir = parent(d),
+                None => break,
+            }
+        }
+        self.0.defaults.matched(path, is_dir).is_ignore()
+    }
+
+    /// The `.stowageignore` of the folder `dir`, read on first use. A bad
+    /// pattern in a subfolder's file is logged and the file left out (git
+    /// also goes on past a bad line).
+    fn ignore_file(&self, dir: &str) -> Option<Arc<Gitignore>> {
+        let root = self.0.root.as_ref()?;
+        if let Some(known) = self.0.files.read().unwrap_or_else(|e| e.into_inner()).get(dir) {
+            return known.clone();
+        }
+        let path = root.join(dir).join(IGNORE_FILE);
+        let file = match read_ignore_file(&path) {
+            Ok(file) => file.map(Arc::new),
+            Err(e) => {
+                tracing::warn!(file = %path.display(), "ignore file left out: {e}");
+                None
+            }
+        };
+        self.0.files.write().unwrap_or_else(|e| e.into_inner()).insert(dir.to_owned(), file.clone());
+        file
     }
 }
 
-fn build(patterns: impl IntoIterator<Item = String>) -> Result<GlobSet, FilterError> {
-    let mut set = GlobSetBuilder::new();
+/// The folder holding `path`, none at the top.
+fn parent(path: &str) -> Option<&str> {
+    path.rfind('/').map(|at| &path[..at])
+}
+
+/// Patterns as one `.gitignore` file would hold them, in order.
+fn matcher(patterns: &[String]) -> Result<Gitignore, FilterError> {
+    let mut builder = GitignoreBuilder::new("");
     for pattern in patterns {
-        let trimmed = pattern.trim_start_matches('/').trim_end_matches('/');
-        let anchored = pattern.trim_end_matches('/').contains('/');
-        let base = if anchored { trimmed.to_owned() } else { format!("**/{trimmed}") };
-        for glob in [base.clone(), format!("{base}/**")] {
-            let built = GlobBuilder::new(&glob)
-                .literal_separator(true)
-                .build()
-                .map_err(|e| FilterError { pattern: pattern.clone(), reason: e.kind().to_string() })?;
-            set.add(built);
+        builder.add_line(None, pattern).map_err(|e| FilterError { pattern: pattern.clone(), reason: reason_of(&e) })?;
+    }
+    builder.build().map_err(|e| FilterError { pattern: String::new(), reason: reason_of(&e) })
+}
+
+/// An ignore file's patterns; none when there is no file.
+fn read_ignore_file(path: &Path) -> Result<Option<Gitignore>, FilterError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+            matcher(&lines)
+                .map(Some)
+                .map_err(|e| FilterError { reason: format!("{} in {}", e.reason, path.display()), ..e })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => {
+            Err(FilterError { pattern: String::new(), reason: format!("{} cannot be read: {e}", path.display()) })
         }
     }
-    set.build().map_err(|e| FilterError { pattern: String::new(), reason: e.to_string() })
+}
+
+fn reason_of(e: &ignore::Error) -> String {
+    match e {
+        ignore::Error::Glob { err, .. } => err.clone(),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -111,19 +213,52 @@ mod tests {
     }
 
     #[test]
-    fn ignore_file_adds_patterns() {
+    fn negation_brings_back_a_file_but_not_one_inside_a_folder_left_out() {
+        let f = filters(&[], &["*.log", "!keep.log", "build/", "!build/keep.txt"]);
+        assert!(!f.allows("run/a.log"));
+        assert!(f.allows("run/keep.log"));
+        assert!(!f.allows("build/keep.txt"), "git cannot re-include inside an excluded folder");
+    }
+
+    #[test]
+    fn a_folder_only_pattern_leaves_a_file_of_that_name() {
+        let f = filters(&[], &["cache/"]);
+        assert!(f.allows("cache"), "a file named cache stays");
+        assert!(!f.allows("cache/x"));
+    }
+
+    #[test]
+    fn ignore_files_at_every_depth_and_the_deeper_one_wins() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join(IGNORE_FILE), "# scratch\n\nwandb/\n*.ckpt\n").expect("write");
+        std::fs::create_dir_all(dir.path().join("best")).expect("mkdir");
+        std::fs::write(dir.path().join("best").join(IGNORE_FILE), "!*.ckpt\n/notes.txt\n").expect("write");
         let f = Filters::for_folder(dir.path(), &[], &[]).expect("valid");
         assert!(!f.allows("wandb/run-1/log.txt"));
         assert!(!f.allows("checkpoints/epoch-3.ckpt"));
+        assert!(f.allows("best/epoch-9.ckpt"), "the subfolder's file brings it back");
+        assert!(!f.allows("best/notes.txt"), "anchored to the subfolder it is written in");
+        assert!(f.allows("notes.txt"));
         assert!(f.allows("data/a.csv"));
     }
 
     #[test]
+    fn the_syncs_own_excludes_win_over_ignore_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join(IGNORE_FILE), "!*.tmp\n").expect("write");
+        let f = Filters::for_folder(dir.path(), &[], &["secret.tmp".into()]).expect("valid");
+        assert!(f.allows("scratch.tmp"), "the ignore file re-includes a default");
+        assert!(!f.allows("secret.tmp"));
+    }
+
+    #[test]
     fn a_bad_pattern_is_named() {
-        let err = Filters::new(&[], &["data/[".to_owned()]).expect_err("invalid");
-        assert_eq!(err.pattern, "data/[");
-        assert!(err.to_string().contains("data/["), "{err}");
+        let err = Filters::new(&[], &["data/{a".to_owned()]).expect_err("invalid");
+        assert_eq!(err.pattern, "data/{a");
+        assert!(err.to_string().contains("data/{a"), "{err}");
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join(IGNORE_FILE), "ok\n{broken\n").expect("write");
+        let err = Filters::for_folder(dir.path(), &[], &[]).expect_err("invalid file");
+        assert!(err.to_string().contains(IGNORE_FILE), "{err}");
     }
 }
