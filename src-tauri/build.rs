@@ -27,7 +27,7 @@ fn main() {
         "object_details",
         "measure_selection",
         "delete_objects",
-        "reveal_path",
+        "open_folder",
         "start_download",
         "plan_sync",
         "apply_sync",

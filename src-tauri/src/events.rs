@@ -1,6 +1,7 @@
 //! Events every window shows (sent with `app.emit`).
 
 use serde::Serialize;
+use stowage_api::{TransferInfo, TransferKind};
 
 /// A container was created or deleted: lists of containers refresh.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
@@ -32,12 +33,19 @@ pub struct TransferUpdated {
     pub snapshot: stowage_sync::Snapshot,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub enum TransferKind {
-    Upload,
-    Download,
-    Sync,
+impl TransferUpdated {
+    pub fn new(id: u32, info: &TransferInfo, snapshot: stowage_sync::Snapshot) -> Self {
+        Self {
+            id,
+            kind: info.kind,
+            profile: info.profile.clone(),
+            container: info.container.clone(),
+            prefix: info.prefix.clone(),
+            sources: info.sources.clone(),
+            existing: info.existing,
+            snapshot,
+        }
+    }
 }
 
 /// A watched folder's status changed (a few times a second at most).

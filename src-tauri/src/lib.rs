@@ -5,11 +5,13 @@ mod error;
 mod events;
 mod menu;
 mod notices;
-mod platform;
-mod state;
+mod observer;
 mod tray;
 
-use stowage_profiles::{AppDirs, Keyring, Settings};
+use std::sync::Arc;
+
+use stowage_api::App;
+use stowage_profiles::{AppDirs, Keyring};
 use tauri::Manager;
 use tauri_plugin_window_state::StateFlags;
 use tauri_specta::{collect_commands, collect_events};
@@ -34,7 +36,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::storage::object_details,
             commands::storage::measure_selection,
             commands::storage::delete_objects,
-            commands::storage::reveal_path,
+            commands::desktop::open_folder,
             commands::transfers::start_upload,
             commands::transfers::start_download,
             commands::transfers::cancel_transfer,
@@ -99,10 +101,10 @@ pub fn run() -> Result<(), String> {
     let dirs = AppDirs::from_env().map_err(|e| e.to_string())?;
     let _log_guard = stowage_profiles::logging::init(&dirs.logs(), "stowage-app");
     stowage_sync::raise_open_file_limit();
-    let settings = Settings::load(&dirs).map_err(|e| e.to_string())?;
-    tracing::info!(profiles = settings.profiles.len(), "starting Stowage {}", env!("CARGO_PKG_VERSION"));
+    tracing::info!("starting Stowage {}", env!("CARGO_PKG_VERSION"));
     let window_state = dirs.window_state_file();
-    let state = state::AppState::new(dirs, settings, Keyring::from_env());
+    // Checked before the window opens: a broken settings file is said at once.
+    stowage_profiles::Settings::load(&dirs).map_err(|e| e.to_string())?;
 
     let background = std::env::args().any(|a| a == commands::desktop::BACKGROUND_ARG);
     let ipc = ipc();
@@ -113,7 +115,8 @@ pub fn run() -> Result<(), String> {
         // Native file and folder pickers (Add files, download to, sync folder).
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
-        // Notebook and job addresses open in the browser.
+        // Notebook and job addresses open in the browser, folders in the
+        // file manager; only Rust calls it (the window has no opener permission).
         .plugin(tauri_plugin_opener::init())
         .plugin(
             tauri_plugin_autostart::Builder::new().app_name("Stowage").arg(commands::desktop::BACKGROUND_ARG).build(),
@@ -135,14 +138,11 @@ pub fn run() -> Result<(), String> {
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
-            tauri::async_runtime::spawn(commands::transfers::resume_interrupted(app.handle().clone(), state.clone()));
-            let watches = std::sync::Arc::new(commands::watched::Watches::default());
-            tauri::async_runtime::spawn(commands::watched::start_all(
-                app.handle().clone(),
-                state.clone(),
-                watches.clone(),
-            ));
-            app.manage(watches);
+            let observer = Arc::new(observer::WindowObserver(app.handle().clone()));
+            let stowage = Arc::new(App::open(dirs, Keyring::from_env(), observer)?);
+            app.manage(stowage.clone());
+            app.manage(Arc::new(commands::jobs::LogFollows::default()));
+            tauri::async_runtime::spawn(start_background_work(stowage));
             let tray = tray::install(app.handle());
             if let Err(e) = &tray {
                 tracing::warn!("no tray icon ({e}); closing the window quits");
@@ -151,9 +151,6 @@ pub fn run() -> Result<(), String> {
             if !(background && tray.is_ok()) {
                 tray::show_window(app.handle());
             }
-            app.manage(state);
-            app.manage(commands::sync::PendingPlans::default());
-            app.manage(std::sync::Arc::new(commands::jobs::LogFollows::default()));
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -167,6 +164,17 @@ pub fn run() -> Result<(), String> {
         })
         .run(tauri::generate_context!())
         .map_err(|e| e.to_string())
+}
+
+/// At launch: uploads a quit or crash interrupted continue, and every
+/// unpaused watched folder catches up and keeps watching.
+async fn start_background_work(stowage: Arc<App>) {
+    if let Err(e) = stowage.resume_interrupted().await {
+        tracing::warn!("interrupted uploads not resumed: {}", e.message);
+    }
+    if let Err(e) = stowage.start_watching().await {
+        tracing::warn!("watched folders not started: {}", e.message);
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use stowage_sync::Summary;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 
-use crate::events::TransferKind;
+use stowage_api::TransferKind;
 
 /// Transfers shorter than this end while the user is still watching.
 const LONG_TRANSFER: Duration = Duration::from_secs(20);

@@ -4,11 +4,10 @@
 
 use std::sync::Arc;
 
+use stowage_api::App;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager};
-
-use crate::commands::watched::Watches;
 
 /// The status line of the tray menu, kept to update it.
 pub struct TrayStatus(MenuItem<tauri::Wry>);
@@ -23,7 +22,7 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
     let mut tray = TrayIconBuilder::with_id("stowage").menu(&menu).tooltip("Stowage").on_menu_event(|app, event| {
         match event.id().as_ref() {
             "show" => show_window(app),
-            "pause-all" => crate::commands::watched::pause_all(app),
+            "pause-all" => pause_all(app),
             "quit" => app.exit(0),
             _ => {}
         }
@@ -45,10 +44,10 @@ pub fn show_window(app: &AppHandle) {
 
 /// Sums up the watched folders in the tray menu.
 pub fn refresh(app: &AppHandle) {
-    let (Some(status), Some(watches)) = (app.try_state::<TrayStatus>(), app.try_state::<Arc<Watches>>()) else {
+    let (Some(status), Some(stowage)) = (app.try_state::<TrayStatus>(), app.try_state::<Arc<App>>()) else {
         return;
     };
-    if let Err(e) = status.0.set_text(watches.summary()) {
+    if let Err(e) = status.0.set_text(stowage.watch_summary()) {
         tracing::debug!("could not update the tray: {e}");
     }
 }
@@ -56,5 +55,15 @@ pub fn refresh(app: &AppHandle) {
 /// Whether closing the window should keep the app running: a tray to come
 /// back through, and folders to keep synced.
 pub fn keeps_running(app: &AppHandle) -> bool {
-    app.try_state::<TrayStatus>().is_some() && app.try_state::<Arc<Watches>>().is_some_and(|w| w.any_running())
+    app.try_state::<TrayStatus>().is_some() && app.try_state::<Arc<App>>().is_some_and(|s| s.watching_any())
+}
+
+/// "Pause all": every watched folder stops until resumed.
+fn pause_all(app: &AppHandle) {
+    if let Some(stowage) = app.try_state::<Arc<App>>() {
+        if let Err(e) = stowage.pause_all_watches() {
+            tracing::warn!("could not pause every watched folder: {}", e.message);
+        }
+    }
+    refresh(app);
 }

@@ -47,10 +47,13 @@ export async function watchThroughTheWindow(session, folder, prefix) {
   await session.waitFor("in sync", async () => (await session.texts('[data-testid="watch-state"]'))[0]?.startsWith("In sync ·"), 30_000);
 }
 
+/** The profile the tests after profiles.test.mjs use. */
+export const TEST_PROFILE = "OVH test";
+
 /** The keys under `prefix` in the test bucket, as the storage browser lists them. */
 export async function remoteKeys(session, prefix) {
-  const page = await session.executeAsync(`const [container, prefix, done] = arguments;
-    window.__TAURI_INTERNALS__.invoke("list_folder", { container, prefix, continuation: null })
-      .then(done, (e) => done({ objects: [], error: e }));`, [env("STOWAGE_TEST_S3_BUCKET"), prefix]);
+  const page = await session.executeAsync(`const [profile, container, prefix, done] = arguments;
+    window.__TAURI_INTERNALS__.invoke("list_folder", { profile, container, prefix, continuation: null })
+      .then(done, (e) => done({ objects: [], error: e }));`, [TEST_PROFILE, env("STOWAGE_TEST_S3_BUCKET"), prefix]);
   return page.objects.map((o) => o.key).sort();
 }

@@ -1,6 +1,7 @@
 // The app as a desktop citizen, in the real window under Xvfb: the native
 // menu's shortcuts (sent as X key events with xdotool, so GTK's own
-// accelerators handle them), About, start at login, a notification from a
+// accelerators handle them), About and its folders opened in the file
+// manager, start at login, a notification from a
 // real notification server (dunst, on the test D-Bus session), the tray menu
 // (over the StatusNotifierItem and dbusmenu protocols, as a desktop's tray
 // reads it), watched folders syncing with the window closed, one instance
@@ -60,7 +61,13 @@ test("the menu's Preferences shortcut opens Settings, and About shows the versio
   const shown = await session.waitFor("the version", async () => (await session.texts('[data-testid="about-version"]'))[0]);
   assert.equal(shown, `Version ${version}`);
   assert.equal((await session.texts('[data-testid="about-config"]'))[0], env("STOWAGE_CONFIG_DIR"));
-  assert.equal((await session.texts('[data-testid="about-logs"]'))[0], join(env("STOWAGE_DATA_DIR"), "logs"));
+  const logs = join(env("STOWAGE_DATA_DIR"), "logs");
+  assert.equal((await session.texts('[data-testid="about-logs"]'))[0], logs);
+  // Open hands the folder to the desktop's file manager (xdg-open, through
+  // the opener plugin): the e2e home registers one that writes it down.
+  await (await $("about-logs-open")).click();
+  const opened = () => existsSync(env("STOWAGE_E2E_OPENED")) ? readFileSync(env("STOWAGE_E2E_OPENED"), "utf8").trim().split("\n") : [];
+  await session.waitFor("the file manager to be asked", async () => opened().at(-1) === logs);
   const artifacts = process.env.STOWAGE_E2E_ARTIFACTS;
   if (artifacts) writeFileSync(`${artifacts}/about.png`, await session.screenshot());
   await (await $("about-close")).click();

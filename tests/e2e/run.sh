@@ -53,16 +53,17 @@ for _ in $(seq 50); do grep -q "^ready" "$work/tray-host.out" && break; sleep 0.
 # The app gets a home of its own: start at login writes into it.
 export STOWAGE_E2E_HOME=$work/home
 mkdir -p "$STOWAGE_E2E_HOME"
-# A "browser" registered in that home the way a desktop registers one (the
-# x-scheme-handler for https in mimeapps.list), which only writes down what
-# xdg-open asks it to open: the notebook test's Open goes the real way.
+# A "browser" and "file manager" registered in that home the way a desktop
+# registers them (x-scheme-handler/https and inode/directory in
+# mimeapps.list), which only writes down what xdg-open asks it to open: the
+# notebook's Open and About's folders go the real way.
 export STOWAGE_E2E_OPENED=$work/opened-urls
 mkdir -p "$STOWAGE_E2E_HOME/.local/share/applications" "$STOWAGE_E2E_HOME/.config"
 printf '#!/bin/sh\necho "$1" >> "%s"\n' "$STOWAGE_E2E_OPENED" > "$work/e2e-browser"
 chmod +x "$work/e2e-browser"
-printf '[Desktop Entry]\nType=Application\nName=E2E browser\nExec=%s %%u\nMimeType=x-scheme-handler/https;x-scheme-handler/http;\n' \
+printf '[Desktop Entry]\nType=Application\nName=E2E browser\nExec=%s %%u\nMimeType=x-scheme-handler/https;x-scheme-handler/http;inode/directory;\n' \
   "$work/e2e-browser" > "$STOWAGE_E2E_HOME/.local/share/applications/e2e-browser.desktop"
-printf '[Default Applications]\nx-scheme-handler/https=e2e-browser.desktop\nx-scheme-handler/http=e2e-browser.desktop\n' \
+printf '[Default Applications]\nx-scheme-handler/https=e2e-browser.desktop\nx-scheme-handler/http=e2e-browser.desktop\ninode/directory=e2e-browser.desktop\n' \
   > "$STOWAGE_E2E_HOME/.config/mimeapps.list"
 HOME=$STOWAGE_E2E_HOME tauri-driver --port "$port" --native-port "$native_port" --native-driver "$(command -v WebKitWebDriver)" >"$work/tauri-driver.log" 2>&1 &
 pids+=($!)

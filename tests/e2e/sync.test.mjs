@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { env, openApp } from "./app.mjs";
+import { env, openApp, TEST_PROFILE } from "./app.mjs";
 
 let session;
 const bucket = () => env("STOWAGE_TEST_S3_BUCKET");
@@ -131,9 +131,9 @@ test("the browser shows details, downloads, and deletes a counted selection", as
   // Download (the button opens a native folder dialog WebDriver cannot drive;
   // the test calls the command the dialog's answer goes to).
   const dest = mkdtempSync(join(tmpdir(), "stowage-e2e-download-"));
-  const started = await session.executeAsync(`const [container, basePrefix, selection, dest, done] = arguments;
-    window.__TAURI_INTERNALS__.invoke("start_download", { container, basePrefix, selection, dest, existing: "keepBoth" })
-      .then((id) => done({ id }), (e) => done({ error: e }));`, [bucket(), `${prefix}checkpoints/`, [`${prefix}checkpoints/epoch-1.pt`], dest]);
+  const started = await session.executeAsync(`const [profile, container, basePrefix, selection, dest, done] = arguments;
+    window.__TAURI_INTERNALS__.invoke("start_download", { profile, container, basePrefix, selection, dest, existing: "keepBoth" })
+      .then((id) => done({ id }), (e) => done({ error: e }));`, [TEST_PROFILE, bucket(), `${prefix}checkpoints/`, [`${prefix}checkpoints/epoch-1.pt`], dest]);
   assert.ok(started.id >= 1, JSON.stringify(started));
   await session.waitFor("the downloaded file", async () => existsSync(join(dest, "epoch-1.pt")), 30_000);
   assert.deepEqual(readFileSync(join(dest, "epoch-1.pt")), Buffer.alloc(70_000, 3));

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { env, openApp } from "./app.mjs";
+import { env, openApp, TEST_PROFILE } from "./app.mjs";
 
 let session;
 
@@ -27,10 +27,10 @@ const $ = (testid) => session.waitFor(testid, () => session.find(`[data-testid="
 /** What the drop handler does with dropped paths. */
 function drop(paths, prefix) {
   return session.executeAsync(`
-    const [paths, container, prefix, done] = arguments;
-    window.__TAURI_INTERNALS__.invoke("start_upload", { paths, container, prefix, existing: "overwrite" })
+    const [profile, paths, container, prefix, done] = arguments;
+    window.__TAURI_INTERNALS__.invoke("start_upload", { profile, paths, container, prefix, existing: "overwrite" })
       .then((id) => done({ id }), (e) => done({ error: e }));
-  `, [paths, env("STOWAGE_TEST_S3_BUCKET"), prefix]);
+  `, [TEST_PROFILE, paths, env("STOWAGE_TEST_S3_BUCKET"), prefix]);
 }
 
 async function transferStates() {

@@ -4,16 +4,16 @@
 //! stdin and lives in the OS keyring.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Subcommand};
+use stowage_api::App;
 use stowage_jobs::training::model::{DataSyncDirection, Job, Workload};
 use stowage_jobs::training::{job_spec, LaunchForm};
 use stowage_jobs::Volume;
-use stowage_profiles::training;
 
 use crate::profile_cmd::read_secret;
 use crate::volume_cmd::human_bytes;
-use crate::Context;
 
 #[derive(Subcommand)]
 pub enum JobCommand {
@@ -127,18 +127,18 @@ fn kind(notebook: bool) -> Workload {
     }
 }
 
-pub async fn run(command: JobCommand, context: &mut Context) -> Result<ExitCode, String> {
+pub async fn run(command: JobCommand, app: &Arc<App>) -> Result<ExitCode, String> {
     if let JobCommand::Login { api, token_stdin } = command {
-        return login(api, token_stdin, context).map(|()| ExitCode::SUCCESS);
+        return login(api, token_stdin, app).await.map(|()| ExitCode::SUCCESS);
     }
     if let JobCommand::Run(args) = &command {
         if args.dry_run {
-            let spec = job_spec(&launch_form(args, context)?)?;
+            let spec = job_spec(&launch_form(args, app)?)?;
             println!("{}", serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())?);
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let client = training::client(&context.settings, &context.keyring).map_err(|e| e.to_string())?;
+    let client = app.training().await?;
     let err = |e: stowage_jobs::training::ApiError| e.to_string();
     match command {
         JobCommand::Login { .. } => {}
@@ -160,7 +160,7 @@ pub async fn run(command: JobCommand, context: &mut Context) -> Result<ExitCode,
             }
         }
         JobCommand::Run(args) => {
-            let form = launch_form(&args, context)?;
+            let form = launch_form(&args, app)?;
             let job = client.create(form.kind, &job_spec(&form)?).await.map_err(err)?;
             println!("{} {}", job.id, job.status.state);
         }
@@ -208,24 +208,21 @@ pub async fn run(command: JobCommand, context: &mut Context) -> Result<ExitCode,
     Ok(ExitCode::SUCCESS)
 }
 
-fn login(api: Option<String>, token_stdin: bool, context: &mut Context) -> Result<(), String> {
-    if let Some(api) = api {
-        context.settings.training_api = api.trim().to_owned();
-    }
-    let url = training::api_url(&context.settings);
-    stowage_jobs::training::check_address(&url).map_err(|e| e.to_string())?;
+async fn login(api: Option<String>, token_stdin: bool, app: &Arc<App>) -> Result<(), String> {
+    let api = api.unwrap_or_else(|| app.settings().training_api);
+    // The address first: a token typed for a wrong one would be wasted.
+    app.training_url(&api)?;
     let token = read_secret(token_stdin, "app token", "--token-stdin")?;
-    training::save_token(&context.keyring, &url, &token).map_err(|e| e.to_string())?;
-    context.settings.save(&context.dirs).map_err(|e| e.to_string())?;
-    println!("Saved the app token for {url} in the system keyring.");
+    let saved = app.save_training_settings(&api, Some(token)).await?;
+    println!("Saved the app token for {} in the system keyring.", saved.url);
     Ok(())
 }
 
 /// The arguments as the window's launch form, so both make the same spec.
-fn launch_form(args: &RunArgs, context: &Context) -> Result<LaunchForm, String> {
+fn launch_form(args: &RunArgs, app: &App) -> Result<LaunchForm, String> {
     let mut volumes: Vec<Volume> = Vec::new();
     if let Some(name) = &args.volume_set {
-        let sets = stowage_jobs::sets::load(&context.dirs.volume_sets_file())?;
+        let sets = app.volume_sets()?;
         let set = sets
             .into_iter()
             .find(|s| &s.name == name)

@@ -8,6 +8,13 @@ pub struct Location {
     pub prefix: String,
 }
 
+impl Location {
+    /// The profile it names, else the current one.
+    pub fn profile_in(&self, app: &stowage_api::App) -> String {
+        self.profile.clone().unwrap_or_else(|| app.settings().current)
+    }
+}
+
 impl std::str::FromStr for Location {
     type Err = String;
 

@@ -4,18 +4,19 @@
 mod job_cmd;
 mod location;
 mod profile_cmd;
-mod progress;
 mod rm_cmd;
 mod sync_cmd;
+mod terminal;
 mod upload_cmd;
 mod volume_cmd;
 mod watch_cmd;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use stowage_profiles::{connect, AppDirs, Keyring, Settings};
-use stowage_store::{ListOptions, ObjectStore};
+use stowage_api::App;
+use stowage_profiles::{AppDirs, Keyring};
 
 use crate::location::Location;
 
@@ -79,24 +80,6 @@ enum Command {
     Job(job_cmd::JobCommand),
 }
 
-/// What the commands share: where files are, the settings, the keyring.
-pub struct Context {
-    pub dirs: AppDirs,
-    pub settings: Settings,
-    pub keyring: Keyring,
-}
-
-impl Context {
-    fn store(&self, profile: Option<&str>) -> Result<std::sync::Arc<dyn ObjectStore>, String> {
-        let profile = match profile {
-            Some(name) => self.settings.profile(name),
-            None => self.settings.current_profile(),
-        }
-        .map_err(|e| e.to_string())?;
-        connect(profile, &self.keyring).map_err(|e| e.to_string())
-    }
-}
-
 /// A count that must be 1 or more (`--concurrency`).
 fn at_least_one(arg: &str) -> Result<usize, String> {
     match arg.parse::<usize>() {
@@ -114,12 +97,16 @@ async fn main() -> ExitCode {
     };
     let _log = stowage_profiles::logging::init(&dirs.logs(), "stowage-cli");
     stowage_sync::raise_open_file_limit();
-    let settings = match Settings::load(&dirs) {
-        Ok(settings) => settings,
-        Err(e) => return fail(e.to_string()),
+    let app = match App::open(dirs, Keyring::from_env(), Arc::new(terminal::Terminal::default())) {
+        Ok(app) => app,
+        Err(e) => return fail(e.message),
     };
-    let mut context = Context { dirs, settings, keyring: Keyring::from_env() };
-    run(cli.command, &mut context).await.unwrap_or_else(fail)
+    let app = Arc::new(match &cli.command {
+        Command::Upload { concurrency, .. } => app.with_concurrency(*concurrency),
+        Command::Sync(args) => app.with_concurrency(args.concurrency),
+        _ => app,
+    });
+    run(cli.command, &app).await.unwrap_or_else(fail)
 }
 
 fn fail(message: String) -> ExitCode {
@@ -128,40 +115,38 @@ fn fail(message: String) -> ExitCode {
     ExitCode::FAILURE
 }
 
-async fn run(command: Command, context: &mut Context) -> Result<ExitCode, String> {
+async fn run(command: Command, app: &Arc<App>) -> Result<ExitCode, String> {
     let done = match command {
         // These have exit codes of their own ("not valid", "some files failed").
-        Command::Volume(command) => return volume_cmd::run(command, context).await,
-        Command::Upload { paths, destination, existing, concurrency } => {
-            return upload_cmd::run(paths, destination, existing, concurrency, context).await
+        Command::Volume(command) => return volume_cmd::run(command, app).await,
+        Command::Upload { paths, destination, existing, concurrency: _ } => {
+            return upload_cmd::run(paths, destination, existing, app).await
         }
-        Command::Sync(args) => return sync_cmd::run(args, context).await,
-        Command::Job(command) => return job_cmd::run(command, context).await,
-        Command::Watch(command) => return watch_cmd::run(command, context).await,
-        Command::Profile(command) => profile_cmd::run(command, context).await,
+        Command::Sync(args) => return sync_cmd::run(args, app).await,
+        Command::Job(command) => return job_cmd::run(command, app).await,
+        Command::Watch(command) => return watch_cmd::run(command, app).await,
+        Command::Profile(command) => profile_cmd::run(command, app).await,
         Command::Containers { profile } => {
-            for c in context.store(profile.as_deref())?.list_containers().await.map_err(|e| e.to_string())? {
+            let profile = profile.unwrap_or_else(|| app.settings().current);
+            for c in app.list_containers(&profile).await? {
                 println!("{}", c.name);
             }
             Ok(())
         }
-        Command::Mb { location } => {
-            let store = context.store(location.profile.as_deref())?;
-            store.create_container(&location.container).await.map_err(|e| e.to_string())
-        }
-        Command::Ls { location } => list_folder(context.store(location.profile.as_deref())?.as_ref(), &location).await,
+        Command::Mb { location } => Ok(app.create_container(&location.profile_in(app), &location.container).await?),
+        Command::Ls { location } => list_folder(app, &location).await,
         Command::Rm { location, recursive, dry_run, one_by_one } => {
-            let store = context.store(location.profile.as_deref())?;
-            return rm_cmd::run(store, &location, recursive, dry_run, one_by_one).await;
+            return rm_cmd::run(app, &location, recursive, dry_run, one_by_one).await;
         }
     };
     done.map(|()| ExitCode::SUCCESS)
 }
 
-async fn list_folder(store: &dyn ObjectStore, location: &Location) -> Result<(), String> {
-    let mut options = ListOptions::folder(location.prefix.as_str());
+async fn list_folder(app: &Arc<App>, location: &Location) -> Result<(), String> {
+    let profile = location.profile_in(app);
+    let mut continuation = None;
     loop {
-        let page = store.list(&location.container, &options).await.map_err(|e| e.to_string())?;
+        let page = app.list_folder(&profile, &location.container, &location.prefix, continuation).await?;
         for folder in &page.prefixes {
             println!("{:>14}  {folder}", "DIR");
         }
@@ -169,7 +154,7 @@ async fn list_folder(store: &dyn ObjectStore, location: &Location) -> Result<(),
             println!("{:>14}  {}", object.size, object.key);
         }
         match page.next {
-            Some(next) => options.continuation = Some(next),
+            Some(next) => continuation = Some(next),
             None => return Ok(()),
         }
     }

@@ -3,15 +3,13 @@
 
 use std::io::BufRead;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Subcommand, ValueEnum};
-use stowage_profiles::edit::{key_status, remove_profile, save_found, save_profile, use_profile};
-use stowage_profiles::import::{aws_default_paths, from_aws, from_rclone, rclone_default_path};
+use stowage_api::App;
 use stowage_profiles::profile::ovh_endpoint;
-use stowage_profiles::{connect, Backend, Keys, Profile, Provider, S3Backend, Secret};
+use stowage_profiles::{Backend, Keys, Profile, Provider, S3Backend, Secret};
 use stowage_store::s3::{ChecksumAlgorithm, ChecksumMode};
-
-use crate::Context;
 
 #[derive(Subcommand)]
 pub enum ProfileCommand {
@@ -89,8 +87,17 @@ pub enum ImportSource {
     Rclone,
 }
 
-pub async fn run(command: ProfileCommand, context: &mut Context) -> Result<(), String> {
-    let Context { dirs, settings, keyring } = context;
+impl From<ImportSource> for stowage_api::ImportSource {
+    fn from(source: ImportSource) -> Self {
+        match source {
+            ImportSource::Aws => Self::Aws,
+            ImportSource::Rclone => Self::Rclone,
+        }
+    }
+}
+
+pub async fn run(command: ProfileCommand, app: &Arc<App>) -> Result<(), String> {
+    let settings = app.settings();
     match command {
         ProfileCommand::Add {
             name,
@@ -127,7 +134,7 @@ pub async fn run(command: ProfileCommand, context: &mut Context) -> Result<(), S
             } else {
                 Keys::default()
             };
-            save_profile(settings, dirs, keyring, None, profile, keys).map_err(|e| e.to_string())?;
+            app.save_profile(None, profile, keys).await?;
             println!("Added profile \"{name}\". Check it with: stowage profile test \"{name}\"");
             Ok(())
         }
@@ -149,7 +156,7 @@ pub async fn run(command: ProfileCommand, context: &mut Context) -> Result<(), S
                     ChecksumMode::Always { algorithm } => format!("always ({algorithm:?})").to_lowercase(),
                 };
                 println!("checksums:   {checksum}");
-                let status = key_status(&p.name, keyring).map_err(|e| e.to_string())?;
+                let status = app.key_status(&p.name).await?;
                 let said = |stored| if stored { "stored in the keyring" } else { "missing" };
                 println!("access key:  {}", said(status.access_key));
                 println!("secret key:  {}", said(status.secret_key));
@@ -160,35 +167,24 @@ pub async fn run(command: ProfileCommand, context: &mut Context) -> Result<(), S
         }
         ProfileCommand::Test { name } => {
             let name = name.unwrap_or_else(|| settings.current.clone());
-            let profile = settings.profile(&name).map_err(|e| e.to_string())?;
-            let store = connect(profile, keyring).map_err(|e| e.to_string())?;
-            let report = stowage_store::probe(store.as_ref()).await.map_err(|e| e.to_string())?;
+            let profile = settings.profile(&name).map_err(|e| e.to_string())?.clone();
+            let report = app.test_profile(None, profile, Keys::default()).await?;
             let listed = report.listed.map(|c| format!(", and may list \"{c}\"")).unwrap_or_default();
             println!("The connection of \"{name}\" works: {} container(s) visible{listed}.", report.containers);
             Ok(())
         }
         ProfileCommand::Remove { name } => {
-            remove_profile(settings, dirs, keyring, &name).map_err(|e| e.to_string())?;
-            println!("Removed profile \"{name}\" and its keys. Current profile: \"{}\".", settings.current);
+            let view = app.remove_profile(&name).await?;
+            println!("Removed profile \"{name}\" and its keys. Current profile: \"{}\".", view.current);
             Ok(())
         }
         ProfileCommand::Use { name } => {
-            use_profile(settings, dirs, &name).map_err(|e| e.to_string())?;
+            app.use_profile(&name).await?;
             println!("Now using \"{name}\".");
             Ok(())
         }
         ProfileCommand::Import { from, path, config } => {
-            let findings = match from {
-                ImportSource::Aws => {
-                    let (default_creds, default_config) = aws_default_paths().ok_or("Cannot find the home folder.")?;
-                    from_aws(&path.unwrap_or(default_creds), &config.unwrap_or(default_config))
-                }
-                ImportSource::Rclone => {
-                    from_rclone(&path.or_else(rclone_default_path).ok_or("Cannot find rclone's config.")?)
-                }
-            }
-            .map_err(|e| e.to_string())?;
-            let report = save_found(settings, dirs, keyring, findings).map_err(|e| e.to_string())?;
+            let report = app.import_profiles(from.into(), path, config).await?;
             for name in &report.imported {
                 println!("Imported \"{name}\"");
             }

@@ -3,20 +3,15 @@
 //! direction. The plan is printed first (or only, with --dry-run; as JSON
 //! with --json), then applied with a progress bar.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use serde::Serialize;
-use stowage_sync::{
-    apply, prepare, Compare, Direction, Journal, Mode, OpKind, PlanOptions, Resume, SyncPlan, SyncRequest, SyncState,
-    Tuning,
-};
+use stowage_api::App;
+use stowage_sync::{Compare, Direction, Mode, OpKind, SyncPlan, SyncTarget};
 
 use crate::location::Location;
-use crate::progress::Progress;
-use crate::Context;
 
 /// Exit code of a plan refused by the delete cap.
 const BLOCKED: u8 = 3;
@@ -41,11 +36,11 @@ pub struct SyncArgs {
     /// Compare content checksums instead of modification times.
     #[arg(long)]
     checksum: bool,
-    /// Leave out paths matching this glob (repeatable; `.stowageignore` adds more).
-    #[arg(long, value_name = "GLOB")]
+    /// Leave out paths matching this .gitignore pattern (repeatable; `.stowageignore` files add more).
+    #[arg(long, value_name = "PATTERN")]
     exclude: Vec<String>,
-    /// Consider only paths matching this glob (repeatable).
-    #[arg(long, value_name = "GLOB")]
+    /// Consider only paths matching this .gitignore pattern (repeatable).
+    #[arg(long, value_name = "PATTERN")]
     include: Vec<String>,
     /// Copy objects a push deletes under this prefix first (like ovhai's --trash).
     #[arg(long, value_name = "PREFIX")]
@@ -55,7 +50,7 @@ pub struct SyncArgs {
     allow_many_deletes: bool,
     /// Requests in flight at once.
     #[arg(long, default_value_t = stowage_sync::Tuning::default().concurrency, value_parser = crate::at_least_one)]
-    concurrency: usize,
+    pub concurrency: usize,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -73,10 +68,11 @@ fn remote(text: &str) -> Option<Result<Location, String>> {
     (!drive).then(|| text.parse())
 }
 
-pub async fn run(args: SyncArgs, context: &Context) -> Result<ExitCode, String> {
+/// The target the arguments describe; the order of the two says the direction.
+fn target_of(args: &SyncArgs, app: &App) -> Result<SyncTarget, String> {
     let (folder, location, direction) = match (remote(&args.source), remote(&args.destination)) {
-        (None, Some(dst)) => (PathBuf::from(&args.source), dst?, Direction::Up),
-        (Some(src), None) => (PathBuf::from(&args.destination), src?, Direction::Down),
+        (None, Some(dst)) => (&args.source, dst?, Direction::Up),
+        (Some(src), None) => (&args.destination, src?, Direction::Down),
         _ => {
             return Err(
                 "Give one local folder and one remote location written PROFILE:CONTAINER/PREFIX, in the direction of the sync."
@@ -95,46 +91,37 @@ pub async fn run(args: SyncArgs, context: &Context) -> Result<ExitCode, String> 
             return Err("--mode pull brings object storage to a local folder: put the remote location first.".into())
         }
     };
-    let mut options = PlanOptions::new(mode, direction);
-    if args.checksum {
-        options.compare = Compare::Checksum;
-    }
-    if args.allow_many_deletes {
-        options.delete_cap = None;
-    }
-    let profile = location.profile.clone().unwrap_or_else(|| context.settings.current.clone());
-    let store = context.store(Some(&profile))?;
-    let request = SyncRequest {
-        folder,
-        store_name: profile.clone(),
+    Ok(SyncTarget {
+        folder: folder.clone(),
+        profile: location.profile_in(app),
         container: location.container,
         prefix: location.prefix,
-        options,
-        includes: args.include,
-        excludes: args.exclude,
-        backup_prefix: args.backup_prefix,
-    };
-    let state = SyncState::open(&context.dirs.sync_state_file()).map_err(|e| e.to_string())?;
-    let tuning = Tuning { concurrency: args.concurrency, ..Tuning::default() };
-    let prepared = prepare(store.as_ref(), &request, &state, &tuning).await.map_err(|e| e.to_string())?;
+        mode,
+        direction,
+        compare: if args.checksum { Compare::Checksum } else { Compare::default() },
+        includes: args.include.clone(),
+        excludes: args.exclude.clone(),
+        backup_prefix: args.backup_prefix.clone(),
+    })
+}
+
+pub async fn run(args: SyncArgs, app: &Arc<App>) -> Result<ExitCode, String> {
+    let target = target_of(&args, app)?;
+    let planned = app.plan_sync(&target, args.allow_many_deletes).await?;
     if args.json {
-        let shown = Shown { mode, direction, plan: &prepared.plan };
+        let shown = Shown { mode: target.mode, direction: target.direction(), plan: &planned.plan };
         println!("{}", serde_json::to_string_pretty(&shown).map_err(|e| e.to_string())?);
     } else {
-        print_plan(&prepared.plan, args.dry_run);
+        print_plan(&planned.plan, args.dry_run);
     }
-    if prepared.plan.blocked.is_some() {
+    if planned.plan.blocked.is_some() {
         return Ok(ExitCode::from(BLOCKED));
     }
-    if args.dry_run || prepared.plan.ops.iter().all(|op| op.kind == OpKind::Conflict) {
+    if args.dry_run || planned.plan.ops.iter().all(|op| op.kind == OpKind::Conflict) {
         return Ok(ExitCode::SUCCESS);
     }
-    let journal = Journal::open(&context.dirs.journal_file()).map_err(|e| e.to_string())?;
-    let resume = Some(Resume { journal: Arc::new(journal), store: profile });
-    let progress = Progress::new()?;
-    let summary =
-        apply(store, prepared, &request, &state, tuning, progress.sink(), progress.cancel.clone(), resume).await;
-    progress.finish();
+    let started = app.apply_sync(planned.id).await?;
+    let summary = crate::terminal::follow(app, started).await?;
     println!(
         "{} uploaded, {} downloaded, {} deleted, {} failed.",
         summary.uploaded,

@@ -6,11 +6,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::ValueEnum;
-use stowage_sync::{upload, Existing, Journal, Resume, Tuning, UploadRequest};
+use stowage_api::App;
+use stowage_sync::Existing;
 
 use crate::location::Location;
-use crate::progress::Progress;
-use crate::Context;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ExistingArg {
@@ -23,29 +22,17 @@ pub async fn run(
     paths: Vec<PathBuf>,
     destination: Location,
     existing: ExistingArg,
-    concurrency: usize,
-    context: &Context,
+    app: &Arc<App>,
 ) -> Result<ExitCode, String> {
-    let store = context.store(destination.profile.as_deref())?;
-    let profile = destination.profile.clone().unwrap_or_else(|| context.settings.current.clone());
-    let journal = Journal::open(&context.dirs.journal_file()).map_err(|e| e.to_string())?;
-    let resume = Some(Resume { journal: Arc::new(journal), store: profile });
     let existing = match existing {
         ExistingArg::Overwrite => Existing::Overwrite,
         ExistingArg::Skip => Existing::Skip,
         ExistingArg::KeepBoth => Existing::KeepBoth,
     };
-    let tuning = Tuning { concurrency, ..Tuning::default() };
-    let progress = Progress::new()?;
-    let request = UploadRequest {
-        sources: paths,
-        container: destination.container,
-        prefix: destination.prefix,
-        existing,
-        resume,
-    };
-    let summary = upload(store, request, tuning, progress.sink(), progress.cancel.clone()).await;
-    progress.finish();
+    let paths = paths.iter().map(|p| p.display().to_string()).collect();
+    let profile = destination.profile_in(app);
+    let started = app.start_upload(&profile, paths, &destination.container, &destination.prefix, existing).await?;
+    let summary = crate::terminal::follow(app, started).await?;
     println!(
         "{} uploaded ({} bytes), {} already there, {} skipped as existing, {} failed, {} paths skipped.",
         summary.uploaded,

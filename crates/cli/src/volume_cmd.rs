@@ -2,14 +2,12 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Subcommand;
-use stowage_jobs::check::{check, has_errors, Context as CheckContext, Severity};
-use stowage_jobs::survey::survey_all;
+use stowage_api::App;
+use stowage_jobs::check::{has_errors, Severity};
 use stowage_jobs::{api, Volume};
-use stowage_profiles::connect;
-
-use crate::Context;
 
 #[derive(Subcommand)]
 pub enum VolumeCommand {
@@ -36,7 +34,7 @@ pub enum VolumeCommand {
 /// Exit code 2 means "the volumes are not valid", as `volume check` promises.
 pub const INVALID: u8 = 2;
 
-pub async fn run(command: VolumeCommand, context: &Context) -> Result<ExitCode, String> {
+pub async fn run(command: VolumeCommand, app: &Arc<App>) -> Result<ExitCode, String> {
     match command {
         VolumeCommand::Parse { volumes } => {
             let volumes = parse_all(&volumes).map_err(|errors| errors.join("\n"))?;
@@ -51,7 +49,7 @@ pub async fn run(command: VolumeCommand, context: &Context) -> Result<ExitCode, 
             Ok(ExitCode::SUCCESS)
         }
         VolumeCommand::Check { volumes, profile, region } => {
-            check_volumes(&volumes, profile.as_deref(), region, context).await
+            check_volumes(&volumes, profile.as_deref(), region, app).await
         }
     }
 }
@@ -76,7 +74,7 @@ async fn check_volumes(
     strings: &[String],
     profile: Option<&str>,
     job_region: Option<String>,
-    context: &Context,
+    app: &Arc<App>,
 ) -> Result<ExitCode, String> {
     let volumes = match parse_all(strings) {
         Ok(volumes) => volumes,
@@ -87,20 +85,10 @@ async fn check_volumes(
             return Ok(ExitCode::from(INVALID));
         }
     };
-    let aliases = context.settings.datastore_aliases();
-    let mut findings = check(&volumes, &CheckContext { aliases, job_region });
-    let chosen = |alias: &str| match profile {
-        Some(name) => context.settings.profile(name).ok(),
-        None => context.settings.profile_for_alias(alias),
-    };
-    if let Some(name) = profile {
-        context.settings.profile(name).map_err(|e| e.to_string())?;
-    }
-    let (surveys, survey_findings) = survey_all(&volumes, |alias| {
-        chosen(alias).map(|p| (p.name.clone(), connect(p, &context.keyring).map_err(|e| e.to_string())))
-    })
-    .await;
-    findings.extend(survey_findings);
+    let mut findings = app.check_volumes(&volumes, job_region);
+    let surveyed = app.survey_volumes(&volumes, profile).await?;
+    let surveys = surveyed.surveys;
+    findings.extend(surveyed.findings);
     let (mut total_objects, mut total_bytes) = (0u64, 0u64);
     for s in &surveys {
         let volume = &volumes[s.volume as usize];

@@ -2,18 +2,15 @@
 //! terminal; `run` keeps every unpaused one synced, headless (a server, a
 //! training box), with the same runner as the app.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Subcommand, ValueEnum};
-use stowage_sync::watch::{self, config, DeletePolicy, Timing, WatchDeps, WatchState, WatchStatus, WatchedFolder};
-use stowage_sync::{Journal, Resume, SyncState, Tuning};
-use tokio_util::sync::CancellationToken;
+use stowage_api::App;
+use stowage_sync::watch::{DeletePolicy, WatchedFolder};
 
 use crate::location::Location;
-use crate::Context;
 
 #[derive(Subcommand)]
 pub enum WatchCommand {
@@ -27,8 +24,8 @@ pub enum WatchCommand {
         /// With --delete backup: where deleted objects are moved.
         #[arg(long)]
         backup_prefix: Option<String>,
-        /// Leave out paths matching this glob (repeatable).
-        #[arg(long, value_name = "GLOB")]
+        /// Leave out paths matching this .gitignore pattern (repeatable).
+        #[arg(long, value_name = "PATTERN")]
         exclude: Vec<String>,
     },
     /// The watched folders.
@@ -59,106 +56,73 @@ fn text(path: &std::path::Path) -> String {
     path.display().to_string()
 }
 
-pub async fn run(command: WatchCommand, context: &Context) -> Result<ExitCode, String> {
-    let file = context.dirs.watched_file();
+pub async fn run(command: WatchCommand, app: &Arc<App>) -> Result<ExitCode, String> {
     match command {
         WatchCommand::Add { folder, destination, delete, backup_prefix, exclude } => {
-            let profile = destination.profile.clone().unwrap_or_else(|| context.settings.current.clone());
-            context.settings.profile(&profile).map_err(|e| e.to_string())?;
-            let delete = match delete {
+            let policy = match delete {
                 DeleteArg::Keep => DeletePolicy::Keep,
                 DeleteArg::Propagate => DeletePolicy::Propagate,
                 DeleteArg::Backup => DeletePolicy::Backup,
             };
-            let watched = WatchedFolder {
-                folder: text(&folder),
-                profile,
-                container: destination.container,
-                prefix: destination.prefix,
-                delete,
-                backup_prefix: backup_prefix.unwrap_or_default(),
-                includes: vec![],
-                excludes: exclude,
-                paused: false,
-            };
-            config::add(&file, watched)?;
+            let watched = WatchedFolder::new(
+                text(&folder),
+                destination.profile_in(app),
+                destination.container,
+                destination.prefix,
+                policy,
+                backup_prefix.unwrap_or_default(),
+                exclude,
+            );
+            app.add_watched(watched).await?;
             println!("Watching {}. `stowage watch run` (or the app) keeps it synced.", text(&folder));
         }
         WatchCommand::List => {
-            let all = config::load(&file)?;
+            let all = app.list_watched()?;
             if all.is_empty() {
                 println!("No watched folders.");
             }
-            for w in all {
-                let policy = match w.delete {
-                    DeletePolicy::Keep => "keep deleted".to_owned(),
-                    DeletePolicy::Propagate => "propagate deletions".to_owned(),
-                    DeletePolicy::Backup => format!("move deleted to {}", w.backup_prefix),
+            for view in all {
+                let w = &view.watched;
+                let policy = match (w.policy(), &w.target.backup_prefix) {
+                    (DeletePolicy::Backup, Some(backup)) => format!("move deleted to {backup}"),
+                    (DeletePolicy::Propagate | DeletePolicy::Backup, _) => "propagate deletions".to_owned(),
+                    (DeletePolicy::Keep, _) => "keep deleted".to_owned(),
                 };
                 let paused = if w.paused { "  (paused)" } else { "" };
-                println!("{} -> {}:{}/{}  [{policy}]{paused}", w.folder, w.profile, w.container, w.prefix);
+                let t = &w.target;
+                println!("{} -> {}:{}/{}  [{policy}]{paused}", t.folder, t.profile, t.container, t.prefix);
             }
         }
         WatchCommand::Pause { folder } => {
-            config::update(&file, &text(&folder), |w| w.paused = true)?;
+            app.set_watch_paused(&text(&folder), true).await?;
         }
         WatchCommand::Resume { folder } => {
-            config::update(&file, &text(&folder), |w| w.paused = false)?;
+            app.set_watch_paused(&text(&folder), false).await?;
         }
         WatchCommand::Remove { folder } => {
-            config::remove(&file, &text(&folder))?;
+            app.remove_watched(&text(&folder)).await?;
         }
-        WatchCommand::Run => return run_all(context).await,
+        WatchCommand::Run => return run_all(app).await,
     }
     Ok(ExitCode::SUCCESS)
 }
 
-async fn run_all(context: &Context) -> Result<ExitCode, String> {
-    let folders: Vec<WatchedFolder> =
-        config::load(&context.dirs.watched_file())?.into_iter().filter(|w| !w.paused).collect();
-    if folders.is_empty() {
+async fn run_all(app: &Arc<App>) -> Result<ExitCode, String> {
+    let unpaused = app.list_watched()?.iter().filter(|w| !w.watched.paused).count();
+    if unpaused == 0 {
         return Err(
             "No unpaused watched folders: add one with `stowage watch add FOLDER PROFILE:CONTAINER/PREFIX`.".into()
         );
     }
-    let state = Arc::new(SyncState::open(&context.dirs.sync_state_file()).map_err(|e| e.to_string())?);
-    let journal = Arc::new(Journal::open(&context.dirs.journal_file()).map_err(|e| e.to_string())?);
-    let cancel = CancellationToken::new();
-    let mut stores = HashMap::new();
-    let mut tasks = Vec::new();
-    for folder in folders {
-        if !stores.contains_key(&folder.profile) {
-            stores.insert(folder.profile.clone(), context.store(Some(&folder.profile))?);
-        }
-        let deps = WatchDeps {
-            store: stores[&folder.profile].clone(),
-            state: state.clone(),
-            resume: Some(Resume { journal: journal.clone(), store: folder.profile.clone() }),
-            tuning: Tuning::default(),
-        };
-        let (tx, mut rx) = tokio::sync::watch::channel(WatchStatus::new(WatchState::Starting));
-        let name = folder.folder.clone();
-        tasks.push(tokio::spawn(watch::run(folder, deps, Timing::default(), tx, cancel.clone())));
-        tokio::spawn(async move {
-            while rx.changed().await.is_ok() {
-                let s = rx.borrow_and_update().clone();
-                match s.state {
-                    WatchState::Syncing => {}
-                    WatchState::Idle => {
-                        println!("{name}: in sync{}", s.message.map(|m| format!(" ({m})")).unwrap_or_default())
-                    }
-                    WatchState::Waiting => println!("{name}: waiting for {} files still being written", s.files_left),
-                    WatchState::Error => eprintln!("{name}: {}", s.message.unwrap_or_default()),
-                    other => println!("{name}: {other:?}"),
-                }
-            }
-        });
+    let failed = app.start_watching().await?;
+    for (folder, why) in &failed {
+        eprintln!("{folder}: cannot start: {why}");
     }
-    println!("Watching {} folders; Ctrl-C stops after the transfers in flight.", tasks.len());
+    if failed.len() == unpaused {
+        return Ok(ExitCode::FAILURE);
+    }
+    println!("Watching {} folders; Ctrl-C stops after the transfers in flight.", unpaused - failed.len());
     let _ = tokio::signal::ctrl_c().await;
-    cancel.cancel();
-    for task in tasks {
-        let _ = task.await;
-    }
+    app.stop_watching().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -12,6 +12,14 @@ pub trait EventSink: Send + Sync {
     fn send(&self, event: TransferEvent);
 }
 
+/// A sink for transfers nobody follows.
+#[derive(Debug, Default)]
+pub struct NoEvents;
+
+impl EventSink for NoEvents {
+    fn send(&self, _event: TransferEvent) {}
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "event", rename_all = "camelCase")]

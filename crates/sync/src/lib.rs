@@ -23,6 +23,7 @@ mod renames;
 pub mod scan;
 pub mod selection;
 pub mod state;
+pub mod target;
 pub mod upload;
 pub mod watch;
 
@@ -30,7 +31,7 @@ pub use db::DbError;
 pub use download::{download, DownloadRequest};
 pub use engine::{Existing, Tuning};
 pub use error::SyncError;
-pub use events::{EventSink, FileOutcome, FileRow, Snapshot, Summary, Throttle, Tracker, TransferEvent};
+pub use events::{EventSink, FileOutcome, FileRow, NoEvents, Snapshot, Summary, Throttle, Tracker, TransferEvent};
 pub use filter::Filters;
 pub use folder_sync::{apply, prepare, Prepared, SyncRequest};
 pub use journal::Journal;
@@ -39,4 +40,5 @@ pub use plan::{plan, Compare, DeleteCap, Direction, Mode, Op, OpKind, PlanOption
 pub use recover::{recover, Recovery};
 pub use state::SyncState;
 pub use stowage_store::layers::{PauseGate, RetryPolicy};
+pub use target::SyncTarget;
 pub use upload::{upload, Resume, UploadRequest};

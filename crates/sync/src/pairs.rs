@@ -1,30 +1,19 @@
-//! Saved sync pairs (a folder, a container prefix, a mode, filters), kept in
-//! the config dir as TOML so one click runs the same sync again.
+//! Saved syncs (a name and a [`SyncTarget`]), kept in the config dir as
+//! TOML so one click runs the same sync again.
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::plan::{Compare, Direction, Mode};
+use crate::target::SyncTarget;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct SavedSync {
     pub name: String,
-    pub folder: String,
-    pub profile: String,
-    pub container: String,
-    #[serde(default)]
-    pub prefix: String,
-    pub mode: Mode,
-    pub direction: Direction,
-    #[serde(default)]
-    pub compare: Compare,
-    #[serde(default)]
-    pub includes: Vec<String>,
-    #[serde(default)]
-    pub excludes: Vec<String>,
+    #[serde(flatten)]
+    pub target: SyncTarget,
 }
 
 #[derive(Default, Serialize, Deserialize)]
@@ -65,14 +54,14 @@ fn write(path: &Path, pairs: &[SavedSync]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::{Compare, Direction, Mode};
 
     #[test]
     fn saves_replaces_and_removes() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("sync-pairs.toml");
         assert!(load(&path).expect("none yet").is_empty());
-        let pair = SavedSync {
-            name: "checkpoints".into(),
+        let target = SyncTarget {
             folder: "/runs/42".into(),
             profile: "ovh".into(),
             container: "runs".into(),
@@ -82,11 +71,28 @@ mod tests {
             compare: Compare::SizeAndTime,
             includes: vec![],
             excludes: vec!["*.log".into()],
+            backup_prefix: None,
         };
+        let pair = SavedSync { name: "checkpoints".into(), target: target.clone() };
         save(&path, pair.clone()).expect("save");
-        let changed = SavedSync { prefix: "43/".into(), ..pair };
+        let changed = SavedSync { target: SyncTarget { prefix: "43/".into(), ..target }, ..pair };
         assert_eq!(save(&path, changed.clone()).expect("replace"), std::slice::from_ref(&changed));
         assert!(save(&path, SavedSync { name: " ".into(), ..changed }).is_err(), "a name is needed");
         assert!(remove(&path, "checkpoints").expect("remove").is_empty());
+    }
+
+    /// Files written before the target type: the same keys at the same level.
+    #[test]
+    fn reads_what_earlier_versions_wrote() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("sync-pairs.toml");
+        std::fs::write(
+            &path,
+            "[[sync]]\nname = \"ckpt\"\nfolder = \"/runs/42\"\nprofile = \"ovh\"\ncontainer = \"runs\"\nmode = \"copy\"\ndirection = \"down\"\n",
+        )
+        .expect("write");
+        let pairs = load(&path).expect("load");
+        assert_eq!((pairs[0].target.mode, pairs[0].target.direction()), (Mode::Copy, Direction::Down));
+        assert_eq!(pairs[0].target.compare, Compare::SizeAndTime);
     }
 }

@@ -76,11 +76,12 @@ impl<T> Default for Listing<T> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub enum Direction {
     /// This computer to object storage.
+    #[default]
     Up,
     /// Object storage to this computer.
     Down,

@@ -40,19 +40,3 @@ pub async fn expand(
     }
     (objects, failed)
 }
-
-/// Deletes a selection (keys and whole folders) in bulk requests, up to
-/// `in_flight` at once; returns how many objects went and what failed.
-pub async fn delete_selection(
-    store: &dyn ObjectStore,
-    container: &str,
-    selection: &[String],
-    in_flight: usize,
-) -> (u64, Vec<(String, String)>) {
-    let (objects, mut failed) = expand(store, container, selection).await;
-    let keys: Vec<String> = objects.into_iter().map(|o| o.key).collect();
-    let refused = stowage_store::delete_all(store, container, &keys, in_flight).await;
-    let deleted = (keys.len() - refused.len()) as u64;
-    failed.extend(refused.into_iter().map(|f| (f.key, f.error.to_string())));
-    (deleted, failed)
-}

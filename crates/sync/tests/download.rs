@@ -7,17 +7,12 @@ use std::sync::Arc;
 use bytes::Bytes;
 use stowage_store::memory::MemoryStore;
 use stowage_store::ObjectStore;
-use stowage_sync::{download, upload, DownloadRequest, EventSink, Existing, TransferEvent, Tuning, UploadRequest};
+use stowage_sync::{download, upload, DownloadRequest, Existing, NoEvents, Tuning, UploadRequest};
 use tokio_util::sync::CancellationToken;
 
 const MIB: u64 = 1024 * 1024;
 /// One MiB as an index into a body.
 const M: usize = 1024 * 1024;
-
-struct Quiet;
-impl EventSink for Quiet {
-    fn send(&self, _: TransferEvent) {}
-}
 
 #[tokio::test]
 async fn an_interrupted_download_continues_and_is_checked() {
@@ -35,7 +30,7 @@ async fn an_interrupted_download_continues_and_is_checked() {
         dest: dir.path().to_owned(),
         existing: Existing::Overwrite,
     };
-    let run = || download(store.clone(), request(), Tuning::default(), Arc::new(Quiet), CancellationToken::new());
+    let run = || download(store.clone(), request(), Tuning::default(), Arc::new(NoEvents), CancellationToken::new());
 
     // An earlier try got the first 40,000 bytes right: the rest is appended.
     std::fs::write(&partial, &body[..40_000]).expect("partial");
@@ -73,7 +68,7 @@ async fn a_big_object_comes_down_in_ranges_and_a_later_run_fetches_only_the_miss
         existing: Existing::Overwrite,
         resume: None,
     };
-    let summary = upload(store.clone(), request, tuning.clone(), Arc::new(Quiet), CancellationToken::new()).await;
+    let summary = upload(store.clone(), request, tuning.clone(), Arc::new(NoEvents), CancellationToken::new()).await;
     assert_eq!(summary.uploaded, 1, "{summary:?}");
     let etag = store.head("models", "runs/model.pt").await.expect("head").etag.expect("etag");
     assert!(etag.ends_with("-5"), "uploaded in parts, so no whole-file MD5 to check against: {etag}");
@@ -97,7 +92,7 @@ async fn a_big_object_comes_down_in_ranges_and_a_later_run_fetches_only_the_miss
         dest: dir.path().to_owned(),
         existing: Existing::Overwrite,
     };
-    let summary = download(store.clone(), request, tuning, Arc::new(Quiet), CancellationToken::new()).await;
+    let summary = download(store.clone(), request, tuning, Arc::new(NoEvents), CancellationToken::new()).await;
     assert_eq!(summary.downloaded, 1, "{summary:?}");
     let mut expected = body.clone();
     expected[..M].fill(b'A');
@@ -132,7 +127,7 @@ async fn a_ledger_that_does_not_match_the_object_starts_the_download_over() {
         dest: dir.path().to_owned(),
         existing: Existing::Overwrite,
     };
-    let summary = download(store, request, tuning, Arc::new(Quiet), CancellationToken::new()).await;
+    let summary = download(store, request, tuning, Arc::new(NoEvents), CancellationToken::new()).await;
     assert_eq!(summary.downloaded, 1, "{summary:?}");
     assert!(std::fs::read(dir.path().join("model.pt")).expect("read") == body);
 }

@@ -15,8 +15,8 @@ use futures::{StreamExt, TryStreamExt};
 use stowage_store::s3::{S3Settings, S3Store};
 use stowage_store::{test_env, ObjectStore};
 use stowage_sync::{
-    download, prepare, upload, Direction, DownloadRequest, EventSink, Existing, Mode, PlanOptions, RetryPolicy,
-    SyncRequest, SyncState, TransferEvent, Tuning, UploadRequest,
+    download, prepare, upload, Direction, DownloadRequest, Existing, Mode, NoEvents, PlanOptions, RetryPolicy,
+    SyncRequest, SyncState, Tuning, UploadRequest,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -106,11 +106,6 @@ fn pipe(client: TcpStream, server: TcpStream, limit: u64) {
     let _ = up.join();
 }
 
-struct Quiet;
-impl EventSink for Quiet {
-    fn send(&self, _: TransferEvent) {}
-}
-
 fn store(endpoint: String) -> Arc<dyn ObjectStore> {
     let settings = S3Settings { endpoint: Some(endpoint), ..test_env::s3_settings() };
     Arc::new(S3Store::new(&settings, test_env::credentials()))
@@ -148,7 +143,7 @@ async fn every_file_arrives_through_resets_errors_and_stalls() {
         existing: Existing::Overwrite,
         resume: None,
     };
-    let summary = upload(flaky, request, tuning, Arc::new(Quiet), CancellationToken::new()).await;
+    let summary = upload(flaky, request, tuning, Arc::new(NoEvents), CancellationToken::new()).await;
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     assert_eq!(summary.uploaded, files.len() as u64);
     assert!(
@@ -235,7 +230,7 @@ async fn a_download_cut_short_keeps_what_arrived_and_continues_from_there() {
         existing: Existing::Overwrite,
     };
     let tuning = Tuning { retry: retry(10, 10), ..Tuning::default() };
-    let summary = download(cut, request, tuning, Arc::new(Quiet), CancellationToken::new()).await;
+    let summary = download(cut, request, tuning, Arc::new(NoEvents), CancellationToken::new()).await;
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     assert_eq!(summary.downloaded, 1);
     assert!(std::fs::read(dir.path().join("weights.bin")).expect("read") == body, "the file is whole");
@@ -270,7 +265,7 @@ async fn a_big_download_in_ranges_arrives_intact_through_resets_errors_and_stall
         retry: retry(8, 50),
         ..Tuning::default()
     };
-    let summary = download(flaky, request, tuning, Arc::new(Quiet), CancellationToken::new()).await;
+    let summary = download(flaky, request, tuning, Arc::new(NoEvents), CancellationToken::new()).await;
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     assert!(
         faults.resets.load(Ordering::SeqCst) > 0 && faults.errors.load(Ordering::SeqCst) > 0,

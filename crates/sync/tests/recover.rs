@@ -7,15 +7,10 @@ use bytes::Bytes;
 use stowage_store::local::LocalStore;
 use stowage_store::{ErrorKind, ObjectStore, PutOptions};
 use stowage_sync::journal::{modified_ns, UploadKey};
-use stowage_sync::{recover, upload, EventSink, Journal, TransferEvent, Tuning};
+use stowage_sync::{recover, upload, Journal, NoEvents, Tuning};
 use tokio_util::sync::CancellationToken;
 
 const MIB: usize = 1024 * 1024;
-
-struct Quiet;
-impl EventSink for Quiet {
-    fn send(&self, _: TransferEvent) {}
-}
 
 #[tokio::test]
 async fn unchanged_files_continue_and_changed_ones_are_aborted() {
@@ -61,7 +56,7 @@ async fn unchanged_files_continue_and_changed_ones_are_aborted() {
     assert_eq!(recovery.resume.len(), 1);
     for request in recovery.resume {
         assert_eq!(request.prefix, "run-7/");
-        let summary = upload(store.clone(), request, tuning.clone(), Arc::new(Quiet), CancellationToken::new()).await;
+        let summary = upload(store.clone(), request, tuning.clone(), Arc::new(NoEvents), CancellationToken::new()).await;
         assert_eq!(summary.uploaded, 1, "{summary:?}");
     }
     let dest = dir.path().join("check");

@@ -11,15 +11,9 @@ use stowage_store::local::LocalStore;
 use stowage_store::memory::MemoryStore;
 use stowage_store::{test_env, ListOptions, ObjectStore};
 use stowage_sync::{
-    apply, prepare, Direction, EventSink, Mode, OpKind, PlanOptions, Reason, Summary, SyncRequest, SyncState,
-    TransferEvent, Tuning,
+    apply, prepare, Direction, Mode, NoEvents, OpKind, PlanOptions, Reason, Summary, SyncRequest, SyncState, Tuning,
 };
 use tokio_util::sync::CancellationToken;
-
-struct Quiet;
-impl EventSink for Quiet {
-    fn send(&self, _: TransferEvent) {}
-}
 
 type Tree = BTreeMap<String, Vec<u8>>;
 
@@ -105,7 +99,7 @@ impl Pair {
             request,
             &self.state,
             tuning,
-            Arc::new(Quiet),
+            Arc::new(NoEvents),
             CancellationToken::new(),
             None,
         )
@@ -269,7 +263,7 @@ async fn renames_are_copied_on_the_server(store: Arc<dyn ObjectStore>, container
         &push,
         &pair.state,
         tuning,
-        Arc::new(Quiet),
+        Arc::new(NoEvents),
         CancellationToken::new(),
         None,
     )

@@ -47,17 +47,9 @@ fn start(
     container: &str,
     delete: DeletePolicy,
 ) -> Watching {
-    let watched = WatchedFolder {
-        folder: folder.display().to_string(),
-        profile: "test".into(),
-        container: container.into(),
-        prefix: "watched/".into(),
-        delete,
-        backup_prefix: "trash/".into(),
-        includes: vec![],
-        excludes: vec![],
-        paused: false,
-    };
+    let folder = folder.display().to_string();
+    let watched =
+        WatchedFolder::new(folder, "test".into(), container.into(), "watched/".into(), delete, "trash/".into(), vec![]);
     let deps = WatchDeps { store, state: state.clone(), resume: None, tuning: Tuning::default() };
     let (tx, status) = watch::channel(WatchStatus::new(WatchState::Starting));
     let cancel = CancellationToken::new();

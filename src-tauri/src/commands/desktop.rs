@@ -1,11 +1,13 @@
-//! The app itself: what About shows, and whether Stowage starts at login.
+//! The app itself: what About shows, folders opened in the file manager,
+//! and whether Stowage starts at login.
 
 use serde::Serialize;
-use tauri::{AppHandle, State};
+use tauri::AppHandle;
 use tauri_plugin_autostart::ManagerExt;
+use tauri_plugin_opener::OpenerExt;
 
+use super::Stowage;
 use crate::error::{IpcError, IpcErrorCode};
-use crate::state::Shared;
 
 /// Given to the app by the login entry: start in the tray, window hidden.
 pub const BACKGROUND_ARG: &str = "--background";
@@ -21,14 +23,28 @@ pub struct AboutInfo {
 
 #[tauri::command]
 #[specta::specta]
-pub fn about(state: State<'_, Shared>) -> AboutInfo {
-    let dirs = &state.dirs;
+pub fn about(app: Stowage<'_>) -> AboutInfo {
+    let dirs = app.dirs();
     AboutInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         config_dir: dirs.config.display().to_string(),
         data_dir: dirs.data.display().to_string(),
         logs_dir: dirs.logs().display().to_string(),
     }
+}
+
+/// Opens a folder (a download's destination, a synced folder, the logs) in
+/// the file manager, through the opener plugin (xdg-open and its kin).
+#[tauri::command]
+#[specta::specta]
+pub fn open_folder(handle: AppHandle, path: String) -> Result<(), IpcError> {
+    if !std::path::Path::new(&path).is_dir() {
+        return Err(IpcError::new(IpcErrorCode::NotFound, format!("{path} is not a folder (any more).")));
+    }
+    handle
+        .opener()
+        .open_path(&path, None::<&str>)
+        .map_err(|e| IpcError::new(IpcErrorCode::Other, format!("Cannot open the file manager: {e}")))
 }
 
 fn login_error(e: impl std::fmt::Display) -> IpcError {

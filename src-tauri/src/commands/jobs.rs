@@ -9,91 +9,48 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::Serialize;
+use stowage_api::TrainingView;
 use stowage_jobs::training::model::{DataSync, DataSyncDirection, Job, Workload};
-use stowage_jobs::training::{job_spec, Flavor, LaunchForm, NotebookOption, TrainingClient, REGIONS};
-use stowage_profiles::{training, Secret};
+use stowage_jobs::training::{job_spec, Flavor, LaunchForm, NotebookOption};
+use stowage_profiles::Secret;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 
+use super::Stowage;
 use crate::error::{IpcError, IpcErrorCode};
-use crate::state::{blocking, Shared};
 
 /// Followed logs reach the window in batches this often.
 const LOG_BATCH_EVERY: Duration = Duration::from_millis(200);
 
-#[derive(Debug, Clone, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct TrainingView {
-    /// As set: a region or an address ("" for GRA).
-    pub api: String,
-    /// The address in use.
-    pub url: String,
-    pub has_token: bool,
-    pub regions: Vec<(String, String)>,
-}
-
-fn view(state: &Shared) -> Result<TrainingView, IpcError> {
-    let settings = state.settings();
-    let url = training::api_url(&settings);
-    Ok(TrainingView {
-        has_token: training::has_token(&state.keyring, &url)?,
-        api: settings.training_api,
-        url,
-        regions: REGIONS.iter().map(|(r, u)| ((*r).to_owned(), (*u).to_owned())).collect(),
-    })
-}
-
 #[tauri::command]
 #[specta::specta]
-pub async fn training_settings(state: State<'_, Shared>) -> Result<TrainingView, IpcError> {
-    let state = state.inner().clone();
-    blocking(move || view(&state)).await
+pub async fn training_settings(app: Stowage<'_>) -> Result<TrainingView, IpcError> {
+    Ok(app.training_settings().await?)
 }
 
 /// Sets the API (a region or an address) and, when given, its app token.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_training_settings(
-    state: State<'_, Shared>,
+    app: Stowage<'_>,
     api: String,
     token: Option<String>,
 ) -> Result<TrainingView, IpcError> {
-    let state = state.inner().clone();
     let token = token.filter(|t| !t.trim().is_empty()).map(|t| Secret::new(t.trim().to_owned()));
-    blocking(move || {
-        let mut candidate = state.settings();
-        candidate.training_api = api.trim().to_owned();
-        let url = training::api_url(&candidate);
-        // Check the address before anything is stored.
-        stowage_jobs::training::check_address(&url)?;
-        if let Some(token) = &token {
-            training::save_token(&state.keyring, &url, token)?;
-        }
-        state.edit(|settings, dirs, _| {
-            settings.training_api = candidate.training_api.clone();
-            settings.save(dirs)
-        })?;
-        view(&state)
-    })
-    .await
-}
-
-async fn client(state: &Shared) -> Result<TrainingClient, IpcError> {
-    let state = state.clone();
-    blocking(move || Ok(training::client(&state.settings(), &state.keyring)?)).await
+    Ok(app.save_training_settings(&api, token).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn list_jobs(state: State<'_, Shared>, kind: Workload) -> Result<Vec<Job>, IpcError> {
-    Ok(client(state.inner()).await?.list(kind).await?)
+pub async fn list_jobs(app: Stowage<'_>, kind: Workload) -> Result<Vec<Job>, IpcError> {
+    Ok(app.training().await?.list(kind).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn get_job(state: State<'_, Shared>, kind: Workload, id: String) -> Result<Job, IpcError> {
-    Ok(client(state.inner()).await?.get(kind, &id).await?)
+pub async fn get_job(app: Stowage<'_>, kind: Workload, id: String) -> Result<Job, IpcError> {
+    Ok(app.training().await?.get(kind, &id).await?)
 }
 
 fn spec_of(form: &LaunchForm) -> Result<stowage_jobs::training::JobSpec, IpcError> {
@@ -110,35 +67,35 @@ pub fn preview_job(form: LaunchForm) -> Result<String, IpcError> {
 /// Launches the form's job or notebook.
 #[tauri::command]
 #[specta::specta]
-pub async fn launch_job(state: State<'_, Shared>, form: LaunchForm) -> Result<Job, IpcError> {
+pub async fn launch_job(app: Stowage<'_>, form: LaunchForm) -> Result<Job, IpcError> {
     let spec = spec_of(&form)?;
-    Ok(client(state.inner()).await?.create(form.kind, &spec).await?)
+    Ok(app.training().await?.create(form.kind, &spec).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn stop_job(state: State<'_, Shared>, kind: Workload, id: String) -> Result<(), IpcError> {
-    Ok(client(state.inner()).await?.stop(kind, &id).await?)
+pub async fn stop_job(app: Stowage<'_>, kind: Workload, id: String) -> Result<(), IpcError> {
+    Ok(app.training().await?.stop(kind, &id).await?)
 }
 
 /// Starts a stopped notebook again.
 #[tauri::command]
 #[specta::specta]
-pub async fn start_notebook(state: State<'_, Shared>, id: String) -> Result<(), IpcError> {
-    Ok(client(state.inner()).await?.start(Workload::Notebook, &id).await?)
+pub async fn start_notebook(app: Stowage<'_>, id: String) -> Result<(), IpcError> {
+    Ok(app.training().await?.start(Workload::Notebook, &id).await?)
 }
 
 /// "Sync now": push (or pull) one volume, or all, of a running job.
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_job_data(
-    state: State<'_, Shared>,
+    app: Stowage<'_>,
     kind: Workload,
     id: String,
     direction: DataSyncDirection,
     volume: Option<String>,
 ) -> Result<DataSync, IpcError> {
-    Ok(client(state.inner()).await?.data_sync(kind, &id, direction, volume).await?)
+    Ok(app.training().await?.data_sync(kind, &id, direction, volume).await?)
 }
 
 /// What the launch form offers: flavors, notebook editors and frameworks.
@@ -152,8 +109,8 @@ pub struct LaunchOptions {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn launch_options(state: State<'_, Shared>) -> Result<LaunchOptions, IpcError> {
-    let client = client(state.inner()).await?;
+pub async fn launch_options(app: Stowage<'_>) -> Result<LaunchOptions, IpcError> {
+    let client = app.training().await?;
     let (flavors, editors, frameworks) =
         tokio::try_join!(client.flavors(), client.notebook_editors(), client.notebook_frameworks())?;
     Ok(LaunchOptions { flavors, editors, frameworks })
@@ -181,13 +138,13 @@ pub struct LogFollows {
 #[tauri::command]
 #[specta::specta]
 pub async fn follow_job_logs(
-    state: State<'_, Shared>,
+    app: Stowage<'_>,
     follows: State<'_, Arc<LogFollows>>,
     id: String,
     tail: Option<u32>,
     channel: Channel<LogLines>,
 ) -> Result<u32, IpcError> {
-    let client = client(state.inner()).await?;
+    let client = app.training().await?;
     let follow = follows.next.fetch_add(1, Ordering::Relaxed);
     let follows_done = follows.inner().clone();
     let task = tauri::async_runtime::spawn(async move {
@@ -231,17 +188,13 @@ pub fn stop_following_logs(follows: State<'_, Arc<LogFollows>>, follow: u32) {
 /// window, so the window cannot open anything else.
 #[tauri::command]
 #[specta::specta]
-pub async fn open_job_url(
-    app: AppHandle,
-    state: State<'_, Shared>,
-    kind: Workload,
-    id: String,
-) -> Result<(), IpcError> {
-    let job = client(state.inner()).await?.get(kind, &id).await?;
+pub async fn open_job_url(handle: AppHandle, app: Stowage<'_>, kind: Workload, id: String) -> Result<(), IpcError> {
+    let job = app.training().await?.get(kind, &id).await?;
     let url = job.status.url.filter(|u| u.starts_with("https://") || u.starts_with("http://")).ok_or_else(|| {
         IpcError::new(IpcErrorCode::InvalidInput, "It has no web address yet: it gets one once it runs.")
     })?;
-    app.opener()
+    handle
+        .opener()
         .open_url(&url, None::<&str>)
         .map_err(|e| IpcError::new(IpcErrorCode::Other, format!("Cannot open {url} in the browser: {e}")))
 }
@@ -249,6 +202,6 @@ pub async fn open_job_url(
 /// The profile whose datastore alias is `alias`, to open a job's outputs.
 #[tauri::command]
 #[specta::specta]
-pub fn profile_for_alias(state: State<'_, Shared>, alias: String) -> Option<String> {
-    state.settings().profile_for_alias(&alias).map(|p| p.name.clone())
+pub fn profile_for_alias(app: Stowage<'_>, alias: String) -> Option<String> {
+    app.settings().profile_for_alias(&alias).map(|p| p.name.clone())
 }

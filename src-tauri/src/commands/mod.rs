@@ -1,5 +1,6 @@
-//! The commands the web view may call. Each parses its input, calls one
-//! engine function and maps the error; logic lives in the crates.
+//! The commands the web view may call: each is one call of the application
+//! layer (stowage-api), its error in the IPC's shape, and the event other
+//! windows need. Every command that touches storage names its profile.
 
 pub mod desktop;
 pub mod jobs;
@@ -9,3 +10,6 @@ pub mod sync;
 pub mod transfers;
 pub mod volumes;
 pub mod watched;
+
+/// The application, as every command receives it.
+pub type Stowage<'a> = tauri::State<'a, std::sync::Arc<stowage_api::App>>;

@@ -1,40 +1,18 @@
-use serde::{Deserialize, Serialize};
+use stowage_api::{ImportSource, ProfilesView};
 use stowage_profiles::check::Problem;
-use stowage_profiles::edit::{self, ImportReport, KeyStatus};
-use stowage_profiles::import::{self, aws_default_paths, rclone_default_path};
-use stowage_profiles::{connect_with, Keys, Profile, Secret};
+use stowage_profiles::edit::{ImportReport, KeyStatus};
+use stowage_profiles::{Keys, Profile, Secret};
 use stowage_store::ProbeReport;
-use tauri::{AppHandle, State};
+use tauri::AppHandle;
 use tauri_specta::Event;
 
-use crate::error::{IpcError, IpcErrorCode};
+use super::Stowage;
+use crate::error::IpcError;
 use crate::events::ProfilesChanged;
-use crate::state::{blocking, Shared};
 
-#[derive(Debug, Clone, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfilesView {
-    pub current: String,
-    pub profiles: Vec<Profile>,
-    /// No settings were saved yet: the window offers the first-run choices.
-    pub first_run: bool,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub enum ImportSource {
-    Aws,
-    Rclone,
-}
-
-fn view(state: &Shared) -> ProfilesView {
-    let settings = state.settings();
-    ProfilesView { current: settings.current, profiles: settings.profiles, first_run: !state.dirs.has_settings() }
-}
-
-fn changed(app: &AppHandle, state: &Shared) -> ProfilesView {
-    let view = view(state);
-    if let Err(e) = (ProfilesChanged { current: view.current.clone() }).emit(app) {
+/// Tells every window the profiles changed; returns what they are now.
+fn announce(handle: &AppHandle, view: ProfilesView) -> ProfilesView {
+    if let Err(e) = (ProfilesChanged { current: view.current.clone() }).emit(handle) {
         tracing::warn!("could not announce the profile change: {e}");
     }
     view
@@ -49,67 +27,49 @@ fn typed_keys(access_key: Option<String>, secret_key: Option<String>) -> Keys {
 /// The profiles and which one is current. Profiles hold no secrets.
 #[tauri::command]
 #[specta::specta]
-pub fn get_profiles(state: State<'_, Shared>) -> ProfilesView {
-    view(&state)
+pub fn get_profiles(app: Stowage<'_>) -> ProfilesView {
+    app.profiles()
 }
 
 /// What is wrong with a profile being edited, field by field.
 #[tauri::command]
 #[specta::specta]
-pub fn check_profile(state: State<'_, Shared>, original: Option<String>, profile: Profile) -> Vec<Problem> {
-    edit::check_edit(&state.settings(), original.as_deref(), &profile)
+pub fn check_profile(app: Stowage<'_>, original: Option<String>, profile: Profile) -> Vec<Problem> {
+    app.check_profile(original.as_deref(), &profile)
 }
 
 /// Whether a profile's keys are stored. The keys themselves never leave the keyring.
 #[tauri::command]
 #[specta::specta]
-pub async fn key_status(state: State<'_, Shared>, name: String) -> Result<KeyStatus, IpcError> {
-    let state = state.inner().clone();
-    blocking(move || Ok(edit::key_status(&name, &state.keyring)?)).await
+pub async fn key_status(app: Stowage<'_>, name: String) -> Result<KeyStatus, IpcError> {
+    Ok(app.key_status(&name).await?)
 }
 
 /// Adds a profile (`original` empty) or replaces the one named `original`.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_profile(
-    app: AppHandle,
-    state: State<'_, Shared>,
+    handle: AppHandle,
+    app: Stowage<'_>,
     original: Option<String>,
     profile: Profile,
     access_key: Option<String>,
     secret_key: Option<String>,
 ) -> Result<ProfilesView, IpcError> {
-    let state = state.inner().clone();
-    let keys = typed_keys(access_key, secret_key);
-    blocking(move || {
-        state.edit(|settings, dirs, keyring| {
-            edit::save_profile(settings, dirs, keyring, original.as_deref(), profile, keys)
-        })?;
-        Ok(changed(&app, &state))
-    })
-    .await
+    let view = app.save_profile(original, profile, typed_keys(access_key, secret_key)).await?;
+    Ok(announce(&handle, view))
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn remove_profile(app: AppHandle, state: State<'_, Shared>, name: String) -> Result<ProfilesView, IpcError> {
-    let state = state.inner().clone();
-    blocking(move || {
-        state.edit(|settings, dirs, keyring| edit::remove_profile(settings, dirs, keyring, &name))?;
-        Ok(changed(&app, &state))
-    })
-    .await
+pub async fn remove_profile(handle: AppHandle, app: Stowage<'_>, name: String) -> Result<ProfilesView, IpcError> {
+    Ok(announce(&handle, app.remove_profile(&name).await?))
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn use_profile(app: AppHandle, state: State<'_, Shared>, name: String) -> Result<ProfilesView, IpcError> {
-    let state = state.inner().clone();
-    blocking(move || {
-        state.edit(|settings, dirs, _| edit::use_profile(settings, dirs, &name))?;
-        Ok(changed(&app, &state))
-    })
-    .await
+pub async fn use_profile(handle: AppHandle, app: Stowage<'_>, name: String) -> Result<ProfilesView, IpcError> {
+    Ok(announce(&handle, app.use_profile(&name).await?))
 }
 
 /// Tests a profile as typed in the form: keys typed there, else the stored
@@ -117,40 +77,24 @@ pub async fn use_profile(app: AppHandle, state: State<'_, Shared>, name: String)
 #[tauri::command]
 #[specta::specta]
 pub async fn test_profile(
-    state: State<'_, Shared>,
+    app: Stowage<'_>,
     original: Option<String>,
     profile: Profile,
     access_key: Option<String>,
     secret_key: Option<String>,
 ) -> Result<ProbeReport, IpcError> {
-    let state = state.inner().clone();
-    let keys = typed_keys(access_key, secret_key);
-    let lookup = Profile { name: original.unwrap_or_else(|| profile.name.clone()), ..profile };
-    let store = blocking(move || Ok(connect_with(&lookup, &keys, &state.keyring)?)).await?;
-    Ok(stowage_store::probe(store.as_ref()).await?)
+    Ok(app.test_profile(original, profile, typed_keys(access_key, secret_key)).await?)
 }
 
 /// Imports S3 profiles from the AWS CLI's files or rclone's config.
 #[tauri::command]
 #[specta::specta]
 pub async fn import_profiles(
-    app: AppHandle,
-    state: State<'_, Shared>,
+    handle: AppHandle,
+    app: Stowage<'_>,
     source: ImportSource,
 ) -> Result<ImportReport, IpcError> {
-    let state = state.inner().clone();
-    blocking(move || {
-        let no_home = || IpcError::new(IpcErrorCode::Other, "Cannot find the home folder.");
-        let findings = match source {
-            ImportSource::Aws => {
-                let (credentials, config) = aws_default_paths().ok_or_else(no_home)?;
-                import::from_aws(&credentials, &config)?
-            }
-            ImportSource::Rclone => import::from_rclone(&rclone_default_path().ok_or_else(no_home)?)?,
-        };
-        let report = state.edit(|settings, dirs, keyring| edit::save_found(settings, dirs, keyring, findings))?;
-        changed(&app, &state);
-        Ok(report)
-    })
-    .await
+    let report = app.import_profiles(source, None, None).await?;
+    announce(&handle, app.profiles());
+    Ok(report)
 }

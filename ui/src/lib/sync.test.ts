@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { describePair, fromSaved, parseGlobs, toSaved } from "./sync";
-import type { SyncSetup } from "./ipc";
+import { blankTarget, describePair, fromSaved, parseGlobs, toSaved, type Target } from "./sync";
 
-const setup: SyncSetup = {
-  profile: "ovh", folder: "/runs/42", container: "runs", prefix: "42/", mode: "push", direction: "up",
-  compare: "sizeAndTime", includes: [], excludes: ["*.log"], backupPrefix: "trash/", allowManyDeletes: true,
+const target: Target = {
+  ...blankTarget("ovh"), folder: "/runs/42", container: "runs", prefix: "42/", excludes: ["*.log"], backupPrefix: "trash/",
 };
 
 describe("sync form helpers", () => {
@@ -12,18 +10,20 @@ describe("sync form helpers", () => {
     expect(parseGlobs(" *.log \n\n# scratch\nwandb/\n")).toEqual(["*.log", "wandb/"]);
   });
 
-  it("saves a pair without the one-off choices", () => {
-    const saved = toSaved(" nightly ", setup);
+  it("saves the whole target under a trimmed name, and reads it back", () => {
+    const saved = toSaved(" nightly ", target);
     expect(saved.name).toBe("nightly");
-    expect(saved).not.toHaveProperty("backupPrefix");
-    const back = fromSaved(saved);
-    expect(back.allowManyDeletes).toBe(false);
-    expect(back.excludes).toEqual(["*.log"]);
+    expect(fromSaved(saved)).toEqual(target);
+  });
+
+  it("fills what an older saved sync left out", () => {
+    const back = fromSaved({ name: "old", folder: "/f", profile: "p", container: "c", mode: "pull" });
+    expect(back).toEqual({ ...blankTarget("p"), folder: "/f", container: "c", mode: "pull" });
   });
 
   it("describes the direction files move", () => {
-    expect(describePair(setup)).toBe("/runs/42 → runs/42/");
-    expect(describePair({ ...setup, mode: "pull", direction: "down" })).toBe("runs/42/ → /runs/42");
-    expect(describePair({ ...setup, mode: "copy", direction: "down" })).toBe("runs/42/ → /runs/42");
+    expect(describePair(target)).toBe("/runs/42 → runs/42/");
+    expect(describePair({ ...target, mode: "pull", direction: "up" })).toBe("runs/42/ → /runs/42");
+    expect(describePair({ ...target, mode: "copy", direction: "down" })).toBe("runs/42/ → /runs/42");
   });
 });

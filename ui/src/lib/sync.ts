@@ -1,5 +1,5 @@
 // The Sync panel's wording and form helpers; the plan itself comes from Rust.
-import type { OpKind, Reason, SavedSync, SyncSetup } from "./ipc";
+import type { Direction, OpKind, Reason, SavedSync, SyncTarget } from "./ipc";
 
 export const kindLabel: Record<OpKind, string> = {
   upload: "Upload",
@@ -23,6 +23,16 @@ export const reasonText: Record<Reason, string> = {
   renamed: "renamed: copied on the server, nothing sent",
 };
 
+/** A target with every field the form edits filled in. */
+export type Target = Required<SyncTarget>;
+
+export function blankTarget(profile: string): Target {
+  return {
+    profile, folder: "", container: "", prefix: "", mode: "push", direction: "up", compare: "sizeAndTime",
+    includes: [], excludes: [], backupPrefix: null,
+  };
+}
+
 /** One glob per line; blank lines and `#` comments are dropped. */
 export function parseGlobs(text: string): string[] {
   return text
@@ -31,25 +41,25 @@ export function parseGlobs(text: string): string[] {
     .filter((l) => l !== "" && !l.startsWith("#"));
 }
 
-/** The form as a saved pair, and back. */
-export function toSaved(name: string, setup: SyncSetup): SavedSync {
-  return {
-    name: name.trim(), folder: setup.folder, profile: setup.profile, container: setup.container, prefix: setup.prefix,
-    mode: setup.mode, direction: setup.direction, compare: setup.compare, includes: setup.includes, excludes: setup.excludes,
-  };
+/** The form saved under a name, and back. */
+export function toSaved(name: string, target: Target): SavedSync {
+  return { ...target, name: name.trim() };
 }
 
-export function fromSaved(pair: SavedSync): SyncSetup {
+export function fromSaved(pair: SavedSync): Target {
   // Fields with serde defaults are optional in the bindings.
-  return {
-    ...pair, prefix: pair.prefix ?? "", compare: pair.compare ?? "sizeAndTime", includes: pair.includes ?? [],
-    excludes: pair.excludes ?? [], backupPrefix: null, allowManyDeletes: false,
-  };
+  const { name: _name, ...target } = pair;
+  return { ...blankTarget(pair.profile), ...target };
+}
+
+/** Which way files move: as the mode says, and for a copy as chosen (Rust
+ * decides the same way in SyncTarget::direction). */
+export function directionOf(t: Pick<SyncTarget, "mode" | "direction">): Direction {
+  return t.mode === "push" ? "up" : t.mode === "pull" ? "down" : (t.direction ?? "up");
 }
 
 /** "folder → container/prefix" in the direction files move. */
-export function describePair(p: { folder: string; container: string; prefix: string; mode: SyncSetup["mode"]; direction: SyncSetup["direction"] }): string {
-  const remote = `${p.container}/${p.prefix}`;
-  const up = p.mode === "push" || (p.mode === "copy" && p.direction === "up");
-  return up ? `${p.folder} → ${remote}` : `${remote} → ${p.folder}`;
+export function describePair(t: SyncTarget): string {
+  const remote = `${t.container}/${t.prefix ?? ""}`;
+  return directionOf(t) === "up" ? `${t.folder} → ${remote}` : `${remote} → ${t.folder}`;
 }

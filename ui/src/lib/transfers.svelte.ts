@@ -68,7 +68,7 @@ export function apply(list: Transfer[], update: TransferUpdated): void {
 }
 
 export async function startUpload(paths: string[], profile: string, container: string, prefix: string, existing: Existing = "overwrite") {
-  const id = await commands.startUpload(paths, container, prefix, existing);
+  const id = await commands.startUpload(profile, paths, container, prefix, existing);
   if (!transfers.list.some((t) => t.id === id)) transfers.list.unshift(fresh(id, "upload", profile, container, prefix, paths, existing));
   return id;
 }
@@ -84,6 +84,11 @@ export function follow(onFinished: (t: Transfer) => void) {
     const t = transfers.list.find((x) => x.id === e.payload.id);
     if (t && e.payload.snapshot.finished) onFinished(t);
   });
+}
+
+/** Stops a running transfer; its unfinished multipart uploads are aborted. */
+export async function cancelTransfer(t: Transfer) {
+  await commands.cancelTransfer(t.id);
 }
 
 /** Pauses or resumes a running transfer. */

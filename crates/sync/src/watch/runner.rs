@@ -28,11 +28,10 @@ use stowage_store::ObjectStore;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
-use super::config::{DeletePolicy, WatchedFolder};
+use super::config::WatchedFolder;
 use crate::engine::Tuning;
 use crate::events::{EventSink, Tracker, TransferEvent};
-use crate::folder_sync::{apply, prepare, prepare_paths, SyncRequest};
-use crate::plan::{Direction, Mode, PlanOptions};
+use crate::folder_sync::{apply, prepare, prepare_paths};
 use crate::state::SyncState;
 use crate::upload::Resume;
 
@@ -138,7 +137,7 @@ pub async fn run(
     cancel: CancellationToken,
 ) {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let path = PathBuf::from(&folder.folder);
+    let path = PathBuf::from(folder.id());
     let watch = |tx| match start_watcher(&path, timing.debounce, tx) {
         Ok(w) => (Some(w), None),
         Err(note) => (None, Some(note)),
@@ -270,19 +269,9 @@ async fn round(
         status.send_replace(WatchStatus { state, message, files_left: 0, bytes_left: 0, last_sync_ms });
     };
     set(WatchState::Scanning, None);
-    let mode = if folder.delete == DeletePolicy::Keep { Mode::Copy } else { Mode::Push };
-    let mut options = PlanOptions::new(mode, Direction::Up);
-    options.only_delete_synced = true;
-    let request = SyncRequest {
-        folder: PathBuf::from(&folder.folder),
-        store_name: folder.profile.clone(),
-        container: folder.container.clone(),
-        prefix: folder.prefix.clone(),
-        options,
-        includes: folder.includes.clone(),
-        excludes: folder.excludes.clone(),
-        backup_prefix: (folder.delete == DeletePolicy::Backup).then(|| folder.backup_prefix.clone()),
-    };
+    let mut request = folder.target.request();
+    // Never from events alone: only what was synced and is gone goes.
+    request.options.only_delete_synced = true;
     let narrowed = match narrow {
         Some(keys) => prepare_paths(deps.store.as_ref(), &request, &deps.state, &deps.tuning, keys).await,
         None => Ok(None),

@@ -22,29 +22,33 @@ export const commands = {
 	testProfile: (original: string | null, profile: Profile, accessKey: string | null, secretKey: string | null) => __TAURI_INVOKE<ProbeReport>("test_profile", { original, profile, accessKey, secretKey }),
 	/**  Imports S3 profiles from the AWS CLI's files or rclone's config. */
 	importProfiles: (source: ImportSource) => __TAURI_INVOKE<ImportReport>("import_profiles", { source }),
-	listContainers: () => __TAURI_INVOKE<ContainerInfo[]>("list_containers"),
-	createContainer: (name: string) => __TAURI_INVOKE<null>("create_container", { name }),
+	listContainers: (profile: string) => __TAURI_INVOKE<ContainerInfo[]>("list_containers", { profile }),
+	createContainer: (profile: string, name: string) => __TAURI_INVOKE<null>("create_container", { profile, name }),
 	/**  One page of a folder: the objects and sub-folders directly under `prefix`. */
-	listFolder: (container: string, prefix: string, continuation: string | null) => __TAURI_INVOKE<ListPage>("list_folder", { container, prefix, continuation }),
+	listFolder: (profile: string, container: string, prefix: string, continuation: string | null) => __TAURI_INVOKE<ListPage>("list_folder", { profile, container, prefix, continuation }),
 	/**  Deletes an empty container; a non-empty one is refused with a sentence saying so. */
-	deleteContainer: (name: string) => __TAURI_INVOKE<null>("delete_container", { name }),
+	deleteContainer: (profile: string, name: string) => __TAURI_INVOKE<null>("delete_container", { profile, name }),
 	/**  Everything HEAD says about one object (size, dates, ETag, type, metadata). */
-	objectDetails: (container: string, key: string) => __TAURI_INVOKE<ObjectInfo>("object_details", { container, key }),
-	measureSelection: (container: string, selection: string[]) => __TAURI_INVOKE<SelectionSize>("measure_selection", { container, selection }),
+	objectDetails: (profile: string, container: string, key: string) => __TAURI_INVOKE<ObjectInfo>("object_details", { profile, container, key }),
+	/**  How many objects and bytes a selection holds, for the delete confirmation. */
+	measureSelection: (profile: string, container: string, selection: string[]) => __TAURI_INVOKE<SelectionSize>("measure_selection", { profile, container, selection }),
 	/**  Deletes a selection: keys, and folders (ending in `/`) with all they hold. */
-	deleteObjects: (container: string, selection: string[]) => __TAURI_INVOKE<DeleteReport>("delete_objects", { container, selection }),
-	/**  Shows a downloaded file or folder in the system's file manager. */
-	revealPath: (path: string) => __TAURI_INVOKE<null>("reveal_path", { path }),
+	deleteObjects: (profile: string, container: string, selection: string[]) => __TAURI_INVOKE<DeleteReport>("delete_objects", { profile, container, selection }),
 	/**
-	 *  Uploads dropped or chosen paths into `container`/`prefix` of the current
-	 *  profile. Returns the transfer id; progress arrives as `TransferUpdated`.
+	 *  Opens a folder (a download's destination, a synced folder, the logs) in
+	 *  the file manager, through the opener plugin (xdg-open and its kin).
 	 */
-	startUpload: (paths: string[], container: string, prefix: string, existing: Existing) => __TAURI_INVOKE<number>("start_upload", { paths, container, prefix, existing }),
+	openFolder: (path: string) => __TAURI_INVOKE<null>("open_folder", { path }),
+	/**
+	 *  Uploads dropped or chosen paths into `container`/`prefix` of `profile`.
+	 *  Returns the transfer id; progress arrives as `TransferUpdated`.
+	 */
+	startUpload: (profile: string, paths: string[], container: string, prefix: string, existing: Existing) => __TAURI_INVOKE<number>("start_upload", { profile, paths, container, prefix, existing }),
 	/**
 	 *  Downloads a selection of the storage browser (keys, and folders ending
 	 *  in `/`) into `dest`, keeping the structure below `base_prefix`.
 	 */
-	startDownload: (container: string, basePrefix: string, selection: string[], dest: string, existing: Existing) => __TAURI_INVOKE<number>("start_download", { container, basePrefix, selection, dest, existing }),
+	startDownload: (profile: string, container: string, basePrefix: string, selection: string[], dest: string, existing: Existing) => __TAURI_INVOKE<number>("start_download", { profile, container, basePrefix, selection, dest, existing }),
 	/**  Stops a transfer; its unfinished multipart uploads are aborted. */
 	cancelTransfer: (id: number) => __TAURI_INVOKE<null>("cancel_transfer", { id }),
 	/**
@@ -73,7 +77,11 @@ export const commands = {
 	/**  Saves a named set, replacing the set of that name. */
 	saveVolumeSet: (set: VolumeSet) => __TAURI_INVOKE<VolumeSet[]>("save_volume_set", { set }),
 	removeVolumeSet: (name: string) => __TAURI_INVOKE<VolumeSet[]>("remove_volume_set", { name }),
-	planSync: (setup: SyncSetup) => __TAURI_INVOKE<SyncPreview>("plan_sync", { setup }),
+	/**
+	 *  What syncing `target` would do. `allow_many_deletes`: the person
+	 *  confirmed a plan over the delete cap.
+	 */
+	planSync: (target: SyncTarget, allowManyDeletes: boolean) => __TAURI_INVOKE<SyncPreview>("plan_sync", { target, allowManyDeletes }),
 	/**  Runs a plan the window showed; returns the transfer id. */
 	applySync: (planId: number) => __TAURI_INVOKE<number>("apply_sync", { planId }),
 	listSyncPairs: () => __TAURI_INVOKE<SavedSync[]>("list_sync_pairs"),
@@ -109,8 +117,8 @@ export const commands = {
 	/**  The profile whose datastore alias is `alias`, to open a job's outputs. */
 	profileForAlias: (alias: string) => __TAURI_INVOKE<string | null>("profile_for_alias", { alias }),
 	listWatched: () => __TAURI_INVOKE<WatchedView[]>("list_watched"),
-	/**  Watches `folder` into the current profile's `container`/`prefix`. */
-	addWatched: (folder: string, container: string, prefix: string, policy: DeletePolicy, backupPrefix: string, excludes: string[]) => __TAURI_INVOKE<WatchedView[]>("add_watched", { folder, container, prefix, policy, backupPrefix, excludes }),
+	/**  Watches `folder` into `container`/`prefix` of `profile`. */
+	addWatched: (profile: string, folder: string, container: string, prefix: string, policy: DeletePolicy, backupPrefix: string, excludes: string[]) => __TAURI_INVOKE<WatchedView[]>("add_watched", { profile, folder, container, prefix, policy, backupPrefix, excludes }),
 	setWatchPaused: (folder: string, paused: boolean) => __TAURI_INVOKE<WatchedView[]>("set_watch_paused", { folder, paused }),
 	/**  Stops watching; nothing is deleted on either side. */
 	removeWatched: (folder: string) => __TAURI_INVOKE<WatchedView[]>("remove_watched", { folder }),
@@ -238,13 +246,16 @@ export type DataSyncStatus = {
 	progress?: SyncProgress[],
 };
 
-/**  What a file deleted in the folder does to its object. */
+/**
+ *  What a file deleted in the folder does to its object: how a watched
+ *  folder's target is set, in the terms a person chooses from.
+ */
 export type DeletePolicy = 
-/**  The object stays. */
+/**  The object stays (a copy). */
 "keep" | 
-/**  The object is deleted too. */
+/**  The object is deleted too (a push). */
 "propagate" | 
-/**  The object is moved under the backup prefix. */
+/**  The object is moved under the backup prefix (a push with a backup). */
 "backup";
 
 export type DeleteReport = {
@@ -328,7 +339,12 @@ export type ImportReport = {
 	skipped: string[],
 };
 
-export type ImportSource = "aws" | "rclone";
+/**  Where profiles are imported from. */
+export type ImportSource = 
+/**  The AWS CLI's credentials and config files. */
+"aws" | 
+/**  rclone's config. */
+"rclone";
 
 /**  SDK `Info`: a code, a sentence, and the values the sentence names. */
 export type Info = {
@@ -673,16 +689,7 @@ export type S3Backend = {
 
 export type SavedSync = {
 	name: string,
-	folder: string,
-	profile: string,
-	container: string,
-	prefix?: string,
-	mode: Mode,
-	direction: Direction,
-	compare?: Compare,
-	includes?: string[],
-	excludes?: string[],
-};
+} & SyncTarget;
 
 /**  How many objects and bytes a selection holds, for the delete confirmation. */
 export type SelectionSize = {
@@ -777,10 +784,10 @@ export type SyncPlan = {
 	unchanged: number,
 };
 
-/**  A plan as the window shows it, with the id that applies it. */
+/**  A plan as a window shows it: the counts of every kind, the first ops. */
 export type SyncPreview = {
 	planId: number,
-	/**  The plan, its ops cut to the first [`OPS_SHOWN`]. */
+	/**  The plan, its ops cut to the first `shown`. */
 	plan: SyncPlan,
 	counts: KindCount[],
 	totalOps: number,
@@ -815,20 +822,19 @@ export type SyncProgress = {
 	eta?: number | null,
 };
 
-/**  What the Sync panel asks for. */
-export type SyncSetup = {
-	profile: string,
+export type SyncTarget = {
 	folder: string,
+	profile: string,
 	container: string,
-	prefix: string,
+	prefix?: string,
 	mode: Mode,
-	direction: Direction,
-	compare: Compare,
-	includes: string[],
-	excludes: string[],
-	backupPrefix: string | null,
-	/**  The person confirmed a plan over the delete cap. */
-	allowManyDeletes: boolean,
+	/**  Which way a copy goes; a push goes up and a pull down whatever it says. */
+	direction?: Direction,
+	compare?: Compare,
+	includes?: string[],
+	excludes?: string[],
+	/**  Objects a push deletes are first copied under this prefix. */
+	backupPrefix?: string | null,
 };
 
 export type TrainingView = {
@@ -869,7 +875,7 @@ export type Volume = {
 export type VolumeField = "container" | "alias" | "prefix" | "url" | "mountPath" | "permission" | "cache";
 
 /**
- *  Everything the Job volumes view shows for a list: canonical strings, the
+ *  Everything a view shows for a list of volumes: canonical strings, the
  *  ovhai command (or why there is none yet), the API JSON, and the checks.
  */
 export type VolumePreview = {
@@ -939,20 +945,13 @@ export type WatchUpdated = {
 };
 
 export type WatchedFolder = {
-	folder: string,
-	profile: string,
-	container: string,
-	prefix?: string,
-	delete?: DeletePolicy,
-	/**  For `DeletePolicy::Backup`: where deleted objects are copied first. */
-	backupPrefix?: string,
-	includes?: string[],
-	excludes?: string[],
 	paused?: boolean,
-};
+} & SyncTarget;
 
 export type WatchedView = {
 	watched: WatchedFolder,
+	/**  What deleting a file in the folder does, as the person chose it. */
+	policy: DeletePolicy,
 	status: WatchStatus,
 };
 

@@ -1,0 +1,151 @@
+//! The application both front ends hold: where Stowage keeps things, its
+//! settings, the keyring, one open store per profile, the upload journal and
+//! the last-sync state (each opened once), and what is running (transfers,
+//! plans waiting to be applied, watched folders). Every function takes the
+//! profile it acts on; none of them reads the keyring or opens a database on
+//! the async threads.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use stowage_profiles::{connect, AppDirs, Keyring, Settings};
+use stowage_store::layers::{Retry, RetryPolicy};
+use stowage_store::ObjectStore;
+use stowage_sync::{Journal, Resume, SyncState, Tuning};
+
+use crate::error::{Error, Result};
+use crate::observer::Observer;
+use crate::sync::Plans;
+use crate::transfers::Transfers;
+use crate::watched::Watches;
+
+pub struct App {
+    dirs: AppDirs,
+    keyring: Keyring,
+    settings: RwLock<Settings>,
+    /// Open stores by profile, without layers (each use adds its own).
+    stores: Mutex<HashMap<String, Arc<dyn ObjectStore>>>,
+    journal: OnceLock<Arc<Journal>>,
+    sync_state: OnceLock<Arc<SyncState>>,
+    /// How transfers, plans and watches use the network.
+    pub(crate) tuning: Tuning,
+    pub(crate) observer: Arc<dyn Observer>,
+    pub(crate) transfers: Transfers,
+    pub(crate) plans: Plans,
+    pub(crate) watches: Watches,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("dirs", &self.dirs).finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// The application with the settings saved in `dirs`, reporting what
+    /// runs in the background to `observer`.
+    pub fn open(dirs: AppDirs, keyring: Keyring, observer: Arc<dyn Observer>) -> Result<Self> {
+        let settings = Settings::load(&dirs)?;
+        Ok(Self {
+            dirs,
+            keyring,
+            settings: RwLock::new(settings),
+            stores: Mutex::default(),
+            journal: OnceLock::new(),
+            sync_state: OnceLock::new(),
+            tuning: Tuning::default(),
+            observer,
+            transfers: Transfers::default(),
+            plans: Plans::default(),
+            watches: Watches::default(),
+        })
+    }
+
+    /// Requests in flight at once in each transfer, plan and watch.
+    pub fn with_concurrency(mut self, concurrency: usize) -> Self {
+        self.tuning.concurrency = concurrency.max(1);
+        self
+    }
+
+    pub fn dirs(&self) -> &AppDirs {
+        &self.dirs
+    }
+
+    pub fn keyring(&self) -> &Keyring {
+        &self.keyring
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Runs an edit of the settings; open stores are dropped so the next use
+    /// reconnects with what changed (endpoint, keys, name). Blocking: call
+    /// it through [`App::blocking`] when the edit touches the keyring.
+    pub fn edit<T, E>(&self, edit: impl FnOnce(&mut Settings, &AppDirs, &Keyring) -> Result<T, E>) -> Result<T, E> {
+        let mut settings = self.settings.write().unwrap_or_else(|e| e.into_inner());
+        let result = edit(&mut settings, &self.dirs, &self.keyring);
+        self.stores.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        result
+    }
+
+    /// Runs `work` (the keyring, the disk) on the blocking pool.
+    pub async fn blocking<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&App) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let app = self.clone();
+        tokio::task::spawn_blocking(move || work(&app))
+            .await
+            .map_err(|e| Error::other(format!("The operation was interrupted: {e}")))?
+    }
+
+    /// The store of the profile `name`, opened on first use. Its keys are
+    /// read from the keyring on the blocking pool, with no lock held.
+    pub async fn store(self: &Arc<Self>, name: &str) -> Result<Arc<dyn ObjectStore>> {
+        if let Some(store) = self.stores.lock().unwrap_or_else(|e| e.into_inner()).get(name) {
+            return Ok(store.clone());
+        }
+        let name = name.to_owned();
+        self.blocking(move |app| {
+            let settings = app.settings();
+            let profile = settings.profile(&name)?;
+            let store = connect(profile, &app.keyring)?;
+            let mut stores = app.stores.lock().unwrap_or_else(|e| e.into_inner());
+            Ok(stores.entry(profile.name.clone()).or_insert(store).clone())
+        })
+        .await
+    }
+
+    /// The store for browsing, details and deletes: what a retry can help
+    /// is retried, as in transfers.
+    pub async fn browsing(self: &Arc<Self>, name: &str) -> Result<Arc<dyn ObjectStore>> {
+        Ok(Arc::new(Retry::wrap(self.store(name).await?, RetryPolicy::default())))
+    }
+
+    /// The journal of multipart uploads, opened on first use.
+    pub fn journal(&self) -> Result<Arc<Journal>> {
+        if let Some(journal) = self.journal.get() {
+            return Ok(journal.clone());
+        }
+        let journal = Journal::open(&self.dirs.journal_file())
+            .map_err(|e| Error::other(format!("The transfer journal cannot be opened: {e}")))?;
+        Ok(self.journal.get_or_init(|| Arc::new(journal)).clone())
+    }
+
+    /// The last-sync state of syncs and watched folders, opened on first use.
+    pub fn sync_state(&self) -> Result<Arc<SyncState>> {
+        if let Some(state) = self.sync_state.get() {
+            return Ok(state.clone());
+        }
+        let state = SyncState::open(&self.dirs.sync_state_file())
+            .map_err(|e| Error::other(format!("The sync state cannot be opened: {e}")))?;
+        Ok(self.sync_state.get_or_init(|| Arc::new(state)).clone())
+    }
+
+    /// Where the uploads of `profile` record their multipart progress, so a
+    /// later run continues them.
+    pub(crate) fn resume(&self, profile: &str) -> Result<Resume> {
+        Ok(Resume { journal: self.journal()?, store: profile.to_owned() })
+    }
+}

@@ -1,0 +1,146 @@
+//! Browsing and managing a profile's storage: containers, a folder's page,
+//! an object's details, and a selection measured or deleted (in bulk).
+//! Every call goes through the retrying store.
+
+use std::sync::Arc;
+
+use futures::stream::{self, StreamExt};
+use serde::Serialize;
+use stowage_store::{ContainerInfo, DeleteFailure, ListOptions, ListPage, ObjectInfo, ObjectStore};
+use stowage_sync::selection;
+
+use crate::error::{Error, Result};
+use crate::App;
+
+/// Bulk deletes (a thousand keys each) in flight at once.
+const BULK_IN_FLIGHT: usize = 8;
+/// Single deletes in flight at once.
+const SINGLE_IN_FLIGHT: usize = 256;
+
+/// How many objects and bytes a selection holds, for the delete confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SelectionSize {
+    pub objects: u64,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteReport {
+    pub deleted: u64,
+    /// Key and sentence for each object that could not be deleted.
+    pub failed: Vec<(String, String)>,
+}
+
+impl App {
+    pub async fn list_containers(self: &Arc<Self>, profile: &str) -> Result<Vec<ContainerInfo>> {
+        Ok(self.browsing(profile).await?.list_containers().await?)
+    }
+
+    pub async fn create_container(self: &Arc<Self>, profile: &str, name: &str) -> Result<()> {
+        Ok(self.browsing(profile).await?.create_container(name.trim()).await?)
+    }
+
+    /// Deletes an empty container; a non-empty one is refused with a sentence saying so.
+    pub async fn delete_container(self: &Arc<Self>, profile: &str, name: &str) -> Result<()> {
+        Ok(self.browsing(profile).await?.delete_container(name).await?)
+    }
+
+    /// One page of a folder: the objects and sub-folders directly under `prefix`.
+    pub async fn list_folder(
+        self: &Arc<Self>,
+        profile: &str,
+        container: &str,
+        prefix: &str,
+        continuation: Option<String>,
+    ) -> Result<ListPage> {
+        let options = ListOptions { continuation, ..ListOptions::folder(prefix) };
+        Ok(self.browsing(profile).await?.list(container, &options).await?)
+    }
+
+    /// Everything HEAD says about one object (size, dates, ETag, type, metadata).
+    pub async fn object_details(self: &Arc<Self>, profile: &str, container: &str, key: &str) -> Result<ObjectInfo> {
+        Ok(self.browsing(profile).await?.head(container, key).await?)
+    }
+
+    /// The objects a selection stands for: keys, and folders (ending in
+    /// `/`, "" for the whole container) with all they hold; what could not
+    /// be listed or found, with why.
+    pub async fn list_selection(
+        self: &Arc<Self>,
+        profile: &str,
+        container: &str,
+        selection: &[String],
+    ) -> Result<(Vec<ObjectInfo>, Vec<(String, String)>)> {
+        Ok(selection::expand(self.browsing(profile).await?.as_ref(), container, selection).await)
+    }
+
+    /// The objects and bytes of a selection, for the delete confirmation.
+    pub async fn measure_selection(
+        self: &Arc<Self>,
+        profile: &str,
+        container: &str,
+        selection: &[String],
+    ) -> Result<SelectionSize> {
+        let (objects, failed) = self.list_selection(profile, container, selection).await?;
+        if let Some((what, why)) = failed.into_iter().next() {
+            return Err(Error::other(format!("{what}: {why}")));
+        }
+        Ok(SelectionSize { objects: objects.len() as u64, bytes: objects.iter().map(|o| o.size).sum() })
+    }
+
+    /// Deletes a selection: keys, and folders with all they hold.
+    pub async fn delete_objects(
+        self: &Arc<Self>,
+        profile: &str,
+        container: &str,
+        selection: &[String],
+    ) -> Result<DeleteReport> {
+        let (objects, mut failed) = self.list_selection(profile, container, selection).await?;
+        let keys: Vec<String> = objects.into_iter().map(|o| o.key).collect();
+        let refused = self.delete_keys(profile, container, &keys, DeleteRequests::Bulk).await?;
+        failed.extend(refused.iter().cloned());
+        Ok(DeleteReport { deleted: (keys.len() - refused.len()) as u64, failed })
+    }
+
+    /// Deletes `keys`, a thousand a request (or one a request, for services
+    /// without DeleteObjects); the keys that could not be, with why.
+    pub async fn delete_keys(
+        self: &Arc<Self>,
+        profile: &str,
+        container: &str,
+        keys: &[String],
+        requests: DeleteRequests,
+    ) -> Result<Vec<(String, String)>> {
+        let store = self.browsing(profile).await?;
+        let refused = match requests {
+            DeleteRequests::Bulk => stowage_store::delete_all(store.as_ref(), container, keys, BULK_IN_FLIGHT).await,
+            DeleteRequests::OneByOne => one_at_a_time(store.as_ref(), container, keys).await,
+        };
+        Ok(refused.into_iter().map(|f| (f.key, f.error.to_string())).collect())
+    }
+}
+
+/// How deletes are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeleteRequests {
+    /// DeleteObjects, a thousand keys each.
+    Bulk,
+    /// One DELETE per key.
+    OneByOne,
+}
+
+/// One DELETE request per key, many at once.
+async fn one_at_a_time(store: &dyn ObjectStore, container: &str, keys: &[String]) -> Vec<DeleteFailure> {
+    // Owned keys: borrowed ones make a spawned caller's Send proof trip over
+    // higher-ranked lifetimes (rust-lang/rust#110338).
+    stream::iter(keys.to_vec())
+        .map(|key| async move { store.delete(container, &key).await.err().map(|error| DeleteFailure { key, error }) })
+        .buffer_unordered(SINGLE_IN_FLIGHT)
+        .filter_map(|failed| async { failed })
+        .collect()
+        .await
+}

@@ -1,0 +1,128 @@
+//! Folder sync: a [`SyncTarget`] planned (a dry run shown before anything
+//! changes), the plan the person saw applied as a transfer, and saved
+//! targets to run again in one click.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use stowage_sync::pairs::{self, SavedSync};
+use stowage_sync::{apply, prepare, Existing, OpKind, Prepared, SyncPlan, SyncRequest, SyncTarget};
+
+use crate::error::{Error, Result};
+use crate::transfers::{Started, TransferInfo, TransferKind};
+use crate::App;
+
+/// Plans waiting to be applied, by id.
+#[derive(Default)]
+pub(crate) struct Plans(Mutex<HashMap<u32, (Prepared, SyncRequest)>>);
+
+impl std::fmt::Debug for Plans {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Plans").finish_non_exhaustive()
+    }
+}
+
+/// A plan, and the id that applies it.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub id: u32,
+    pub plan: SyncPlan,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct KindCount {
+    pub kind: OpKind,
+    pub files: u64,
+    pub bytes: u64,
+}
+
+/// A plan as a window shows it: the counts of every kind, the first ops.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SyncPreview {
+    pub plan_id: u32,
+    /// The plan, its ops cut to the first `shown`.
+    pub plan: SyncPlan,
+    pub counts: Vec<KindCount>,
+    pub total_ops: u64,
+}
+
+impl Planned {
+    pub fn preview(mut self, shown: usize) -> SyncPreview {
+        let counts = [OpKind::Upload, OpKind::Download, OpKind::DeleteRemote, OpKind::DeleteLocal, OpKind::Conflict]
+            .into_iter()
+            .map(|kind| {
+                let (files, bytes) = self.plan.count(kind);
+                KindCount { kind, files, bytes }
+            })
+            .filter(|c| c.files > 0)
+            .collect();
+        let total_ops = self.plan.ops.len() as u64;
+        self.plan.ops.truncate(shown);
+        SyncPreview { plan_id: self.id, plan: self.plan, counts, total_ops }
+    }
+}
+
+impl App {
+    /// What syncing `target` would do; nothing changes. A plan that deletes
+    /// more than the cap allows is blocked unless `allow_many_deletes`.
+    pub async fn plan_sync(self: &Arc<Self>, target: &SyncTarget, allow_many_deletes: bool) -> Result<Planned> {
+        if target.folder.trim().is_empty() {
+            return Err(Error::invalid("Choose a folder on this computer."));
+        }
+        if target.container.trim().is_empty() {
+            return Err(Error::invalid("Choose a container."));
+        }
+        let mut request = target.request();
+        if allow_many_deletes {
+            request.options.delete_cap = None;
+        }
+        let store = self.store(&target.profile).await?;
+        let prepared = prepare(store.as_ref(), &request, &*self.sync_state()?, &self.tuning).await?;
+        let plan = prepared.plan.clone();
+        let id = self.transfers.next_id();
+        self.plans.0.lock().unwrap_or_else(|e| e.into_inner()).insert(id, (prepared, request));
+        Ok(Planned { id, plan })
+    }
+
+    /// Runs a plan [`App::plan_sync`] made, once.
+    pub async fn apply_sync(self: &Arc<Self>, plan_id: u32) -> Result<Started> {
+        let taken = self.plans.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&plan_id);
+        let (prepared, request) =
+            taken.ok_or_else(|| Error::not_found("That plan was already applied; preview again."))?;
+        if let Some(reason) = &prepared.plan.blocked {
+            return Err(Error::invalid(reason.clone()));
+        }
+        let store = self.store(&request.store_name).await?;
+        let state = self.sync_state()?;
+        let resume = Some(self.resume(&request.store_name)?);
+        let info = TransferInfo {
+            kind: TransferKind::Sync,
+            profile: request.store_name.clone(),
+            container: request.container.clone(),
+            prefix: request.prefix.clone(),
+            sources: vec![request.folder.display().to_string()],
+            existing: Existing::Overwrite,
+        };
+        Ok(self.launch(info, move |sink, cancel, tuning| async move {
+            apply(store, prepared, &request, &state, tuning, sink, cancel, resume).await
+        }))
+    }
+
+    pub fn saved_syncs(&self) -> Result<Vec<SavedSync>> {
+        pairs::load(&self.dirs().sync_pairs_file()).map_err(Error::invalid)
+    }
+
+    /// Saves `sync`, replacing a saved sync of the same name.
+    pub fn save_sync(&self, sync: SavedSync) -> Result<Vec<SavedSync>> {
+        pairs::save(&self.dirs().sync_pairs_file(), sync).map_err(Error::invalid)
+    }
+
+    pub fn remove_saved_sync(&self, name: &str) -> Result<Vec<SavedSync>> {
+        pairs::remove(&self.dirs().sync_pairs_file(), name).map_err(Error::invalid)
+    }
+}

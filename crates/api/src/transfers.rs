@@ -1,0 +1,233 @@
+//! Uploads, downloads and applied syncs: each runs as a task with an id the
+//! front end can pause and cancel, reports through the [`Observer`], and is
+//! forgotten when it ends. Uploads record their multipart progress in the
+//! journal, so the next start continues what a quit or crash interrupted.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use serde::Serialize;
+use stowage_sync::{
+    download, recover, upload, DownloadRequest, EventSink, Existing, PauseGate, Summary, Tuning, UploadRequest,
+};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::error::{Error, Result};
+use crate::App;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum TransferKind {
+    Upload,
+    Download,
+    Sync,
+}
+
+/// What a transfer moves, so any window can show and retry it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferInfo {
+    pub kind: TransferKind,
+    pub profile: String,
+    pub container: String,
+    pub prefix: String,
+    /// What was dropped or chosen (uploads), the target folder (downloads),
+    /// or the synced folder.
+    pub sources: Vec<String>,
+    pub existing: Existing,
+}
+
+impl TransferInfo {
+    /// Where the files go, as a person reads it.
+    pub fn destination(&self) -> String {
+        match self.kind {
+            TransferKind::Download => self.sources.first().cloned().unwrap_or_default(),
+            TransferKind::Upload | TransferKind::Sync => format!("{}/{}", self.container, self.prefix),
+        }
+    }
+}
+
+/// A transfer that was started: its id, and its summary once it ends.
+#[derive(Debug)]
+pub struct Started {
+    pub id: u32,
+    pub done: JoinHandle<Summary>,
+}
+
+/// Running transfers, by id, with what cancels and pauses each.
+#[derive(Debug, Default)]
+pub(crate) struct Transfers {
+    next: AtomicU32,
+    running: Mutex<HashMap<u32, Control>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Control {
+    cancel: CancellationToken,
+    pause: PauseGate,
+}
+
+impl Transfers {
+    /// A fresh id for a transfer or a plan waiting to be applied.
+    pub(crate) fn next_id(&self) -> u32 {
+        self.next.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    fn control(&self, id: u32) -> Result<Control> {
+        let running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        running.get(&id).cloned().ok_or_else(|| Error::not_found("That transfer has already finished."))
+    }
+}
+
+impl App {
+    /// Uploads files and folders (which keep their structure) into
+    /// `container`/`prefix` of `profile`.
+    pub async fn start_upload(
+        self: &Arc<Self>,
+        profile: &str,
+        paths: Vec<String>,
+        container: &str,
+        prefix: &str,
+        existing: Existing,
+    ) -> Result<Started> {
+        if paths.is_empty() {
+            return Err(Error::invalid("Choose at least one file or folder to upload."));
+        }
+        let store = self.store(profile).await?;
+        let request = UploadRequest {
+            sources: paths.into_iter().map(PathBuf::from).collect(),
+            container: container.to_owned(),
+            prefix: prefix.to_owned(),
+            existing,
+            resume: Some(self.resume(profile)?),
+        };
+        Ok(self.run_upload(store, profile, request))
+    }
+
+    fn run_upload(
+        self: &Arc<Self>,
+        store: Arc<dyn stowage_store::ObjectStore>,
+        profile: &str,
+        request: UploadRequest,
+    ) -> Started {
+        let info = TransferInfo {
+            kind: TransferKind::Upload,
+            profile: profile.to_owned(),
+            container: request.container.clone(),
+            prefix: request.prefix.clone(),
+            sources: request.sources.iter().map(|p| p.display().to_string()).collect(),
+            existing: request.existing,
+        };
+        self.launch(info, move |sink, cancel, tuning| upload(store, request, tuning, sink, cancel))
+    }
+
+    /// Downloads a selection of `container` (keys, and folders ending in
+    /// `/`) into the folder `dest`, keeping the structure below `base_prefix`.
+    pub async fn start_download(
+        self: &Arc<Self>,
+        profile: &str,
+        container: &str,
+        base_prefix: &str,
+        selection: Vec<String>,
+        dest: &str,
+        existing: Existing,
+    ) -> Result<Started> {
+        if selection.is_empty() {
+            return Err(Error::invalid("Select the files or folders to download."));
+        }
+        let dest = PathBuf::from(dest);
+        if !dest.is_dir() {
+            return Err(Error::invalid(format!("{} is not a folder.", dest.display())));
+        }
+        let store = self.store(profile).await?;
+        let info = TransferInfo {
+            kind: TransferKind::Download,
+            profile: profile.to_owned(),
+            container: container.to_owned(),
+            prefix: base_prefix.to_owned(),
+            sources: vec![dest.display().to_string()],
+            existing,
+        };
+        let request = DownloadRequest {
+            container: container.to_owned(),
+            base_prefix: base_prefix.to_owned(),
+            selection,
+            dest,
+            existing,
+        };
+        Ok(self.launch(info, move |sink, cancel, tuning| download(store, request, tuning, sink, cancel)))
+    }
+
+    /// Stops a transfer; its unfinished multipart uploads are aborted.
+    pub fn cancel_transfer(&self, id: u32) -> Result<()> {
+        self.transfers.control(id)?.cancel.cancel();
+        Ok(())
+    }
+
+    /// Pauses (`true`) or resumes a transfer. Paused, it starts no request;
+    /// the ones in flight finish, and multipart uploads stay open to continue.
+    pub fn pause_transfer(&self, id: u32, paused: bool) -> Result<()> {
+        self.transfers.control(id)?.pause.set_paused(paused);
+        Ok(())
+    }
+
+    /// Continues the uploads a crash or quit interrupted (their files
+    /// unchanged) and aborts the others, so no parts stay on the service.
+    pub async fn resume_interrupted(self: &Arc<Self>) -> Result<Vec<Started>> {
+        let journal = self.journal()?;
+        // Most starts have nothing to recover: do not touch the keyring for them.
+        if journal.all().map_or(true, |entries| entries.is_empty()) {
+            return Ok(Vec::new());
+        }
+        let mut stores = Vec::new();
+        for profile in self.settings().profiles {
+            match self.store(&profile.name).await {
+                Ok(store) => stores.push((profile.name, store)),
+                Err(e) => tracing::info!(profile = %profile.name, "interrupted uploads wait: {}", e.message),
+            }
+        }
+        let find = |name: &str| stores.iter().find(|(n, _)| n == name).map(|(_, s)| s.clone());
+        let recovery = recover(&journal, find).await;
+        for (key, why) in &recovery.aborted {
+            tracing::info!(%key, "aborted an interrupted upload: {why}");
+        }
+        let mut started = Vec::new();
+        for request in recovery.resume {
+            let Some(profile) = request.resume.as_ref().map(|r| r.store.clone()) else { continue };
+            let Some(store) = find(&profile) else { continue };
+            started.push(self.run_upload(store, &profile, request));
+        }
+        Ok(started)
+    }
+
+    /// Runs `work` as a transfer: registered under a fresh id, followed by
+    /// the observer, forgotten when it ends. `work` gets the event sink, the
+    /// cancel token, and the tuning that carries the transfer's pause gate.
+    pub(crate) fn launch<F, Fut>(self: &Arc<Self>, info: TransferInfo, work: F) -> Started
+    where
+        F: FnOnce(Arc<dyn EventSink>, CancellationToken, Tuning) -> Fut,
+        Fut: Future<Output = Summary> + Send + 'static,
+    {
+        let id = self.transfers.next_id();
+        let control = Control::default();
+        self.transfers.running.lock().unwrap_or_else(|e| e.into_inner()).insert(id, control.clone());
+        let sink = self.observer.transfer_started(id, &info);
+        let tuning = Tuning { pause: control.pause, ..self.tuning.clone() };
+        let running = work(sink, control.cancel, tuning);
+        let app = self.clone();
+        let started = Instant::now();
+        let done = tokio::spawn(async move {
+            let summary = running.await;
+            tracing::info!(id, failed = summary.failed.len(), "transfer finished");
+            app.transfers.running.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+            app.observer.transfer_finished(id, &info, started.elapsed(), &summary);
+            summary
+        });
+        Started { id, done }
+    }
+}

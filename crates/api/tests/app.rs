@@ -1,0 +1,249 @@
+//! The application layer as both front ends use it, on profiles whose store
+//! is a folder on this computer (no keyring involved) and, for the
+//! credentials path, Garage with its keys in the real Secret Service.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use stowage_api::{App, DeleteRequests, Kind, Observer, TransferInfo};
+use stowage_profiles::{AppDirs, Backend, Keyring, Keys, Profile, Secret, Settings};
+use stowage_sync::watch::{DeletePolicy, WatchState, WatchStatus, WatchedFolder};
+use stowage_sync::{EventSink, Existing, Mode, NoEvents, Summary, SyncTarget};
+
+/// What the front end was told, in order.
+#[derive(Default)]
+struct Recorder(Mutex<Vec<String>>);
+
+impl Recorder {
+    fn told(&self) -> Vec<String> {
+        self.0.lock().expect("lock").clone()
+    }
+}
+
+impl Observer for Recorder {
+    fn transfer_started(&self, id: u32, info: &TransferInfo) -> Arc<dyn EventSink> {
+        self.0.lock().expect("lock").push(format!("started {id} {}", info.destination()));
+        Arc::new(NoEvents)
+    }
+
+    fn transfer_finished(&self, id: u32, _info: &TransferInfo, _took: Duration, summary: &Summary) {
+        self.0.lock().expect("lock").push(format!("finished {id} uploaded {}", summary.uploaded));
+    }
+
+    fn watch_changed(&self, folder: &str, status: &WatchStatus) {
+        self.0.lock().expect("lock").push(format!("watch {folder} {:?}", status.state));
+    }
+}
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    app: Arc<App>,
+    told: Arc<Recorder>,
+}
+
+fn local(name: &str, root: &Path) -> Profile {
+    std::fs::create_dir_all(root).expect("mkdir");
+    Profile { name: name.into(), backend: Backend::Local { root: root.to_owned() }, datastore_alias: None }
+}
+
+/// An app with two local profiles, "near" (current) and "far".
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dirs = AppDirs { config: dir.path().join("config"), data: dir.path().join("data") };
+    let settings = Settings {
+        current: "near".into(),
+        training_api: String::new(),
+        profiles: vec![local("near", &dir.path().join("near")), local("far", &dir.path().join("far"))],
+    };
+    settings.save(&dirs).expect("save settings");
+    let told = Arc::new(Recorder::default());
+    let app = App::open(dirs, Keyring::new("stowage-api-test"), told.clone()).expect("open");
+    Fixture { dir, app: Arc::new(app), told }
+}
+
+fn names(containers: Vec<stowage_store::ContainerInfo>) -> Vec<String> {
+    containers.into_iter().map(|c| c.name).collect()
+}
+
+#[tokio::test]
+async fn every_storage_call_acts_on_the_profile_it_names_not_the_current_one() {
+    let f = fixture();
+    f.app.create_container("far", "datasets").await.expect("create in far");
+    assert_eq!(names(f.app.list_containers("far").await.expect("far")), ["datasets"]);
+    assert!(f.app.list_containers("near").await.expect("near").is_empty(), "the current profile is untouched");
+    let missing = f.app.list_containers("nowhere").await.expect_err("no such profile");
+    assert!(missing.message.contains("nowhere"), "{missing:?}");
+}
+
+#[tokio::test]
+async fn an_upload_is_followed_from_start_to_end_and_then_forgotten() {
+    let f = fixture();
+    f.app.create_container("far", "runs").await.expect("create");
+    let source = f.dir.path().join("run");
+    std::fs::create_dir_all(source.join("ckpt")).expect("mkdir");
+    std::fs::write(source.join("ckpt/a.pt"), b"weights").expect("write");
+    std::fs::write(source.join("log.txt"), b"loss 0.1").expect("write");
+
+    let paths = vec![source.display().to_string()];
+    let started = f.app.start_upload("far", paths, "runs", "42/", Existing::Overwrite).await.expect("start");
+    let id = started.id;
+    let summary = started.done.await.expect("join");
+    assert_eq!((summary.uploaded, summary.failed.len()), (2, 0));
+    assert_eq!(f.told.told(), [format!("started {id} runs/42/"), format!("finished {id} uploaded 2")]);
+    let (objects, failed) = f.app.list_selection("far", "runs", &["42/".into()]).await.expect("list");
+    assert!(failed.is_empty());
+    let mut keys: Vec<String> = objects.into_iter().map(|o| o.key).collect();
+    keys.sort();
+    assert_eq!(keys, ["42/run/ckpt/a.pt", "42/run/log.txt"]);
+    let gone = f.app.cancel_transfer(id).expect_err("finished");
+    assert_eq!(gone.kind, Kind::NotFound);
+
+    let none = f.app.start_upload("far", vec![], "runs", "", Existing::Overwrite).await.expect_err("nothing chosen");
+    assert_eq!(none.kind, Kind::InvalidInput);
+}
+
+#[tokio::test]
+async fn a_sync_plan_changes_nothing_and_is_applied_once() {
+    let f = fixture();
+    f.app.create_container("near", "runs").await.expect("create");
+    let folder = f.dir.path().join("exp");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    std::fs::write(folder.join("metrics.json"), b"{}").expect("write");
+    let target = SyncTarget {
+        folder: folder.display().to_string(),
+        profile: "near".into(),
+        container: "runs".into(),
+        prefix: "exp/".into(),
+        mode: Mode::Push,
+        direction: Default::default(),
+        compare: Default::default(),
+        includes: vec![],
+        excludes: vec![],
+        backup_prefix: None,
+    };
+    let planned = f.app.plan_sync(&target, false).await.expect("plan");
+    assert_eq!(planned.plan.ops.len(), 1);
+    let (before, _) = f.app.list_selection("near", "runs", &[String::new()]).await.expect("list");
+    assert!(before.is_empty(), "planning uploads nothing");
+
+    let summary = f.app.apply_sync(planned.id).await.expect("apply").done.await.expect("join");
+    assert_eq!(summary.uploaded, 1);
+    let again = f.app.apply_sync(planned.id).await.expect_err("applied already");
+    assert_eq!(again.kind, Kind::NotFound);
+
+    let nowhere = SyncTarget { container: " ".into(), ..target };
+    assert_eq!(f.app.plan_sync(&nowhere, false).await.expect_err("no container").kind, Kind::InvalidInput);
+}
+
+#[tokio::test]
+async fn deletes_go_by_selection_or_by_key_in_bulk_or_one_by_one() {
+    let f = fixture();
+    f.app.create_container("far", "bulk").await.expect("create");
+    let source = f.dir.path().join("files");
+    std::fs::create_dir_all(&source).expect("mkdir");
+    for i in 0..5 {
+        std::fs::write(source.join(format!("{i}.bin")), [i as u8; 10]).expect("write");
+    }
+    let paths = vec![source.display().to_string()];
+    let upload = f.app.start_upload("far", paths, "bulk", "", Existing::Overwrite).await.expect("start");
+    assert_eq!(upload.done.await.expect("join").uploaded, 5);
+
+    let size = f.app.measure_selection("far", "bulk", &["files/".into()]).await.expect("measure");
+    assert_eq!((size.objects, size.bytes), (5, 50));
+    let refused =
+        f.app.delete_keys("far", "bulk", &["files/0.bin".into()], DeleteRequests::OneByOne).await.expect("delete one");
+    assert!(refused.is_empty());
+    let report = f.app.delete_objects("far", "bulk", &["files/".into()]).await.expect("delete the rest");
+    assert_eq!((report.deleted, report.failed.len()), (4, 0));
+    f.app.delete_container("far", "bulk").await.expect("now empty");
+}
+
+#[tokio::test]
+async fn a_watched_folder_syncs_only_where_this_process_watches_and_stops_when_paused() {
+    let f = fixture();
+    f.app.create_container("far", "watched").await.expect("create");
+    let folder = f.dir.path().join("notes");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    std::fs::write(folder.join("a.txt"), b"first").expect("write");
+    let watched = WatchedFolder::new(
+        folder.display().to_string(),
+        "far".into(),
+        "watched".into(),
+        String::new(),
+        DeletePolicy::Keep,
+        String::new(),
+        vec![],
+    );
+    let views = f.app.add_watched(watched).await.expect("add");
+    assert_eq!(views.len(), 1);
+    assert_eq!(views[0].policy, DeletePolicy::Keep);
+    assert!(!f.app.watching_any(), "saved, not watched: nothing here keeps it synced yet");
+
+    assert!(f.app.start_watching().await.expect("start").is_empty());
+    let id = views[0].watched.id().to_owned();
+    let idle = format!("watch {id} Idle");
+    wait_until(|| f.told.told().contains(&idle)).await;
+    let (objects, _) = f.app.list_selection("far", "watched", &[String::new()]).await.expect("list");
+    assert_eq!(objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), ["a.txt"]);
+
+    let paused = f.app.set_watch_paused(&id, true).await.expect("pause");
+    assert_eq!(paused[0].status.state, WatchState::Paused);
+    assert!(!f.app.watching_any());
+    f.app.remove_watched(&id).await.expect("remove");
+    assert!(f.app.list_watched().expect("list").is_empty());
+    f.app.stop_watching().await;
+}
+
+async fn wait_until(done: impl Fn() -> bool) {
+    for _ in 0..200 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("not reached in 10 s");
+}
+
+/// A profile whose secret key is wrong: its keys go to the real keyring,
+/// and the S3 server's refusal reaches the front end as a credentials error.
+#[tokio::test]
+#[ignore = "needs a Secret Service and the S3 server: scripts/test provides both"]
+async fn a_wrong_secret_key_is_a_credentials_error_wherever_it_is_used() {
+    use stowage_store::test_env::var;
+    let f = fixture();
+    let profile = Profile {
+        name: "garage".into(),
+        backend: Backend::S3(stowage_profiles::S3Backend {
+            provider: stowage_profiles::Provider::Other,
+            endpoint: var("STOWAGE_TEST_S3_ENDPOINT"),
+            region: var("STOWAGE_TEST_S3_REGION"),
+            path_style: true,
+            checksum: Default::default(),
+        }),
+        datastore_alias: None,
+    };
+    let keys = Keys {
+        access_key: Some(Secret::new(var("STOWAGE_TEST_S3_ACCESS_KEY"))),
+        secret_key: Some(Secret::new("not-the-secret".to_owned())),
+    };
+    f.app.save_profile(None, profile, keys).await.expect("save to the keyring");
+    let err = f.app.list_containers("garage").await.expect_err("wrong key");
+    assert_eq!(err.kind, Kind::Credentials, "{err:?}");
+    assert!(!err.message.contains("not-the-secret"), "no secret in the message");
+    let target = SyncTarget {
+        folder: f.dir.path().display().to_string(),
+        profile: "garage".into(),
+        container: "any".into(),
+        prefix: String::new(),
+        mode: Mode::Push,
+        direction: Default::default(),
+        compare: Default::default(),
+        includes: vec![],
+        excludes: vec![],
+        backup_prefix: None,
+    };
+    let planning = f.app.plan_sync(&target, false).await.expect_err("wrong key while planning");
+    assert_eq!(planning.kind, Kind::Credentials, "{planning:?}");
+    f.app.remove_profile("garage").await.expect("remove, keys too");
+}

@@ -1,0 +1,66 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+// The IPC as the Browser sees it: each command records what it was sent.
+const sent: [string, unknown[]][] = [];
+const answers: Record<string, unknown> = {};
+vi.mock("./ipc", async (actual) => {
+  const real = await actual<typeof import("./ipc")>();
+  const commands = new Proxy({}, {
+    get: (_, name: string) => async (...args: unknown[]) => {
+      sent.push([name, args]);
+      const answer = answers[name];
+      if (answer instanceof Error || (typeof answer === "object" && answer !== null && "code" in answer)) throw answer;
+      return answer;
+    },
+  });
+  return { ...real, commands };
+});
+
+const { Browser } = await import("./storage.svelte");
+
+const page = (prefixes: string[], keys: string[], next: string | null = null) => ({
+  prefixes, next, objects: keys.map((key) => ({ key, size: 1, modifiedMs: 0, etag: null, contentType: null, metadata: {} })),
+});
+
+beforeEach(() => {
+  sent.length = 0;
+  for (const k of Object.keys(answers)) delete answers[k];
+});
+
+describe("the storage browser", () => {
+  it("names its profile in every command it sends", async () => {
+    const b = new Browser("far");
+    answers.listContainers = [{ name: "runs", createdMs: null }];
+    await b.load();
+    answers.listFolder = page(["a/"], ["x"]);
+    await b.open("runs", "");
+    await b.details("x");
+    await b.measure(["a/"]);
+    await b.remove(["a/"]);
+    await b.download(["x"], "/tmp");
+    await b.createContainer("new");
+    await b.deleteContainer("new");
+    expect(sent.map(([name]) => name)).toEqual([
+      "listContainers", "listFolder", "objectDetails", "measureSelection", "deleteObjects", "startDownload",
+      "createContainer", "deleteContainer",
+    ]);
+    for (const [name, args] of sent) expect(args[0], name).toBe("far");
+  });
+
+  it("pages a folder and goes back up to the containers when it vanished", async () => {
+    const b = new Browser("near");
+    answers.listFolder = page([], ["1"], "token");
+    await b.open("runs", "a/b/");
+    answers.listFolder = page([], ["2"]);
+    await b.load(true);
+    expect(b.objects.map((o) => o.key)).toEqual(["1", "2"]);
+    expect(sent[1][1]).toEqual(["near", "runs", "a/b/", "token"]);
+    expect(b.next).toBeNull();
+
+    answers.listFolder = { code: "notFound", message: "The container runs does not exist.", field: null };
+    answers.listContainers = [];
+    await b.up();
+    expect(b.container).toBeNull();
+    expect(b.error).toBe("The container runs does not exist.");
+  });
+});
