@@ -110,13 +110,15 @@ CONF
   return 1
 }
 
+# Runs from an EXIT trap under `set -e`: a killed server's status (143) from
+# `wait` must not end the cleanup, or the script, with it.
 swift_stop() {
   local pid
   for pid in "${SWIFT_PIDS[@]:-}"; do
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null
+    [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; }
   done
   for pid in "${SWIFT_PIDS[@]:-}"; do
-    [ -n "$pid" ] && wait "$pid" 2>/dev/null
+    [ -n "$pid" ] && { wait "$pid" 2>/dev/null || true; }
   done
   [ -n "${SWIFT_DIR:-}" ] && rm -rf "$SWIFT_DIR"
   return 0
