@@ -56,7 +56,8 @@ async fn unchanged_files_continue_and_changed_ones_are_aborted() {
     assert_eq!(recovery.resume.len(), 1);
     for request in recovery.resume {
         assert_eq!(request.prefix, "run-7/");
-        let summary = upload(store.clone(), request, tuning.clone(), Arc::new(NoEvents), CancellationToken::new()).await;
+        let summary =
+            upload(store.clone(), request, tuning.clone(), Arc::new(NoEvents), CancellationToken::new()).await;
         assert_eq!(summary.uploaded, 1, "{summary:?}");
     }
     let dest = dir.path().join("check");
