@@ -62,6 +62,22 @@ fn fixture() -> Fixture {
     Fixture { dir, app: Arc::new(app), told }
 }
 
+/// A push of `folder` to the top of `container`.
+fn push(folder: &Path, profile: &str, container: &str) -> SyncTarget {
+    SyncTarget {
+        folder: folder.display().to_string(),
+        profile: profile.into(),
+        container: container.into(),
+        prefix: String::new(),
+        mode: Mode::Push,
+        direction: Default::default(),
+        compare: Default::default(),
+        includes: vec![],
+        excludes: vec![],
+        backup_prefix: None,
+    }
+}
+
 fn names(containers: Vec<stowage_store::ContainerInfo>) -> Vec<String> {
     containers.into_iter().map(|c| c.name).collect()
 }
@@ -110,18 +126,7 @@ async fn a_sync_plan_changes_nothing_and_is_applied_once() {
     let folder = f.dir.path().join("exp");
     std::fs::create_dir_all(&folder).expect("mkdir");
     std::fs::write(folder.join("metrics.json"), b"{}").expect("write");
-    let target = SyncTarget {
-        folder: folder.display().to_string(),
-        profile: "near".into(),
-        container: "runs".into(),
-        prefix: "exp/".into(),
-        mode: Mode::Push,
-        direction: Default::default(),
-        compare: Default::default(),
-        includes: vec![],
-        excludes: vec![],
-        backup_prefix: None,
-    };
+    let target = SyncTarget { prefix: "exp/".into(), ..push(&folder, "near", "runs") };
     let planned = f.app.plan_sync(&target, false).await.expect("plan");
     assert_eq!(planned.plan.ops.len(), 1);
     let (before, _) = f.app.list_selection("near", "runs", &[String::new()]).await.expect("list");
@@ -231,19 +236,8 @@ async fn a_wrong_secret_key_is_a_credentials_error_wherever_it_is_used() {
     let err = f.app.list_containers("garage").await.expect_err("wrong key");
     assert_eq!(err.kind, Kind::Credentials, "{err:?}");
     assert!(!err.message.contains("not-the-secret"), "no secret in the message");
-    let target = SyncTarget {
-        folder: f.dir.path().display().to_string(),
-        profile: "garage".into(),
-        container: "any".into(),
-        prefix: String::new(),
-        mode: Mode::Push,
-        direction: Default::default(),
-        compare: Default::default(),
-        includes: vec![],
-        excludes: vec![],
-        backup_prefix: None,
-    };
-    let planning = f.app.plan_sync(&target, false).await.expect_err("wrong key while planning");
+    let planning =
+        f.app.plan_sync(&push(f.dir.path(), "garage", "any"), false).await.expect_err("wrong key while planning");
     assert_eq!(planning.kind, Kind::Credentials, "{planning:?}");
     f.app.remove_profile("garage").await.expect("remove, keys too");
 }
