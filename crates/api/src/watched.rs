@@ -65,16 +65,12 @@ impl App {
         self.dirs().watched_file()
     }
 
-    fn watched_views(&self) -> Result<Vec<WatchedView>> {
+    /// The watched folders and what each is doing.
+    pub fn list_watched(&self) -> Result<Vec<WatchedView>> {
         let folders = config::load(&self.watched_file()).map_err(Error::invalid)?;
         let view =
             |w: WatchedFolder| WatchedView { status: self.watches.status_of(&w), policy: w.policy(), watched: w };
         Ok(folders.into_iter().map(view).collect())
-    }
-
-    /// The watched folders and what each is doing.
-    pub fn list_watched(&self) -> Result<Vec<WatchedView>> {
-        self.watched_views()
     }
 
     /// Watches a folder (which must exist, and not be watched yet) into its
@@ -92,7 +88,7 @@ impl App {
         if let Some(added) = all.last().cloned() {
             self.start_watch(added).await?;
         }
-        self.watched_views()
+        self.list_watched()
     }
 
     /// Pauses (`true`) or resumes a watched folder, here and in the saved list.
@@ -110,7 +106,7 @@ impl App {
                 self.start_watch(w.clone()).await?;
             }
         }
-        self.watched_views()
+        self.list_watched()
     }
 
     /// Stops watching a folder; nothing is deleted on either side.
@@ -128,7 +124,7 @@ impl App {
         if let Some(id) = removed {
             self.watches.stop(&id);
         }
-        self.watched_views()
+        self.list_watched()
     }
 
     /// From now on this process keeps watched folders synced: every unpaused
