@@ -48,6 +48,15 @@ impl TransferUpdated {
     }
 }
 
+/// An upload asks what to do with a different object of the same name;
+/// answered with `answer_conflict`.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictAsked {
+    pub id: u32,
+    pub conflict: stowage_sync::Conflict,
+}
+
 /// A watched folder's status changed (a few times a second at most).
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 #[serde(rename_all = "camelCase")]

@@ -41,6 +41,10 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::transfers::start_download,
             commands::transfers::cancel_transfer,
             commands::transfers::pause_transfer,
+            commands::transfers::answer_conflict,
+            commands::transfers::open_questions,
+            commands::transfers::upload_existing,
+            commands::transfers::set_upload_existing,
             commands::volumes::preview_volumes,
             commands::volumes::parse_volume,
             commands::volumes::import_volumes,
@@ -79,6 +83,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             events::ContainersChanged,
             events::ProfilesChanged,
             events::TransferUpdated,
+            events::ConflictAsked,
             events::WatchUpdated,
             events::MenuChosen
         ])

@@ -41,7 +41,7 @@ pub fn transfer_text(kind: TransferKind, destination: &str, summary: &Summary) -
         1 => format!("{what} finished with 1 failure"),
         n => format!("{what} finished with {n} failures"),
     };
-    let files = summary.uploaded + summary.downloaded;
+    let files = summary.uploaded + summary.replaced + summary.downloaded;
     let body = format!("{files} {} to {destination}", if files == 1 { "file" } else { "files" });
     (title, body)
 }

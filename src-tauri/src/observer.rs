@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use stowage_api::{Observer, TransferInfo};
 use stowage_sync::watch::WatchStatus;
-use stowage_sync::{EventSink, Summary, Throttle};
+use stowage_sync::{Conflict, EventSink, Summary, Throttle};
 use tauri::AppHandle;
 use tauri_specta::Event;
 
-use crate::events::{TransferUpdated, WatchUpdated};
+use crate::events::{ConflictAsked, TransferUpdated, WatchUpdated};
 
 /// Snapshots reach the window at most this often; the last one always does.
 const UPDATE_EVERY: Duration = Duration::from_millis(250);
@@ -31,6 +31,17 @@ impl Observer for WindowObserver {
 
     fn transfer_finished(&self, _id: u32, info: &TransferInfo, took: Duration, summary: &Summary) {
         crate::notices::transfer_finished(&self.0, info.kind, &info.destination(), took, summary);
+    }
+
+    fn conflict(&self, id: u32, conflict: &Conflict) -> bool {
+        let asked = ConflictAsked { id, conflict: conflict.clone() };
+        match asked.emit(&self.0) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!("could not ask about a conflict: {e}");
+                false
+            }
+        }
     }
 
     fn watch_changed(&self, folder: &str, status: &WatchStatus) {

@@ -25,12 +25,31 @@ after(async () => {
 const $ = (testid) => session.waitFor(testid, () => session.find(`[data-testid="${testid}"]`));
 
 /** What the drop handler does with dropped paths. */
-function drop(paths, prefix) {
+function drop(paths, prefix, existing = "overwrite") {
   return session.executeAsync(`
-    const [profile, paths, container, prefix, done] = arguments;
-    window.__TAURI_INTERNALS__.invoke("start_upload", { profile, paths, container, prefix, existing: "overwrite" })
+    const [profile, paths, container, prefix, existing, done] = arguments;
+    window.__TAURI_INTERNALS__.invoke("start_upload", { profile, paths, container, prefix, existing })
       .then((id) => done({ id }), (e) => done({ error: e }));
-  `, [TEST_PROFILE, paths, env("STOWAGE_TEST_S3_BUCKET"), prefix]);
+  `, [TEST_PROFILE, paths, env("STOWAGE_TEST_S3_BUCKET"), prefix, existing]);
+}
+
+/** The stored size of `key` in the test bucket. */
+async function storedSize(key) {
+  const info = await session.executeAsync(`
+    const [profile, container, key, done] = arguments;
+    window.__TAURI_INTERNALS__.invoke("object_details", { profile, container, key }).then(done, (e) => done({ error: e }));
+  `, [TEST_PROFILE, env("STOWAGE_TEST_S3_BUCKET"), key]);
+  assert.ok(!info.error, JSON.stringify(info));
+  return info.size;
+}
+
+/** Uploads `paths` asking about conflicts, and returns the finished transfer's text. */
+async function finished(id) {
+  return session.waitFor(`transfer ${id} to end`, async () => {
+    const states = await session.execute(`return [...document.querySelectorAll('[data-testid="transfer"]')].map((t) => [t.dataset.id, t.dataset.state, t.textContent])`);
+    const row = states.find(([at]) => Number(at) === id);
+    return row && row[1] !== "running" && row.slice(1);
+  }, 60_000);
 }
 
 async function transferStates() {
@@ -120,4 +139,41 @@ test("a transfer pauses and resumes, and lists every file it moved", async () =>
   assert.equal(rows, 41, "every file has a row");
   const shown = await session.texts('[data-testid="file-row"]');
   assert.ok(shown.length < 41 || shown.every((r) => r.startsWith("Uploaded")), `${shown.slice(0, 3)}`);
+});
+
+test("an upload onto a different object asks, and Skip or Replace do what they say", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "stowage-e2e-conflict-"));
+  const file = join(dir, "epoch-01.pt");
+  writeFileSync(file, Buffer.alloc(5_000, 5));
+  await (await $("nav-transfers")).click();
+  const first = await drop([file], "e2e-conflict/", "ask");
+  const [state] = await finished(first.id);
+  assert.equal(state, "done", "nothing in the way: no question");
+  assert.equal(await storedSize("e2e-conflict/epoch-01.pt"), 5_000);
+
+  writeFileSync(file, Buffer.alloc(1_000, 1));
+  const second = await drop([file], "e2e-conflict/", "ask");
+  const dialog = await $("conflict-dialog");
+  const text = await dialog.text();
+  assert.match(text, /Replace “epoch-01\.pt”\?/, text);
+  assert.match(await (await $("conflict-remote")).text(), /4\.9 KB/);
+  assert.match(await (await $("conflict-local")).text(), /1000 B/);
+  await (await $("conflict-skip")).click();
+  const [skipped, skippedText] = await finished(second.id);
+  assert.equal(skipped, "done", skippedText);
+  assert.match(skippedText, /1 skipped/, skippedText);
+  assert.equal(await storedSize("e2e-conflict/epoch-01.pt"), 5_000, "Skip keeps what is there");
+
+  const third = await drop([file], "e2e-conflict/", "ask");
+  await $("conflict-dialog");
+  await (await $("conflict-for-session")).click();
+  await (await $("conflict-replace")).click();
+  const [, replacedText] = await finished(third.id);
+  assert.match(replacedText, /1 replaced/, replacedText);
+  assert.equal(await storedSize("e2e-conflict/epoch-01.pt"), 1_000);
+  const gone = await session.execute(`return document.querySelector('[data-testid="conflict-dialog"]') === null`);
+  assert.ok(gone, "the question closes once answered");
+
+  await (await $("nav-settings")).click();
+  assert.match(await (await $("session-choice")).text(), /uploads replace/);
 });

@@ -15,6 +15,7 @@ use stowage_sync::{Journal, Resume, SyncState, Tuning};
 
 use crate::error::{Error, Result};
 use crate::observer::Observer;
+use crate::questions::Questions;
 use crate::sync::Plans;
 use crate::transfers::Transfers;
 use crate::watched::Watches;
@@ -31,6 +32,7 @@ pub struct App {
     pub(crate) tuning: Tuning,
     pub(crate) observer: Arc<dyn Observer>,
     pub(crate) transfers: Transfers,
+    pub(crate) questions: Questions,
     pub(crate) plans: Plans,
     pub(crate) watches: Watches,
 }
@@ -56,6 +58,7 @@ impl App {
             tuning: Tuning::default(),
             observer,
             transfers: Transfers::default(),
+            questions: Questions::default(),
             plans: Plans::default(),
             watches: Watches::default(),
         })

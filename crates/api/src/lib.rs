@@ -9,6 +9,7 @@ mod app;
 mod error;
 mod observer;
 mod profiles;
+mod questions;
 mod storage;
 mod sync;
 mod training;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use stowage_sync::watch::WatchStatus;
-use stowage_sync::{EventSink, Summary};
+use stowage_sync::{Conflict, EventSink, Summary};
 
 use crate::transfers::TransferInfo;
 
@@ -15,6 +15,13 @@ pub trait Observer: Send + Sync + 'static {
 
     /// The transfer `id` ended (done, failed in part, or cancelled).
     fn transfer_finished(&self, _id: u32, _info: &TransferInfo, _took: Duration, _summary: &Summary) {}
+
+    /// The upload `id` asks what to do with `conflict`; the answer comes
+    /// through `App::answer_conflict`. `false` when nobody can answer (the
+    /// object already there is kept).
+    fn conflict(&self, _id: u32, _conflict: &Conflict) -> bool {
+        false
+    }
 
     /// A watched folder's status changed (a few times a second at most).
     fn watch_changed(&self, _folder: &str, _status: &WatchStatus) {}

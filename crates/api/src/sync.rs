@@ -108,7 +108,7 @@ impl App {
             sources: vec![request.folder.display().to_string()],
             existing: Existing::Overwrite,
         };
-        Ok(self.launch(info, move |sink, cancel, tuning| async move {
+        Ok(self.launch(info, move |_, sink, cancel, tuning| async move {
             apply(store, prepared, &request, &state, tuning, sink, cancel, resume).await
         }))
     }

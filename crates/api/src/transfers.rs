@@ -104,6 +104,7 @@ impl App {
             container: container.to_owned(),
             prefix: prefix.to_owned(),
             existing,
+            ask: None,
             resume: Some(self.resume(profile)?),
         };
         Ok(self.run_upload(store, profile, request))
@@ -123,7 +124,11 @@ impl App {
             sources: request.sources.iter().map(|p| p.display().to_string()).collect(),
             existing: request.existing,
         };
-        self.launch(info, move |sink, cancel, tuning| upload(store, request, tuning, sink, cancel))
+        let app = self.clone();
+        self.launch(info, move |id, sink, cancel, tuning| {
+            let request = UploadRequest { ask: Some(app.asker(id)), ..request };
+            upload(store, request, tuning, sink, cancel)
+        })
     }
 
     /// Downloads a selection of `container` (keys, and folders ending in
@@ -160,7 +165,26 @@ impl App {
             dest,
             existing,
         };
-        Ok(self.launch(info, move |sink, cancel, tuning| download(store, request, tuning, sink, cancel)))
+        Ok(self.launch(info, move |_, sink, cancel, tuning| download(store, request, tuning, sink, cancel)))
+    }
+
+    /// What uploads from the window do with a different object of the same
+    /// name, unless the person chose otherwise for this session.
+    pub fn upload_existing(&self) -> Existing {
+        self.settings().upload_existing
+    }
+
+    pub async fn set_upload_existing(self: &Arc<Self>, existing: Existing) -> Result<()> {
+        self.blocking(move |app| {
+            app.edit(|settings, dirs, _| {
+                let next = stowage_profiles::Settings { upload_existing: existing, ..settings.clone() };
+                next.save(dirs)?;
+                *settings = next;
+                Ok::<_, stowage_profiles::SettingsError>(())
+            })?;
+            Ok(())
+        })
+        .await
     }
 
     /// Stops a transfer; its unfinished multipart uploads are aborted.
@@ -206,11 +230,12 @@ impl App {
     }
 
     /// Runs `work` as a transfer: registered under a fresh id, followed by
-    /// the observer, forgotten when it ends. `work` gets the event sink, the
-    /// cancel token, and the tuning that carries the transfer's pause gate.
+    /// the observer, forgotten when it ends. `work` gets the id, the event
+    /// sink, the cancel token, and the tuning that carries the transfer's
+    /// pause gate.
     pub(crate) fn launch<F, Fut>(self: &Arc<Self>, info: TransferInfo, work: F) -> Started
     where
-        F: FnOnce(Arc<dyn EventSink>, CancellationToken, Tuning) -> Fut,
+        F: FnOnce(u32, Arc<dyn EventSink>, CancellationToken, Tuning) -> Fut,
         Fut: Future<Output = Summary> + Send + 'static,
     {
         let id = self.transfers.next_id();
@@ -218,13 +243,14 @@ impl App {
         self.transfers.running.lock().unwrap_or_else(|e| e.into_inner()).insert(id, control.clone());
         let sink = self.observer.transfer_started(id, &info);
         let tuning = Tuning { pause: control.pause, ..self.tuning.clone() };
-        let running = work(sink, control.cancel, tuning);
+        let running = work(id, sink, control.cancel, tuning);
         let app = self.clone();
         let started = Instant::now();
         let done = tokio::spawn(async move {
             let summary = running.await;
             tracing::info!(id, failed = summary.failed.len(), "transfer finished");
             app.transfers.running.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+            app.questions.forget(id);
             app.observer.transfer_finished(id, &info, started.elapsed(), &summary);
             summary
         });

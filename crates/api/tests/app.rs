@@ -9,7 +9,7 @@ use std::time::Duration;
 use stowage_api::{App, DeleteRequests, Kind, Observer, TransferInfo};
 use stowage_profiles::{AppDirs, Backend, Keyring, Keys, Profile, Secret, Settings};
 use stowage_sync::watch::{DeletePolicy, WatchState, WatchStatus, WatchedFolder};
-use stowage_sync::{EventSink, Existing, Mode, NoEvents, Summary, SyncTarget};
+use stowage_sync::{Answer, Conflict, EventSink, Existing, Mode, NoEvents, Summary, SyncTarget};
 
 /// What the front end was told, in order.
 #[derive(Default)]
@@ -54,6 +54,7 @@ fn fixture() -> Fixture {
     let settings = Settings {
         current: "near".into(),
         training_api: String::new(),
+        upload_existing: Existing::Ask,
         profiles: vec![local("near", &dir.path().join("near")), local("far", &dir.path().join("far"))],
     };
     settings.save(&dirs).expect("save settings");
@@ -117,6 +118,52 @@ async fn an_upload_is_followed_from_start_to_end_and_then_forgotten() {
 
     let none = f.app.start_upload("far", vec![], "runs", "", Existing::Overwrite).await.expect_err("nothing chosen");
     assert_eq!(none.kind, Kind::InvalidInput);
+}
+
+/// Tells the test about each question, as the window would show it.
+struct Asked(tokio::sync::mpsc::UnboundedSender<(u32, Conflict)>);
+
+impl Observer for Asked {
+    fn transfer_started(&self, _id: u32, _info: &TransferInfo) -> Arc<dyn EventSink> {
+        Arc::new(NoEvents)
+    }
+
+    fn conflict(&self, id: u32, conflict: &Conflict) -> bool {
+        self.0.send((id, conflict.clone())).is_ok()
+    }
+}
+
+#[tokio::test]
+async fn an_upload_asks_before_replacing_and_the_answer_settles_it() {
+    let f = fixture();
+    let (tx, mut questions) = tokio::sync::mpsc::unbounded_channel();
+    let app =
+        Arc::new(App::open(f.app.dirs().clone(), Keyring::new("stowage-api-test"), Arc::new(Asked(tx))).expect("open"));
+    assert_eq!(app.upload_existing(), Existing::Ask, "the saved default");
+    app.create_container("far", "runs").await.expect("create");
+    let file = f.dir.path().join("epoch-01.pt");
+    std::fs::write(&file, vec![5; 5_000]).expect("write");
+    let paths = vec![file.display().to_string()];
+    app.start_upload("far", paths.clone(), "runs", "", Existing::Ask).await.expect("start").done.await.expect("join");
+    std::fs::write(&file, vec![1; 1_000]).expect("write");
+
+    let started = app.start_upload("far", paths, "runs", "", Existing::Ask).await.expect("start");
+    let (id, conflict) = questions.recv().await.expect("asked");
+    assert_eq!(
+        (id, conflict.key.as_str(), conflict.local_size, conflict.remote_size),
+        (started.id, "epoch-01.pt", 1_000, 5_000)
+    );
+    assert_eq!(app.open_questions(), [(id, conflict)], "a window opened now sees it");
+    app.answer_conflict(id, Answer { choice: Existing::Skip, for_all: false }).expect("answer");
+    let again = app.answer_conflict(id, Answer { choice: Existing::Overwrite, for_all: false }).expect_err("answered");
+    assert_eq!(again.kind, Kind::NotFound);
+    let summary = started.done.await.expect("join");
+    assert_eq!((summary.skipped_existing, summary.replaced), (1, 0), "{summary:?}");
+    let kept = app.object_details("far", "runs", "epoch-01.pt").await.expect("details");
+    assert_eq!(kept.size, 5_000, "nothing replaced in silence");
+
+    app.set_upload_existing(Existing::KeepBoth).await.expect("save the default");
+    assert_eq!(Settings::load(app.dirs()).expect("load").upload_existing, Existing::KeepBoth);
 }
 
 #[tokio::test]

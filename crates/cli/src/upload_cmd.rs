@@ -34,8 +34,9 @@ pub async fn run(
     let started = app.start_upload(&profile, paths, &destination.container, &destination.prefix, existing).await?;
     let summary = crate::terminal::follow(app, started).await?;
     println!(
-        "{} uploaded ({} bytes), {} already there, {} skipped as existing, {} failed, {} paths skipped.",
+        "{} uploaded, {} replaced ({} bytes), {} already there, {} skipped as existing, {} failed, {} paths skipped.",
         summary.uploaded,
+        summary.replaced,
         summary.uploaded_bytes,
         summary.identical,
         summary.skipped_existing,

@@ -82,6 +82,10 @@ pub struct Settings {
     /// for GRA. See [`crate::training`].
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub training_api: String,
+    /// What an upload from the window does with a different object of the
+    /// same name: ask (the default), replace, skip or keep both.
+    #[serde(default)]
+    pub upload_existing: stowage_store::Existing,
     #[serde(default, rename = "profile")]
     pub profiles: Vec<Profile>,
 }
@@ -104,7 +108,12 @@ impl Settings {
     /// The settings of a first start: the local store only.
     pub fn first_start(dirs: &AppDirs) -> Self {
         let local = Profile::local_default(&dirs.data);
-        Self { current: local.name.clone(), training_api: String::new(), profiles: vec![local] }
+        Self {
+            current: local.name.clone(),
+            training_api: String::new(),
+            upload_existing: Default::default(),
+            profiles: vec![local],
+        }
     }
 
     /// Reads the settings file, or the first-start settings when there is

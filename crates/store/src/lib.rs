@@ -11,6 +11,7 @@ pub mod atomic;
 pub mod config_file;
 pub mod container_name;
 mod error;
+mod existing;
 pub mod files;
 pub mod layers;
 mod listing;
@@ -28,6 +29,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 pub use error::{ErrorKind, StoreError};
+pub use existing::Existing;
 pub use probe::{probe, ProbeReport};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -5,24 +5,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
 use stowage_store::layers::{Gate, Limit, PauseGate, Retry, RetryPolicy};
+pub use stowage_store::Existing;
 use stowage_store::{ListOptions, ObjectInfo, ObjectStore, StoreError};
 use tokio_util::sync::CancellationToken;
 
 pub(crate) const MIB: u64 = 1024 * 1024;
-
-/// What to do when the destination key already holds a different object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub enum Existing {
-    #[default]
-    Overwrite,
-    Skip,
-    /// Upload under a new name: `photo (1).jpg`.
-    KeepBoth,
-}
 
 /// Knobs with defaults sized for a laptop on a fast link.
 #[derive(Debug, Clone)]

@@ -45,6 +45,11 @@ pub enum FileOutcome {
         /// The stored object's ETag.
         etag: Option<String>,
     },
+    /// Uploaded over a different object of the same key, as the person chose.
+    Replaced {
+        key: String,
+        etag: Option<String>,
+    },
     /// Written to this computer.
     Downloaded,
     /// Removed (or moved to the backup prefix) by a sync.
@@ -63,7 +68,11 @@ pub enum FileOutcome {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
+    /// New objects.
     pub uploaded: u64,
+    /// Different objects written over, apart from `uploaded`.
+    pub replaced: u64,
+    /// Bytes of both.
     pub uploaded_bytes: u64,
     pub downloaded: u64,
     pub downloaded_bytes: u64,
@@ -82,6 +91,10 @@ impl Summary {
         match outcome {
             FileOutcome::Uploaded { .. } => {
                 self.uploaded += 1;
+                self.uploaded_bytes += size;
+            }
+            FileOutcome::Replaced { .. } => {
+                self.replaced += 1;
                 self.uploaded_bytes += size;
             }
             FileOutcome::Downloaded => {
@@ -135,7 +148,10 @@ impl Tracker {
             TransferEvent::FileDone { size, outcome, .. } => {
                 self.files_done += 1;
                 // Skipped files count as done bytes, so the bar reaches the end.
-                if !matches!(outcome, FileOutcome::Uploaded { .. } | FileOutcome::Downloaded) {
+                if !matches!(
+                    outcome,
+                    FileOutcome::Uploaded { .. } | FileOutcome::Replaced { .. } | FileOutcome::Downloaded
+                ) {
                     self.bytes_done += size;
                 }
                 self.bytes_done = self.bytes_done.min(self.bytes_total);

@@ -6,6 +6,7 @@
 //! ([`events`]), the upload journal and the last-sync state.
 
 mod buffers;
+pub mod conflict;
 mod db;
 pub mod download;
 pub mod engine;
@@ -27,6 +28,7 @@ pub mod target;
 pub mod upload;
 pub mod watch;
 
+pub use conflict::{Answer, AskConflict, Conflict};
 pub use db::DbError;
 pub use download::{download, DownloadRequest};
 pub use engine::{Existing, Tuning};

@@ -49,6 +49,7 @@ pub async fn recover(journal: &Arc<Journal>, store_for: impl Fn(&str) -> Option<
                 container: container.clone(),
                 prefix: prefix.to_owned(),
                 existing: Existing::Overwrite,
+                ask: None,
                 resume: Some(Resume { journal: journal.clone(), store: store_name.clone() }),
             }),
             _ => {

@@ -20,6 +20,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::buffers::BufferPool;
+use crate::conflict::{AskConflict, Conflict, Questions};
 use crate::engine::{list_all, normalize_prefix, numbered, Existing, Tuning};
 use crate::etag;
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
@@ -36,6 +37,9 @@ pub struct UploadRequest {
     /// Where the sources land; "" for the container's root.
     pub prefix: String,
     pub existing: Existing,
+    /// Who answers when `existing` is [`Existing::Ask`]; without anyone,
+    /// a different object already there is kept.
+    pub ask: Option<Arc<dyn AskConflict>>,
     /// Where multipart uploads are recorded so a later run of the same
     /// upload continues them; `None` to start over every time.
     pub resume: Option<Resume>,
@@ -81,7 +85,8 @@ pub async fn upload(
         skipped: scanned.skipped.clone(),
     });
 
-    let engine = Engine::new(store, request.container.clone(), tuning, sink.clone(), cancel, request.resume.clone());
+    let engine = Engine::new(store, request.container.clone(), tuning, sink.clone(), cancel, request.resume.clone())
+        .asking(request.ask.clone());
     engine.claim(remote.keys().cloned());
     let work = scanned
         .files
@@ -113,6 +118,7 @@ pub(crate) enum Action {
     Exists {
         size: u64,
         etag: Option<String>,
+        modified_ms: Option<i64>,
         policy: Existing,
     },
 }
@@ -120,7 +126,9 @@ pub(crate) enum Action {
 fn decide(remote: Option<&ObjectInfo>, policy: Existing) -> Action {
     match remote {
         None => Action::Upload,
-        Some(remote) => Action::Exists { size: remote.size, etag: remote.etag.clone(), policy },
+        Some(remote) => {
+            Action::Exists { size: remote.size, etag: remote.etag.clone(), modified_ms: remote.modified_ms, policy }
+        }
     }
 }
 
@@ -147,6 +155,7 @@ pub(crate) struct Engine {
     /// Keys that exist or are being written, for "keep both" names.
     taken: std::sync::Mutex<HashSet<String>>,
     resume: Option<Resume>,
+    questions: Questions,
 }
 
 impl Engine {
@@ -169,7 +178,14 @@ impl Engine {
             cancel,
             taken: std::sync::Mutex::new(HashSet::new()),
             resume,
+            questions: Questions::new(None),
         }
+    }
+
+    /// Who answers for [`Existing::Ask`].
+    pub(crate) fn asking(mut self, asker: Option<Arc<dyn AskConflict>>) -> Self {
+        self.questions = Questions::new(asker);
+        self
     }
 
     /// Marks keys as used, so "keep both" never picks them.
@@ -231,9 +247,9 @@ impl Engine {
             return Err(Failure::Cancelled);
         }
         let part_size = self.tuning.part_size(file.size);
-        let key = match action {
-            Action::Upload => key.to_owned(),
-            Action::Exists { size, etag, policy } => {
+        let (key, replaces) = match action {
+            Action::Upload => (key.to_owned(), false),
+            Action::Exists { size, etag, modified_ms, policy } => {
                 let same = match etag {
                     Some(etag) if *size == file.size => {
                         local_etag(file, part_size, self.tuning.multipart_threshold).await? == *etag
@@ -243,18 +259,38 @@ impl Engine {
                 if same {
                     return Ok(FileOutcome::Identical);
                 }
+                let policy = match policy {
+                    Existing::Ask => {
+                        let conflict = Conflict {
+                            key: key.to_owned(),
+                            path: file.path.display().to_string(),
+                            local_size: file.size,
+                            remote_size: *size,
+                            remote_modified_ms: *modified_ms,
+                        };
+                        tokio::select! {
+                            choice = self.questions.decide(conflict) => choice,
+                            () = self.cancel.cancelled() => return Err(Failure::Cancelled),
+                        }
+                    }
+                    other => *other,
+                };
                 match policy {
-                    Existing::Overwrite => key.to_owned(),
-                    Existing::Skip => return Ok(FileOutcome::SkippedExisting),
-                    Existing::KeepBoth => self.free_name(key)?,
+                    Existing::Overwrite => (key.to_owned(), true),
+                    Existing::Skip | Existing::Ask => return Ok(FileOutcome::SkippedExisting),
+                    Existing::KeepBoth => (self.free_name(key)?, false),
                 }
             }
         };
-        if file.size <= self.tuning.multipart_threshold {
-            self.put_whole(file, &key).await
+        let uploaded = if file.size <= self.tuning.multipart_threshold {
+            self.put_whole(file, &key).await?
         } else {
-            self.put_parts(file, &key, part_size).await
-        }
+            self.put_parts(file, &key, part_size).await?
+        };
+        Ok(match uploaded {
+            FileOutcome::Uploaded { key, etag } if replaces => FileOutcome::Replaced { key, etag },
+            other => other,
+        })
     }
 
     /// `name (1).ext`, `name (2).ext`, ...: the first key neither listed nor

@@ -66,6 +66,7 @@ async fn a_big_object_comes_down_in_ranges_and_a_later_run_fetches_only_the_miss
         container: "models".into(),
         prefix: "runs/".into(),
         existing: Existing::Overwrite,
+        ask: None,
         resume: None,
     };
     let summary = upload(store.clone(), request, tuning.clone(), Arc::new(NoEvents), CancellationToken::new()).await;

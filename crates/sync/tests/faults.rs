@@ -141,6 +141,7 @@ async fn every_file_arrives_through_resets_errors_and_stalls() {
         container: container.clone(),
         prefix: String::new(),
         existing: Existing::Overwrite,
+        ask: None,
         resume: None,
     };
     let summary = upload(flaky, request, tuning, Arc::new(NoEvents), CancellationToken::new()).await;

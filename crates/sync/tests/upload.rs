@@ -12,7 +12,8 @@ use stowage_store::memory::MemoryStore;
 use stowage_store::test_env;
 use stowage_store::*;
 use stowage_sync::{
-    upload, EventSink, Existing, FileOutcome, PauseGate, Summary, Tracker, TransferEvent, Tuning, UploadRequest,
+    upload, Answer, AskConflict, Conflict, EventSink, Existing, FileOutcome, PauseGate, Summary, Tracker,
+    TransferEvent, Tuning, UploadRequest,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -81,7 +82,8 @@ async fn run(
     existing: Existing,
 ) -> (Summary, Vec<TransferEvent>) {
     let recorder = Arc::new(Recorder::default());
-    let request = UploadRequest { sources, container: container.into(), prefix: "in/".into(), existing, resume: None };
+    let request =
+        UploadRequest { sources, container: container.into(), prefix: "in/".into(), existing, ask: None, resume: None };
     let summary = upload(store, request, tuning(), recorder.clone(), CancellationToken::new()).await;
     let events = recorder.0.lock().expect("lock").clone();
     (summary, events)
@@ -142,8 +144,119 @@ async fn round_trip(store: Arc<dyn ObjectStore>, container: &str) {
     assert_eq!(read(store.as_ref(), container, "in/dataset/one (1).bin").await, b"changed");
     assert_eq!(read(store.as_ref(), container, "in/dataset/one.bin").await, [7]);
     let (over, _) = run(store.clone(), container, vec![tree.root()], Existing::Overwrite).await;
-    assert_eq!(over.uploaded, 1);
+    assert_eq!((over.uploaded, over.replaced), (0, 1), "a replaced object is counted apart");
     assert_eq!(read(store.as_ref(), container, "in/dataset/one.bin").await, b"changed");
+}
+
+/// Answers conflicts from a script, recording each question.
+#[derive(Debug, Default)]
+struct Person {
+    answers: Mutex<Vec<Answer>>,
+    asked: Mutex<Vec<Conflict>>,
+}
+
+#[async_trait]
+impl AskConflict for Person {
+    async fn ask(&self, conflict: Conflict) -> Option<Answer> {
+        self.asked.lock().expect("lock").push(conflict);
+        let next = self.answers.lock().expect("lock").pop();
+        match next {
+            Some(answer) => Some(answer),
+            // Nobody answers: wait until the transfer is cancelled.
+            None => std::future::pending().await,
+        }
+    }
+}
+
+fn ask(
+    store: &Arc<dyn ObjectStore>,
+    container: &str,
+    root: PathBuf,
+    person: Option<Arc<dyn AskConflict>>,
+) -> impl std::future::Future<Output = Summary> {
+    let request = UploadRequest {
+        sources: vec![root],
+        container: container.into(),
+        prefix: String::new(),
+        existing: Existing::Ask,
+        ask: person,
+        resume: None,
+    };
+    upload(store.clone(), request, tuning(), Arc::new(Recorder::default()), CancellationToken::new())
+}
+
+/// Three different objects are in the way: the first answer (Skip) is for
+/// one file, the second (Replace, for all) settles the rest unasked.
+async fn conflicts_are_asked(store: Arc<dyn ObjectStore>, container: &str) {
+    store.create_container(container).await.expect("container");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("ckpt");
+    std::fs::create_dir_all(&root).expect("mkdir");
+    let names = ["epoch-01.pt", "epoch-02.pt", "epoch-03.pt"];
+    for name in names {
+        std::fs::write(root.join(name), b"first run").expect("write");
+    }
+    let first = ask(&store, container, root.clone(), None).await;
+    assert_eq!(first.uploaded, 3, "nothing in the way, nothing asked: {first:?}");
+    for name in names {
+        std::fs::write(root.join(name), b"second run, longer").expect("write");
+    }
+
+    let person = Arc::new(Person::default());
+    *person.answers.lock().expect("lock") =
+        vec![Answer { choice: Existing::Overwrite, for_all: true }, Answer { choice: Existing::Skip, for_all: false }];
+    let asked = ask(&store, container, root.clone(), Some(person.clone())).await;
+    assert_eq!((asked.skipped_existing, asked.replaced, asked.uploaded), (1, 2, 0), "{asked:?}");
+    let questions = person.asked.lock().expect("lock").clone();
+    assert_eq!(questions.len(), 2, "the answer for all is not asked again: {questions:?}");
+    assert_eq!((questions[0].local_size, questions[0].remote_size), (18, 9));
+    let mut stored = Vec::new();
+    for name in names {
+        stored.push(read(store.as_ref(), container, &format!("ckpt/{name}")).await);
+    }
+    assert_eq!(stored.iter().filter(|b| b.as_slice() == b"first run").count(), 1, "the skipped one is kept");
+
+    // Nobody to ask: the different object stays, the replaced ones are identical.
+    let alone = ask(&store, container, root.clone(), None).await;
+    assert_eq!((alone.skipped_existing, alone.identical), (1, 2), "{alone:?}");
+
+    // Cancelled while the question is open: nothing changes.
+    let cancel = CancellationToken::new();
+    let silent: Arc<dyn AskConflict> = Arc::new(Person::default());
+    let running = tokio::spawn({
+        let (store, container, cancel) = (store.clone(), container.to_owned(), cancel.clone());
+        async move {
+            let request = UploadRequest {
+                sources: vec![root],
+                container,
+                prefix: String::new(),
+                existing: Existing::Ask,
+                ask: Some(silent),
+                resume: None,
+            };
+            upload(store, request, tuning(), Arc::new(Recorder::default()), cancel).await
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    cancel.cancel();
+    let cancelled = running.await.expect("join");
+    assert!(cancelled.cancelled && cancelled.replaced == 0, "{cancelled:?}");
+    let mut after = Vec::new();
+    for name in names {
+        after.push(read(store.as_ref(), container, &format!("ckpt/{name}")).await);
+    }
+    assert_eq!(after, stored);
+}
+
+#[tokio::test]
+async fn conflicts_are_asked_memory() {
+    conflicts_are_asked(Arc::new(MemoryStore::new()), "asked").await;
+}
+
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn conflicts_are_asked_s3() {
+    conflicts_are_asked(s3(), &test_env::unique_container("asked")).await;
 }
 
 /// A store that appends to a source file while a part of it uploads.
@@ -280,6 +393,7 @@ async fn a_paused_upload_waits_and_then_finishes() {
         container: "paused".into(),
         prefix: String::new(),
         existing: Existing::Overwrite,
+        ask: None,
         resume: None,
     };
     let running = tokio::spawn(upload(
@@ -308,6 +422,7 @@ async fn a_paused_upload_waits_and_then_finishes() {
         container: "paused".into(),
         prefix: "again/".into(),
         existing: Existing::Overwrite,
+        ask: None,
         resume: None,
     };
     let cancel = CancellationToken::new();

@@ -1,7 +1,8 @@
-use stowage_sync::Existing;
+use stowage_sync::{Answer, Existing};
 
 use super::Stowage;
 use crate::error::IpcError;
+use crate::events::ConflictAsked;
 
 /// Uploads dropped or chosen paths into `container`/`prefix` of `profile`.
 /// Returns the transfer id; progress arrives as `TransferUpdated`.
@@ -47,4 +48,31 @@ pub fn cancel_transfer(app: Stowage<'_>, id: u32) -> Result<(), IpcError> {
 #[specta::specta]
 pub fn pause_transfer(app: Stowage<'_>, id: u32, paused: bool) -> Result<(), IpcError> {
     Ok(app.pause_transfer(id, paused)?)
+}
+
+/// Answers the question the upload `id` asked (a `ConflictAsked` event).
+#[tauri::command]
+#[specta::specta]
+pub fn answer_conflict(app: Stowage<'_>, id: u32, answer: Answer) -> Result<(), IpcError> {
+    Ok(app.answer_conflict(id, answer)?)
+}
+
+/// The questions still waiting, for a window that opens while uploads ask.
+#[tauri::command]
+#[specta::specta]
+pub fn open_questions(app: Stowage<'_>) -> Vec<ConflictAsked> {
+    app.open_questions().into_iter().map(|(id, conflict)| ConflictAsked { id, conflict }).collect()
+}
+
+/// What uploads from the window do with a different object of the same name.
+#[tauri::command]
+#[specta::specta]
+pub fn upload_existing(app: Stowage<'_>) -> Existing {
+    app.upload_existing()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_upload_existing(app: Stowage<'_>, existing: Existing) -> Result<(), IpcError> {
+    Ok(app.set_upload_existing(existing).await?)
 }

@@ -67,7 +67,7 @@ export function apply(list: Transfer[], update: TransferUpdated): void {
   }
 }
 
-export async function startUpload(paths: string[], profile: string, container: string, prefix: string, existing: Existing = "overwrite") {
+export async function startUpload(paths: string[], profile: string, container: string, prefix: string, existing: Existing) {
   const id = await commands.startUpload(profile, paths, container, prefix, existing);
   if (!transfers.list.some((t) => t.id === id)) transfers.list.unshift(fresh(id, "upload", profile, container, prefix, paths, existing));
   return id;

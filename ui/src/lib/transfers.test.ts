@@ -7,7 +7,7 @@ const snapshot = (over: Partial<Snapshot> = {}): Snapshot => ({
   newFiles: [], skipped: [], finished: null, ...over,
 });
 const summary = (over: Partial<Summary> = {}): Summary => ({
-  uploaded: 2, uploadedBytes: 10, downloaded: 0, downloadedBytes: 0, deleted: 0, identical: 0, skippedExisting: 0, failed: [], skippedPaths: [], cancelled: false, ...over,
+  uploaded: 2, replaced: 0, uploadedBytes: 10, downloaded: 0, downloadedBytes: 0, deleted: 0, identical: 0, skippedExisting: 0, failed: [], skippedPaths: [], cancelled: false, ...over,
 });
 
 const update = (id: number, over: Partial<Snapshot> = {}) => ({

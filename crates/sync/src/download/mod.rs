@@ -210,7 +210,8 @@ pub async fn download(
                 summary.skipped_existing += 1;
                 continue;
             }
-            (Some(_), Existing::KeepBoth) => free_local_name(&dest),
+            // Downloads ask nobody: keeping both loses nothing.
+            (Some(_), Existing::KeepBoth | Existing::Ask) => free_local_name(&dest),
             _ => dest,
         };
         let replaces = current_state(&dest);

@@ -56,6 +56,13 @@ export const commands = {
 	 *  the ones in flight finish, and multipart uploads stay open to continue.
 	 */
 	pauseTransfer: (id: number, paused: boolean) => __TAURI_INVOKE<null>("pause_transfer", { id, paused }),
+	/**  Answers the question the upload `id` asked (a `ConflictAsked` event). */
+	answerConflict: (id: number, answer: Answer) => __TAURI_INVOKE<null>("answer_conflict", { id, answer }),
+	/**  The questions still waiting, for a window that opens while uploads ask. */
+	openQuestions: () => __TAURI_INVOKE<ConflictAsked[]>("open_questions"),
+	/**  What uploads from the window do with a different object of the same name. */
+	uploadExisting: () => __TAURI_INVOKE<Existing>("upload_existing"),
+	setUploadExisting: (existing: Existing) => __TAURI_INVOKE<null>("set_upload_existing", { existing }),
 	/**
 	 *  The preview of what is being composed: the launch form (its volumes, and
 	 *  the image, flavor, variables and command the ovhai line carries).
@@ -133,6 +140,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	conflictAsked: makeEvent<ConflictAsked, ConflictAsked>("conflict-asked"),
 	containersChanged: makeEvent<ContainersChanged, ContainersChanged>("containers-changed"),
 	menuChosen: makeEvent<MenuChosen, MenuChosen>("menu-chosen"),
 	profilesChanged: makeEvent<ProfilesChanged, ProfilesChanged>("profiles-changed"),
@@ -149,6 +157,13 @@ export type AboutInfo = {
 	configDir: string,
 	dataDir: string,
 	logsDir: string,
+};
+
+export type Answer = {
+	/**  Overwrite, Skip or KeepBoth; Ask is taken as Skip. */
+	choice: Existing,
+	/**  The same for every later conflict of this transfer. */
+	forAll: boolean,
 };
 
 export type ApiDataStore = {
@@ -198,6 +213,26 @@ export type Compare =
 "sizeAndTime" | 
 /**  Size, then content checksum (reads every file whose size matches). */
 "checksum";
+
+/**  A key that holds a different object than the file about to go there. */
+export type Conflict = {
+	key: string,
+	/**  The file on this computer. */
+	path: string,
+	localSize: number,
+	remoteSize: number,
+	/**  When the object there was last written, ms since the Unix epoch. */
+	remoteModifiedMs: number | null,
+};
+
+/**
+ *  An upload asks what to do with a different object of the same name;
+ *  answered with `answer_conflict`.
+ */
+export type ConflictAsked = {
+	id: number,
+	conflict: Conflict,
+};
 
 /**  A container (an S3 bucket). */
 export type ContainerInfo = {
@@ -275,9 +310,13 @@ export type EnvVar = {
 	value: string,
 };
 
-/**  What to do when the destination key already holds a different object. */
-export type Existing = "overwrite" | "skip" | 
-/**  Upload under a new name: `photo (1).jpg`. */
+export type Existing = 
+/**
+ *  Ask the person, once per conflict or once for all of a transfer.
+ *  Where nobody can be asked, the existing one is kept.
+ */
+"ask" | "overwrite" | "skip" | 
+/**  Write under a new name: `photo (1).jpg`. */
 "keepBoth";
 
 /**  A field of the profile form. */
@@ -288,6 +327,8 @@ export type FileOutcome =
 { kind: "uploaded"; key: string; 
 /**  The stored object's ETag. */
 etag: string | null } | 
+/**  Uploaded over a different object of the same key, as the person chose. */
+{ kind: "replaced"; key: string; etag: string | null } | 
 /**  Written to this computer. */
 { kind: "downloaded" } | 
 /**  Removed (or moved to the backup prefix) by a sync. */
@@ -752,7 +793,11 @@ export type StateChange = {
 };
 
 export type Summary = {
+	/**  New objects. */
 	uploaded: number,
+	/**  Different objects written over, apart from `uploaded`. */
+	replaced: number,
+	/**  Bytes of both. */
 	uploadedBytes: number,
 	downloaded: number,
 	downloadedBytes: number,
