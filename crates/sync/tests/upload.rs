@@ -248,6 +248,42 @@ async fn conflicts_are_asked(store: Arc<dyn ObjectStore>, container: &str) {
     assert_eq!(after, stored);
 }
 
+/// Objects carry the type their extension names, small and multipart alike.
+async fn content_types_follow_extensions(store: Arc<dyn ObjectStore>, container: &str) {
+    store.create_container(container).await.expect("container");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("set");
+    std::fs::create_dir_all(&root).expect("mkdir");
+    let files = [
+        ("cat.jpg", 10, "image/jpeg"),
+        ("labels.csv", 10, "text/csv"),
+        ("meta.json", 10, "application/json"),
+        ("shard-0000.tar", 6 * MIB, "application/x-tar"),
+        ("weights.unknownext", 10, "application/octet-stream"),
+        ("README", 10, "application/octet-stream"),
+    ];
+    for (name, size, _) in files {
+        std::fs::write(root.join(name), vec![1; size]).expect("write");
+    }
+    let (summary, _) = run(store.clone(), container, vec![root], Existing::Overwrite).await;
+    assert_eq!(summary.uploaded, 6, "{summary:?}");
+    for (name, _, expected) in files {
+        let info = store.head(container, &format!("in/set/{name}")).await.expect("head");
+        assert_eq!(info.content_type.as_deref(), Some(expected), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn content_types_follow_extensions_memory() {
+    content_types_follow_extensions(Arc::new(MemoryStore::new()), "typed").await;
+}
+
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn content_types_follow_extensions_s3() {
+    content_types_follow_extensions(s3(), &test_env::unique_container("typed")).await;
+}
+
 #[tokio::test]
 async fn conflicts_are_asked_memory() {
     conflicts_are_asked(Arc::new(MemoryStore::new()), "asked").await;
