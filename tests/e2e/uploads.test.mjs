@@ -177,3 +177,58 @@ test("an upload onto a different object asks, and Skip or Replace do what they s
   await (await $("nav-settings")).click();
   assert.match(await (await $("session-choice")).text(), /uploads replace/);
 });
+
+/** Opens `folders` of the test bucket in Storage, one click at a time. */
+async function openFolders(folders) {
+  await (await $("nav-storage")).click();
+  await (await $("crumb-root")).click();
+  const bucket = env("STOWAGE_TEST_S3_BUCKET");
+  await session.waitFor("the bucket row", async () => (await session.texts('[data-testid="container-row"]')).some((t) => t.includes(bucket)));
+  await session.execute(`[...document.querySelectorAll('[data-testid="container-row"]')].find((r) => r.dataset.container === arguments[0]).click()`, [bucket]);
+  for (const folder of folders) {
+    await session.waitFor(`the ${folder} folder`, async () => (await session.texts('[data-testid="folder-row"]')).some((t) => t.startsWith(folder)));
+    await session.execute(`[...document.querySelectorAll('[data-testid="folder-row"]')].find((r) => r.textContent.trim().startsWith(arguments[0])).click()`, [folder]);
+  }
+}
+
+const objectNames = () => session.execute(`return [...document.querySelectorAll('[data-testid="object-row"] .name')].map((n) => n.textContent.trim())`);
+
+test("the file list sorts naturally and by column, selects by keyboard and Shift, and acts from a right click", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "stowage-e2e-list-"));
+  mkdirSync(join(dir, "natural"));
+  for (const [name, size] of [["img_1.jpg", 300], ["img_2.jpg", 100], ["img_10.jpg", 200]]) writeFileSync(join(dir, "natural", name), Buffer.alloc(size, 3));
+  const started = await drop([join(dir, "natural")], "e2e-list/");
+  await (await $("nav-transfers")).click();
+  assert.equal((await finished(started.id))[0], "done");
+
+  await openFolders(["e2e-list", "natural"]);
+  const natural = await session.waitFor("three objects", async () => { const n = await objectNames(); return n.length === 3 && n; });
+  assert.deepEqual(natural, ["img_1.jpg", "img_2.jpg", "img_10.jpg"], "img_2 before img_10");
+  await (await $("sort-size")).click();
+  assert.deepEqual(await objectNames(), ["img_1.jpg", "img_10.jpg", "img_2.jpg"], "largest first");
+
+  // Click the first row (its details open), then walk and select with the keyboard.
+  await (await session.find('[data-testid="object-row"]')).click();
+  await session.keys("\uE015");
+  await session.keys(" ");
+  await session.keys("\uE008", "\uE015");
+  await session.waitFor("two selected", async () => (await session.texts('[data-testid="selection-bar"] strong'))[0] === "2");
+  const selected = await session.execute(`return [...document.querySelectorAll('[data-testid="object-row"].selected .name')].map((n) => n.textContent.trim())`);
+  assert.deepEqual(selected, ["img_10.jpg", "img_2.jpg"]);
+
+  // A right click outside the selection acts on that row alone.
+  const rows = await session.findAll('[data-testid="object-row"]');
+  await session.contextClick(rows[0]);
+  await (await $("menu-delete")).click();
+  assert.match(await (await $("confirm-dialog")).text(), /Delete 1 object \(300 B\)\?/);
+  await session.keys("\uE00C");
+  await session.waitFor("the dialog to close", async () => (await session.findAll('[data-testid="confirm-dialog"]')).length === 0);
+
+  // Inside the selection, on all of it.
+  await session.contextClick((await session.findAll('[data-testid="object-row"]'))[1]);
+  assert.match(await (await $("menu-delete")).text(), /Delete 2 items/);
+  await (await $("menu-delete")).click();
+  assert.match(await (await $("confirm-dialog")).text(), /Delete 2 objects \(300 B\)\?/);
+  await (await $("confirm-delete")).click();
+  await session.waitFor("one object left", async () => { const n = await objectNames(); return n.length === 1 && n[0] === "img_1.jpg"; });
+});

@@ -72,6 +72,26 @@ export class Session {
     return this.cmd("POST", "/execute/async", { script, args });
   }
 
+  /** Presses keys in the focused element ("\uE015" is ArrowDown, "\uE008" Shift: held until the end). */
+  async keys(...keys) {
+    const actions = [];
+    for (const k of keys) actions.push({ type: "keyDown", value: k });
+    for (const k of [...keys].reverse()) actions.push({ type: "keyUp", value: k });
+    await this.cmd("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions }] });
+    await this.cmd("DELETE", "/actions");
+  }
+
+  /** A right click in the middle of `element`. */
+  async contextClick(element) {
+    const actions = [
+      { type: "pointerMove", origin: { [ELEMENT]: element.id }, x: 0, y: 0 },
+      { type: "pointerDown", button: 2 },
+      { type: "pointerUp", button: 2 },
+    ];
+    await this.cmd("POST", "/actions", { actions: [{ type: "pointer", id: "mouse", parameters: { pointerType: "mouse" }, actions }] });
+    await this.cmd("DELETE", "/actions");
+  }
+
   async screenshot() {
     return Buffer.from(await this.cmd("GET", "/screenshot"), "base64");
   }

@@ -24,6 +24,12 @@ export function volumeFromLocation(alias: string, container: string, prefix: str
   };
 }
 
+/** A location as `ovhai` reads a volume: `container@ALIAS/prefix:/workspace/folder:ro`. */
+export function volumeText(alias: string, container: string, prefix: string): string {
+  const volume = volumeFromLocation(alias, container, prefix, []);
+  return `${container}@${alias || "ALIAS"}${prefix ? `/${prefix}` : ""}:${volume.mountPath}:ro`;
+}
+
 function freeMountPath(folder: string, taken: string[]): string {
   let path = `/workspace/${folder}`;
   for (let n = 2; taken.includes(path); n += 1) path = `/workspace/${folder}-${n}`;
