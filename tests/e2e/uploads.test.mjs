@@ -123,6 +123,7 @@ test("a transfer pauses and resumes, and lists every file it moved", async () =>
   await session.waitFor("the paused badge", async () => (await session.texts('[data-testid="transfer-state"]'))[0] === "Paused");
   const [line] = await session.texts('[data-testid="transfer-line"]');
   assert.match(line, /of 41 files/, line);
+  assert.match(line, /paused$/, `paused shows no rate or time left: ${line}`);
 
   await (await $("pause-transfer")).click();
   const [state, text] = await session.waitFor("the finished transfer", async () => {
@@ -231,4 +232,22 @@ test("the file list sorts naturally and by column, selects by keyboard and Shift
   assert.match(await (await $("confirm-dialog")).text(), /Delete 2 objects \(300 B\)\?/);
   await (await $("confirm-delete")).click();
   await session.waitFor("one object left", async () => { const n = await objectNames(); return n.length === 1 && n[0] === "img_1.jpg"; });
+});
+
+test("a cancelled upload says what arrived and what did not", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "stowage-e2e-cancel-"));
+  mkdirSync(join(dir, "run"));
+  writeFileSync(join(dir, "run", "a-note.txt"), "small");
+  writeFileSync(join(dir, "run", "weights.bin"), Buffer.alloc(256 * 1024 * 1024, 9));
+  await (await $("nav-transfers")).click();
+  const started = await drop([join(dir, "run")], "e2e-cancel/");
+  const cancel = await session.waitFor("the Cancel button", async () => {
+    const [first] = await session.findAll(`[data-testid="transfer"][data-id="${started.id}"][data-state="running"] [data-testid="cancel-transfer"]`);
+    return first;
+  });
+  await cancel.click();
+  const [state, text] = await finished(started.id);
+  assert.equal(state, "cancelled", text);
+  assert.match(text, /of 2 files arrived \(.*\); [12] did not/, text);
+  assert.doesNotMatch(text, /2 of 2 files/, text);
 });

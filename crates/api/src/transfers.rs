@@ -11,8 +11,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serde::Serialize;
+use stowage_store::layers::OnRetry;
 use stowage_sync::{
-    download, recover, upload, DownloadRequest, EventSink, Existing, PauseGate, Summary, Tuning, UploadRequest,
+    download, recover, upload, DownloadRequest, EventSink, Existing, PauseGate, RetryPolicy, Summary, TransferEvent,
+    Tuning, UploadRequest,
 };
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -242,7 +244,11 @@ impl App {
         let control = Control::default();
         self.transfers.running.lock().unwrap_or_else(|e| e.into_inner()).insert(id, control.clone());
         let sink = self.observer.transfer_started(id, &info);
-        let tuning = Tuning { pause: control.pause, ..self.tuning.clone() };
+        // Retries reach the front end, which then says the server is not answering.
+        let told = sink.clone();
+        let on_retry = OnRetry(Arc::new(move || told.send(TransferEvent::Retried)));
+        let retry = RetryPolicy { on_retry: Some(on_retry), ..self.tuning.retry.clone() };
+        let tuning = Tuning { pause: control.pause, retry, ..self.tuning.clone() };
         let running = work(id, sink, control.cancel, tuning);
         let app = self.clone();
         let started = Instant::now();

@@ -322,6 +322,7 @@ mod cases {
 
         let err = f.store.list("no-such-container-here", &ListOptions::folder("")).await.expect_err("list");
         assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+        assert_eq!(err.to_string(), "The container \"no-such-container-here\" does not exist.");
         let err =
             f.store.abort_multipart(&f.container, "k", "0123456789abcdef0123456789abcdef").await.expect_err("abort");
         assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");

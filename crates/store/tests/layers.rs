@@ -3,18 +3,24 @@
 //! Limit keeps the calls in flight at its bound, a read holding its slot
 //! until its body is gone.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures::StreamExt;
-use stowage_store::layers::{Faults, Limit, Op, Retry, RetryPolicy};
+use stowage_store::layers::{Faults, Limit, OnRetry, Op, Retry, RetryPolicy};
 use stowage_store::memory::MemoryStore;
 use stowage_store::{ErrorKind, GetOptions, ObjectStore, PutOptions};
 use tokio_util::sync::CancellationToken;
 
 fn quick() -> RetryPolicy {
-    RetryPolicy { attempts: 4, first_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(20) }
+    RetryPolicy {
+        attempts: 4,
+        first_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(20),
+        ..RetryPolicy::default()
+    }
 }
 
 async fn faulty() -> (Arc<MemoryStore>, Faults) {
@@ -36,10 +42,16 @@ async fn a_retry_sends_again_what_a_retry_can_help() {
     assert_eq!(err.kind(), ErrorKind::Throttled);
 
     faults.fail(Op::Put, ErrorKind::Network, 2);
-    let retrying = Retry::wrap(Arc::new(faults.clone()), quick());
+    let told = Arc::new(AtomicU32::new(0));
+    let counter = told.clone();
+    let on_retry = OnRetry(Arc::new(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+    }));
+    let retrying = Retry::wrap(Arc::new(faults.clone()), RetryPolicy { on_retry: Some(on_retry), ..quick() });
     put(&retrying, "k").await.expect("the third try goes through");
     assert_eq!(faults.calls(Op::Put), 1 + 3);
     assert_eq!(memory.writes(), 1);
+    assert_eq!(told.load(Ordering::SeqCst), 2, "each retry is told");
 }
 
 #[tokio::test]
@@ -64,8 +76,12 @@ async fn a_cancelled_retry_stops_waiting() {
     let (_, faults) = faulty().await;
     faults.fail(Op::List, ErrorKind::Network, 100);
     let cancel = CancellationToken::new();
-    let slow =
-        RetryPolicy { attempts: 100, first_backoff: Duration::from_secs(30), max_backoff: Duration::from_secs(30) };
+    let slow = RetryPolicy {
+        attempts: 100,
+        first_backoff: Duration::from_secs(30),
+        max_backoff: Duration::from_secs(30),
+        ..RetryPolicy::default()
+    };
     let retrying = Retry::wrap(Arc::new(faults.clone()), slow).until(cancel.clone());
     let canceller = cancel.clone();
     tokio::spawn(async move {

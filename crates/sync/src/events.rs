@@ -2,6 +2,7 @@
 //! sink; the CLI draws them as a progress bar, the desktop shell forwards
 //! them to the window. [`Tracker`] turns them into totals, rate and ETA.
 
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -29,6 +30,8 @@ pub enum TransferEvent {
     Started { files: u64, bytes: u64, skipped: Vec<Skipped> },
     /// More bytes reached the store (a part or a whole small file).
     Progress { bytes: u64 },
+    /// A request failed in a way a retry can help and is being sent again.
+    Retried,
     /// One file is finished, one way or another.
     FileDone { key: String, size: u64, outcome: FileOutcome },
     /// The transfer is over. Always the last event.
@@ -84,6 +87,8 @@ pub struct Summary {
     /// Paths that were not uploaded at all (empty folders, unreadable files, loops).
     pub skipped_paths: Vec<Skipped>,
     pub cancelled: bool,
+    /// Files a cancel stopped before they arrived.
+    pub unfinished: u64,
 }
 
 impl Summary {
@@ -105,7 +110,10 @@ impl Summary {
             FileOutcome::Identical => self.identical += 1,
             FileOutcome::SkippedExisting => self.skipped_existing += 1,
             FileOutcome::Failed { message } => self.failed.push((key.to_owned(), message.clone())),
-            FileOutcome::Cancelled => self.cancelled = true,
+            FileOutcome::Cancelled => {
+                self.cancelled = true;
+                self.unfinished += 1;
+            }
         }
     }
 
@@ -120,19 +128,40 @@ impl Summary {
     }
 }
 
+/// The rate counts the bytes of this last stretch of time, so it falls to
+/// zero when nothing moves instead of averaging over the whole transfer.
+const RATE_WINDOW: Duration = Duration::from_secs(10);
+
 /// Totals, rate and ETA from the events so far.
 #[derive(Debug, Clone)]
 pub struct Tracker {
     pub files_total: u64,
+    /// Files that arrived or were already there (failed and cancelled ones are not done).
     pub files_done: u64,
     pub bytes_total: u64,
     pub bytes_done: u64,
+    /// Retries since bytes last moved.
+    pub retries: u32,
+    /// Bytes sent or received so far (not those found already there).
+    moved: u64,
+    /// (when, `moved` then) for each progress event of the last [`RATE_WINDOW`],
+    /// and the one before it.
+    samples: VecDeque<(Instant, u64)>,
     started: Instant,
 }
 
 impl Default for Tracker {
     fn default() -> Self {
-        Self { files_total: 0, files_done: 0, bytes_total: 0, bytes_done: 0, started: Instant::now() }
+        Self {
+            files_total: 0,
+            files_done: 0,
+            bytes_total: 0,
+            bytes_done: 0,
+            retries: 0,
+            moved: 0,
+            samples: VecDeque::new(),
+            started: Instant::now(),
+        }
     }
 }
 
@@ -144,33 +173,51 @@ impl Tracker {
                 self.bytes_total = *bytes;
                 self.started = Instant::now();
             }
-            TransferEvent::Progress { bytes } => self.bytes_done += bytes,
-            TransferEvent::FileDone { size, outcome, .. } => {
-                self.files_done += 1;
-                // Skipped files count as done bytes, so the bar reaches the end.
-                if !matches!(
-                    outcome,
-                    FileOutcome::Uploaded { .. } | FileOutcome::Replaced { .. } | FileOutcome::Downloaded
-                ) {
+            TransferEvent::Progress { bytes } => {
+                self.bytes_done += bytes;
+                self.moved += bytes;
+                self.retries = 0;
+                self.samples.push_back((Instant::now(), self.moved));
+            }
+            TransferEvent::Retried => self.retries += 1,
+            TransferEvent::FileDone { size, outcome, .. } => match outcome {
+                FileOutcome::Uploaded { .. } | FileOutcome::Replaced { .. } | FileOutcome::Downloaded => {
+                    self.files_done += 1
+                }
+                // Settled without moving: their bytes count as done, so the bar reaches the end.
+                FileOutcome::Identical | FileOutcome::SkippedExisting | FileOutcome::Deleted => {
+                    self.files_done += 1;
                     self.bytes_done += size;
                 }
-                self.bytes_done = self.bytes_done.min(self.bytes_total);
-            }
+                FileOutcome::Failed { .. } | FileOutcome::Cancelled => {}
+            },
             TransferEvent::Finished { .. } => {}
         }
+        self.bytes_done = self.bytes_done.min(self.bytes_total);
     }
 
-    /// Bytes per second since the start.
-    pub fn rate(&self) -> f64 {
-        let secs = self.started.elapsed().as_secs_f64();
+    /// Bytes per second over the last [`RATE_WINDOW`]: it falls steadily to
+    /// zero while nothing moves.
+    pub fn rate(&mut self) -> f64 {
+        let now = Instant::now();
+        let from = now.checked_sub(RATE_WINDOW).map_or(self.started, |w| w.max(self.started));
+        // Keep the last sample at or before `from`: what had moved by then.
+        while self.samples.len() > 1 && self.samples[1].0 <= from {
+            self.samples.pop_front();
+        }
+        let before = match self.samples.front() {
+            Some(&(at, moved)) if at <= from => moved,
+            _ => 0,
+        };
+        let secs = (now - from).as_secs_f64();
         if secs > 0.0 {
-            self.bytes_done as f64 / secs
+            self.moved.saturating_sub(before) as f64 / secs
         } else {
             0.0
         }
     }
 
-    pub fn eta(&self) -> Option<Duration> {
+    pub fn eta(&mut self) -> Option<Duration> {
         let rate = self.rate();
         (rate > 0.0).then(|| Duration::from_secs_f64(self.bytes_total.saturating_sub(self.bytes_done) as f64 / rate))
     }
@@ -185,9 +232,11 @@ pub struct Snapshot {
     pub files_done: u64,
     pub bytes_total: u64,
     pub bytes_done: u64,
-    /// Bytes per second since the start.
+    /// Bytes per second over the last few seconds.
     pub rate: f64,
     pub eta_seconds: Option<f64>,
+    /// Requests sent again since bytes last moved: the server is not answering well.
+    pub retries: u32,
     /// Files finished since the previous snapshot, with how each ended.
     pub new_files: Vec<FileRow>,
     /// Paths not uploaded at all; sent once, with the first snapshot.
@@ -245,14 +294,15 @@ impl<F: Fn(Snapshot) + Send + Sync> EventSink for Throttle<F> {
             return;
         }
         state.last_sent = Some(Instant::now());
-        let tracker = &state.tracker;
+        let tracker = &mut state.tracker;
         let snapshot = Snapshot {
+            rate: tracker.rate(),
+            eta_seconds: tracker.eta().map(|d| d.as_secs_f64()),
             files_total: tracker.files_total,
             files_done: tracker.files_done,
             bytes_total: tracker.bytes_total,
             bytes_done: tracker.bytes_done,
-            rate: tracker.rate(),
-            eta_seconds: tracker.eta().map(|d| d.as_secs_f64()),
+            retries: tracker.retries,
             new_files: std::mem::take(&mut state.files),
             skipped: std::mem::take(&mut state.skipped),
             finished,
@@ -284,5 +334,42 @@ mod tests {
         let row = FileRow { key: "a".into(), size: 10, outcome: FileOutcome::Failed { message: "boom".into() } };
         assert_eq!(sent[1].new_files, [row], "finished files ride along");
         assert!(sent[1].finished.is_some());
+    }
+
+    #[test]
+    fn cancelled_and_failed_files_are_not_done() {
+        let mut t = Tracker::default();
+        t.apply(&TransferEvent::Started { files: 3, bytes: 30, skipped: vec![] });
+        t.apply(&TransferEvent::Progress { bytes: 10 });
+        let uploaded = FileOutcome::Uploaded { key: "a".into(), etag: None };
+        t.apply(&TransferEvent::FileDone { key: "a".into(), size: 10, outcome: uploaded });
+        t.apply(&TransferEvent::FileDone { key: "b".into(), size: 10, outcome: FileOutcome::Cancelled });
+        let failed = FileOutcome::Failed { message: "no".into() };
+        t.apply(&TransferEvent::FileDone { key: "c".into(), size: 10, outcome: failed });
+        assert_eq!((t.files_done, t.bytes_done), (1, 10), "only what arrived is done");
+        let mut summary = Summary::default();
+        summary.count("b", 10, &FileOutcome::Cancelled);
+        assert_eq!((summary.cancelled, summary.unfinished), (true, 1));
+    }
+
+    #[test]
+    fn the_rate_falls_to_zero_when_nothing_moves_and_retries_are_counted_until_it_does() {
+        let mut t = Tracker::default();
+        t.apply(&TransferEvent::Started { files: 1, bytes: 1_000_000, skipped: vec![] });
+        t.apply(&TransferEvent::Progress { bytes: 1_000 });
+        assert!(t.rate() > 0.0);
+        // As if the last bytes moved a whole window ago.
+        t.started -= RATE_WINDOW * 2;
+        for sample in &mut t.samples {
+            sample.0 -= RATE_WINDOW + Duration::from_secs(1);
+        }
+        assert_eq!(t.rate(), 0.0);
+        assert_eq!(t.eta(), None, "no ETA while nothing moves");
+        t.apply(&TransferEvent::Retried);
+        t.apply(&TransferEvent::Retried);
+        assert_eq!(t.retries, 2);
+        t.apply(&TransferEvent::Progress { bytes: 1_000 });
+        assert_eq!(t.retries, 0, "moving again clears the count");
+        assert!(t.rate() > 0.0);
     }
 }

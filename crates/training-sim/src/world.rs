@@ -807,7 +807,7 @@ impl EventSink for Counter {
                     _ => p.completed += 1,
                 }
             }
-            TransferEvent::Finished { .. } => {}
+            TransferEvent::Retried | TransferEvent::Finished { .. } => {}
         }
     }
 }

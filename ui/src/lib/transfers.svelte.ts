@@ -1,6 +1,7 @@
 // Every transfer of this session, as the Transfers view and the sidebar show
 // them; fed by the engine's TransferUpdated events.
 import { commands, events, type Existing, type FileRow, type Snapshot, type Summary, type TransferKind, type TransferUpdated } from "./ipc";
+import { formatBytes, formatEta, formatRate } from "./format";
 
 export type TransferState = "running" | "done" | "failed" | "cancelled";
 
@@ -19,6 +20,8 @@ export interface Transfer {
   paused: boolean;
   /** How many finished files `rowsOf` holds: reading it makes a view follow the rows. */
   filesSeen: number;
+  /** When bytes last moved (or the transfer appeared), in ms. */
+  movedAt: number;
 }
 
 // Finished files per transfer, outside the reactive state: 100,000 rows
@@ -31,7 +34,7 @@ export function rowsOf(t: Transfer): FileRow[] {
 }
 
 function fresh(id: number, kind: TransferKind, profile: string, container: string, prefix: string, paths: string[], existing: Existing): Transfer {
-  return { id, kind, profile, container, prefix, paths, existing, snapshot: null, failures: [], skipped: [], summary: null, paused: false, filesSeen: 0 };
+  return { id, kind, profile, container, prefix, paths, existing, snapshot: null, failures: [], skipped: [], summary: null, paused: false, filesSeen: 0, movedAt: Date.now() };
 }
 
 export const transfers: { list: Transfer[] } = $state({ list: [] });
@@ -44,12 +47,13 @@ export function stateOf(t: Transfer): TransferState {
 
 /** Folds one update into the list (newest first); a transfer this window did
  * not start (another window's) is added on its first update. */
-export function apply(list: Transfer[], update: TransferUpdated): void {
+export function apply(list: Transfer[], update: TransferUpdated, now = Date.now()): void {
   let t = list.find((x) => x.id === update.id);
   if (!t) {
     list.unshift(fresh(update.id, update.kind, update.profile, update.container, update.prefix, update.sources, update.existing));
     t = list[0];
   }
+  if (update.snapshot.bytesDone > (t.snapshot?.bytesDone ?? 0)) t.movedAt = now;
   t.snapshot = update.snapshot;
   const rows = fileRows.get(t.id) ?? [];
   fileRows.set(t.id, rows);
@@ -65,6 +69,61 @@ export function apply(list: Transfer[], update: TransferUpdated): void {
     // The summary has every failure, also those before any file started.
     t.failures = [...update.snapshot.finished.failed];
   }
+}
+
+/** No bytes for this long (and no retry said so sooner): the line says it waits for the server. */
+export const STALL_MS = 8_000;
+
+/** A failure of the whole transfer (no file named): it could not start. */
+function wholeFailure(summary: Summary): string | null {
+  const [first] = summary.failed;
+  return summary.failed.length === 1 && first[0] === "" && summary.uploaded + summary.replaced + summary.downloaded === 0
+    ? first[1]
+    : null;
+}
+
+/** The badge: what the transfer is doing, or how it ended. */
+export function stateLabel(t: Transfer): string {
+  const state = stateOf(t);
+  if (state === "running") return t.paused ? "Paused" : ({ upload: "Uploading", download: "Downloading", sync: "Syncing" } as const)[t.kind];
+  if (state === "failed") return wholeFailure(t.summary!) !== null ? "Failed" : "Some files failed";
+  return state === "cancelled" ? "Cancelled" : "Done";
+}
+
+/** What reached its destination, by kind. */
+function outcome(s: Summary): string {
+  const parts = [];
+  if (s.uploaded) parts.push(`${s.uploaded} uploaded`);
+  if (s.replaced) parts.push(`${s.replaced} replaced`);
+  if (s.downloaded) parts.push(`${s.downloaded} downloaded`);
+  if (s.deleted) parts.push(`${s.deleted} deleted`);
+  if (s.identical) parts.push(`${s.identical} already there`);
+  if (s.skippedExisting) parts.push(`${s.skippedExisting} skipped`);
+  return parts.join(", ") || "nothing to move";
+}
+
+/** The line under a transfer: how far it is and at what pace, or how it ended. */
+export function progressLine(t: Transfer, now: number): string {
+  const s = t.snapshot;
+  const summary = t.summary;
+  if (summary) {
+    const whole = wholeFailure(summary);
+    if (whole !== null) return whole;
+    if (summary.cancelled) {
+      const arrived = summary.uploadedBytes + summary.downloadedBytes;
+      const moved = summary.uploaded + summary.replaced + summary.downloaded;
+      const stopped = summary.unfinished ? `; ${summary.unfinished} did not` : "";
+      return `${moved} of ${s?.filesTotal ?? moved} files arrived (${formatBytes(arrived)})${stopped} · ${outcome(summary)}`;
+    }
+  }
+  if (!s) return "Listing the files…";
+  const counts = `${s.filesDone} of ${s.filesTotal} files · ${formatBytes(s.bytesDone)} of ${formatBytes(s.bytesTotal)}`;
+  if (summary) return `${counts} · ${outcome(summary)}`;
+  if (t.paused) return `${counts} · paused`;
+  if (s.retries > 0 || now - t.movedAt > STALL_MS) {
+    return `${counts} · Waiting for the server${s.retries > 0 ? ` — retry ${s.retries}` : ""}`;
+  }
+  return `${counts} · ${formatRate(s.rate)} · ${formatEta(s.etaSeconds)} left`;
 }
 
 export async function startUpload(paths: string[], profile: string, container: string, prefix: string, existing: Existing) {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Snapshot, Summary } from "./ipc";
-import { apply, rowsOf, stateOf, type Transfer } from "./transfers.svelte";
+import { apply, progressLine, rowsOf, STALL_MS, stateLabel, stateOf, type Transfer } from "./transfers.svelte";
 
 const snapshot = (over: Partial<Snapshot> = {}): Snapshot => ({
-  filesTotal: 2, filesDone: 1, bytesTotal: 10, bytesDone: 5, rate: 1, etaSeconds: 5,
+  filesTotal: 2, filesDone: 1, bytesTotal: 10, bytesDone: 5, rate: 1, etaSeconds: 5, retries: 0,
   newFiles: [], skipped: [], finished: null, ...over,
 });
 const summary = (over: Partial<Summary> = {}): Summary => ({
-  uploaded: 2, replaced: 0, uploadedBytes: 10, downloaded: 0, downloadedBytes: 0, deleted: 0, identical: 0, skippedExisting: 0, failed: [], skippedPaths: [], cancelled: false, ...over,
+  uploaded: 2, replaced: 0, uploadedBytes: 10, downloaded: 0, downloadedBytes: 0, deleted: 0, identical: 0, skippedExisting: 0, failed: [], skippedPaths: [], cancelled: false, unfinished: 0, ...over,
 });
 
 const update = (id: number, over: Partial<Snapshot> = {}) => ({
@@ -15,7 +15,7 @@ const update = (id: number, over: Partial<Snapshot> = {}) => ({
 });
 
 function transfer(): Transfer {
-  return { id: 7, kind: "upload", profile: "p", container: "c", prefix: "", paths: ["/a"], existing: "overwrite", snapshot: null, failures: [], skipped: [], summary: null, paused: false, filesSeen: 0 };
+  return { id: 7, kind: "upload", profile: "p", container: "c", prefix: "", paths: ["/a"], existing: "overwrite", snapshot: null, failures: [], skipped: [], summary: null, paused: false, filesSeen: 0, movedAt: 0 };
 }
 
 describe("transfers", () => {
@@ -44,5 +44,39 @@ describe("transfers", () => {
     apply(list, { ...update(99), sources: ["/x/y"] });
     expect(list.map((t) => t.id)).toEqual([99, 7]);
     expect(list[0].paths).toEqual(["/x/y"]);
+  });
+
+  it("says it waits for the server when nothing moves, and shows no pace while paused", () => {
+    const list = [transfer()];
+    apply(list, update(7, { bytesDone: 5, rate: 2_000_000, etaSeconds: 12 }), 1_000);
+    const t = list[0];
+    expect(progressLine(t, 2_000)).toMatch(/1\.9 MB\/s · 12 s left$/);
+    expect(progressLine(t, 1_000 + STALL_MS + 1)).toMatch(/Waiting for the server$/);
+    apply(list, update(7, { bytesDone: 5, rate: 0, etaSeconds: null, retries: 3 }), 2_000);
+    expect(progressLine(t, 2_500)).toMatch(/Waiting for the server — retry 3$/);
+    apply(list, update(7, { bytesDone: 6 }), 3_000);
+    expect(progressLine(t, 3_500)).toMatch(/left$/);
+    t.paused = true;
+    expect(stateLabel(t)).toBe("Paused");
+    expect(progressLine(t, 3_500)).toMatch(/paused$/);
+    expect(progressLine(t, 3_500)).not.toMatch(/left|\/s/);
+  });
+
+  it("says what a cancelled transfer delivered and what it did not", () => {
+    const t = transfer();
+    t.snapshot = snapshot({ filesTotal: 205, filesDone: 120, bytesTotal: 1_500, bytesDone: 1_500 });
+    t.summary = summary({ uploaded: 120, uploadedBytes: 900, cancelled: true, unfinished: 85 });
+    expect(stateLabel(t)).toBe("Cancelled");
+    expect(progressLine(t, 0)).toBe("120 of 205 files arrived (900 B); 85 did not · 120 uploaded");
+  });
+
+  it("says Failed with the reason when the whole transfer could not start", () => {
+    const t = transfer();
+    t.snapshot = snapshot({ filesTotal: 0, filesDone: 0, bytesTotal: 0, bytesDone: 0 });
+    t.summary = summary({ uploaded: 0, uploadedBytes: 0, failed: [["", "The container \"gone\" does not exist."]] });
+    expect(stateLabel(t)).toBe("Failed");
+    expect(progressLine(t, 0)).toBe("The container \"gone\" does not exist.");
+    t.summary = summary({ failed: [["a.bin", "boom"]] });
+    expect(stateLabel(t)).toBe("Some files failed");
   });
 });

@@ -23,7 +23,7 @@ mod retry;
 pub use fault::Faults;
 pub use gate::{Gate, PauseGate};
 pub use limit::Limit;
-pub use retry::{Retry, RetryPolicy};
+pub use retry::{OnRetry, Retry, RetryPolicy};
 
 /// The store operations, named for faults and logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -14,17 +14,34 @@ use tokio_util::sync::CancellationToken;
 use super::{around_every_call, Op};
 use crate::{GetResult, ObjectStore, Result, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct RetryPolicy {
     /// Tries in all, the first included.
     pub attempts: u32,
     pub first_backoff: Duration,
     pub max_backoff: Duration,
+    /// Told of every retry, so a transfer can say it is waiting for the server.
+    pub on_retry: Option<OnRetry>,
+}
+
+/// What a retry calls; a closure behind an `Arc` so the policy stays `Clone`.
+#[derive(Clone)]
+pub struct OnRetry(pub Arc<dyn Fn() + Send + Sync>);
+
+impl std::fmt::Debug for OnRetry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnRetry")
+    }
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        Self { attempts: 5, first_backoff: Duration::from_millis(200), max_backoff: Duration::from_secs(5) }
+        Self {
+            attempts: 5,
+            first_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            on_retry: None,
+        }
     }
 }
 
@@ -56,6 +73,9 @@ impl Retry {
             match call().await {
                 Err(e) if e.retryable() && tries < self.policy.attempts && !self.cancel.is_cancelled() => {
                     tracing::debug!(?op, tries, "retrying after: {e}");
+                    if let Some(OnRetry(told)) = &self.policy.on_retry {
+                        told();
+                    }
                     tokio::select! {
                         () = tokio::time::sleep(delay) => {}
                         () = self.cancel.cancelled() => return Err(tried(e, tries)),

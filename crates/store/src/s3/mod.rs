@@ -316,7 +316,11 @@ impl ObjectStore for S3Store {
             .max_keys(i32::try_from(options.page_size()).unwrap_or(1000))
             .send()
             .await
-            .map_err(|e| map_err(e, &format!("Listing \"{container}/{}\"", options.prefix), &self.target))?;
+            .map_err(|e| match map_err(e, &format!("Listing \"{container}/{}\"", options.prefix), &self.target) {
+                // A listing finds no key; only its container can be missing.
+                err if err.kind() == ErrorKind::NotFound => StoreError::no_container(container),
+                err => err,
+            })?;
         let objects = out
             .contents()
             .iter()

@@ -760,9 +760,11 @@ export type Snapshot = {
 	filesDone: number,
 	bytesTotal: number,
 	bytesDone: number,
-	/**  Bytes per second since the start. */
+	/**  Bytes per second over the last few seconds. */
 	rate: number | null,
 	etaSeconds: number | null,
+	/**  Requests sent again since bytes last moved: the server is not answering well. */
+	retries: number,
 	/**  Files finished since the previous snapshot, with how each ended. */
 	newFiles: FileRow[],
 	/**  Paths not uploaded at all; sent once, with the first snapshot. */
@@ -809,6 +811,8 @@ export type Summary = {
 	/**  Paths that were not uploaded at all (empty folders, unreadable files, loops). */
 	skippedPaths: Skipped[],
 	cancelled: boolean,
+	/**  Files a cancel stopped before they arrived. */
+	unfinished: number,
 };
 
 export type Survey = {
