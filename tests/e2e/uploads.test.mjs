@@ -5,10 +5,12 @@
 // Runs after profiles.test.mjs, whose "OVH test" profile is current.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { env, openApp, TEST_PROFILE } from "./app.mjs";
+import { dragOnto } from "./drag.mjs";
 
 let session;
 
@@ -35,13 +37,29 @@ function drop(paths, prefix, existing = "overwrite") {
 
 /** The stored size of `key` in the test bucket. */
 async function storedSize(key) {
+  return (await stored(key)).size;
+}
+
+async function stored(key) {
   const info = await session.executeAsync(`
     const [profile, container, key, done] = arguments;
     window.__TAURI_INTERNALS__.invoke("object_details", { profile, container, key }).then(done, (e) => done({ error: e }));
   `, [TEST_PROFILE, env("STOWAGE_TEST_S3_BUCKET"), key]);
   assert.ok(!info.error, JSON.stringify(info));
-  return info.size;
+  return info;
 }
+
+/** The id of the newest transfer in the Transfers list, or 0. */
+const newestTransfer = () => session.execute(`return Number(document.querySelector('[data-testid="transfer"]')?.dataset.id ?? 0)`);
+
+/** Waits for a transfer newer than `after` to appear and end; its [state, text]. */
+async function nextTransfer(after) {
+  await (await $("nav-transfers")).click();
+  const id = await session.waitFor("a new transfer", async () => { const n = await newestTransfer(); return n > after && n; });
+  return finished(id);
+}
+
+const md5 = (path) => createHash("md5").update(readFileSync(path)).digest("hex");
 
 /** Uploads `paths` asking about conflicts, and returns the finished transfer's text. */
 async function finished(id) {
@@ -250,4 +268,65 @@ test("a cancelled upload says what arrived and what did not", async () => {
   assert.equal(state, "cancelled", text);
   assert.match(text, /of 2 files arrived \(.*\); [12] did not/, text);
   assert.doesNotMatch(text, /2 of 2 files/, text);
+});
+
+test("files and folders dragged from the desktop upload byte-identical, also beside a running transfer; other views say where to drop", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "stowage-e2e-drag-"));
+  const stamp = Date.now();
+  const a = join(dir, `drag-a-${stamp}.bin`);
+  const b = join(dir, `drag-b-${stamp}.txt`);
+  writeFileSync(a, randomBytes(70_000));
+  writeFileSync(b, "labels\n");
+  const folder = join(dir, `drag-folder-${stamp}`);
+  mkdirSync(join(folder, "inner"), { recursive: true });
+  writeFileSync(join(folder, "inner", "c.bin"), randomBytes(5_000));
+
+  await (await $("nav-transfers")).click();
+  let before = await newestTransfer();
+  await openFolders(["e2e"]);
+  await $("folder-row");
+  await dragOnto(session, [a, b], '[data-testid="entries"]');
+  let [state, text] = await nextTransfer(before);
+  assert.equal(state, "done", text);
+  assert.match(text, /2 uploaded/, text);
+  for (const path of [a, b]) {
+    const name = path.split("/").at(-1);
+    assert.equal((await stored(`e2e/${name}`)).etag, md5(path), `${name} arrived byte-identical`);
+  }
+
+  // A folder keeps its structure.
+  before = await newestTransfer();
+  await openFolders(["e2e"]);
+  await $("folder-row");
+  await dragOnto(session, [folder], '[data-testid="entries"]');
+  [state, text] = await nextTransfer(before);
+  assert.equal(state, "done", text);
+  const key = `e2e/drag-folder-${stamp}/inner/c.bin`;
+  assert.equal((await stored(key)).etag, md5(join(folder, "inner", "c.bin")));
+
+  // Beside a transfer that is still running.
+  const big = join(dir, "big");
+  mkdirSync(big);
+  writeFileSync(join(big, "weights.bin"), Buffer.alloc(256 * 1024 * 1024, 4));
+  const running = await drop([big], "e2e-beside/");
+  await openFolders(["e2e"]);
+  await $("folder-row");
+  writeFileSync(b, "labels, second version\n");
+  await dragOnto(session, [b], '[data-testid="entries"]');
+  // Replace if asked (an earlier test may have chosen Replace for the session).
+  const asked = await session.waitFor("a question", () => session.execute(`return document.querySelector('[data-testid="conflict-replace"]') !== null`), 3_000).catch(() => false);
+  if (asked) await (await $("conflict-replace")).click();
+  [state, text] = await nextTransfer(running.id);
+  assert.equal(state, "done", text);
+  assert.equal((await stored(`e2e/drag-b-${stamp}.txt`)).etag, md5(b), "the second version arrived while the big one ran");
+  await session.executeAsync(`window.__TAURI_INTERNALS__.invoke("cancel_transfer", { id: arguments[0] }).then(arguments[1], arguments[1])`, [running.id]);
+
+  // A view that cannot take files says where they go, and starts nothing.
+  before = await newestTransfer();
+  await (await $("nav-jobs")).click();
+  await dragOnto(session, [a], "main");
+  const notice = await (await $("drop-elsewhere")).text();
+  assert.match(notice, /open a container in Storage/i, notice);
+  await (await $("nav-transfers")).click();
+  assert.equal(await newestTransfer(), before, "no transfer started");
 });
