@@ -91,9 +91,15 @@ test("an OVHcloud profile: checked as you type, tested, saved, switched to, brow
   await (await field("profile-endpoint")).click();
   assert.match(await textMatching("error-name", /cannot contain ':'/), /PROFILE:CONTAINER/);
   await retype("profile-name", "OVH test");
+  // A bare server name is read as https://, as a browser reads it; another scheme is refused.
   await retype("profile-endpoint", "s3.example.com");
   await (await field("profile-access-key")).click();
-  await textMatching("error-endpoint", /https:\/\//);
+  await session.waitFor("the endpoint read as https", async () =>
+    (await session.texts('[data-testid="endpoint-preview"]'))[0] === "https://s3.example.com");
+  assert.equal((await session.findAll('[data-testid="error-endpoint"]')).length, 0, "no error for a bare server name");
+  await retype("profile-endpoint", "ftp://s3.example.com");
+  await (await field("profile-access-key")).click();
+  await textMatching("error-endpoint", /https:\/\/ or http:\/\//);
 
   await retype("profile-endpoint", env("STOWAGE_TEST_S3_ENDPOINT"));
   await retype("profile-access-key", env("STOWAGE_TEST_S3_ACCESS_KEY"));

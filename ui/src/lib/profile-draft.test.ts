@@ -16,6 +16,11 @@ describe("profile drafts", () => {
     expect(draftFromProfile(p)).toEqual({ ...d, accessKey: "", secretKey: "" });
   });
 
+  it("reads an endpoint typed without a scheme as https", () => {
+    const p = profileFromDraft({ ...emptyDraft("other"), name: "Ceph", endpoint: " s3.example.com ", region: "eu" });
+    expect(p.backend).toMatchObject({ endpoint: "https://s3.example.com" });
+  });
+
   it("maps a local folder", () => {
     const p = profileFromDraft({ ...emptyDraft("local"), name: "Disk", root: " /data/store " });
     expect(p).toEqual({ name: "Disk", backend: { kind: "local", root: "/data/store" }, datastoreAlias: null });

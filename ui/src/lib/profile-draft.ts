@@ -58,7 +58,9 @@ export function draftFromProfile(p: Profile): Draft {
 /** The endpoint the profile will use. */
 export function effectiveEndpoint(d: Draft): string {
   if (d.provider === "ovh" && d.endpoint.trim() === "") return ovhEndpoint(d.region);
-  return d.endpoint.trim();
+  const typed = d.endpoint.trim();
+  // "s3.example.com" means https://s3.example.com, as a browser reads it.
+  return typed !== "" && !typed.includes("://") ? `https://${typed}` : typed;
 }
 
 export function profileFromDraft(d: Draft): Profile {

@@ -150,10 +150,13 @@ fn timeout(host: &str, secs: u64) -> (ErrorKind, String) {
 fn connection(host: &str, causes: &str) -> (ErrorKind, String) {
     let lower = causes.to_ascii_lowercase();
     let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
-    let message = if lower.contains("dns error")
+    let dns = lower.contains("dns error")
         || lower.contains("failed to lookup")
-        || lower.contains("name or service not known")
-    {
+        || lower.contains("name or service not known");
+    let message = if dns && is_provider_endpoint(name) {
+        // Nobody typed this name: the region chose it, and it exists. Offline, or a proxy in the way.
+        format!("Cannot reach {name}: its name did not resolve. Check the network connection or proxy.")
+    } else if dns {
         format!("The server name \"{name}\" was not found (DNS lookup failed). Check the Endpoint field for a typo.")
     } else if lower.contains("connection refused") {
         format!("Nothing accepts connections at {host} (connection refused). Check the port in the Endpoint field, and that the service runs.")
@@ -171,6 +174,12 @@ fn connection(host: &str, causes: &str) -> (ErrorKind, String) {
         format!("Cannot reach {host} ({}). Check the Endpoint field and your network.", last_cause(causes))
     };
     (ErrorKind::Network, message)
+}
+
+/// An endpoint a provider publishes (chosen by region, not typed): a name
+/// that does not resolve says more about the network than about the field.
+fn is_provider_endpoint(name: &str) -> bool {
+    name.ends_with(".io.cloud.ovh.net") || name.ends_with(".amazonaws.com")
 }
 
 /// Every error in the chain, outermost first: the SDK's outer layers only say
@@ -202,6 +211,14 @@ mod tests {
             "dispatch failure: io error: client error (Connect): dns error: failed to lookup address information",
         );
         assert!(dns.contains("not found") && dns.contains("Endpoint"), "{dns}");
+        let (_, offline) = connection(
+            "s3.gra.io.cloud.ovh.net:443",
+            "dispatch failure: io error: client error (Connect): dns error: failed to lookup address information",
+        );
+        assert_eq!(
+            offline,
+            "Cannot reach s3.gra.io.cloud.ovh.net: its name did not resolve. Check the network connection or proxy."
+        );
         let (_, refused) =
             connection(host, "dispatch failure: io error: tcp connect error: Connection refused (os error 111)");
         assert!(refused.contains("connection refused") && refused.contains("port"), "{refused}");
