@@ -17,6 +17,7 @@ fn main() {
         "cancel_transfer",
         "pause_transfer",
         "answer_conflict",
+        "quit_now",
         "open_questions",
         "upload_existing",
         "set_upload_existing",

@@ -6,6 +6,7 @@ mod events;
 mod menu;
 mod notices;
 mod observer;
+mod quit;
 mod tray;
 
 use std::sync::Arc;
@@ -42,6 +43,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::transfers::cancel_transfer,
             commands::transfers::pause_transfer,
             commands::transfers::answer_conflict,
+            commands::desktop::quit_now,
             commands::transfers::open_questions,
             commands::transfers::upload_existing,
             commands::transfers::set_upload_existing,
@@ -164,6 +166,9 @@ pub fn run() -> Result<(), String> {
                 if tray::keeps_running(window.app_handle()) {
                     api.prevent_close();
                     let _ = window.hide();
+                } else if quit::close_would_interrupt(window.app_handle()) {
+                    api.prevent_close();
+                    quit::request(window.app_handle());
                 }
             }
         })

@@ -16,6 +16,8 @@ use crate::events::MenuChosen;
 pub enum MenuAction {
     Preferences,
     About,
+    /// Quit was chosen while transfers run: the window asks first.
+    Quit,
 }
 
 const PREFERENCES: &str = "menu-preferences";
@@ -110,7 +112,7 @@ pub fn on_event(app: &AppHandle, event: MenuEvent) {
                 let _ = window.close();
             }
         }
-        QUIT => app.exit(0),
+        QUIT => crate::quit::request(app),
         _ => {}
     }
 }

@@ -23,7 +23,7 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
         match event.id().as_ref() {
             "show" => show_window(app),
             "pause-all" => pause_all(app),
-            "quit" => app.exit(0),
+            "quit" => crate::quit::request(app),
             _ => {}
         }
     });

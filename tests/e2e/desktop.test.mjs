@@ -13,7 +13,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { env, openApp, remoteKeys, watchThroughTheWindow } from "./app.mjs";
+import { env, openApp, remoteKeys, TEST_PROFILE, watchThroughTheWindow } from "./app.mjs";
 
 let session;
 
@@ -119,6 +119,7 @@ test("a watched folder whose root vanishes shows the error, notifies once, and d
   assert.equal(notifications().filter((n) => n.summary === "A watched folder needs attention").length, 1);
 
   await (await $("watch-remove")).click();
+  await (await $("confirm-delete")).click();
   rmSync(parent, { recursive: true, force: true });
 });
 
@@ -160,7 +161,27 @@ test("the tray menu sums up the watched folders and pauses them all", async () =
   await session.waitFor("the tray's summary", async () => trayMenu().labels[0] === "No watched folders running");
 
   await (await $("watch-remove")).click();
+  await (await $("confirm-delete")).click();
   rmSync(folder, { recursive: true, force: true });
+});
+
+test("Quit while an upload runs asks first and says uploads resume; Keep running keeps it going", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "stowage-e2e-quit-"));
+  writeFileSync(join(dir, "weights.bin"), Buffer.alloc(256 * 1024 * 1024, 5));
+  const id = await session.executeAsync(`const [profile, paths, container, done] = arguments;
+    window.__TAURI_INTERNALS__.invoke("start_upload", { profile, paths, container, prefix: "e2e-quit/", existing: "overwrite" }).then(done, done);`,
+  [TEST_PROFILE, [join(dir, "weights.bin")], env("STOWAGE_TEST_S3_BUCKET")]);
+  assert.equal(typeof id, "number", JSON.stringify(id));
+
+  trayMenu().click("Quit Stowage");
+  const asked = await (await $("confirm-dialog")).text();
+  assert.match(asked, /Quit while a transfer runs\?/, asked);
+  assert.match(asked, /Uploads continue where they stopped the next time Stowage starts/, asked);
+  await (await $("confirm-cancel")).click();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await $("profile-switcher");
+  await session.executeAsync(`window.__TAURI_INTERNALS__.invoke("cancel_transfer", { id: arguments[0] }).then(arguments[1], arguments[1])`, [id]);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** The keys under `prefix` in the test bucket, asked of the server itself
@@ -191,6 +212,7 @@ test("closing the window keeps watched folders syncing, and the tray brings it b
   trayMenu().click("Show Stowage");
   await session.waitFor("the window back", async () => visibleWindows().length === 1, 10_000);
   await (await $("watch-remove")).click();
+  await (await $("confirm-delete")).click();
   rmSync(folder, { recursive: true, force: true });
 });
 

@@ -5,7 +5,9 @@
 // screen with "Try it on this computer".
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { currentProfile, openApp } from "./app.mjs";
 
 const seeded = process.env.STOWAGE_E2E_SEEDED_CONTAINER;
@@ -63,4 +65,41 @@ test("creating a container through the UI makes it appear", async () => {
   const row = (await session.findAll('[data-testid="container-row"]')).at(rows.findIndex((t) => t.includes(name)));
   await row.click();
   await session.waitFor("the empty folder state", () => session.find('[data-testid="empty-folder"]'));
+});
+
+test("a container that is not empty is said so before any confirmation; an empty one is deleted after one", async () => {
+  const full = `e2e-full-${Date.now()}`;
+  const empty = `e2e-empty-${Date.now()}`;
+  const dir = mkdtempSync(join(tmpdir(), "stowage-e2e-containers-"));
+  writeFileSync(join(dir, "kept.txt"), "keep me");
+  const profile = await currentProfile(session);
+  const done = await session.executeAsync(`const [profile, full, empty, path, done] = arguments;
+    const invoke = window.__TAURI_INTERNALS__.invoke;
+    invoke("create_container", { profile, name: full })
+      .then(() => invoke("create_container", { profile, name: empty }))
+      .then(() => invoke("start_upload", { profile, paths: [path], container: full, prefix: "", existing: "overwrite" }))
+      .then(() => done("ok"), (e) => done(JSON.stringify(e)));`, [profile, full, empty, join(dir, "kept.txt")]);
+  assert.equal(done, "ok");
+  await (await session.find('[data-testid="crumb-root"]')).click();
+  const clickDelete = (name) => session.execute(`[...document.querySelectorAll('[data-testid="container-row"]')]
+    .find((r) => r.dataset.container === arguments[0]).querySelector('[data-testid="delete-container"]').click()`, [name]);
+  await session.waitFor("both containers", async () => {
+    const rows = await session.texts('[data-testid="container-row"]');
+    return rows.some((t) => t.includes(full)) && rows.some((t) => t.includes(empty));
+  });
+  // The upload may still be landing: wait until the container lists its object.
+  await session.waitFor("the object in the full container", async () => {
+    const page = await session.executeAsync(`window.__TAURI_INTERNALS__.invoke("list_folder", { profile: arguments[0], container: arguments[1], prefix: "", continuation: null }).then(arguments[2], () => arguments[2]({ objects: [] }))`, [profile, full]);
+    return page.objects.length === 1;
+  });
+
+  await clickDelete(full);
+  const said = await session.waitFor("the refusal", async () => (await session.texts('[role="alert"]')).find((t) => t.includes("not empty")));
+  assert.match(said, new RegExp(`${full} is not empty`));
+  assert.equal((await session.findAll('[data-testid="confirm-dialog"]')).length, 0, "no confirmation for a delete that would be refused");
+
+  await clickDelete(empty);
+  await (await session.waitFor("the confirmation", () => session.find('[data-testid="confirm-delete"]'))).click();
+  await session.waitFor("the empty container gone", async () => !(await session.texts('[data-testid="container-row"]')).some((t) => t.includes(empty)));
+  assert.ok((await session.texts('[data-testid="container-row"]')).some((t) => t.includes(full)), "the full one stays");
 });

@@ -259,11 +259,15 @@ test("a cancelled upload says what arrived and what did not", async () => {
   writeFileSync(join(dir, "run", "weights.bin"), Buffer.alloc(256 * 1024 * 1024, 9));
   await (await $("nav-transfers")).click();
   const started = await drop([join(dir, "run")], "e2e-cancel/");
+  // Paused at once, so the upload is still running when the cancel is confirmed.
+  await session.executeAsync(`window.__TAURI_INTERNALS__.invoke("pause_transfer", { id: arguments[0], paused: true }).then(arguments[1], arguments[1])`, [started.id]);
   const cancel = await session.waitFor("the Cancel button", async () => {
     const [first] = await session.findAll(`[data-testid="transfer"][data-id="${started.id}"][data-state="running"] [data-testid="cancel-transfer"]`);
     return first;
   });
   await cancel.click();
+  assert.match(await (await $("confirm-dialog")).text(), /What already arrived stays/);
+  await (await $("confirm-delete")).click();
   const [state, text] = await finished(started.id);
   assert.equal(state, "cancelled", text);
   assert.match(text, /of 2 files arrived \(.*\); [12] did not/, text);

@@ -31,10 +31,15 @@ async function retype(element, text) {
 }
 
 async function commandPreview(pattern) {
-  return session.waitFor(`the command preview to match ${pattern}`, async () => {
-    const [text] = await session.texts('[data-testid="command-preview"]');
-    return pattern.test(text ?? "") && text;
-  });
+  let last = "";
+  try {
+    return await session.waitFor(`the command preview to match ${pattern}`, async () => {
+      [last] = await session.texts('[data-testid="command-preview"]');
+      return pattern.test(last ?? "") && last;
+    });
+  } catch (e) {
+    throw new Error(`${e.message}; it says: ${last}`);
+  }
 }
 
 async function select(element, value) {
@@ -113,6 +118,15 @@ test("a pasted command replaces the list; a bad one says which volume is wrong",
     const options = await session.texts('[data-testid="volume-sets"] option');
     return options.includes("notebooks");
   });
+
+  // With volumes in the list, an import asks whether to replace them or add to them.
+  await (await $("import-volumes")).click();
+  await retype(await $("import-text"), "extra@GRA:/workspace/extra");
+  await (await $("import-append")).click();
+  await (await $("import-confirm")).click();
+  await commandPreview(/--volume notebooks@GRA:\/workspace\/notebooks:rw:cache[\s\\]+--volume extra@GRA:\/workspace\/extra:ro$/);
+  await (await session.find('[aria-label="Remove volume 2"]')).click();
+  assert.equal((await $$("volume-card")).length, 1);
 });
 
 test("a container dragged from Storage becomes a volume, and its storage is checked", async () => {

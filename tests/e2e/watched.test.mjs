@@ -52,5 +52,6 @@ test("a watched folder pauses and stops being watched", async () => {
   await new Promise((resolve) => setTimeout(resolve, 4_000));
   assert.ok(!(await keys()).includes("e2e-watch/while-paused.csv"), "nothing synced while paused");
   await (await $("watch-remove")).click();
+  await (await $("confirm-delete")).click();
   await $("watch-empty");
 });

@@ -189,6 +189,11 @@ impl App {
         .await
     }
 
+    /// How many transfers are running now.
+    pub fn running_transfers(&self) -> usize {
+        self.transfers.running.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
     /// Stops a transfer; its unfinished multipart uploads are aborted.
     pub fn cancel_transfer(&self, id: u32) -> Result<()> {
         self.transfers.control(id)?.cancel.cancel();

@@ -1,5 +1,5 @@
 //! The app itself: what About shows, folders opened in the file manager,
-//! and whether Stowage starts at login.
+//! whether Stowage starts at login, and quitting once the window asked.
 
 use serde::Serialize;
 use tauri::AppHandle;
@@ -66,4 +66,12 @@ pub fn set_start_at_login(app: AppHandle, enabled: bool) -> Result<bool, IpcErro
     if enabled { autolaunch.enable() } else { autolaunch.disable() }.map_err(login_error)?;
     tracing::info!(enabled, "start at login changed");
     autolaunch.is_enabled().map_err(login_error)
+}
+
+/// Quits now, after the window asked about running transfers. Uploads
+/// continue at the next start; downloads and syncs start over.
+#[tauri::command]
+#[specta::specta]
+pub fn quit_now(handle: AppHandle) {
+    handle.exit(0);
 }

@@ -81,6 +81,12 @@ export class Browser {
     return commands.createContainer(this.profile, name);
   }
 
+  /** Whether `container` holds no object at all (one listing page says it). */
+  async isEmpty(container: string): Promise<boolean> {
+    const page = await commands.listFolder(this.profile, container, "", null);
+    return page.objects.length === 0 && page.prefixes.length === 0;
+  }
+
   deleteContainer(name: string): Promise<null> {
     return commands.deleteContainer(this.profile, name);
   }

@@ -58,6 +58,11 @@ export const commands = {
 	pauseTransfer: (id: number, paused: boolean) => __TAURI_INVOKE<null>("pause_transfer", { id, paused }),
 	/**  Answers the question the upload `id` asked (a `ConflictAsked` event). */
 	answerConflict: (id: number, answer: Answer) => __TAURI_INVOKE<null>("answer_conflict", { id, answer }),
+	/**
+	 *  Quits now, after the window asked about running transfers. Uploads
+	 *  continue at the next start; downloads and syncs start over.
+	 */
+	quitNow: () => __TAURI_INVOKE<void>("quit_now"),
 	/**  The questions still waiting, for a window that opens while uploads ask. */
 	openQuestions: () => __TAURI_INVOKE<ConflictAsked[]>("open_questions"),
 	/**  What uploads from the window do with a different object of the same name. */
@@ -543,7 +548,9 @@ export type LogLines = {
 };
 
 /**  What a menu item asks the window to show. */
-export type MenuAction = "preferences" | "about";
+export type MenuAction = "preferences" | "about" | 
+/**  Quit was chosen while transfers run: the window asks first. */
+"quit";
 
 /**  A native menu item for the window to act on (Preferences, About). */
 export type MenuChosen = {
