@@ -45,7 +45,7 @@ impl From<stowage_api::Error> for IpcError {
             Kind::Credentials => IpcErrorCode::Credentials,
             Kind::Other => IpcErrorCode::Other,
         };
-        Self { code, message: err.message, field: err.field }
+        Self { code, message: stowage_store::plain(&err.message), field: err.field }
     }
 }
 

@@ -60,7 +60,12 @@ pub fn check(profile: &Profile, other_names: &[&str]) -> Vec<Problem> {
             }
         }
         Backend::S3(s3) => {
+            // A DNS label: the SDK puts the region in host names and refuses others
+            // with its own words ("region was not a valid DNS name").
             let region_ok = !s3.region.is_empty()
+                && s3.region.len() <= 63
+                && !s3.region.starts_with('-')
+                && !s3.region.ends_with('-')
                 && s3.region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if s3.provider == Provider::Ovh && !OVH_REGIONS.contains(&s3.region.as_str()) {
                 problems.push(problem(
@@ -168,6 +173,8 @@ mod tests {
         assert_eq!(fields(&check(&s3("https://s3.example.com/bucket", "r"), &[])), [Field::Endpoint]);
         assert_eq!(fields(&check(&s3("https://s3.example.com:99999", "r"), &[])), [Field::Endpoint]);
         assert_eq!(fields(&check(&s3("https://s3.example.com", "Bad Region"), &[])), [Field::Region]);
+        assert_eq!(fields(&check(&s3("https://s3.example.com", "-gra"), &[])), [Field::Region]);
+        assert_eq!(fields(&check(&s3("https://s3.example.com", "gra-"), &[])), [Field::Region]);
         let mut aliased = Profile::ovh("x", "gra");
         aliased.datastore_alias = Some("GRA 1".into());
         assert_eq!(fields(&check(&aliased, &[])), [Field::DatastoreAlias]);

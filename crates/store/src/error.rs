@@ -40,6 +40,28 @@ impl ErrorKind {
     }
 }
 
+/// `text` as a person should read it: without the "(os error 2)" numbers the
+/// operating system appends, and without Markdown backticks some libraries
+/// put around names.
+pub fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(" (os error ") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + " (os error ".len()..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        rest = match after[digits..].strip_prefix(')') {
+            Some(tail) if digits > 0 => tail,
+            _ => {
+                out.push_str(" (os error ");
+                after
+            }
+        };
+    }
+    out.push_str(rest);
+    out.replace('`', "")
+}
+
 /// An error from a store: its kind and a sentence for a person.
 #[derive(Debug, thiserror::Error)]
 pub struct StoreError {
@@ -108,5 +130,21 @@ impl StoreError {
             _ => ErrorKind::Io,
         };
         Self::new(kind, format!("{what}: {err}")).with_source(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain;
+
+    #[test]
+    fn os_error_numbers_and_backticks_are_left_out() {
+        assert_eq!(
+            plain("Cannot read /data/x.bin: No such file or directory (os error 2)"),
+            "Cannot read /data/x.bin: No such file or directory"
+        );
+        assert_eq!(plain("a (os error 13): b (os error 28)."), "a: b.");
+        assert_eq!(plain("the `runs` container"), "the runs container");
+        assert_eq!(plain("kept (os error x)"), "kept (os error x)");
     }
 }

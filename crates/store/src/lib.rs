@@ -28,7 +28,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
-pub use error::{ErrorKind, StoreError};
+pub use error::{plain, ErrorKind, StoreError};
 pub use existing::Existing;
 pub use probe::{probe, ProbeReport};
 
