@@ -30,6 +30,8 @@ pub struct TransferUpdated {
     /// or the synced folder, so any window can show and retry it.
     pub sources: Vec<String>,
     pub existing: stowage_sync::Existing,
+    /// Continued at this start after a quit or crash interrupted it.
+    pub resumed: bool,
     pub snapshot: stowage_sync::Snapshot,
 }
 
@@ -43,6 +45,7 @@ impl TransferUpdated {
             prefix: info.prefix.clone(),
             sources: info.sources.clone(),
             existing: info.existing,
+            resumed: info.resumed,
             snapshot,
         }
     }

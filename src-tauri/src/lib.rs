@@ -33,6 +33,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::storage::list_containers,
             commands::storage::create_container,
             commands::storage::list_folder,
+            commands::storage::search_objects,
             commands::storage::delete_container,
             commands::storage::object_details,
             commands::storage::measure_selection,
@@ -43,6 +44,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::transfers::cancel_transfer,
             commands::transfers::pause_transfer,
             commands::transfers::answer_conflict,
+            commands::transfers::transfers_so_far,
             commands::desktop::quit_now,
             commands::transfers::open_questions,
             commands::transfers::upload_existing,
@@ -145,6 +147,7 @@ pub fn run() -> Result<(), String> {
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
+            app.manage(observer::TransferLog::default());
             let observer = Arc::new(observer::WindowObserver(app.handle().clone()));
             let stowage = Arc::new(App::open(dirs, Keyring::from_env(), observer)?);
             app.manage(stowage.clone());

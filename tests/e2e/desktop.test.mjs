@@ -165,11 +165,15 @@ test("the tray menu sums up the watched folders and pauses them all", async () =
   rmSync(folder, { recursive: true, force: true });
 });
 
-test("Quit while an upload runs asks first and says uploads resume; Keep running keeps it going", async () => {
+test("Quit while an upload runs asks first; Keep running keeps it, Quit ends it, and the next start finishes it as a resumed transfer", async () => {
   const dir = mkdtempSync(join(tmpdir(), "stowage-e2e-quit-"));
-  writeFileSync(join(dir, "weights.bin"), Buffer.alloc(256 * 1024 * 1024, 5));
+  const body = Buffer.alloc(256 * 1024 * 1024, 5);
+  writeFileSync(join(dir, "weights.bin"), body);
+  // Paused at once: its first parts are in, the rest wait, the journal holds it.
   const id = await session.executeAsync(`const [profile, paths, container, done] = arguments;
-    window.__TAURI_INTERNALS__.invoke("start_upload", { profile, paths, container, prefix: "e2e-quit/", existing: "overwrite" }).then(done, done);`,
+    const invoke = window.__TAURI_INTERNALS__.invoke;
+    invoke("start_upload", { profile, paths, container, prefix: "e2e-quit/", existing: "overwrite" })
+      .then((id) => invoke("pause_transfer", { id, paused: true }).then(() => done(id)), done);`,
   [TEST_PROFILE, [join(dir, "weights.bin")], env("STOWAGE_TEST_S3_BUCKET")]);
   assert.equal(typeof id, "number", JSON.stringify(id));
 
@@ -180,7 +184,23 @@ test("Quit while an upload runs asks first and says uploads resume; Keep running
   await (await $("confirm-cancel")).click();
   await new Promise((resolve) => setTimeout(resolve, 500));
   await $("profile-switcher");
-  await session.executeAsync(`window.__TAURI_INTERNALS__.invoke("cancel_transfer", { id: arguments[0] }).then(arguments[1], arguments[1])`, [id]);
+
+  trayMenu().click("Quit Stowage");
+  // The app exits while WebDriver waits for the click's answer: that error is the quit.
+  await (await $("confirm-delete")).click().catch(() => {});
+  await session.waitFor("the app gone", async () => visibleWindows().length === 0, 10_000);
+  await session.end();
+  session = await openApp();
+  await (await $("nav-transfers")).click();
+  const resumed = await session.waitFor("the resumed upload to finish", async () => {
+    const rows = await session.execute(`return [...document.querySelectorAll('[data-testid="transfer"]')]
+      .filter((t) => t.querySelector('[data-testid="transfer-resumed"]')).map((t) => [t.dataset.state, t.textContent])`);
+    return rows.length === 1 && rows[0][0] !== "running" && rows[0];
+  }, 60_000);
+  assert.equal(resumed[0], "done", resumed[1]);
+  const info = await session.executeAsync(`window.__TAURI_INTERNALS__.invoke("object_details", { profile: arguments[0], container: arguments[1], key: "e2e-quit/weights.bin" }).then(arguments[2], arguments[2])`,
+    [TEST_PROFILE, env("STOWAGE_TEST_S3_BUCKET")]);
+  assert.equal(info.size, body.length, JSON.stringify(info));
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -21,7 +21,7 @@ pub use app::App;
 pub use error::{Error, Kind, Result};
 pub use observer::Observer;
 pub use profiles::{ImportSource, ProfilesView};
-pub use storage::{DeleteReport, DeleteRequests, SelectionSize};
+pub use storage::{DeleteReport, DeleteRequests, SearchPage, SelectionSize};
 pub use sync::{KindCount, Planned, SyncPreview};
 pub use training::TrainingView;
 pub use transfers::{Started, TransferInfo, TransferKind};

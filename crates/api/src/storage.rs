@@ -12,6 +12,10 @@ use stowage_sync::selection;
 use crate::error::{Error, Result};
 use crate::App;
 
+/// Keys one search call reads before it answers (ten listing pages); the
+/// window asks again with `next` to search further.
+const SEARCH_SCAN: u64 = 10_000;
+
 /// Bulk deletes (a thousand keys each) in flight at once.
 const BULK_IN_FLIGHT: usize = 8;
 /// Single deletes in flight at once.
@@ -35,7 +39,55 @@ pub struct DeleteReport {
     pub failed: Vec<(String, String)>,
 }
 
+/// What a search found in the keys it read, and where to go on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SearchPage {
+    pub objects: Vec<ObjectInfo>,
+    /// Sub-folders whose name matches (a search of one folder only).
+    pub prefixes: Vec<String>,
+    /// Keys and folders read to find these.
+    pub scanned: u64,
+    /// Where the search goes on; `None` once everything was read.
+    pub next: Option<String>,
+}
+
 impl App {
+    /// Objects under `prefix` whose name below it contains `needle`, in any
+    /// case: in that folder, or (`deep`) in all its sub-folders too. The
+    /// listing narrows by prefix on the server; the substring is matched
+    /// here. Reads at most ten thousand keys per call.
+    pub async fn search(
+        self: &Arc<Self>,
+        profile: &str,
+        container: &str,
+        prefix: &str,
+        needle: &str,
+        deep: bool,
+        continuation: Option<String>,
+    ) -> Result<SearchPage> {
+        let store = self.browsing(profile).await?;
+        let needle = needle.trim().to_lowercase();
+        let matches = |key: &str| key.strip_prefix(prefix).unwrap_or(key).to_lowercase().contains(&needle);
+        let base = if deep { ListOptions::recursive(prefix) } else { ListOptions::folder(prefix) };
+        let mut options = ListOptions { continuation, ..base };
+        let mut found = SearchPage { objects: Vec::new(), prefixes: Vec::new(), scanned: 0, next: None };
+        loop {
+            let page = store.list(container, &options).await?;
+            found.scanned += (page.objects.len() + page.prefixes.len()) as u64;
+            found.objects.extend(page.objects.into_iter().filter(|o| matches(&o.key)));
+            found.prefixes.extend(page.prefixes.into_iter().filter(|p| matches(p.trim_end_matches('/'))));
+            match page.next {
+                Some(next) if found.scanned < SEARCH_SCAN => options.continuation = Some(next),
+                next => {
+                    found.next = next;
+                    return Ok(found);
+                }
+            }
+        }
+    }
+
     pub async fn list_containers(self: &Arc<Self>, profile: &str) -> Result<Vec<ContainerInfo>> {
         Ok(self.browsing(profile).await?.list_containers().await?)
     }

@@ -107,6 +107,7 @@ impl App {
             prefix: request.prefix.clone(),
             sources: vec![request.folder.display().to_string()],
             existing: Existing::Overwrite,
+            resumed: false,
         };
         Ok(self.launch(info, move |_, sink, cancel, tuning| async move {
             apply(store, prepared, &request, &state, tuning, sink, cancel, resume).await

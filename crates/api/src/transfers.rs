@@ -42,6 +42,8 @@ pub struct TransferInfo {
     /// or the synced folder.
     pub sources: Vec<String>,
     pub existing: Existing,
+    /// Continued at this start after a quit or crash interrupted it.
+    pub resumed: bool,
 }
 
 impl TransferInfo {
@@ -109,7 +111,12 @@ impl App {
             ask: None,
             resume: Some(self.resume(profile)?),
         };
-        Ok(self.run_upload(store, profile, request))
+        // Recorded until it ends, so a quit or crash midway runs it again at the next start.
+        let journal = self.journal()?;
+        let row = journal
+            .begin_transfer(profile, container, prefix, &request.sources, existing)
+            .map_err(|e| Error::other(format!("The transfer journal cannot be written: {e}")))?;
+        Ok(self.run_upload(store, profile, request, Some(row), false))
     }
 
     fn run_upload(
@@ -117,6 +124,8 @@ impl App {
         store: Arc<dyn stowage_store::ObjectStore>,
         profile: &str,
         request: UploadRequest,
+        journal_row: Option<i64>,
+        resumed: bool,
     ) -> Started {
         let info = TransferInfo {
             kind: TransferKind::Upload,
@@ -125,11 +134,19 @@ impl App {
             prefix: request.prefix.clone(),
             sources: request.sources.iter().map(|p| p.display().to_string()).collect(),
             existing: request.existing,
+            resumed,
         };
         let app = self.clone();
-        self.launch(info, move |id, sink, cancel, tuning| {
+        self.launch(info, move |id, sink, cancel, tuning| async move {
             let request = UploadRequest { ask: Some(app.asker(id)), ..request };
-            upload(store, request, tuning, sink, cancel)
+            let summary = upload(store, request, tuning, sink, cancel).await;
+            // Ended (done, failed or cancelled): not run again. A quit never gets here.
+            if let (Some(row), Ok(journal)) = (journal_row, app.journal()) {
+                if let Err(e) = journal.end_transfer(row) {
+                    tracing::warn!("could not update the transfer journal: {e}");
+                }
+            }
+            summary
         })
     }
 
@@ -159,6 +176,7 @@ impl App {
             prefix: base_prefix.to_owned(),
             sources: vec![dest.display().to_string()],
             existing,
+            resumed: false,
         };
         let request = DownloadRequest {
             container: container.to_owned(),
@@ -207,12 +225,16 @@ impl App {
         Ok(())
     }
 
-    /// Continues the uploads a crash or quit interrupted (their files
-    /// unchanged) and aborts the others, so no parts stay on the service.
+    /// Runs again the uploads a crash or quit interrupted, each as the one
+    /// transfer it was (marked resumed); continues lone multipart uploads
+    /// whose file is unchanged and aborts the others, so no parts stay on
+    /// the service.
     pub async fn resume_interrupted(self: &Arc<Self>) -> Result<Vec<Started>> {
         let journal = self.journal()?;
         // Most starts have nothing to recover: do not touch the keyring for them.
-        if journal.all().map_or(true, |entries| entries.is_empty()) {
+        let nothing =
+            journal.all().map_or(true, |e| e.is_empty()) && journal.transfers().map_or(true, |t| t.is_empty());
+        if nothing {
             return Ok(Vec::new());
         }
         let mut stores = Vec::new();
@@ -228,10 +250,11 @@ impl App {
             tracing::info!(%key, "aborted an interrupted upload: {why}");
         }
         let mut started = Vec::new();
-        for request in recovery.resume {
+        let rows = recovery.transfers.into_iter().map(|(row, request)| (Some(row), request));
+        for (row, request) in rows.chain(recovery.resume.into_iter().map(|request| (None, request))) {
             let Some(profile) = request.resume.as_ref().map(|r| r.store.clone()) else { continue };
             let Some(store) = find(&profile) else { continue };
-            started.push(self.run_upload(store, &profile, request));
+            started.push(self.run_upload(store, &profile, request, row, true));
         }
         Ok(started)
     }

@@ -167,6 +167,72 @@ async fn an_upload_asks_before_replacing_and_the_answer_settles_it() {
 }
 
 #[tokio::test]
+async fn an_upload_a_quit_interrupts_runs_again_at_the_next_start_as_the_one_transfer_it_was() {
+    let f = fixture();
+    f.app.create_container("far", "runs").await.expect("create");
+    let run = f.dir.path().join("run-7");
+    std::fs::create_dir_all(run.join("ckpt")).expect("mkdir");
+    for (name, body) in [("ckpt/a.pt", "weights"), ("ckpt/b.pt", "more weights"), ("log.txt", "loss")] {
+        std::fs::write(run.join(name), body).expect("write");
+    }
+    let paths = vec![run.display().to_string()];
+    // Paused before anything is sent, then the task is dropped as a quit drops it.
+    let started = f.app.start_upload("far", paths, "runs", "exp/", Existing::Ask).await.expect("start");
+    f.app.pause_transfer(started.id, true).expect("pause");
+    started.done.abort();
+    let _ = started.done.await;
+    assert!(f.app.list_selection("far", "runs", &["exp/".into()]).await.expect("list").0.is_empty());
+
+    let next =
+        App::open(f.app.dirs().clone(), Keyring::new("stowage-api-test"), Arc::new(Recorder::default())).expect("open");
+    let next = Arc::new(next);
+    let resumed = next.resume_interrupted().await.expect("resume");
+    assert_eq!(resumed.len(), 1, "one transfer, as it was started");
+    let mut summaries = Vec::new();
+    for started in resumed {
+        summaries.push(started.done.await.expect("join"));
+    }
+    assert_eq!(summaries[0].uploaded, 3, "{:?}", summaries[0]);
+    let mut keys: Vec<String> = next
+        .list_selection("far", "runs", &["exp/".into()])
+        .await
+        .expect("list")
+        .0
+        .into_iter()
+        .map(|o| o.key)
+        .collect();
+    keys.sort();
+    assert_eq!(keys, ["exp/run-7/ckpt/a.pt", "exp/run-7/ckpt/b.pt", "exp/run-7/log.txt"]);
+    assert!(next.resume_interrupted().await.expect("again").is_empty(), "ended: not run a third time");
+}
+
+#[tokio::test]
+async fn a_search_finds_names_in_a_folder_or_below_it_in_any_case() {
+    let f = fixture();
+    f.app.create_container("far", "pets").await.expect("create");
+    let root = f.dir.path().join("a");
+    for file in ["cat-1.jpg", "dog.jpg", "sub/Cat-2.jpg", "cats/x.txt", "sub/bird.png"] {
+        let path = root.join(file);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, file).expect("write");
+    }
+    let started = f.app.start_upload("far", vec![root.display().to_string()], "pets", "", Existing::Overwrite);
+    started.await.expect("start").done.await.expect("join");
+
+    let here = f.app.search("far", "pets", "a/", "CAT", false, None).await.expect("search");
+    let keys = |page: &stowage_api::SearchPage| page.objects.iter().map(|o| o.key.clone()).collect::<Vec<_>>();
+    assert_eq!(keys(&here), ["a/cat-1.jpg"]);
+    assert_eq!(here.prefixes, ["a/cats/"], "a folder whose name matches");
+    assert_eq!((here.scanned, here.next.as_deref()), (4, None), "2 objects and 2 folders read, nothing left");
+
+    let mut below = keys(&f.app.search("far", "pets", "a/", "cat", true, None).await.expect("deep"));
+    below.sort();
+    assert_eq!(below, ["a/cat-1.jpg", "a/cats/x.txt", "a/sub/Cat-2.jpg"]);
+    let none = f.app.search("far", "pets", "a/", "zebra", true, None).await.expect("none");
+    assert!(none.objects.is_empty() && none.scanned == 5);
+}
+
+#[tokio::test]
 async fn a_sync_plan_changes_nothing_and_is_applied_once() {
     let f = fixture();
     f.app.create_container("near", "runs").await.expect("create");

@@ -1,16 +1,19 @@
-//! The durable record of multipart uploads in progress (SQLite in the data
-//! dir): upload id, part size, the parts done with their ETags, and the
-//! source file's size and modification time. An upload of the same file to
-//! the same key after a crash or a quit continues where it stopped, without
-//! sending finished parts again; when the source changed meanwhile, the old
-//! multipart upload is aborted instead, so no parts are left behind.
+//! The durable record of uploads in progress (SQLite in the data dir):
+//! each transfer as it was asked for (what was dropped, where it goes, what
+//! to do with a name that is taken), so the next start runs it again as the
+//! one transfer it was; and each multipart upload in it: upload id, part
+//! size, the parts done with their ETags, and the source file's size and
+//! modification time. An upload of the same file to the same key after a
+//! crash or a quit continues where it stopped, without sending finished
+//! parts again; when the source changed meanwhile, the old multipart upload
+//! is aborted instead, so no parts are left behind.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
 use rusqlite::{params, Connection, OptionalExtension};
-use stowage_store::PartInfo;
+use stowage_store::{Existing, PartInfo};
 
 /// Which multipart upload: where it goes and what it sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +36,38 @@ pub struct Recorded {
     pub parts: Vec<PartInfo>,
 }
 
+/// A recorded transfer: an upload that had not ended when the app stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedTransfer {
+    pub row: i64,
+    pub store: String,
+    pub container: String,
+    pub prefix: String,
+    pub sources: Vec<PathBuf>,
+    pub existing: Existing,
+}
+
 pub use crate::db::DbError as JournalError;
+
+fn existing_name(existing: Existing) -> &'static str {
+    match existing {
+        Existing::Ask => "ask",
+        Existing::Overwrite => "overwrite",
+        Existing::Skip => "skip",
+        Existing::KeepBoth => "keepBoth",
+    }
+}
+
+/// A name this journal did not write (a newer version's) is read as Ask:
+/// the person decides, nothing is replaced in silence.
+fn existing_named(name: &str) -> Existing {
+    match name {
+        "overwrite" => Existing::Overwrite,
+        "skip" => Existing::Skip,
+        "keepBoth" => Existing::KeepBoth,
+        _ => Existing::Ask,
+    }
+}
 
 pub struct Journal {
     db: Mutex<Connection>,
@@ -63,7 +97,14 @@ impl Journal {
              CREATE TABLE IF NOT EXISTS parts (
                upload INTEGER NOT NULL REFERENCES uploads(row) ON DELETE CASCADE,
                number INTEGER NOT NULL, etag TEXT NOT NULL, size INTEGER NOT NULL,
-               PRIMARY KEY (upload, number));",
+               PRIMARY KEY (upload, number));
+             CREATE TABLE IF NOT EXISTS transfers (
+               row INTEGER PRIMARY KEY,
+               store TEXT NOT NULL, container TEXT NOT NULL, prefix TEXT NOT NULL, existing TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS transfer_sources (
+               transfer INTEGER NOT NULL REFERENCES transfers(row) ON DELETE CASCADE,
+               n INTEGER NOT NULL, path TEXT NOT NULL,
+               PRIMARY KEY (transfer, n));",
         )?;
         Ok(Self { db: Mutex::new(db) })
     }
@@ -147,6 +188,63 @@ impl Journal {
         self.db().execute("DELETE FROM uploads WHERE row = ?1", params![row])?;
         Ok(())
     }
+
+    /// Records an upload transfer as it was asked for, until [`Self::end_transfer`].
+    pub fn begin_transfer(
+        &self,
+        store: &str,
+        container: &str,
+        prefix: &str,
+        sources: &[PathBuf],
+        existing: Existing,
+    ) -> rusqlite::Result<i64> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        tx.execute(
+            "INSERT INTO transfers (store, container, prefix, existing) VALUES (?1, ?2, ?3, ?4)",
+            params![store, container, prefix, existing_name(existing)],
+        )?;
+        let row = tx.last_insert_rowid();
+        for (n, path) in sources.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO transfer_sources (transfer, n, path) VALUES (?1, ?2, ?3)",
+                params![row, n as i64, path.to_string_lossy()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(row)
+    }
+
+    /// The transfer ended (done, failed, or cancelled by the person): it is not run again.
+    pub fn end_transfer(&self, row: i64) -> rusqlite::Result<()> {
+        self.db().execute("DELETE FROM transfers WHERE row = ?1", params![row])?;
+        Ok(())
+    }
+
+    /// The transfers that had not ended, oldest first.
+    pub fn transfers(&self) -> rusqlite::Result<Vec<RecordedTransfer>> {
+        let db = self.db();
+        let mut query = db.prepare("SELECT row, store, container, prefix, existing FROM transfers ORDER BY row")?;
+        let mut found: Vec<RecordedTransfer> = query
+            .query_map([], |r| {
+                Ok(RecordedTransfer {
+                    row: r.get(0)?,
+                    store: r.get(1)?,
+                    container: r.get(2)?,
+                    prefix: r.get(3)?,
+                    sources: Vec::new(),
+                    existing: existing_named(&r.get::<_, String>(4)?),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut sources = db.prepare("SELECT path FROM transfer_sources WHERE transfer = ?1 ORDER BY n")?;
+        for transfer in &mut found {
+            transfer.sources = sources
+                .query_map([transfer.row], |r| Ok(PathBuf::from(r.get::<_, String>(0)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+        }
+        Ok(found)
+    }
 }
 
 #[cfg(test)]
@@ -171,5 +269,29 @@ mod tests {
         assert_eq!(found.parts.iter().map(|p| p.number).collect::<Vec<_>>(), [1, 2]);
         journal.finish(found.row).expect("finish");
         assert_eq!(journal.find(&at).expect("find"), None);
+    }
+
+    #[test]
+    fn a_transfer_is_recorded_as_asked_until_it_ends() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("journal.sqlite");
+        let sources = vec![PathBuf::from("/data/run 1"), PathBuf::from("/data/notes.txt")];
+        let row = {
+            let journal = Journal::open(&path).expect("open");
+            journal.begin_transfer("gra", "runs", "exp/", &sources, Existing::Ask).expect("begin")
+        };
+        let journal = Journal::open(&path).expect("reopen");
+        let recorded = journal.transfers().expect("transfers");
+        let expected = RecordedTransfer {
+            row,
+            store: "gra".into(),
+            container: "runs".into(),
+            prefix: "exp/".into(),
+            sources,
+            existing: Existing::Ask,
+        };
+        assert_eq!(recorded, [expected]);
+        journal.end_transfer(row).expect("end");
+        assert!(journal.transfers().expect("transfers").is_empty());
     }
 }

@@ -59,6 +59,23 @@ pub async fn list_folder(
     Ok(app.list_folder(&profile, &container, &prefix, continuation).await?)
 }
 
+/// Objects (and, in one folder, sub-folders) under `prefix` whose name
+/// contains `needle`; `deep` searches the sub-folders too. Reads up to ten
+/// thousand keys per call; `next` goes on.
+#[tauri::command]
+#[specta::specta]
+pub async fn search_objects(
+    app: Stowage<'_>,
+    profile: String,
+    container: String,
+    prefix: String,
+    needle: String,
+    deep: bool,
+    continuation: Option<String>,
+) -> Result<stowage_api::SearchPage, IpcError> {
+    Ok(app.search(&profile, &container, &prefix, &needle, deep, continuation).await?)
+}
+
 /// Everything HEAD says about one object (size, dates, ETag, type, metadata).
 #[tauri::command]
 #[specta::specta]

@@ -2,7 +2,8 @@ use stowage_sync::{Answer, Existing};
 
 use super::Stowage;
 use crate::error::IpcError;
-use crate::events::ConflictAsked;
+use crate::events::{ConflictAsked, TransferUpdated};
+use crate::observer::TransferLog;
 
 /// Uploads dropped or chosen paths into `container`/`prefix` of `profile`.
 /// Returns the transfer id; progress arrives as `TransferUpdated`.
@@ -75,4 +76,13 @@ pub fn upload_existing(app: Stowage<'_>) -> Existing {
 #[specta::specta]
 pub async fn set_upload_existing(app: Stowage<'_>, existing: Existing) -> Result<(), IpcError> {
     Ok(app.set_upload_existing(existing).await?)
+}
+
+/// Every transfer of this run as it stands, for a window that starts
+/// listening after they began (uploads resumed at launch, a start in the
+/// background).
+#[tauri::command]
+#[specta::specta]
+pub fn transfers_so_far(log: tauri::State<'_, TransferLog>) -> Vec<TransferUpdated> {
+    log.all()
 }

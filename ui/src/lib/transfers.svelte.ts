@@ -22,6 +22,8 @@ export interface Transfer {
   filesSeen: number;
   /** When bytes last moved (or the transfer appeared), in ms. */
   movedAt: number;
+  /** Continued at this start after a quit or crash interrupted it. */
+  resumed: boolean;
 }
 
 // Finished files per transfer, outside the reactive state: 100,000 rows
@@ -33,11 +35,54 @@ export function rowsOf(t: Transfer): FileRow[] {
   return t.filesSeen >= 0 ? (fileRows.get(t.id) ?? []).slice() : [];
 }
 
-function fresh(id: number, kind: TransferKind, profile: string, container: string, prefix: string, paths: string[], existing: Existing): Transfer {
-  return { id, kind, profile, container, prefix, paths, existing, snapshot: null, failures: [], skipped: [], summary: null, paused: false, filesSeen: 0, movedAt: Date.now() };
+function fresh(id: number, kind: TransferKind, profile: string, container: string, prefix: string, paths: string[], existing: Existing, resumed = false): Transfer {
+  return { id, kind, profile, container, prefix, paths, existing, snapshot: null, failures: [], skipped: [], summary: null, paused: false, filesSeen: 0, movedAt: Date.now(), resumed };
 }
 
 export const transfers: { list: Transfer[] } = $state({ list: [] });
+
+// Finished transfers outlive the window: the last HISTORY_KEEP are saved in
+// the web view's storage and come back, finished, at the next start. Their
+// ids are negative, so they never meet the ids of this run's transfers.
+const HISTORY_KEY = "stowage.transfers.history";
+const HISTORY_KEEP = 100;
+
+/** The finished transfers of `list`, newest first, as saved (without their per-file rows). */
+export function toHistory(list: Transfer[]): Transfer[] {
+  return list
+    .filter((t) => t.summary !== null)
+    .slice(0, HISTORY_KEEP)
+    .map((t) => ({ ...$state.snapshot(t), snapshot: t.snapshot && { ...$state.snapshot(t.snapshot), newFiles: [], skipped: [] }, filesSeen: 0, paused: false }));
+}
+
+/** Saved transfers as the list shows them, under ids of their own. */
+export function fromHistory(saved: Transfer[]): Transfer[] {
+  return saved.map((t, i) => ({ ...t, id: -(i + 1), filesSeen: 0, paused: false }));
+}
+
+function saveHistory(store: Pick<Storage, "setItem"> = localStorage) {
+  try {
+    store.setItem(HISTORY_KEY, JSON.stringify(toHistory(transfers.list)));
+  } catch {
+    // Full or unavailable storage: the history is a convenience, the transfers are done.
+  }
+}
+
+/** Brings back the transfers of earlier runs (once, at start). */
+export function loadHistory(store: Pick<Storage, "getItem"> = localStorage) {
+  try {
+    const saved = JSON.parse(store.getItem(HISTORY_KEY) ?? "[]") as Transfer[];
+    transfers.list.push(...fromHistory(saved));
+  } catch {
+    // A history that does not parse is dropped, not shown half.
+  }
+}
+
+/** Forgets every finished transfer, here and in the saved history. */
+export function clearFinished() {
+  transfers.list = transfers.list.filter((t) => t.summary === null);
+  saveHistory();
+}
 
 export function stateOf(t: Transfer): TransferState {
   if (!t.summary) return "running";
@@ -50,7 +95,7 @@ export function stateOf(t: Transfer): TransferState {
 export function apply(list: Transfer[], update: TransferUpdated, now = Date.now()): void {
   let t = list.find((x) => x.id === update.id);
   if (!t) {
-    list.unshift(fresh(update.id, update.kind, update.profile, update.container, update.prefix, update.sources, update.existing));
+    list.unshift(fresh(update.id, update.kind, update.profile, update.container, update.prefix, update.sources, update.existing, update.resumed));
     t = list[0];
   }
   if (update.snapshot.bytesDone > (t.snapshot?.bytesDone ?? 0)) t.movedAt = now;
@@ -138,10 +183,19 @@ let listening = false;
 export function follow(onFinished: (t: Transfer) => void) {
   if (listening) return;
   listening = true;
+  loadHistory();
   events.transferUpdated.listen((e) => {
     apply(transfers.list, e.payload);
     const t = transfers.list.find((x) => x.id === e.payload.id);
-    if (t && e.payload.snapshot.finished) onFinished(t);
+    if (t && e.payload.snapshot.finished) {
+      saveHistory();
+      onFinished(t);
+    }
+  });
+  // What ran before this window listened (uploads resumed at launch, a start in the background).
+  commands.transfersSoFar().then((earlier) => {
+    for (const update of earlier) if (!transfers.list.some((t) => t.id === update.id)) apply(transfers.list, update);
+    saveHistory();
   });
 }
 

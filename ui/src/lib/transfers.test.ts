@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Snapshot, Summary } from "./ipc";
-import { apply, progressLine, rowsOf, STALL_MS, stateLabel, stateOf, type Transfer } from "./transfers.svelte";
+import { apply, fromHistory, progressLine, toHistory, rowsOf, STALL_MS, stateLabel, stateOf, type Transfer } from "./transfers.svelte";
 
 const snapshot = (over: Partial<Snapshot> = {}): Snapshot => ({
   filesTotal: 2, filesDone: 1, bytesTotal: 10, bytesDone: 5, rate: 1, etaSeconds: 5, retries: 0,
@@ -11,11 +11,11 @@ const summary = (over: Partial<Summary> = {}): Summary => ({
 });
 
 const update = (id: number, over: Partial<Snapshot> = {}) => ({
-  id, kind: "upload" as const, profile: "p", container: "c", prefix: "", sources: ["/a"], existing: "overwrite" as const, snapshot: snapshot(over),
+  id, kind: "upload" as const, profile: "p", container: "c", prefix: "", sources: ["/a"], existing: "overwrite" as const, resumed: false, snapshot: snapshot(over),
 });
 
 function transfer(): Transfer {
-  return { id: 7, kind: "upload", profile: "p", container: "c", prefix: "", paths: ["/a"], existing: "overwrite", snapshot: null, failures: [], skipped: [], summary: null, paused: false, filesSeen: 0, movedAt: 0 };
+  return { id: 7, kind: "upload", profile: "p", container: "c", prefix: "", paths: ["/a"], existing: "overwrite", snapshot: null, failures: [], skipped: [], summary: null, paused: false, filesSeen: 0, movedAt: 0, resumed: false };
 }
 
 describe("transfers", () => {
@@ -78,5 +78,17 @@ describe("transfers", () => {
     expect(progressLine(t, 0)).toBe("The container \"gone\" does not exist.");
     t.summary = summary({ failed: [["a.bin", "boom"]] });
     expect(stateLabel(t)).toBe("Some files failed");
+  });
+
+  it("saves finished transfers without their rows and brings them back under ids of their own", () => {
+    const list = [transfer(), { ...transfer(), id: 8 }];
+    apply(list, update(7, { newFiles: [{ key: "a", size: 1, outcome: { kind: "uploaded", key: "a", etag: null } }], finished: summary() }));
+    const saved = JSON.parse(JSON.stringify(toHistory(list)));
+    expect(saved.map((t: Transfer) => t.id)).toEqual([7]); // the running one is not history
+    expect(saved[0].snapshot.newFiles).toEqual([]);
+    const back = fromHistory(saved);
+    expect(back.map((t) => t.id)).toEqual([-1]);
+    expect(stateOf(back[0])).toBe("done");
+    expect(progressLine(back[0], 0)).toMatch(/2 uploaded$/);
   });
 });

@@ -26,6 +26,12 @@ export const commands = {
 	createContainer: (profile: string, name: string) => __TAURI_INVOKE<null>("create_container", { profile, name }),
 	/**  One page of a folder: the objects and sub-folders directly under `prefix`. */
 	listFolder: (profile: string, container: string, prefix: string, continuation: string | null) => __TAURI_INVOKE<ListPage>("list_folder", { profile, container, prefix, continuation }),
+	/**
+	 *  Objects (and, in one folder, sub-folders) under `prefix` whose name
+	 *  contains `needle`; `deep` searches the sub-folders too. Reads up to ten
+	 *  thousand keys per call; `next` goes on.
+	 */
+	searchObjects: (profile: string, container: string, prefix: string, needle: string, deep: boolean, continuation: string | null) => __TAURI_INVOKE<SearchPage>("search_objects", { profile, container, prefix, needle, deep, continuation }),
 	/**  Deletes an empty container; a non-empty one is refused with a sentence saying so. */
 	deleteContainer: (profile: string, name: string) => __TAURI_INVOKE<null>("delete_container", { profile, name }),
 	/**  Everything HEAD says about one object (size, dates, ETag, type, metadata). */
@@ -58,6 +64,12 @@ export const commands = {
 	pauseTransfer: (id: number, paused: boolean) => __TAURI_INVOKE<null>("pause_transfer", { id, paused }),
 	/**  Answers the question the upload `id` asked (a `ConflictAsked` event). */
 	answerConflict: (id: number, answer: Answer) => __TAURI_INVOKE<null>("answer_conflict", { id, answer }),
+	/**
+	 *  Every transfer of this run as it stands, for a window that starts
+	 *  listening after they began (uploads resumed at launch, a start in the
+	 *  background).
+	 */
+	transfersSoFar: () => __TAURI_INVOKE<TransferUpdated[]>("transfers_so_far"),
 	/**
 	 *  Quits now, after the window asked about running transfers. Uploads
 	 *  continue at the next start; downloads and syncs start over.
@@ -739,6 +751,17 @@ export type SavedSync = {
 	name: string,
 } & SyncTarget;
 
+/**  What a search found in the keys it read, and where to go on. */
+export type SearchPage = {
+	objects: ObjectInfo[],
+	/**  Sub-folders whose name matches (a search of one folder only). */
+	prefixes: string[],
+	/**  Keys and folders read to find these. */
+	scanned: number,
+	/**  Where the search goes on; `None` once everything was read. */
+	next: string | null,
+};
+
 /**  How many objects and bytes a selection holds, for the delete confirmation. */
 export type SelectionSize = {
 	objects: number,
@@ -917,6 +940,8 @@ export type TransferUpdated = {
 	 */
 	sources: string[],
 	existing: Existing,
+	/**  Continued at this start after a quit or crash interrupted it. */
+	resumed: boolean,
 	snapshot: Snapshot,
 };
 
