@@ -1,7 +1,9 @@
 // Every view and dialog at the smallest window (760x480) and the default
 // (1120x748): nothing spills out of its box, nothing is off-screen where no
-// scrolling reaches, no column is squeezed below its words. Each state is
-// screenshot into the artifacts folder. Runs after jobs.test.mjs: the
+// scrolling reaches, no column is squeezed below its words. At the default
+// size each state also passes axe-core (WCAG 2 AA) in light and dark with no
+// serious or critical violation. Each state is screenshot into the
+// artifacts folder. Runs after jobs.test.mjs: the
 // profile, bucket, syncs, watched folders and jobs the views show exist.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { env, openApp, TEST_PROFILE } from "./app.mjs";
 import { FIND_PROBLEMS, resize } from "./layout.mjs";
+import { axeViolations, setDark } from "./a11y.mjs";
 
 let session;
 let syncFolder;
@@ -93,7 +96,7 @@ const states = [
 ];
 
 for (const [width, height] of [[760, 480], [1120, 748]]) {
-  test(`every view and dialog holds at ${width}x${height}`, async () => {
+  test(`every view and dialog holds at ${width}x${height}${width === 1120 ? ", and passes axe in light and dark" : ""}`, async () => {
     await resize(session, width, height);
     const found = [];
     for (const [name, reach] of states) {
@@ -102,8 +105,16 @@ for (const [width, height] of [[760, 480], [1120, 748]]) {
       if (artifacts) writeFileSync(`${artifacts}/size-${width}x${height}-${name}.png`, await session.screenshot());
       const problems = await session.execute(FIND_PROBLEMS);
       found.push(...problems.map((p) => `${name}: ${p}`));
+      if (width === 1120) {
+        for (const dark of [false, true]) {
+          await setDark(session, dark);
+          if (dark && artifacts) writeFileSync(`${artifacts}/size-${width}x${height}-${name}-dark.png`, await session.screenshot());
+          found.push(...(await axeViolations(session)).map((v) => `${name} (${dark ? "dark" : "light"}): ${v}`));
+        }
+        await setDark(session, false);
+      }
     }
     await session.keys("\uE00C");
-    assert.deepEqual(found, [], `layout problems at ${width}x${height}:\n${found.join("\n")}`);
+    assert.deepEqual(found, [], `layout and accessibility problems at ${width}x${height}:\n${found.join("\n")}`);
   });
 }

@@ -81,14 +81,10 @@ test("a dropped folder uploads, shows its progress, and lands in Storage", async
   writeFileSync(join(dir, "shots", "notes.txt"), "taken at dawn");
 
   await (await $("nav-transfers")).click();
-  await $("empty-transfers");
   const started = await drop([join(dir, "shots")], "e2e/");
   assert.ok(started.id >= 1, JSON.stringify(started));
 
-  const [state, text] = await session.waitFor("the finished transfer", async () => {
-    const states = await transferStates();
-    return states.length && states[0][0] !== "running" && states[0];
-  }, 60_000);
+  const [state, text] = await finished(started.id);
   assert.equal(state, "done", text);
   assert.match(text, /2 of 2 files/);
   assert.match(text, /2 uploaded/);
@@ -205,8 +201,8 @@ async function openFolders(folders) {
   await session.waitFor("the bucket row", async () => (await session.texts('[data-testid="container-row"]')).some((t) => t.includes(bucket)));
   await session.execute(`[...document.querySelectorAll('[data-testid="container-row"]')].find((r) => r.dataset.container === arguments[0]).click()`, [bucket]);
   for (const folder of folders) {
-    await session.waitFor(`the ${folder} folder`, async () => (await session.texts('[data-testid="folder-row"]')).some((t) => t.startsWith(folder)));
-    await session.execute(`[...document.querySelectorAll('[data-testid="folder-row"]')].find((r) => r.textContent.trim().startsWith(arguments[0])).click()`, [folder]);
+    await session.waitFor(`the ${folder} folder`, async () => (await session.texts('[data-testid="folder-row"] .name')).includes(folder));
+    await session.execute(`[...document.querySelectorAll('[data-testid="folder-row"]')].find((r) => r.querySelector(".name").textContent.trim() === arguments[0]).click()`, [folder]);
   }
 }
 
@@ -250,6 +246,32 @@ test("the file list sorts naturally and by column, selects by keyboard and Shift
   assert.match(await (await $("confirm-dialog")).text(), /Delete 2 objects \(300 B\)\?/);
   await (await $("confirm-delete")).click();
   await session.waitFor("one object left", async () => { const n = await objectNames(); return n.length === 1 && n[0] === "img_1.jpg"; });
+});
+
+test("each view keeps its place across view switches: folder, order, selection, the Sync form", async () => {
+  await openFolders(["e2e-list", "natural"]);
+  await session.waitFor("the folder's object", async () => (await objectNames()).includes("img_1.jpg"));
+  // Largest first, whatever order the earlier test left.
+  const sizeOrder = () => session.execute(`return document.querySelector('[data-testid="sort-size"]').parentElement.getAttribute("aria-sort")`);
+  while ((await sizeOrder()) !== "descending") await (await $("sort-size")).click();
+  await (await $("select-row")).click();
+  await $("selection-bar");
+
+  await (await $("nav-transfers")).click();
+  await (await $("nav-storage")).click();
+  assert.deepEqual(await objectNames(), ["img_1.jpg"], "still in e2e-list/natural/");
+  assert.equal((await session.texts('[data-testid="selection-bar"] strong'))[0], "1", "the selection is kept");
+  assert.equal(await sizeOrder(), "descending", "the order is kept");
+  await session.keys("\uE00C");
+
+  await (await $("nav-sync")).click();
+  const prefix = await $("sync-prefix");
+  await prefix.clear();
+  await prefix.type("kept-while-away/");
+  await (await $("nav-storage")).click();
+  await (await $("nav-sync")).click();
+  assert.equal(await session.execute(`return document.querySelector('[data-testid="sync-prefix"]').value`), "kept-while-away/");
+  await (await $("sync-prefix")).clear();
 });
 
 test("a cancelled upload says what arrived and what did not", async () => {
@@ -333,4 +355,80 @@ test("files and folders dragged from the desktop upload byte-identical, also bes
   assert.match(notice, /open a container in Storage/i, notice);
   await (await $("nav-transfers")).click();
   assert.equal(await newestTransfer(), before, "no transfer started");
+});
+
+test("the filter searches the server, in the folder or below it, and says when nothing matches", async () => {
+  await openFolders([]);
+  await $("folder-row");
+  await (await $("filter")).type("frame-001");
+  await $("no-matches");
+  assert.match(await (await $("search-line")).text(), /Filtering the \d+ listed here/);
+  await (await $("search-deep")).click();
+  const found = await session.waitFor("the nested frame", async () => {
+    const names = await objectNames();
+    return names.length > 0 && names;
+  });
+  assert.deepEqual(found, ["e2e/shots/day 1/frame-001.png"]);
+  assert.match(await (await $("search-line")).text(), /1 match in \d+ searched in this folder and below/);
+  await (await $("filter")).clear();
+});
+
+test("select all in a folder of more than a page offers everything in it, and the delete counts what really goes", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "stowage-e2e-many-"));
+  mkdirSync(join(dir, "many"));
+  for (let i = 0; i < 1_001; i++) writeFileSync(join(dir, "many", `f${String(i).padStart(4, "0")}.txt`), "x");
+  const started = await drop([join(dir, "many")], "e2e-many/");
+  await (await $("nav-transfers")).click();
+  assert.equal((await finished(started.id))[0], "done");
+
+  await openFolders(["e2e-many", "many"]);
+  await session.waitFor("the first page", async () => Number(await session.execute(`return document.querySelector('[data-testid="entries"]').dataset.rows`)) === 1_000);
+  await (await $("select-all")).click();
+  await (await $("select-whole-folder")).click();
+  await session.waitFor("every object selected", async () => (await session.texts('[data-testid="selection-bar"] strong'))[0] === "1001");
+  await (await $("delete-selection")).click();
+  assert.match(await (await $("confirm-dialog")).text(), /Delete 1001 objects \(1001 B\)\?/);
+  await (await $("confirm-delete")).click();
+  await session.waitFor("the folder emptied", async () => (await session.texts('[data-testid="storage-notice"]')).some((t) => t.includes("Deleted 1001 objects")), 30_000);
+});
+
+test("New folder opens an empty folder there, and what is dropped into it lands below it", async () => {
+  await openFolders(["e2e-list"]);
+  await (await $("new-folder")).click();
+  await (await $("folder-name")).type("a/b");
+  await (await $("create-folder")).click();
+  assert.match(await (await $("folder-name-error")).text(), /cannot contain “\/”/);
+  await (await $("folder-name")).clear();
+  await (await $("folder-name")).type("fresh");
+  await (await $("create-folder")).click();
+  assert.match(await (await $("empty-folder")).text(), /A new folder/);
+  const dir = mkdtempSync(join(tmpdir(), "stowage-e2e-fresh-"));
+  writeFileSync(join(dir, "first.txt"), "first");
+  await (await $("nav-transfers")).click();
+  const before = await newestTransfer();
+  await (await $("nav-storage")).click(); // back in the new folder: the view kept its place
+  await dragOnto(session, [join(dir, "first.txt")], '[data-testid="empty-folder"]');
+  const [state] = await nextTransfer(before);
+  assert.equal(state, "done");
+  assert.equal(await storedSize("e2e-list/fresh/first.txt"), 5);
+});
+
+test("finished transfers are still listed after a restart, until Clear finished", async () => {
+  await (await $("nav-transfers")).click();
+  const before = await session.waitFor("finished transfers", async () => {
+    const states = await transferStates();
+    return states.length > 0 && states.every(([state]) => state !== "running") && states.length;
+  }, 60_000);
+  await session.end();
+  session = await openApp();
+  await (await $("nav-transfers")).click();
+  const after = await transferStates();
+  assert.equal(after.length, before, "the same transfers, finished");
+  assert.ok(after.some(([state, text]) => state === "done" && /uploaded/.test(text)), JSON.stringify(after.slice(0, 3)));
+  await (await $("clear-finished")).click();
+  await $("empty-transfers");
+  await session.end();
+  session = await openApp();
+  await (await $("nav-transfers")).click();
+  await $("empty-transfers");
 });

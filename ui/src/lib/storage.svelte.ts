@@ -1,7 +1,15 @@
 // What the Storage view browses, for one profile: the containers, or one
 // folder of a container page by page, and every storage command the view
 // sends, each naming that profile.
-import { commands, isIpcError, messageOf, type ContainerInfo, type DeleteReport, type ObjectInfo, type SelectionSize } from "./ipc";
+import { commands, isIpcError, messageOf, type ContainerInfo, type DeleteReport, type ObjectInfo, type SearchPage, type SelectionSize } from "./ipc";
+
+/** A search on the server: what it looked for, what it found so far, where it goes on. */
+export interface Search {
+  needle: string;
+  deep: boolean;
+  found: SearchPage;
+  running: boolean;
+}
 import { parentOf } from "./path";
 
 export class Browser {
@@ -15,6 +23,8 @@ export class Browser {
   next: string | null = $state(null);
   loading = $state(true);
   error = $state("");
+  /** A search of the folder (or below it) on the server; null while the filter only narrows what is listed. */
+  search: Search | null = $state(null);
 
   constructor(readonly profile: string) {}
 
@@ -45,8 +55,37 @@ export class Browser {
     }
   }
 
+  /** Every page of the folder, for "select all in this folder". */
+  async loadAll() {
+    while (this.next !== null && !this.error) await this.load(true);
+  }
+
+  /** Searches the folder (`deep`: and below it) for names containing `needle`; `more` goes on from where it stopped. */
+  async searchServer(needle: string, deep: boolean, more = false) {
+    const previous = more ? this.search : null;
+    this.search = previous ?? { needle, deep, found: { objects: [], prefixes: [], scanned: 0, next: null }, running: true };
+    // The state's own (reactive) object, to change in place and to compare with later.
+    const search = this.search;
+    search.running = true;
+    try {
+      const page = await commands.searchObjects(this.profile, this.container!, this.prefix, needle, deep, previous?.found.next ?? null);
+      if (this.search !== search) return; // superseded by another search or a folder change
+      search.found = {
+        objects: [...search.found.objects, ...page.objects],
+        prefixes: [...search.found.prefixes, ...page.prefixes],
+        scanned: search.found.scanned + page.scanned,
+        next: page.next,
+      };
+    } catch (e) {
+      this.error = messageOf(e);
+    } finally {
+      search.running = false;
+    }
+  }
+
   /** Shows a container's folder, or the containers (`null`). */
   open(container: string | null, prefix = "") {
+    this.search = null;
     this.container = container;
     this.prefix = prefix;
     this.next = null;

@@ -63,4 +63,27 @@ describe("the storage browser", () => {
     expect(b.container).toBeNull();
     expect(b.error).toBe("The container runs does not exist.");
   });
+
+  it("searches on the server page by page, and a folder change drops the search", async () => {
+    const b = new Browser("near");
+    answers.listFolder = page([], ["a/1"], "more");
+    await b.open("runs", "a/");
+    const found = (keys: string[], next: string | null) => ({ objects: page([], keys).objects, prefixes: [], scanned: 10_000, next });
+    answers.searchObjects = found(["a/cat-1.jpg"], "k2");
+    await b.searchServer("cat", true);
+    expect(sent.at(-1)).toEqual(["searchObjects", ["near", "runs", "a/", "cat", true, null]]);
+    answers.searchObjects = found(["a/x/cat-2.jpg"], null);
+    await b.searchServer("cat", true, true);
+    expect(sent.at(-1)?.[1].at(-1)).toBe("k2");
+    expect(b.search?.found.objects.map((o) => o.key)).toEqual(["a/cat-1.jpg", "a/x/cat-2.jpg"]);
+    expect(b.search?.found.scanned).toBe(20_000);
+    expect(b.search?.found.next).toBeNull();
+
+    answers.listFolder = page([], ["b/1"], "p2");
+    await b.open("runs", "b/");
+    expect(b.search).toBeNull();
+    answers.listFolder = page([], ["b/2"]);
+    await b.loadAll();
+    expect(b.objects.map((o) => o.key)).toEqual(["b/1", "b/2"]);
+  });
 });

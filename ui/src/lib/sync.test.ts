@@ -23,7 +23,7 @@ describe("sync form helpers", () => {
 
   it("describes the direction files move", () => {
     expect(describePair(target)).toBe("/runs/42 → runs/42/");
-    expect(describePair({ ...target, mode: "pull", direction: "up" })).toBe("runs/42/ → /runs/42");
-    expect(describePair({ ...target, mode: "copy", direction: "down" })).toBe("runs/42/ → /runs/42");
+    expect(describePair({ ...target, mode: "pull", direction: "up" })).toBe("/runs/42 ← runs/42/");
+    expect(describePair({ ...target, mode: "copy", direction: "down" })).toBe("/runs/42 ← runs/42/");
   });
 });

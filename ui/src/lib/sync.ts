@@ -58,8 +58,8 @@ export function directionOf(t: Pick<SyncTarget, "mode" | "direction">): Directio
   return t.mode === "push" ? "up" : t.mode === "pull" ? "down" : (t.direction ?? "up");
 }
 
-/** "folder → container/prefix" in the direction files move. */
+/** The folder always on the left, the arrow the way files move: "folder → container/prefix" or "folder ← …". */
 export function describePair(t: SyncTarget): string {
   const remote = `${t.container}/${t.prefix ?? ""}`;
-  return directionOf(t) === "up" ? `${t.folder} → ${remote}` : `${remote} → ${t.folder}`;
+  return `${t.folder} ${directionOf(t) === "up" ? "→" : "←"} ${remote}`;
 }
