@@ -19,8 +19,6 @@ before(async () => {
 });
 
 after(async () => {
-  const artifacts = process.env.STOWAGE_E2E_ARTIFACTS;
-  if (session && artifacts) writeFileSync(`${artifacts}/transfers.png`, await session.screenshot());
   await session?.end();
 });
 
@@ -425,6 +423,8 @@ test("finished transfers are still listed after a restart, until Clear finished"
   const after = await transferStates();
   assert.equal(after.length, before, "the same transfers, finished");
   assert.ok(after.some(([state, text]) => state === "done" && /uploaded/.test(text)), JSON.stringify(after.slice(0, 3)));
+  const artifacts = process.env.STOWAGE_E2E_ARTIFACTS;
+  if (artifacts) writeFileSync(`${artifacts}/transfers.png`, await session.screenshot());
   await (await $("clear-finished")).click();
   await $("empty-transfers");
   await session.end();
