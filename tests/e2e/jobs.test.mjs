@@ -176,12 +176,18 @@ test("the running job's logs follow, are searchable, and the job pushes on reque
 test("a finished job's outputs open in Storage", async () => {
   const artifacts = process.env.STOWAGE_E2E_ARTIFACTS;
   if (artifacts) writeFileSync(`${artifacts}/job-page.png`, await session.screenshot());
+  const [id] = await texts("job-id");
   await (await $("browse-outputs")).click();
   const rows = await session.waitFor("the pushed checkpoint", async () => {
     const found = await texts("object-row");
     return found.some((r) => r.includes("epoch-1.pt")) && found;
   }, 30_000);
   assert.ok(rows.some((r) => r.includes("19.5 KB") || r.includes("20 KB")), `${rows}`);
+
+  // Back in Jobs, the same run's page is still open.
+  assert.ok(id, "a job's page was open");
+  await (await $("nav-jobs")).click();
+  await session.waitFor("the same job's page", async () => (await texts("job-id"))[0] === id);
 });
 
 test("Stop asks first, then the job is interrupted without an error", async () => {

@@ -270,6 +270,15 @@ test("each view keeps its place across view switches: folder, order, selection, 
   await (await $("nav-sync")).click();
   assert.equal(await session.execute(`return document.querySelector('[data-testid="sync-prefix"]').value`), "kept-while-away/");
   await (await $("sync-prefix")).clear();
+
+  await (await $("nav-watched")).click();
+  await (await $("watch-add")).click();
+  await (await $("watch-folder")).type("/data/half-typed");
+  await (await $("nav-storage")).click();
+  await (await $("nav-watched")).click();
+  assert.equal(await session.execute(`return document.querySelector('[data-testid="watch-folder"]')?.value`), "/data/half-typed", "the open form, as typed");
+  await (await $("watch-folder")).clear();
+  await (await $("watch-add")).click(); // closed again for the tests that follow
 });
 
 test("a cancelled upload says what arrived and what did not", async () => {
