@@ -376,7 +376,7 @@ test("the filter searches the server, in the folder or below it, and says when n
     return names.length > 0 && names;
   });
   assert.deepEqual(found, ["e2e/shots/day 1/frame-001.png"]);
-  assert.match(await (await $("search-line")).text(), /1 match in \d+ searched in this folder and below/);
+  assert.match(await (await $("search-line")).text(), /1 match in all \d+ in this folder and below/);
   await (await $("filter")).clear();
 });
 

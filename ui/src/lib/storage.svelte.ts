@@ -83,6 +83,15 @@ export class Browser {
     }
   }
 
+  /** Searches on until every key was read (or another search or folder replaced this one). */
+  async searchAll(needle: string, deep: boolean) {
+    if (this.search?.needle !== needle || this.search.deep !== deep) await this.searchServer(needle, deep);
+    const search = this.search;
+    while (search && this.search === search && search.found.next !== null && !this.error) {
+      await this.searchServer(needle, deep, true);
+    }
+  }
+
   /** Shows a container's folder, or the containers (`null`). */
   open(container: string | null, prefix = "") {
     this.search = null;

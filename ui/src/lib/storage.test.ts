@@ -8,7 +8,8 @@ vi.mock("./ipc", async (actual) => {
   const commands = new Proxy({}, {
     get: (_, name: string) => async (...args: unknown[]) => {
       sent.push([name, args]);
-      const answer = answers[name];
+      // A function answers each call anew (a queue of pages).
+      const answer = typeof answers[name] === "function" ? (answers[name] as (...a: unknown[]) => unknown)(...args) : answers[name];
       if (answer instanceof Error || (typeof answer === "object" && answer !== null && "code" in answer)) throw answer;
       return answer;
     },
@@ -78,6 +79,15 @@ describe("the storage browser", () => {
     expect(b.search?.found.objects.map((o) => o.key)).toEqual(["a/cat-1.jpg", "a/x/cat-2.jpg"]);
     expect(b.search?.found.scanned).toBe(20_000);
     expect(b.search?.found.next).toBeNull();
+
+    // "Search all" reads on until nothing is left.
+    const pages = [found(["a/1-cat"], "n1"), found([], "n2"), found(["a/3-cat"], null)];
+    answers.searchObjects = () => pages.shift();
+    await b.searchAll("cat", false);
+    expect(b.search?.found.objects.map((o) => o.key)).toEqual(["a/1-cat", "a/3-cat"]);
+    expect(b.search?.found.scanned).toBe(30_000);
+    expect(b.search?.found.next).toBeNull();
+    expect(sent.filter(([n]) => n === "searchObjects").at(-1)?.[1].at(-1)).toBe("n2");
 
     answers.listFolder = page([], ["b/1"], "p2");
     await b.open("runs", "b/");
