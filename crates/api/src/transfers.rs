@@ -115,7 +115,7 @@ impl App {
         let journal = self.journal()?;
         let row = journal
             .begin_transfer(profile, container, prefix, &request.sources, existing)
-            .map_err(|e| Error::other(format!("The transfer journal cannot be written: {e}")))?;
+            .map_err(|e| Error::other(stowage_sync::journal::unwritable(&e)))?;
         Ok(self.run_upload(store, profile, request, Some(row), false))
     }
 

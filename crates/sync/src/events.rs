@@ -217,8 +217,8 @@ impl Tracker {
         }
     }
 
-    pub fn eta(&mut self) -> Option<Duration> {
-        let rate = self.rate();
+    /// The time left at `rate` (see [`Self::rate`]); none while nothing moves.
+    pub fn eta(&self, rate: f64) -> Option<Duration> {
         (rate > 0.0).then(|| Duration::from_secs_f64(self.bytes_total.saturating_sub(self.bytes_done) as f64 / rate))
     }
 }
@@ -295,9 +295,10 @@ impl<F: Fn(Snapshot) + Send + Sync> EventSink for Throttle<F> {
         }
         state.last_sent = Some(Instant::now());
         let tracker = &mut state.tracker;
+        let rate = tracker.rate();
         let snapshot = Snapshot {
-            rate: tracker.rate(),
-            eta_seconds: tracker.eta().map(|d| d.as_secs_f64()),
+            rate,
+            eta_seconds: tracker.eta(rate).map(|d| d.as_secs_f64()),
             files_total: tracker.files_total,
             files_done: tracker.files_done,
             bytes_total: tracker.bytes_total,
@@ -364,7 +365,7 @@ mod tests {
             sample.0 -= RATE_WINDOW + Duration::from_secs(1);
         }
         assert_eq!(t.rate(), 0.0);
-        assert_eq!(t.eta(), None, "no ETA while nothing moves");
+        assert_eq!(t.eta(0.0), None, "no ETA while nothing moves");
         t.apply(&TransferEvent::Retried);
         t.apply(&TransferEvent::Retried);
         assert_eq!(t.retries, 2);

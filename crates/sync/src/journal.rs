@@ -49,6 +49,11 @@ pub struct RecordedTransfer {
 
 pub use crate::db::DbError as JournalError;
 
+/// What a person is told when the journal cannot record a transfer.
+pub fn unwritable(e: &rusqlite::Error) -> String {
+    format!("The transfer journal cannot be written: {e}")
+}
+
 fn existing_name(existing: Existing) -> &'static str {
     match existing {
         Existing::Ask => "ask",

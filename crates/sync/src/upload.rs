@@ -511,7 +511,7 @@ fn zeroed(len: u64) -> Vec<u8> {
 }
 
 fn journal_error(e: rusqlite::Error) -> Failure {
-    Failure::Error(format!("The transfer journal cannot be written: {e}"))
+    Failure::Error(crate::journal::unwritable(&e))
 }
 
 /// Whether the file still has the size and modification time the scan saw.
