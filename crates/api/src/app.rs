@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use stowage_profiles::{connect, AppDirs, Keyring, Settings};
-use stowage_store::layers::{Retry, RetryPolicy};
+use stowage_store::layers::{BandwidthLimit, Retry, RetryPolicy, Throttle};
 use stowage_store::ObjectStore;
 use stowage_sync::{Journal, Resume, SyncState, Tuning};
 
@@ -28,6 +28,8 @@ pub struct App {
     stores: Mutex<HashMap<String, Arc<dyn ObjectStore>>>,
     journal: OnceLock<Arc<Journal>>,
     sync_state: OnceLock<Arc<SyncState>>,
+    /// The bandwidth limit every transfer and watch passes (in `tuning` too).
+    pub(crate) bandwidth: Throttle,
     /// How transfers, plans and watches use the network.
     pub(crate) tuning: Tuning,
     pub(crate) observer: Arc<dyn Observer>,
@@ -48,6 +50,13 @@ impl App {
     /// runs in the background to `observer`.
     pub fn open(dirs: AppDirs, keyring: Keyring, observer: Arc<dyn Observer>) -> Result<Self> {
         let settings = Settings::load(&dirs)?;
+        // A limit the file holds but this version cannot read is no limit, said in the log.
+        let limit = settings.bandwidth_limit.parse().unwrap_or_else(|e| {
+            tracing::warn!("the saved bandwidth limit is ignored: {e}");
+            BandwidthLimit::off()
+        });
+        let bandwidth = Throttle::new(limit);
+        let tuning = Tuning { throttles: vec![bandwidth.clone()], ..Tuning::default() };
         Ok(Self {
             dirs,
             keyring,
@@ -55,7 +64,8 @@ impl App {
             stores: Mutex::default(),
             journal: OnceLock::new(),
             sync_state: OnceLock::new(),
-            tuning: Tuning::default(),
+            bandwidth,
+            tuning,
             observer,
             transfers: Transfers::default(),
             questions: Questions::default(),
@@ -90,6 +100,24 @@ impl App {
         let result = edit(&mut settings, &self.dirs, &self.keyring);
         self.stores.lock().unwrap_or_else(|e| e.into_inner()).clear();
         result
+    }
+
+    /// Changes the settings and saves them, on the blocking pool.
+    pub(crate) async fn change_settings(
+        self: &Arc<Self>,
+        change: impl FnOnce(&mut Settings) + Send + 'static,
+    ) -> Result<()> {
+        self.blocking(move |app| {
+            app.edit(|settings, dirs, _| {
+                let mut next = settings.clone();
+                change(&mut next);
+                next.save(dirs)?;
+                *settings = next;
+                Ok::<_, stowage_profiles::SettingsError>(())
+            })?;
+            Ok(())
+        })
+        .await
     }
 
     /// Runs `work` (the keyring, the disk) on the blocking pool.

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serde::Serialize;
-use stowage_store::layers::OnRetry;
+use stowage_store::layers::{BandwidthLimit, OnRetry, Throttle};
 use stowage_sync::{
     download, recover, upload, DownloadRequest, EventSink, Existing, PauseGate, RetryPolicy, Summary, TransferEvent,
     Tuning, UploadRequest,
@@ -74,6 +74,8 @@ pub(crate) struct Transfers {
 struct Control {
     cancel: CancellationToken,
     pause: PauseGate,
+    /// This transfer's own bandwidth limit, below the app's.
+    throttle: Throttle,
 }
 
 impl Transfers {
@@ -195,16 +197,7 @@ impl App {
     }
 
     pub async fn set_upload_existing(self: &Arc<Self>, existing: Existing) -> Result<()> {
-        self.blocking(move |app| {
-            app.edit(|settings, dirs, _| {
-                let next = stowage_profiles::Settings { upload_existing: existing, ..settings.clone() };
-                next.save(dirs)?;
-                *settings = next;
-                Ok::<_, stowage_profiles::SettingsError>(())
-            })?;
-            Ok(())
-        })
-        .await
+        self.change_settings(move |settings| settings.upload_existing = existing).await
     }
 
     /// How many transfers are running now.
@@ -223,6 +216,32 @@ impl App {
     pub fn pause_transfer(&self, id: u32, paused: bool) -> Result<()> {
         self.transfers.control(id)?.pause.set_paused(paused);
         Ok(())
+    }
+
+    /// The bandwidth limit of every transfer (and watched folder), in
+    /// rclone's language; "off" when there is none.
+    pub fn bandwidth_limit(&self) -> BandwidthLimit {
+        self.bandwidth.limit()
+    }
+
+    /// Sets the limit of every transfer, those running included; `save`
+    /// keeps it in the settings for the next start (the window), else it
+    /// holds for this run (a `--bwlimit` in the terminal).
+    pub async fn set_bandwidth_limit(self: &Arc<Self>, text: &str, save: bool) -> Result<BandwidthLimit> {
+        let limit: BandwidthLimit = text.parse().map_err(Error::invalid)?;
+        if save {
+            let saved = if limit.is_off() { String::new() } else { limit.to_string() };
+            self.change_settings(move |settings| settings.bandwidth_limit = saved).await?;
+        }
+        self.bandwidth.set(limit.clone());
+        Ok(limit)
+    }
+
+    /// Limits one running transfer, below the app's limit ("off" lifts it).
+    pub fn set_transfer_limit(&self, id: u32, text: &str) -> Result<BandwidthLimit> {
+        let limit: BandwidthLimit = text.parse().map_err(Error::invalid)?;
+        self.transfers.control(id)?.throttle.set(limit.clone());
+        Ok(limit)
     }
 
     /// Runs again the uploads a crash or quit interrupted, each as the one
@@ -276,7 +295,8 @@ impl App {
         let told = sink.clone();
         let on_retry = OnRetry(Arc::new(move || told.send(TransferEvent::Retried)));
         let retry = RetryPolicy { on_retry: Some(on_retry), ..self.tuning.retry.clone() };
-        let tuning = Tuning { pause: control.pause, retry, ..self.tuning.clone() };
+        let mut tuning = Tuning { pause: control.pause, retry, ..self.tuning.clone() };
+        tuning.throttles.push(control.throttle);
         let running = work(id, sink, control.cancel, tuning);
         let app = self.clone();
         let started = Instant::now();

@@ -56,6 +56,7 @@ fn fixture() -> Fixture {
         training_api: String::new(),
         upload_existing: Existing::Ask,
         profiles: vec![local("near", &dir.path().join("near")), local("far", &dir.path().join("far"))],
+        ..Settings::default()
     };
     settings.save(&dirs).expect("save settings");
     let told = Arc::new(Recorder::default());
@@ -353,4 +354,48 @@ async fn a_wrong_secret_key_is_a_credentials_error_wherever_it_is_used() {
         f.app.plan_sync(&push(f.dir.path(), "garage", "any"), false).await.expect_err("wrong key while planning");
     assert_eq!(planning.kind, Kind::Credentials, "{planning:?}");
     f.app.remove_profile("garage").await.expect("remove, keys too");
+}
+
+#[tokio::test]
+async fn a_bandwidth_limit_paces_transfers_and_is_kept_for_the_next_start() {
+    let f = fixture();
+    f.app.create_container("far", "runs").await.expect("create");
+    let refused = f.app.set_bandwidth_limit("as fast as you can", true).await.expect_err("not a rate");
+    assert_eq!(refused.kind, Kind::InvalidInput);
+    assert!(Settings::load(f.app.dirs()).expect("load").bandwidth_limit.is_empty(), "a refused limit changes nothing");
+
+    f.app.set_bandwidth_limit("2M", true).await.expect("set");
+    let source = f.dir.path().join("shards");
+    std::fs::create_dir_all(&source).expect("mkdir");
+    for n in 0..8 {
+        std::fs::write(source.join(format!("{n}.tar")), vec![n; 512 * 1024]).expect("write");
+    }
+    let begun = std::time::Instant::now();
+    let paths = vec![source.display().to_string()];
+    let summary =
+        f.app.start_upload("far", paths, "runs", "", Existing::Overwrite).await.expect("start").done.await.expect("join");
+    assert_eq!((summary.uploaded, summary.failed.len()), (8, 0), "{summary:?}");
+    // 4 MiB at 2 MiB/s: the first file goes at once, the other 3.5 MiB take 1.75 s at least.
+    assert!(begun.elapsed() >= Duration::from_millis(1750), "the limit held back nothing: {:?}", begun.elapsed());
+
+    let reopened = App::open(f.app.dirs().clone(), Keyring::new("stowage-api-test"), f.told.clone()).expect("open");
+    assert_eq!(reopened.bandwidth_limit().to_string(), "2M", "the saved limit holds at the next start");
+
+    // A transfer's own limit, tighter than the app's (now off), paces a download too.
+    f.app.set_bandwidth_limit("off", true).await.expect("lift");
+    let dest = f.dir.path().join("back");
+    std::fs::create_dir_all(&dest).expect("mkdir");
+    let begun = std::time::Instant::now();
+    let started = f
+        .app
+        .start_download("far", "runs", "", vec!["shards/".into()], &dest.display().to_string(), Existing::Overwrite)
+        .await
+        .expect("start");
+    assert_eq!(f.app.set_transfer_limit(started.id, "1M").expect("limit").to_string(), "1M");
+    let summary = started.done.await.expect("join");
+    assert!(summary.failed.is_empty(), "{summary:?}");
+    assert!(begun.elapsed() >= Duration::from_millis(3000), "4 MiB at 1 MiB/s took {:?}", begun.elapsed());
+    assert_eq!(std::fs::read(dest.join("shards/7.tar")).expect("read"), vec![7; 512 * 1024]);
+    let gone = f.app.set_transfer_limit(started.id, "1M").expect_err("finished");
+    assert_eq!(gone.kind, Kind::NotFound);
 }

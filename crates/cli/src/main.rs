@@ -66,9 +66,8 @@ enum Command {
         /// When a different object already has the key (identical ones are always skipped).
         #[arg(long, value_enum, default_value = "overwrite")]
         existing: upload_cmd::ExistingArg,
-        /// Requests in flight at once.
-        #[arg(long, default_value_t = stowage_sync::Tuning::default().concurrency, value_parser = crate::at_least_one)]
-        concurrency: usize,
+        #[command(flatten)]
+        transfer: TransferArgs,
     },
     /// Sync a local folder with a container prefix: `stowage sync [--dry-run] SRC DST`.
     Sync(sync_cmd::SyncArgs),
@@ -78,6 +77,29 @@ enum Command {
     /// OVHcloud AI Training jobs: login, list, get, run, stop, sync.
     #[command(subcommand)]
     Job(job_cmd::JobCommand),
+}
+
+/// How a transfer uses the network (upload, sync, watch run).
+#[derive(clap::Args)]
+struct TransferArgs {
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = stowage_sync::Tuning::default().concurrency, value_parser = crate::at_least_one)]
+    concurrency: usize,
+    /// Bandwidth limit each way, as rclone writes it: 10M, 512k, 10M:1M (up:down),
+    /// or a timetable "08:00,5M 19:00,off". Default: the one set in the app.
+    #[arg(long, value_name = "LIMIT")]
+    bwlimit: Option<String>,
+}
+
+impl TransferArgs {
+    /// Applies the arguments to this run of the app (not to its saved settings).
+    async fn apply(&self, app: App) -> Result<Arc<App>, String> {
+        let app = Arc::new(app.with_concurrency(self.concurrency));
+        if let Some(limit) = &self.bwlimit {
+            app.set_bandwidth_limit(limit, false).await.map_err(|e| format!("--bwlimit: {}", e.message))?;
+        }
+        Ok(app)
+    }
 }
 
 /// A count that must be 1 or more (`--concurrency`).
@@ -101,11 +123,19 @@ async fn main() -> ExitCode {
         Ok(app) => app,
         Err(e) => return fail(e.message),
     };
-    let app = Arc::new(match &cli.command {
-        Command::Upload { concurrency, .. } => app.with_concurrency(*concurrency),
-        Command::Sync(args) => app.with_concurrency(args.concurrency),
-        _ => app,
-    });
+    let transfer = match &cli.command {
+        Command::Upload { transfer, .. } => Some(transfer),
+        Command::Sync(args) => Some(&args.transfer),
+        Command::Watch(watch_cmd::WatchCommand::Run { transfer }) => Some(transfer),
+        _ => None,
+    };
+    let app = match transfer {
+        Some(transfer) => match transfer.apply(app).await {
+            Ok(app) => app,
+            Err(e) => return fail(e),
+        },
+        None => Arc::new(app),
+    };
     run(cli.command, &app).await.unwrap_or_else(fail)
 }
 
@@ -119,7 +149,7 @@ async fn run(command: Command, app: &Arc<App>) -> Result<ExitCode, String> {
     let done = match command {
         // These have exit codes of their own ("not valid", "some files failed").
         Command::Volume(command) => return volume_cmd::run(command, app).await,
-        Command::Upload { paths, destination, existing, concurrency: _ } => {
+        Command::Upload { paths, destination, existing, transfer: _ } => {
             return upload_cmd::run(paths, destination, existing, app).await
         }
         Command::Sync(args) => return sync_cmd::run(args, app).await,

@@ -48,9 +48,8 @@ pub struct SyncArgs {
     /// Allow a plan that deletes more than half of the destination or more than 1,000 files.
     #[arg(long)]
     allow_many_deletes: bool,
-    /// Requests in flight at once.
-    #[arg(long, default_value_t = stowage_sync::Tuning::default().concurrency, value_parser = crate::at_least_one)]
-    pub concurrency: usize,
+    #[command(flatten)]
+    pub transfer: crate::TransferArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

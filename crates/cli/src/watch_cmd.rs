@@ -42,7 +42,10 @@ pub enum WatchCommand {
         folder: PathBuf,
     },
     /// Keep every unpaused watched folder synced until Ctrl-C.
-    Run,
+    Run {
+        #[command(flatten)]
+        transfer: crate::TransferArgs,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -102,7 +105,7 @@ pub async fn run(command: WatchCommand, app: &Arc<App>) -> Result<ExitCode, Stri
         WatchCommand::Remove { folder } => {
             app.remove_watched(&text(&folder)).await?;
         }
-        WatchCommand::Run => return run_all(app).await,
+        WatchCommand::Run { .. } => return run_all(app).await,
     }
     Ok(ExitCode::SUCCESS)
 }

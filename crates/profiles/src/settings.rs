@@ -74,7 +74,7 @@ impl AppDirs {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     /// The name of the profile the window opens with.
     pub current: String,
@@ -86,6 +86,14 @@ pub struct Settings {
     /// same name: ask (the default), replace, skip or keep both.
     #[serde(default)]
     pub upload_existing: stowage_store::Existing,
+    /// The bandwidth limit of every transfer, in rclone's `--bwlimit`
+    /// language (`10M`, `08:00,5M 19:00,off`); empty for none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub bandwidth_limit: String,
+    /// The storage class uploads into a container get, by
+    /// `profile/container`, chosen when the container was created or later.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub storage_classes: std::collections::BTreeMap<String, String>,
     #[serde(default, rename = "profile")]
     pub profiles: Vec<Profile>,
 }
@@ -108,12 +116,7 @@ impl Settings {
     /// The settings of a first start: the local store only.
     pub fn first_start(dirs: &AppDirs) -> Self {
         let local = Profile::local_default(&dirs.data);
-        Self {
-            current: local.name.clone(),
-            training_api: String::new(),
-            upload_existing: Default::default(),
-            profiles: vec![local],
-        }
+        Self { current: local.name.clone(), profiles: vec![local], ..Self::default() }
     }
 
     /// Reads the settings file, or the first-start settings when there is

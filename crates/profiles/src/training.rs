@@ -58,12 +58,7 @@ mod tests {
 
     #[test]
     fn regions_and_addresses() {
-        let mut settings = Settings {
-            current: String::new(),
-            training_api: String::new(),
-            upload_existing: Default::default(),
-            profiles: vec![],
-        };
+        let mut settings = Settings::default();
         assert_eq!(api_url(&settings), "https://gra.training.ai.cloud.ovh.net");
         settings.training_api = "bhs".into();
         assert_eq!(api_url(&settings), "https://bhs.training.ai.cloud.ovh.net");

@@ -103,6 +103,11 @@ impl StoreError {
         Self::new(ErrorKind::InvalidInput, message)
     }
 
+    /// What this kind of store cannot do at all (a folder has no versions).
+    pub fn unsupported(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidInput, message)
+    }
+
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::NotFound, message)
     }

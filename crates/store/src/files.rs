@@ -42,8 +42,26 @@ pub const MAX_STALLS: u32 = 3;
 /// complete and on disk (written beside it, then renamed), so a failure
 /// never leaves a partial file under the final name.
 pub async fn get_to_file(store: &dyn ObjectStore, container: &str, key: &str, dest: &Path) -> Result<ObjectInfo> {
-    let got = store.get(container, key, &GetOptions::default()).await?;
+    get_version_to_file(store, container, key, None, dest).await
+}
+
+/// [`get_to_file`] of one version of the object (`None`: the latest).
+pub async fn get_version_to_file(
+    store: &dyn ObjectStore,
+    container: &str,
+    key: &str,
+    version_id: Option<&str>,
+    dest: &Path,
+) -> Result<ObjectInfo> {
+    let asked = GetOptions { version_id: version_id.map(str::to_owned), ..GetOptions::default() };
+    let got = store.get(container, key, &asked).await?;
     let info = got.info;
+    // The rest after a cut comes from the same bytes: the same version, or
+    // the latest as long as it is unchanged.
+    let pin = match version_id {
+        Some(_) => asked,
+        None => GetOptions { if_match: info.etag.clone(), ..GetOptions::default() },
+    };
     let what = downloading(container, key);
     let tmp = crate::atomic::sibling_tmp(dest);
     let copied = async {
@@ -53,7 +71,7 @@ pub async fn get_to_file(store: &dyn ObjectStore, container: &str, key: &str, de
             // Cut short: the rest, of this same version.
             Err(e) if e.retryable() => {
                 let rest = n..u64::MAX;
-                n += read_into(store, container, key, rest, info.etag.as_deref(), &tmp, Placement::Append).await?;
+                n += read_into(store, container, key, rest, &pin, &tmp, Placement::Append).await?;
             }
             Err(e) => return Err(StoreError::new(e.kind(), format!("{what} was interrupted: {e}")).with_source(e)),
         }
@@ -87,7 +105,7 @@ pub async fn append_range(
     if_match: Option<&str>,
     dest: &Path,
 ) -> Result<u64> {
-    read_into(store, container, key, offset..u64::MAX, if_match, dest, Placement::Append).await
+    read_into(store, container, key, offset..u64::MAX, &pinned(if_match), dest, Placement::Append).await
 }
 
 /// Writes bytes `range` of the object into the existing file `dest` at the
@@ -104,7 +122,7 @@ pub async fn write_range(
 ) -> Result<u64> {
     let wanted = range.end.saturating_sub(range.start);
     let start = range.start;
-    let written = read_into(store, container, key, range, if_match, dest, Placement::At(start)).await?;
+    let written = read_into(store, container, key, range, &pinned(if_match), dest, Placement::At(start)).await?;
     if written != wanted {
         let what = downloading(container, key);
         return Err(StoreError::new(
@@ -115,14 +133,19 @@ pub async fn write_range(
     Ok(written)
 }
 
+fn pinned(if_match: Option<&str>) -> GetOptions {
+    GetOptions { if_match: if_match.map(str::to_owned), ..GetOptions::default() }
+}
+
 /// Reads bytes `range` of the object (to its end at most) into `dest` as
 /// `placement` says, continuing after a body cut short; the bytes written.
+/// `pin` names the version (its ETag or id) every read must be of.
 async fn read_into(
     store: &dyn ObjectStore,
     container: &str,
     key: &str,
     range: Range<u64>,
-    if_match: Option<&str>,
+    pin: &GetOptions,
     dest: &Path,
     placement: Placement,
 ) -> Result<u64> {
@@ -135,7 +158,7 @@ async fn read_into(
             return Ok(written);
         }
         let len = (range.end != u64::MAX).then(|| range.end - offset);
-        let options = GetOptions { offset, len, if_match: if_match.map(str::to_owned) };
+        let options = GetOptions { offset, len, ..pin.clone() };
         let body = store.get(container, key, &options).await?.body;
         let at = match placement {
             Placement::Append => Placement::Append,

@@ -66,6 +66,9 @@ pub struct ObjectInfo {
     pub content_type: Option<String>,
     /// User metadata (x-amz-meta-*); only filled by `head`.
     pub metadata: BTreeMap<String, String>,
+    /// The storage class, when the service says (S3 listings do; a HEAD
+    /// says only when it is not STANDARD).
+    pub storage_class: Option<String>,
 }
 
 impl ObjectInfo {
@@ -119,6 +122,60 @@ impl ListOptions {
 pub struct PutOptions {
     pub content_type: Option<String>,
     pub metadata: BTreeMap<String, String>,
+    /// `STANDARD`, `STANDARD_IA`, …; `None` for the service's default.
+    pub storage_class: Option<String>,
+}
+
+/// A link that reads one object without credentials, until it expires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ShareLink {
+    pub url: String,
+    /// Milliseconds since the Unix epoch; `None` for a link that does not expire.
+    pub expires_ms: Option<i64>,
+}
+
+/// The longest a presigned URL lives with S3's signature version 4.
+pub const MAX_LINK_LIFETIME: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+
+/// Whether a container keeps the versions of its objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum Versioning {
+    /// The store has no versions at all (a local folder, memory).
+    Unsupported,
+    /// Never turned on: one version per key.
+    Off,
+    Enabled,
+    /// Turned off after having been on: old versions stay.
+    Suspended,
+}
+
+/// One version of an object, or a delete marker, as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct VersionInfo {
+    pub key: String,
+    pub version_id: String,
+    /// The newest version of the key (for a delete marker: the key is deleted).
+    pub latest: bool,
+    pub delete_marker: bool,
+    pub size: u64,
+    pub modified_ms: Option<i64>,
+    pub etag: Option<String>,
+    pub storage_class: Option<String>,
+}
+
+/// One page of versions, newest first within a key, keys in byte order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VersionPage {
+    pub versions: Vec<VersionInfo>,
+    pub prefixes: Vec<String>,
+    /// Pass back in [`ListOptions::continuation`]; `None` on the last page.
+    pub next: Option<String>,
 }
 
 /// The result of a write: the new object's entity tag.
@@ -147,6 +204,8 @@ pub struct GetOptions {
     /// Read only this version: a changed object fails with
     /// [`ErrorKind::Precondition`] instead of mixing two versions.
     pub if_match: Option<String>,
+    /// A version other than the latest, in a container that keeps them.
+    pub version_id: Option<String>,
 }
 
 impl GetOptions {
@@ -156,6 +215,7 @@ impl GetOptions {
             offset: range.start,
             len: Some(range.end.saturating_sub(range.start)),
             if_match: if_match.map(str::to_owned),
+            version_id: None,
         }
     }
 }
@@ -272,6 +332,47 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
     async fn abort_multipart(&self, container: &str, key: &str, upload_id: &str) -> Result<()>;
 
     async fn list_parts(&self, container: &str, key: &str, upload_id: &str) -> Result<Vec<PartInfo>>;
+
+    // Sharing.
+
+    /// A URL that reads the object without credentials for `expires_in`
+    /// (a presigned GET on S3, at most [`MAX_LINK_LIFETIME`]).
+    async fn share_link(&self, container: &str, key: &str, expires_in: std::time::Duration) -> Result<ShareLink> {
+        let _ = (container, key, expires_in);
+        Err(StoreError::unsupported("This store cannot make share links."))
+    }
+
+    // Versions.
+
+    async fn versioning(&self, container: &str) -> Result<Versioning> {
+        let _ = container;
+        Ok(Versioning::Unsupported)
+    }
+
+    /// Turns versioning on, or suspends it (S3 cannot turn it off for good).
+    async fn set_versioning(&self, container: &str, enabled: bool) -> Result<()> {
+        let _ = (container, enabled);
+        Err(StoreError::unsupported("This store keeps no versions of objects."))
+    }
+
+    /// One page of the versions and delete markers under `options.prefix`.
+    async fn list_versions(&self, container: &str, options: &ListOptions) -> Result<VersionPage> {
+        let _ = (container, options);
+        Err(StoreError::unsupported("This store keeps no versions of objects."))
+    }
+
+    /// Deletes one version (or delete marker) for good.
+    async fn delete_version(&self, container: &str, key: &str, version_id: &str) -> Result<()> {
+        let _ = (container, key, version_id);
+        Err(StoreError::unsupported("This store keeps no versions of objects."))
+    }
+
+    /// Copies a version over the key, on the server, as its newest version:
+    /// an overwritten or deleted object comes back, and history is kept.
+    async fn restore_version(&self, container: &str, key: &str, version_id: &str) -> Result<PutResult> {
+        let _ = (container, key, version_id);
+        Err(StoreError::unsupported("This store keeps no versions of objects."))
+    }
 }
 
 /// Keys one bulk delete sends at once: S3's DeleteObjects takes 1,000.
@@ -387,6 +488,27 @@ pub(crate) fn check_expected_etag(
             format!("\"{container}/{key}\" changed since the download started; it starts over."),
         )),
         _ => Ok(()),
+    }
+}
+
+/// Every byte but unreserved characters and `/` as `%XX`.
+pub(crate) fn percent_encoded(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Refuses a read of a version in a store that keeps none.
+pub(crate) fn no_versions(options: &GetOptions) -> Result<()> {
+    match options.version_id {
+        Some(_) => Err(StoreError::unsupported("This store keeps no versions of objects.")),
+        None => Ok(()),
     }
 }
 

@@ -153,6 +153,7 @@ fn new_object(key: &str, data: Bytes, etag: String, options: &PutOptions) -> Obj
         etag: Some(etag),
         content_type: options.content_type.clone(),
         metadata: options.metadata.clone(),
+        storage_class: options.storage_class.clone(),
     };
     Object { data, info }
 }
@@ -215,6 +216,7 @@ impl ObjectStore for MemoryStore {
     }
 
     async fn get(&self, container: &str, key: &str, options: &GetOptions) -> Result<GetResult> {
+        crate::no_versions(options)?;
         let object = self.version(container, key, options.if_match.as_deref())?;
         let bytes = crate::slice_of(&object.data, options);
         let body = if bytes.is_empty() {

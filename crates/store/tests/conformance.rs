@@ -13,12 +13,14 @@ use stowage_store::files::{self, get_to_file, put_file};
 use stowage_store::local::LocalStore;
 use stowage_store::memory::MemoryStore;
 use stowage_store::s3::{ChecksumAlgorithm, ChecksumMode, S3Settings, S3Store};
-use stowage_store::{test_env, ErrorKind, GetOptions, ListOptions, ObjectStore, PartInfo, PutOptions};
+use stowage_store::{test_env, ErrorKind, GetOptions, ListOptions, ObjectStore, PartInfo, PutOptions, Versioning};
+use std::time::Duration;
 use tempfile::TempDir;
 
 /// A store with one empty container to work in, and scratch space for files.
 struct Fixture {
     store: Arc<dyn ObjectStore>,
+    backend: Backend,
     container: String,
     /// Where this server departs from S3 (each has its own test below).
     differences: &'static [Difference],
@@ -31,10 +33,18 @@ fn scratch() -> TempDir {
     tempfile::tempdir().expect("tempdir")
 }
 
-async fn with_container(store: Arc<dyn ObjectStore>) -> Fixture {
+/// What kind of store a fixture is: each has what it can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Memory,
+    Local,
+    S3,
+}
+
+async fn with_container(store: Arc<dyn ObjectStore>, backend: Backend) -> Fixture {
     let container = test_env::unique_container("conf");
     store.create_container(&container).await.expect("create the test container");
-    Fixture { store, container, differences: &[], scratch: scratch(), _root: None }
+    Fixture { store, backend, container, differences: &[], scratch: scratch(), _root: None }
 }
 
 /// What a server does otherwise than S3, and the cases it changes.
@@ -44,16 +54,24 @@ enum Difference {
     /// `<ListPartsResult>`, which the SDK refuses: on moto an interrupted
     /// multipart upload cannot be continued (Stowage starts it over).
     ListPartsRootElement,
+    /// No object versions: PutBucketVersioning is refused.
+    NoVersioning,
+    /// Every object is STANDARD whatever the upload asks.
+    OneStorageClass,
+    /// An upload that names a storage class is refused (InvalidStorageClass).
+    RefusesStorageClasses,
+    /// A presigned URL still works after its expiry.
+    LinksDoNotExpire,
 }
 
 async fn memory() -> Fixture {
-    with_container(Arc::new(MemoryStore::new())).await
+    with_container(Arc::new(MemoryStore::new()), Backend::Memory).await
 }
 
 async fn local() -> Fixture {
     let root = scratch();
     let store = LocalStore::open(root.path().join("store")).expect("open");
-    Fixture { _root: Some(root), ..with_container(Arc::new(store)).await }
+    Fixture { _root: Some(root), ..with_container(Arc::new(store), Backend::Local).await }
 }
 
 async fn s3() -> Fixture {
@@ -67,20 +85,27 @@ async fn s3_crc32() -> Fixture {
 
 async fn s3_with(checksum: ChecksumMode) -> Fixture {
     let settings = S3Settings { checksum, ..test_env::s3_settings() };
-    with_container(Arc::new(S3Store::new(&settings, test_env::credentials()))).await
+    let garage = with_container(Arc::new(S3Store::new(&settings, test_env::credentials())), Backend::S3).await;
+    Fixture { differences: &[Difference::NoVersioning, Difference::OneStorageClass], ..garage }
 }
 
 async fn server(prefix: &str) -> Fixture {
     let store = S3Store::new(&test_env::settings_of(prefix), test_env::credentials_of(prefix));
-    with_container(Arc::new(store)).await
+    with_container(Arc::new(store), Backend::S3).await
 }
 
 async fn swift() -> Fixture {
-    server("STOWAGE_TEST_SWIFT_S3").await
+    Fixture {
+        differences: &[Difference::NoVersioning, Difference::RefusesStorageClasses],
+        ..server("STOWAGE_TEST_SWIFT_S3").await
+    }
 }
 
 async fn moto() -> Fixture {
-    Fixture { differences: &[Difference::ListPartsRootElement], ..server("STOWAGE_TEST_MOTO_S3").await }
+    Fixture {
+        differences: &[Difference::ListPartsRootElement, Difference::LinksDoNotExpire],
+        ..server("STOWAGE_TEST_MOTO_S3").await
+    }
 }
 
 impl Fixture {
@@ -463,6 +488,133 @@ mod cases {
         assert_eq!(f.store.head(&f.container, "aborted.bin").await.expect_err("no object").kind(), ErrorKind::NotFound);
     }
 
+    pub async fn share_link(f: Fixture) {
+        let key = "shared/val set.txt";
+        f.put(key, b"for a collaborator").await;
+        let hour = Duration::from_secs(3600);
+        let link = f.store.share_link(&f.container, key, hour).await;
+        match f.backend {
+            Backend::Memory => {
+                let err = link.expect_err("memory has no addresses");
+                assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+            }
+            Backend::Local => {
+                let link = link.expect("a file address");
+                assert_eq!(link.expires_ms, None);
+                let path = link.url.strip_prefix("file://").expect("file://").replace("%20", " ");
+                assert_eq!(std::fs::read(path).expect("the link opens"), b"for a collaborator");
+            }
+            Backend::S3 => {
+                let link = link.expect("a presigned URL");
+                let left = link.expires_ms.expect("an expiry") - stowage_store::now_ms();
+                assert!((3_590_000..=3_600_000).contains(&left), "expires in {left} ms");
+                let secrets = std::env::vars().filter(|(name, _)| name.ends_with("_SECRET_KEY"));
+                for (name, secret) in secrets {
+                    assert!(!link.url.contains(&secret), "{name} is in the link");
+                }
+                let got = reqwest::get(&link.url).await.expect("fetch");
+                assert_eq!(got.status(), 200, "a plain GET without credentials reads it");
+                assert_eq!(got.bytes().await.expect("body").as_ref(), b"for a collaborator");
+
+                let too_long = f.store.share_link(&f.container, key, Duration::from_secs(8 * 24 * 3600)).await;
+                assert_eq!(too_long.expect_err("8 days").kind(), ErrorKind::InvalidInput);
+                let short = f.store.share_link(&f.container, key, Duration::from_secs(1)).await.expect("1 s link");
+                tokio::time::sleep(Duration::from_millis(2500)).await;
+                let refused = reqwest::get(&short.url).await.expect("fetch");
+                if f.differences.contains(&Difference::LinksDoNotExpire) {
+                    assert!(refused.status().is_success(), "this server does not check expiry");
+                } else {
+                    // S3 says 403 AccessDenied; Garage 400. Refused is what counts.
+                    assert!(refused.status().is_client_error(), "an expired link is refused: {}", refused.status());
+                }
+            }
+        }
+        let missing = f.store.share_link(&f.container, "nothing-here", hour).await;
+        if f.backend == Backend::Local {
+            assert_eq!(missing.expect_err("no object").kind(), ErrorKind::NotFound);
+        }
+    }
+
+    pub async fn versions(f: Fixture) {
+        let key = "ckpt/model.pt";
+        if f.backend != Backend::S3 {
+            assert_eq!(f.store.versioning(&f.container).await.expect("versioning"), Versioning::Unsupported);
+            let err = f.store.set_versioning(&f.container, true).await.expect_err("no versions here");
+            assert!(err.message().contains("no versions"), "{err}");
+            let asked = GetOptions { version_id: Some("v1".into()), ..GetOptions::default() };
+            f.put(key, b"one").await;
+            assert_eq!(f.store.get(&f.container, key, &asked).await.expect_err("no versions").kind(), ErrorKind::InvalidInput);
+            return;
+        }
+        assert_eq!(f.store.versioning(&f.container).await.expect("versioning"), Versioning::Off);
+        if f.differences.contains(&Difference::NoVersioning) {
+            let err = f.store.set_versioning(&f.container, true).await.expect_err("this server has no versioning");
+            assert!(!err.retryable(), "{err}");
+            return;
+        }
+        f.store.set_versioning(&f.container, true).await.expect("turn versioning on");
+        assert_eq!(f.store.versioning(&f.container).await.expect("versioning"), Versioning::Enabled);
+        f.put(key, b"epoch 1").await;
+        f.put(key, b"epoch 2, overwritten by mistake").await;
+        f.put("ckpt/model.pt.bak", b"a neighbour with the key as prefix").await;
+        f.store.delete(&f.container, key).await.expect("delete");
+        assert_eq!(f.store.head(&f.container, key).await.expect_err("deleted").kind(), ErrorKind::NotFound);
+
+        let page = f.store.list_versions(&f.container, &ListOptions::recursive(key)).await.expect("versions");
+        let mine: Vec<_> = page.versions.iter().filter(|v| v.key == key).collect();
+        assert_eq!(mine.len(), 3, "{mine:?}");
+        assert!(mine[0].latest && mine[0].delete_marker, "newest first, the delete marker: {mine:?}");
+        assert_eq!((mine[1].size, mine[2].size), (31, 7), "{mine:?}");
+        assert!(!mine[1].latest && !mine[2].latest);
+
+        let first = mine[2].version_id.clone();
+        let asked = GetOptions { version_id: Some(first.clone()), ..GetOptions::default() };
+        let got = f.store.get(&f.container, key, &asked).await.expect("an old version");
+        let body: Vec<u8> = got.body.map(|c| c.expect("chunk").to_vec()).concat().await;
+        assert_eq!(body, b"epoch 1");
+        let dest = f.scratch.path().join("old.pt");
+        files::get_version_to_file(f.store.as_ref(), &f.container, key, Some(&first), &dest).await.expect("download");
+        assert_eq!(std::fs::read(&dest).expect("read"), b"epoch 1");
+
+        f.store.restore_version(&f.container, key, &first).await.expect("restore");
+        assert_eq!(f.read(key).await, b"epoch 1", "the deleted object is back, as its first version");
+        let second = mine[1].version_id.clone();
+        f.store.delete_version(&f.container, key, &second).await.expect("delete a version");
+        let page = f.store.list_versions(&f.container, &ListOptions::recursive(key)).await.expect("versions");
+        let ids: Vec<_> = page.versions.iter().filter(|v| v.key == key).map(|v| v.version_id.clone()).collect();
+        assert_eq!(ids.len(), 3, "restored, marker, first: {ids:?}");
+        assert!(!ids.contains(&second), "the deleted version is gone for good");
+        f.store.set_versioning(&f.container, false).await.expect("suspend");
+        assert_eq!(f.store.versioning(&f.container).await.expect("versioning"), Versioning::Suspended);
+    }
+
+    pub async fn storage_class(f: Fixture) {
+        let options = PutOptions { storage_class: Some("STANDARD_IA".into()), ..PutOptions::default() };
+        if f.differences.contains(&Difference::RefusesStorageClasses) {
+            let path = f.file(b"rarely read");
+            let err = put_file(f.store.as_ref(), &f.container, "cold/a.bin", &path, &options).await.expect_err("refused");
+            assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+            assert!(err.message().contains("storage class"), "{err}");
+            return;
+        }
+        f.put_with("cold/a.bin", b"rarely read", &options).await;
+        let (listed, _, _) = f.list_all(ListOptions::recursive("cold/")).await;
+        assert_eq!(listed, ["cold/a.bin"]);
+        let page = f.store.list(&f.container, &ListOptions::recursive("cold/")).await.expect("list");
+        let class = page.objects[0].storage_class.clone();
+        let head = f.store.head(&f.container, "cold/a.bin").await.expect("head").storage_class;
+        match f.backend {
+            Backend::Local => assert_eq!((class, head), (None, None), "a folder has no classes"),
+            Backend::S3 if f.differences.contains(&Difference::OneStorageClass) => {
+                assert_eq!(class.as_deref(), Some("STANDARD"), "this server keeps every object STANDARD");
+            }
+            Backend::Memory | Backend::S3 => {
+                assert_eq!(class.as_deref(), Some("STANDARD_IA"), "the listing says the class");
+                assert_eq!(head.as_deref(), Some("STANDARD_IA"), "HEAD says a class that is not STANDARD");
+            }
+        }
+    }
+
     pub async fn missing_source_file(f: Fixture) {
         let missing = Path::new("/nonexistent/stowage/file");
         let err = put_file(f.store.as_ref(), &f.container, "x", missing, &PutOptions::default())
@@ -492,6 +644,9 @@ macro_rules! conformance {
             conformance!(@case $backend, prefixes_and_delimiters $(, #[$attr])?);
             conformance!(@case $backend, multipart $(, #[$attr])?);
             conformance!(@case $backend, missing_source_file $(, #[$attr])?);
+            conformance!(@case $backend, share_link $(, #[$attr])?);
+            conformance!(@case $backend, versions $(, #[$attr])?);
+            conformance!(@case $backend, storage_class $(, #[$attr])?);
         }
     };
     (@case $backend:ident, $case:ident $(, #[$attr:meta])?) => {

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use stowage_store::layers::{Gate, Limit, PauseGate, Retry, RetryPolicy};
+use stowage_store::layers::{Gate, Limit, PauseGate, Retry, RetryPolicy, Throttle, Throttled};
 pub use stowage_store::Existing;
 use stowage_store::{ListOptions, ObjectInfo, ObjectStore, StoreError};
 use tokio_util::sync::CancellationToken;
@@ -34,6 +34,8 @@ pub struct Tuning {
     pub retry: RetryPolicy,
     /// Holds new requests back while paused.
     pub pause: PauseGate,
+    /// Bandwidth limits the bytes pass (the app's, the transfer's).
+    pub throttles: Vec<Throttle>,
 }
 
 impl Default for Tuning {
@@ -46,6 +48,7 @@ impl Default for Tuning {
             memory_budget: 128 * MIB,
             retry: RetryPolicy::default(),
             pause: PauseGate::default(),
+            throttles: Vec::new(),
         }
     }
 }
@@ -53,10 +56,12 @@ impl Default for Tuning {
 impl Tuning {
     /// The store a transfer talks to, built once per transfer: every call
     /// (listings, parts, ranges, copies, deletes) waits while the transfer
-    /// is paused, takes one of `concurrency` slots, and is retried after an
-    /// error a retry can help until the transfer is cancelled.
+    /// is paused, takes one of `concurrency` slots, sends and reads its
+    /// bytes within the bandwidth limits (each attempt anew), and is retried
+    /// after an error a retry can help until the transfer is cancelled.
     pub fn transfer_store(&self, store: Arc<dyn ObjectStore>, cancel: &CancellationToken) -> Arc<dyn ObjectStore> {
-        let limited = Arc::new(Limit::wrap(store, self.concurrency));
+        let throttled = Arc::new(Throttled::wrap(store, self.throttles.clone()));
+        let limited = Arc::new(Limit::wrap(throttled, self.concurrency));
         let gated = Arc::new(Gate::wrap(limited, self.pause.clone(), cancel.clone()));
         Arc::new(Retry::wrap(gated, self.retry.clone()).until(cancel.clone()))
     }

@@ -86,3 +86,25 @@ pub async fn set_upload_existing(app: Stowage<'_>, existing: Existing) -> Result
 pub fn transfers_so_far(log: tauri::State<'_, TransferLog>) -> Vec<TransferUpdated> {
     log.all()
 }
+
+/// The bandwidth limit of every transfer, as rclone writes it ("off" for none).
+#[tauri::command]
+#[specta::specta]
+pub fn bandwidth_limit(app: Stowage<'_>) -> String {
+    app.bandwidth_limit().to_string()
+}
+
+/// Sets and saves the limit of every transfer, those running included;
+/// returns it as it reads back.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_bandwidth_limit(app: Stowage<'_>, limit: String) -> Result<String, IpcError> {
+    Ok(app.set_bandwidth_limit(&limit, true).await?.to_string())
+}
+
+/// Limits one running transfer, below the app's limit ("off" lifts it).
+#[tauri::command]
+#[specta::specta]
+pub fn set_transfer_limit(app: Stowage<'_>, id: u32, limit: String) -> Result<String, IpcError> {
+    Ok(app.set_transfer_limit(id, &limit)?.to_string())
+}

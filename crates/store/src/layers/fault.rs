@@ -53,7 +53,7 @@ impl Faults {
         }
     }
 
-    async fn around<T, F, Fut>(&self, op: Op, mut call: F) -> Result<T>
+    async fn around<T, F, Fut>(&self, op: Op, _sent: u64, mut call: F) -> Result<T>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T>>,
@@ -67,7 +67,7 @@ impl Faults {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<GetResult>>,
     {
-        self.around(Op::Get, call).await
+        self.around(Op::Get, 0, call).await
     }
 }
 

@@ -51,7 +51,7 @@ impl Gate {
         Self { inner, gate, cancel }
     }
 
-    async fn around<T, F, Fut>(&self, _op: Op, mut call: F) -> Result<T>
+    async fn around<T, F, Fut>(&self, _op: Op, _sent: u64, mut call: F) -> Result<T>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T>>,
@@ -65,7 +65,7 @@ impl Gate {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<GetResult>>,
     {
-        self.around(Op::Get, call).await
+        self.around(Op::Get, 0, call).await
     }
 }
 

@@ -28,7 +28,7 @@ impl Limit {
         self.slots.clone().acquire_owned().await.map_err(|e| StoreError::new(ErrorKind::Io, e.to_string()))
     }
 
-    async fn around<T, F, Fut>(&self, _op: Op, mut call: F) -> Result<T>
+    async fn around<T, F, Fut>(&self, _op: Op, _sent: u64, mut call: F) -> Result<T>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T>>,

@@ -62,7 +62,7 @@ impl Retry {
         Self { cancel, ..self }
     }
 
-    async fn around<T, F, Fut>(&self, op: Op, mut call: F) -> Result<T>
+    async fn around<T, F, Fut>(&self, op: Op, _sent: u64, mut call: F) -> Result<T>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T>>,
@@ -94,7 +94,7 @@ impl Retry {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<GetResult>>,
     {
-        self.around(Op::Get, call).await
+        self.around(Op::Get, 0, call).await
     }
 }
 

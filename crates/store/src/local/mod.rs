@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     check_completion, check_key, check_part_number, container_name, listing, multipart_etag, system_time_ms,
     ContainerInfo, ErrorKind, GetOptions, GetResult, ListOptions, ListPage, ObjectInfo, ObjectStore, PartInfo,
-    PutOptions, PutResult, Result, StoreError,
+    PutOptions, PutResult, Result, ShareLink, StoreError,
 };
 
 /// The store's own folder inside each container; never an object name
@@ -131,6 +131,7 @@ impl LocalStore {
             etag: meta.as_ref().map(|m| m.etag.clone()),
             content_type: meta.as_ref().and_then(|m| m.content_type.clone()),
             metadata: meta.map(|m| m.metadata).unwrap_or_default(),
+            storage_class: None,
         })
     }
 
@@ -461,7 +462,20 @@ impl ObjectStore for LocalStore {
         .await
     }
 
+    /// A `file://` address of the object: it opens on this computer only,
+    /// and does not expire.
+    async fn share_link(&self, container: &str, key: &str, _expires_in: std::time::Duration) -> Result<ShareLink> {
+        check_key(key)?;
+        let path = self.object_path(container, key)?;
+        if !path.is_file() {
+            return Err(StoreError::no_object(container, key));
+        }
+        let path = path.canonicalize().map_err(|e| StoreError::io(format!("Cannot read object \"{key}\""), e))?;
+        Ok(ShareLink { url: format!("file://{}", crate::percent_encoded(&path.to_string_lossy())), expires_ms: None })
+    }
+
     async fn get(&self, container: &str, key: &str, options: &GetOptions) -> Result<GetResult> {
+        crate::no_versions(options)?;
         check_key(key)?;
         let (container, key, wanted) = (container.to_owned(), key.to_owned(), options.clone());
         let (info, file) = self
@@ -572,7 +586,7 @@ impl ObjectStore for LocalStore {
                 }
                 out.sync_all().map_err(|e| StoreError::io("Cannot assemble the object", e))
             })();
-            let options = PutOptions { content_type: record.content_type, metadata: record.metadata };
+            let options = PutOptions { content_type: record.content_type, metadata: record.metadata, storage_class: None };
             let result =
                 assembled.and_then(|()| this.place(&container, &key, &tmp, multipart_etag(&chosen)?, &options));
             if result.is_err() {
@@ -621,7 +635,7 @@ impl ObjectStore for LocalStore {
                         Some(etag) => etag,
                         None => md5_hex(&fs::read(&tmp).map_err(|e| StoreError::io("Cannot read the copy", e))?),
                     };
-                    let options = PutOptions { content_type: info.content_type, metadata: info.metadata };
+                    let options = PutOptions { content_type: info.content_type, metadata: info.metadata, storage_class: None };
                     this.place(&container, &to, &tmp, etag, &options)
                 });
             if result.is_err() {

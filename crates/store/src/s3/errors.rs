@@ -97,6 +97,10 @@ where
             format!("The credentials were refused ({said}). Check the Access key and Secret key fields."),
         );
     }
+    if code == "NotImplemented" || status == Some(501) {
+        // Retrying cannot help: the service lacks the feature.
+        return (ErrorKind::InvalidInput, format!("{what} failed: this service does not offer it ({said})."));
+    }
     let kind = match (kind_of_code(code), status) {
         (Some(ErrorKind::AccessDenied), _) => {
             return (
@@ -132,7 +136,7 @@ pub(super) fn kind_of_code(code: &str) -> Option<ErrorKind> {
         "AccessDenied" | "AllAccessDisabled" => ErrorKind::AccessDenied,
         "BucketNotEmpty" | "PreconditionFailed" => ErrorKind::Precondition,
         "InvalidBucketName" | "InvalidPart" | "InvalidPartOrder" | "EntityTooSmall" | "EntityTooLarge"
-        | "KeyTooLongError" => ErrorKind::InvalidInput,
+        | "KeyTooLongError" | "InvalidStorageClass" => ErrorKind::InvalidInput,
         "SlowDown" | "Throttling" | "TooManyRequests" => ErrorKind::Throttled,
         "InternalError" | "ServiceUnavailable" => ErrorKind::Server,
         _ => return None,

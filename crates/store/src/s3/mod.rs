@@ -19,8 +19,8 @@ use aws_sdk_s3::config::{Region, RequestChecksumCalculation, ResponseChecksumVal
 use aws_sdk_s3::operation::get_object::builders::GetObjectFluentBuilder;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
-    BucketLocationConstraint, CompletedMultipartUpload, CompletedPart, CreateBucketConfiguration, Delete,
-    ObjectIdentifier,
+    BucketLocationConstraint, BucketVersioningStatus, CompletedMultipartUpload, CompletedPart,
+    CreateBucketConfiguration, Delete, ObjectIdentifier, StorageClass, VersioningConfiguration,
 };
 use aws_sdk_s3::Client;
 use bytes::Bytes;
@@ -31,7 +31,8 @@ use self::errors::{kind_of_code, map_err, Target};
 
 use crate::{
     check_key, check_part_number, ContainerInfo, DeleteFailure, ErrorKind, GetOptions, GetResult, ListOptions,
-    ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result, StoreError,
+    ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result, ShareLink, StoreError, VersionInfo,
+    VersionPage, Versioning, MAX_LINK_LIFETIME,
 };
 
 /// Where and how to reach the service. Credentials travel separately.
@@ -144,11 +145,13 @@ impl S3Store {
         key: &str,
         range: Option<String>,
         expected_etag: Option<&str>,
+        version_id: Option<&str>,
     ) -> GetObjectFluentBuilder {
         self.client(container)
             .get_object()
             .bucket(container)
             .key(key)
+            .set_version_id(version_id.map(str::to_owned))
             .set_range(range)
             .set_if_match(expected_etag.map(|etag| format!("\"{}\"", etag.trim_matches('"'))))
     }
@@ -225,6 +228,7 @@ macro_rules! object_info {
                 .metadata()
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                 .unwrap_or_default(),
+            storage_class: $out.storage_class().map(|c| c.as_str().to_owned()),
         }
     };
 }
@@ -331,6 +335,7 @@ impl ObjectStore for S3Store {
                 etag: unquote(o.e_tag()),
                 content_type: None,
                 metadata: Default::default(),
+                storage_class: o.storage_class().map(|c| c.as_str().to_owned()),
             })
             .collect();
         let prefixes = out.common_prefixes().iter().filter_map(|p| p.prefix().map(str::to_owned)).collect();
@@ -357,7 +362,9 @@ impl ObjectStore for S3Store {
             // Nothing asked for: what the object is, and no bytes.
             (_, Some(_)) => return Ok(GetResult { info: self.version(container, key, options).await?, body: empty() }),
         };
-        let out = match self.get_version(container, key, range, options.if_match.as_deref()).send().await {
+        let out = match self.get_version(container, key, range, options.if_match.as_deref(), options.version_id.as_deref())
+            .send()
+            .await {
             Ok(out) => out,
             // The range starts at or past the end: no bytes left to read.
             Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 416) => {
@@ -396,7 +403,8 @@ impl ObjectStore for S3Store {
             .key(key)
             .body(body)
             .set_content_type(options.content_type.clone())
-            .set_metadata(Some(options.metadata.clone().into_iter().collect()));
+            .set_metadata(Some(options.metadata.clone().into_iter().collect()))
+            .set_storage_class(options.storage_class.as_deref().map(StorageClass::from));
         let out = with_checksum!(request, checksum)
             .send()
             .await
@@ -413,6 +421,7 @@ impl ObjectStore for S3Store {
             .key(key)
             .set_content_type(options.content_type.clone())
             .set_metadata(Some(options.metadata.clone().into_iter().collect()))
+            .set_storage_class(options.storage_class.as_deref().map(StorageClass::from))
             .send()
             .await
             .map_err(|e| map_err(e, &format!("Starting the upload of \"{container}/{key}\""), &self.target))?;
@@ -574,6 +583,137 @@ impl ObjectStore for S3Store {
         self.complete_multipart(container, to, &upload_id, &parts).await
     }
 
+    async fn share_link(&self, container: &str, key: &str, expires_in: Duration) -> Result<ShareLink> {
+        check_key(key)?;
+        if expires_in.is_zero() || expires_in > MAX_LINK_LIFETIME {
+            return Err(StoreError::invalid_input("A share link lives from a second to 7 days, the most S3 allows."));
+        }
+        let config = aws_sdk_s3::presigning::PresigningConfig::expires_in(expires_in)
+            .map_err(|e| StoreError::invalid_input(format!("That lifetime cannot be signed: {e}")))?;
+        let signed = self
+            .client(container)
+            .get_object()
+            .bucket(container)
+            .key(key)
+            .presigned(config)
+            .await
+            .map_err(|e| map_err(e, &format!("Signing a link to \"{container}/{key}\""), &self.target))?;
+        let expires_ms = crate::now_ms() + i64::try_from(expires_in.as_millis()).unwrap_or(i64::MAX);
+        Ok(ShareLink { url: signed.uri().to_owned(), expires_ms: Some(expires_ms) })
+    }
+
+    async fn versioning(&self, container: &str) -> Result<Versioning> {
+        let status = match self.client(container).get_bucket_versioning().bucket(container).send().await {
+            Ok(out) => out.status().map(|s| s.as_str().to_owned()),
+            // moto names the answer's root element GetBucketVersioningResponse,
+            // which the SDK refuses; its Status element is S3's.
+            Err(e) if e.raw_response().is_some_and(|r| r.status().is_success()) => {
+                let body = e.raw_response().and_then(|r| r.body().bytes()).unwrap_or_default();
+                let body = String::from_utf8_lossy(body);
+                body.split_once("<Status>").and_then(|(_, rest)| rest.split_once("</Status>")).map(|(s, _)| s.to_owned())
+            }
+            Err(e) => return Err(map_err(e, &format!("Reading the versioning of \"{container}\""), &self.target)),
+        };
+        Ok(match status.as_deref() {
+            Some("Enabled") => Versioning::Enabled,
+            Some("Suspended") => Versioning::Suspended,
+            _ => Versioning::Off,
+        })
+    }
+
+    async fn set_versioning(&self, container: &str, enabled: bool) -> Result<()> {
+        let status = if enabled { BucketVersioningStatus::Enabled } else { BucketVersioningStatus::Suspended };
+        self.client(container)
+            .put_bucket_versioning()
+            .bucket(container)
+            .versioning_configuration(VersioningConfiguration::builder().status(status).build())
+            .send()
+            .await
+            .map_err(|e| map_err(e, &format!("Changing the versioning of \"{container}\""), &self.target))?;
+        Ok(())
+    }
+
+    async fn list_versions(&self, container: &str, options: &ListOptions) -> Result<VersionPage> {
+        let (key_marker, version_id_marker) = match options.continuation.as_deref().and_then(|c| c.split_once('\n')) {
+            Some((key, version)) => (Some(key.to_owned()), Some(version.to_owned()).filter(|v| !v.is_empty())),
+            None => (None, None),
+        };
+        let out = self
+            .client(container)
+            .list_object_versions()
+            .bucket(container)
+            .prefix(&options.prefix)
+            .set_delimiter(options.delimiter.clone())
+            .set_key_marker(key_marker)
+            .set_version_id_marker(version_id_marker)
+            .max_keys(i32::try_from(options.page_size()).unwrap_or(1000))
+            .send()
+            .await
+            .map_err(|e| map_err(e, &format!("Listing the versions in \"{container}/{}\"", options.prefix), &self.target))?;
+        let mut versions: Vec<VersionInfo> = out
+            .versions()
+            .iter()
+            .map(|v| VersionInfo {
+                key: v.key().unwrap_or_default().to_owned(),
+                version_id: v.version_id().unwrap_or("null").to_owned(),
+                latest: v.is_latest() == Some(true),
+                delete_marker: false,
+                size: v.size().and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
+                modified_ms: millis(v.last_modified()),
+                etag: unquote(v.e_tag()),
+                storage_class: v.storage_class().map(|c| c.as_str().to_owned()),
+            })
+            .chain(out.delete_markers().iter().map(|m| VersionInfo {
+                key: m.key().unwrap_or_default().to_owned(),
+                version_id: m.version_id().unwrap_or("null").to_owned(),
+                latest: m.is_latest() == Some(true),
+                delete_marker: true,
+                size: 0,
+                modified_ms: millis(m.last_modified()),
+                etag: None,
+                storage_class: None,
+            }))
+            .collect();
+        // S3 sends versions and markers in two lists: one order, keys
+        // ascending and each key's newest first.
+        versions.sort_by(|a, b| a.key.cmp(&b.key).then(b.modified_ms.cmp(&a.modified_ms)).then(b.latest.cmp(&a.latest)));
+        let prefixes = out.common_prefixes().iter().filter_map(|p| p.prefix().map(str::to_owned)).collect();
+        let next = if out.is_truncated() == Some(true) {
+            version_marker(out.next_key_marker(), out.next_version_id_marker())
+        } else {
+            None
+        };
+        Ok(VersionPage { versions, prefixes, next })
+    }
+
+    async fn delete_version(&self, container: &str, key: &str, version_id: &str) -> Result<()> {
+        check_key(key)?;
+        self.client(container)
+            .delete_object()
+            .bucket(container)
+            .key(key)
+            .version_id(version_id)
+            .send()
+            .await
+            .map_err(|e| map_err(e, &format!("Deleting a version of \"{container}/{key}\""), &self.target))?;
+        Ok(())
+    }
+
+    async fn restore_version(&self, container: &str, key: &str, version_id: &str) -> Result<PutResult> {
+        check_key(key)?;
+        let source = format!("{}?versionId={}", copy_source(container, key), crate::percent_encoded(version_id));
+        let out = self
+            .client(container)
+            .copy_object()
+            .bucket(container)
+            .key(key)
+            .copy_source(source)
+            .send()
+            .await
+            .map_err(|e| map_err(e, &format!("Restoring a version of \"{container}/{key}\""), &self.target))?;
+        Ok(PutResult { etag: unquote(out.copy_object_result().and_then(|r| r.e_tag())) })
+    }
+
     async fn delete(&self, container: &str, key: &str) -> Result<()> {
         check_key(key)?;
         self.client(container)
@@ -650,14 +790,12 @@ fn content_md5(request: &mut aws_smithy_runtime_api::http::Request) {
 const MAX_SINGLE_COPY: u64 = 5 * 1024 * 1024 * 1024;
 
 /// `x-amz-copy-source`: `bucket/key`, percent-encoded except for `/`.
-fn copy_source(container: &str, key: &str) -> String {
-    let mut out = String::with_capacity(container.len() + key.len() + 1);
-    for byte in container.bytes().chain(std::iter::once(b'/')).chain(key.bytes()) {
-        if byte.is_ascii_alphanumeric() || b"-_.~/".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+/// `key\nversion`: where a version listing continues (S3 needs both markers).
+fn version_marker(key: Option<&str>, version: Option<&str>) -> Option<String> {
+    key.map(|key| format!("{key}\n{}", version.unwrap_or_default()))
 }
+
+fn copy_source(container: &str, key: &str) -> String {
+    crate::percent_encoded(&format!("{container}/{key}"))
+}
+

@@ -80,6 +80,15 @@ export const commands = {
 	/**  What uploads from the window do with a different object of the same name. */
 	uploadExisting: () => __TAURI_INVOKE<Existing>("upload_existing"),
 	setUploadExisting: (existing: Existing) => __TAURI_INVOKE<null>("set_upload_existing", { existing }),
+	/**  Limits one running transfer, below the app's limit ("off" lifts it). */
+	setTransferLimit: (id: number, limit: string) => __TAURI_INVOKE<string>("set_transfer_limit", { id, limit }),
+	/**
+	 *  Sets and saves the limit of every transfer, those running included;
+	 *  returns it as it reads back.
+	 */
+	setBandwidthLimit: (limit: string) => __TAURI_INVOKE<string>("set_bandwidth_limit", { limit }),
+	/**  The bandwidth limit of every transfer, as rclone writes it ("off" for none). */
+	bandwidthLimit: () => __TAURI_INVOKE<string>("bandwidth_limit"),
 	/**
 	 *  The preview of what is being composed: the launch form (its volumes, and
 	 *  the image, flavor, variables and command the ovhai line carries).
@@ -611,6 +620,11 @@ export type ObjectInfo = {
 	contentType: string | null,
 	/**  User metadata (x-amz-meta-*); only filled by `head`. */
 	metadata: { [key in string]: string },
+	/**
+	 *  The storage class, when the service says (S3 listings do; a HEAD
+	 *  says only when it is not STANDARD).
+	 */
+	storageClass: string | null,
 };
 
 export type Op = {
