@@ -6,6 +6,7 @@
 //! reports to the front end through its [`Observer`].
 
 mod app;
+mod classes;
 mod error;
 mod observer;
 mod profiles;
@@ -14,10 +15,12 @@ mod storage;
 mod sync;
 mod training;
 mod transfers;
+mod versions;
 mod volumes;
 mod watched;
 
 pub use app::App;
+pub use classes::StorageClassChoice;
 pub use error::{Error, Kind, Result};
 pub use observer::Observer;
 pub use profiles::{ImportSource, ProfilesView};
@@ -25,5 +28,6 @@ pub use storage::{DeleteReport, DeleteRequests, SearchPage, SelectionSize};
 pub use sync::{KindCount, Planned, SyncPreview};
 pub use training::TrainingView;
 pub use transfers::{Started, TransferInfo, TransferKind};
+pub use versions::NewContainer;
 pub use volumes::{VolumePreview, VolumeSurveys};
 pub use watched::WatchedView;

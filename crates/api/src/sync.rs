@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use stowage_sync::pairs::{self, SavedSync};
-use stowage_sync::{apply, prepare, Existing, OpKind, Prepared, SyncPlan, SyncRequest, SyncTarget};
+use stowage_sync::{apply, prepare, Existing, OpKind, Prepared, SyncPlan, SyncRequest, SyncTarget, Tuning};
 
 use crate::error::{Error, Result};
 use crate::transfers::{Started, TransferInfo, TransferKind};
@@ -89,8 +89,9 @@ impl App {
         Ok(Planned { id, plan })
     }
 
-    /// Runs a plan [`App::plan_sync`] made, once.
-    pub async fn apply_sync(self: &Arc<Self>, plan_id: u32) -> Result<Started> {
+    /// Runs a plan [`App::plan_sync`] made, once; new objects go in
+    /// `storage_class`, or else the container's.
+    pub async fn apply_sync(self: &Arc<Self>, plan_id: u32, storage_class: Option<String>) -> Result<Started> {
         let taken = self.plans.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&plan_id);
         let (prepared, request) =
             taken.ok_or_else(|| Error::not_found("That plan was already applied; preview again."))?;
@@ -109,7 +110,9 @@ impl App {
             existing: Existing::Overwrite,
             resumed: false,
         };
+        let storage_class = storage_class.or_else(|| self.container_class(&request.store_name, &request.container));
         Ok(self.launch(info, move |_, sink, cancel, tuning| async move {
+            let tuning = Tuning { storage_class, ..tuning };
             apply(store, prepared, &request, &state, tuning, sink, cancel, resume).await
         }))
     }

@@ -92,7 +92,8 @@ impl Transfers {
 
 impl App {
     /// Uploads files and folders (which keep their structure) into
-    /// `container`/`prefix` of `profile`.
+    /// `container`/`prefix` of `profile`, in `storage_class` or else the
+    /// container's (see [`App::container_class`]).
     pub async fn start_upload(
         self: &Arc<Self>,
         profile: &str,
@@ -100,6 +101,7 @@ impl App {
         container: &str,
         prefix: &str,
         existing: Existing,
+        storage_class: Option<String>,
     ) -> Result<Started> {
         if paths.is_empty() {
             return Err(Error::invalid("Choose at least one file or folder to upload."));
@@ -118,7 +120,8 @@ impl App {
         let row = journal
             .begin_transfer(profile, container, prefix, &request.sources, existing)
             .map_err(|e| Error::other(stowage_sync::journal::unwritable(&e)))?;
-        Ok(self.run_upload(store, profile, request, Some(row), false))
+        let class = storage_class.or_else(|| self.container_class(profile, container));
+        Ok(self.run_upload(store, profile, request, Some(row), false, class))
     }
 
     fn run_upload(
@@ -128,6 +131,7 @@ impl App {
         request: UploadRequest,
         journal_row: Option<i64>,
         resumed: bool,
+        storage_class: Option<String>,
     ) -> Started {
         let info = TransferInfo {
             kind: TransferKind::Upload,
@@ -141,6 +145,7 @@ impl App {
         let app = self.clone();
         self.launch(info, move |id, sink, cancel, tuning| async move {
             let request = UploadRequest { ask: Some(app.asker(id)), ..request };
+            let tuning = Tuning { storage_class, ..tuning };
             let summary = upload(store, request, tuning, sink, cancel).await;
             // Ended (done, failed or cancelled): not run again. A quit never gets here.
             if let (Some(row), Ok(journal)) = (journal_row, app.journal()) {
@@ -273,7 +278,8 @@ impl App {
         for (row, request) in rows.chain(recovery.resume.into_iter().map(|request| (None, request))) {
             let Some(profile) = request.resume.as_ref().map(|r| r.store.clone()) else { continue };
             let Some(store) = find(&profile) else { continue };
-            started.push(self.run_upload(store, &profile, request, row, true));
+            let class = self.container_class(&profile, &request.container);
+            started.push(self.run_upload(store, &profile, request, row, true, class));
         }
         Ok(started)
     }

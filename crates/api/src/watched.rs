@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use stowage_sync::watch::{self, config, DeletePolicy, Timing, WatchDeps, WatchState, WatchStatus, WatchedFolder};
+use stowage_sync::Tuning;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -206,7 +207,10 @@ impl App {
             store: self.store(&folder.target.profile).await?,
             state: self.sync_state()?,
             resume: Some(self.resume(&folder.target.profile)?),
-            tuning: self.tuning.clone(),
+            tuning: Tuning {
+                storage_class: self.container_class(&folder.target.profile, &folder.target.container),
+                ..self.tuning.clone()
+            },
         };
         let (tx, rx) = tokio::sync::watch::channel(WatchStatus::new(WatchState::Starting));
         let cancel = CancellationToken::new();

@@ -104,7 +104,7 @@ async fn an_upload_is_followed_from_start_to_end_and_then_forgotten() {
     std::fs::write(source.join("log.txt"), b"loss 0.1").expect("write");
 
     let paths = vec![source.display().to_string()];
-    let started = f.app.start_upload("far", paths, "runs", "42/", Existing::Overwrite).await.expect("start");
+    let started = f.app.start_upload("far", paths, "runs", "42/", Existing::Overwrite, None).await.expect("start");
     let id = started.id;
     let summary = started.done.await.expect("join");
     assert_eq!((summary.uploaded, summary.failed.len()), (2, 0));
@@ -117,7 +117,8 @@ async fn an_upload_is_followed_from_start_to_end_and_then_forgotten() {
     let gone = f.app.cancel_transfer(id).expect_err("finished");
     assert_eq!(gone.kind, Kind::NotFound);
 
-    let none = f.app.start_upload("far", vec![], "runs", "", Existing::Overwrite).await.expect_err("nothing chosen");
+    let none =
+        f.app.start_upload("far", vec![], "runs", "", Existing::Overwrite, None).await.expect_err("nothing chosen");
     assert_eq!(none.kind, Kind::InvalidInput);
 }
 
@@ -145,10 +146,15 @@ async fn an_upload_asks_before_replacing_and_the_answer_settles_it() {
     let file = f.dir.path().join("epoch-01.pt");
     std::fs::write(&file, vec![5; 5_000]).expect("write");
     let paths = vec![file.display().to_string()];
-    app.start_upload("far", paths.clone(), "runs", "", Existing::Ask).await.expect("start").done.await.expect("join");
+    app.start_upload("far", paths.clone(), "runs", "", Existing::Ask, None)
+        .await
+        .expect("start")
+        .done
+        .await
+        .expect("join");
     std::fs::write(&file, vec![1; 1_000]).expect("write");
 
-    let started = app.start_upload("far", paths, "runs", "", Existing::Ask).await.expect("start");
+    let started = app.start_upload("far", paths, "runs", "", Existing::Ask, None).await.expect("start");
     let (id, conflict) = questions.recv().await.expect("asked");
     assert_eq!(
         (id, conflict.key.as_str(), conflict.local_size, conflict.remote_size),
@@ -178,7 +184,7 @@ async fn an_upload_a_quit_interrupts_runs_again_at_the_next_start_as_the_one_tra
     }
     let paths = vec![run.display().to_string()];
     // Paused before anything is sent, then the task is dropped as a quit drops it.
-    let started = f.app.start_upload("far", paths, "runs", "exp/", Existing::Ask).await.expect("start");
+    let started = f.app.start_upload("far", paths, "runs", "exp/", Existing::Ask, None).await.expect("start");
     f.app.pause_transfer(started.id, true).expect("pause");
     started.done.abort();
     let _ = started.done.await;
@@ -217,7 +223,7 @@ async fn a_search_finds_names_in_a_folder_or_below_it_in_any_case() {
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         std::fs::write(path, file).expect("write");
     }
-    let started = f.app.start_upload("far", vec![root.display().to_string()], "pets", "", Existing::Overwrite);
+    let started = f.app.start_upload("far", vec![root.display().to_string()], "pets", "", Existing::Overwrite, None);
     started.await.expect("start").done.await.expect("join");
 
     let here = f.app.search("far", "pets", "a/", "CAT", false, None).await.expect("search");
@@ -246,9 +252,9 @@ async fn a_sync_plan_changes_nothing_and_is_applied_once() {
     let (before, _) = f.app.list_selection("near", "runs", &[String::new()]).await.expect("list");
     assert!(before.is_empty(), "planning uploads nothing");
 
-    let summary = f.app.apply_sync(planned.id).await.expect("apply").done.await.expect("join");
+    let summary = f.app.apply_sync(planned.id, None).await.expect("apply").done.await.expect("join");
     assert_eq!(summary.uploaded, 1);
-    let again = f.app.apply_sync(planned.id).await.expect_err("applied already");
+    let again = f.app.apply_sync(planned.id, None).await.expect_err("applied already");
     assert_eq!(again.kind, Kind::NotFound);
 
     let nowhere = SyncTarget { container: " ".into(), ..target };
@@ -265,7 +271,7 @@ async fn deletes_go_by_selection_or_by_key_in_bulk_or_one_by_one() {
         std::fs::write(source.join(format!("{i}.bin")), [i as u8; 10]).expect("write");
     }
     let paths = vec![source.display().to_string()];
-    let upload = f.app.start_upload("far", paths, "bulk", "", Existing::Overwrite).await.expect("start");
+    let upload = f.app.start_upload("far", paths, "bulk", "", Existing::Overwrite, None).await.expect("start");
     assert_eq!(upload.done.await.expect("join").uploaded, 5);
 
     let size = f.app.measure_selection("far", "bulk", &["files/".into()]).await.expect("measure");
@@ -372,8 +378,14 @@ async fn a_bandwidth_limit_paces_transfers_and_is_kept_for_the_next_start() {
     }
     let begun = std::time::Instant::now();
     let paths = vec![source.display().to_string()];
-    let summary =
-        f.app.start_upload("far", paths, "runs", "", Existing::Overwrite).await.expect("start").done.await.expect("join");
+    let summary = f
+        .app
+        .start_upload("far", paths, "runs", "", Existing::Overwrite, None)
+        .await
+        .expect("start")
+        .done
+        .await
+        .expect("join");
     assert_eq!((summary.uploaded, summary.failed.len()), (8, 0), "{summary:?}");
     // 4 MiB at 2 MiB/s: the first file goes at once, the other 3.5 MiB take 1.75 s at least.
     assert!(begun.elapsed() >= Duration::from_millis(1750), "the limit held back nothing: {:?}", begun.elapsed());

@@ -5,9 +5,11 @@ mod job_cmd;
 mod location;
 mod profile_cmd;
 mod rm_cmd;
+mod share_cmd;
 mod sync_cmd;
 mod terminal;
 mod upload_cmd;
+mod versions_cmd;
 mod volume_cmd;
 mod watch_cmd;
 
@@ -40,8 +42,34 @@ enum Command {
         /// Profile name.
         profile: Option<String>,
     },
-    /// Create a container: `stowage mb [PROFILE:]CONTAINER`.
-    Mb { location: Location },
+    /// Create a container: `stowage mb [--versioning] [--storage-class CLASS] [PROFILE:]CONTAINER`.
+    Mb {
+        location: Location,
+        /// Keep every version of every object (overwritten and deleted ones can come back).
+        #[arg(long)]
+        versioning: bool,
+        /// The storage class uploads into it get.
+        #[arg(long, value_name = "CLASS")]
+        storage_class: Option<String>,
+    },
+    /// A link anyone can open to download an object: `stowage share [PROFILE:]CONTAINER/KEY --expires 24h`.
+    Share {
+        location: Location,
+        /// How long the link works: 30m, 1h, 24h, 7d (S3 allows at most 7 days).
+        #[arg(long, default_value = "24h", value_parser = share_cmd::lifetime)]
+        expires: std::time::Duration,
+    },
+    /// Object versions in a versioned container: list, get, restore, rm, deleted, and versioning on or off.
+    #[command(subcommand)]
+    Versions(versions_cmd::VersionsCommand),
+    /// Show or set the storage class of a container's uploads: `stowage class [PROFILE:]CONTAINER [CLASS|--clear]`.
+    Class {
+        location: Location,
+        class: Option<String>,
+        /// Forget the container's class (uploads get the service's default).
+        #[arg(long, conflicts_with = "class")]
+        clear: bool,
+    },
     /// List a folder: `stowage ls [PROFILE:]CONTAINER[/PREFIX]`.
     Ls { location: Location },
     /// Delete an object, or everything under a prefix: `stowage rm [-r] [PROFILE:]CONTAINER/KEY`.
@@ -68,6 +96,10 @@ enum Command {
         existing: upload_cmd::ExistingArg,
         #[command(flatten)]
         transfer: TransferArgs,
+        /// The storage class of the new objects (STANDARD, STANDARD_IA, …; see
+        /// `stowage class`). Default: the container's, else the service's.
+        #[arg(long, value_name = "CLASS")]
+        storage_class: Option<String>,
     },
     /// Sync a local folder with a container prefix: `stowage sync [--dry-run] SRC DST`.
     Sync(sync_cmd::SyncArgs),
@@ -149,8 +181,8 @@ async fn run(command: Command, app: &Arc<App>) -> Result<ExitCode, String> {
     let done = match command {
         // These have exit codes of their own ("not valid", "some files failed").
         Command::Volume(command) => return volume_cmd::run(command, app).await,
-        Command::Upload { paths, destination, existing, transfer: _ } => {
-            return upload_cmd::run(paths, destination, existing, app).await
+        Command::Upload { paths, destination, existing, transfer: _, storage_class } => {
+            return upload_cmd::run(paths, destination, existing, storage_class, app).await
         }
         Command::Sync(args) => return sync_cmd::run(args, app).await,
         Command::Job(command) => return job_cmd::run(command, app).await,
@@ -163,7 +195,14 @@ async fn run(command: Command, app: &Arc<App>) -> Result<ExitCode, String> {
             }
             Ok(())
         }
-        Command::Mb { location } => Ok(app.create_container(&location.profile_in(app), &location.container).await?),
+        Command::Mb { location, versioning, storage_class } => {
+            let new =
+                stowage_api::NewContainer { versioning, storage_class: storage_class.map(|c| c.to_ascii_uppercase()) };
+            Ok(app.create_container_with(&location.profile_in(app), &location.container, new).await?)
+        }
+        Command::Share { location, expires } => share_cmd::share(app, &location, expires).await,
+        Command::Versions(command) => versions_cmd::run(command, app).await,
+        Command::Class { location, class, clear } => share_cmd::class(app, &location, class, clear).await,
         Command::Ls { location } => list_folder(app, &location).await,
         Command::Rm { location, recursive, dry_run, one_by_one } => {
             return rm_cmd::run(app, &location, recursive, dry_run, one_by_one).await;
@@ -181,7 +220,10 @@ async fn list_folder(app: &Arc<App>, location: &Location) -> Result<(), String> 
             println!("{:>14}  {folder}", "DIR");
         }
         for object in &page.objects {
-            println!("{:>14}  {}", object.size, object.key);
+            match object.storage_class.as_deref() {
+                Some(class) if class != "STANDARD" => println!("{:>14}  {}  {class}", object.size, object.key),
+                _ => println!("{:>14}  {}", object.size, object.key),
+            }
         }
         match page.next {
             Some(next) => continuation = Some(next),

@@ -50,6 +50,9 @@ pub struct SyncArgs {
     allow_many_deletes: bool,
     #[command(flatten)]
     pub transfer: crate::TransferArgs,
+    /// The storage class of the objects a push writes. Default: the container's, else the service's.
+    #[arg(long, value_name = "CLASS")]
+    storage_class: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -119,7 +122,8 @@ pub async fn run(args: SyncArgs, app: &Arc<App>) -> Result<ExitCode, String> {
     if args.dry_run || planned.plan.ops.iter().all(|op| op.kind == OpKind::Conflict) {
         return Ok(ExitCode::SUCCESS);
     }
-    let started = app.apply_sync(planned.id).await?;
+    let class = crate::share_cmd::checked_class(app, &target.profile, args.storage_class.clone())?;
+    let started = app.apply_sync(planned.id, class).await?;
     let summary = crate::terminal::follow(app, started).await?;
     println!(
         "{} uploaded, {} downloaded, {} deleted, {} failed.",

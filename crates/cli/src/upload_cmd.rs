@@ -22,6 +22,7 @@ pub async fn run(
     paths: Vec<PathBuf>,
     destination: Location,
     existing: ExistingArg,
+    storage_class: Option<String>,
     app: &Arc<App>,
 ) -> Result<ExitCode, String> {
     let existing = match existing {
@@ -31,7 +32,9 @@ pub async fn run(
     };
     let paths = paths.iter().map(|p| p.display().to_string()).collect();
     let profile = destination.profile_in(app);
-    let started = app.start_upload(&profile, paths, &destination.container, &destination.prefix, existing).await?;
+    let class = crate::share_cmd::checked_class(app, &profile, storage_class)?;
+    let started =
+        app.start_upload(&profile, paths, &destination.container, &destination.prefix, existing, class).await?;
     let summary = crate::terminal::follow(app, started).await?;
     println!(
         "{} uploaded, {} replaced ({} bytes), {} already there, {} skipped as existing, {} failed, {} paths skipped.",

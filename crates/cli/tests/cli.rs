@@ -614,3 +614,79 @@ fn watch_add_list_pause_and_run_headless() {
     ok(home.run(&["watch", "remove", path]));
     assert_eq!(ok(home.run(&["watch", "list"])).trim(), "No watched folders.");
 }
+
+/// Adds a profile for the S3 server whose variables start with `prefix`.
+fn add_server(home: &Home, name: &str, prefix: &str) {
+    let (endpoint, region) = (env(&format!("{prefix}_ENDPOINT")), env(&format!("{prefix}_REGION")));
+    let (access, secret) = (env(&format!("{prefix}_ACCESS_KEY")), env(&format!("{prefix}_SECRET_KEY")));
+    let args = ["profile", "add", name, "--provider", "s3", "--region", &region, "--endpoint", &endpoint];
+    let mut args = args.to_vec();
+    args.extend(["--access-key", &access, "--secret-stdin", "--path-style"]);
+    ok(home.run_with_stdin(&args, &format!("{secret}\n")));
+}
+
+#[test]
+#[ignore = "needs a Secret Service, moto and Garage: scripts/test provides them"]
+fn versions_share_links_and_storage_classes_from_the_terminal() {
+    let home = Home::new();
+    add_server(&home, "moto", "STOWAGE_TEST_MOTO_S3");
+    add_server(&home, "garage", "STOWAGE_TEST_S3");
+    let container =
+        format!("vers-{}", home.path().file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default())
+            .replace(['.', '_'], "-");
+    let at = |key: &str| format!("moto:{container}/{key}");
+
+    // A bad class is refused before anything is made, naming the classes on offer.
+    let err = fails(home.run(&["mb", "--storage-class", "COLDEST", &format!("moto:{container}")]));
+    assert!(err.contains("STANDARD_IA"), "{err}");
+    ok(home.run(&["mb", "--versioning", "--storage-class", "standard_ia", &format!("moto:{container}")]));
+    assert_eq!(ok(home.run(&["versions", "versioning", &format!("moto:{container}")])).trim(), "on");
+    assert_eq!(ok(home.run(&["class", &format!("moto:{container}")])).trim(), "STANDARD_IA");
+
+    let file = home.path().join("model.pt");
+    std::fs::write(&file, b"epoch 1").expect("write");
+    let folder = format!("moto:{container}/ckpt");
+    let upload = |extra: &[&str]| {
+        let mut args = vec!["upload", file.to_str().expect("utf-8"), &folder];
+        args.extend_from_slice(extra);
+        home.run(&args)
+    };
+    ok(upload(&[]));
+    let listed = ok(home.run(&["ls", &format!("moto:{container}/ckpt/")]));
+    assert!(listed.contains("ckpt/model.pt  STANDARD_IA"), "uploads take the container's class: {listed}");
+    std::fs::write(&file, b"epoch 2, overwritten by mistake").expect("write");
+    let err = fails(upload(&["--bwlimit", "fast"]));
+    assert!(err.contains("--bwlimit") && err.contains("10M"), "{err}");
+    ok(upload(&["--bwlimit", "10M", "--storage-class", "STANDARD"]));
+    ok(home.run(&["rm", &at("ckpt/model.pt")]));
+
+    let deleted = ok(home.run(&["versions", "deleted", &format!("moto:{container}/ckpt/")]));
+    assert!(deleted.contains("ckpt/model.pt"), "{deleted}");
+    let listed = ok(home.run(&["versions", "list", &at("ckpt/model.pt")]));
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 3, "{listed}");
+    assert!(lines[0].contains("delete marker") && lines[0].contains("latest"), "{listed}");
+    assert!(lines[1].contains("31 bytes") && lines[2].contains("7 bytes"), "{listed}");
+    let first = lines[2].split_whitespace().next().expect("an id");
+
+    let back = home.path().join("back");
+    std::fs::create_dir_all(&back).expect("mkdir");
+    let got = ok(home.run(&["versions", "get", &at("ckpt/model.pt"), first, back.to_str().expect("utf-8")]));
+    assert_eq!(std::fs::read(got.trim()).expect("read"), b"epoch 1");
+    ok(home.run(&["versions", "restore", &at("ckpt/model.pt"), first]));
+    let listed = ok(home.run(&["ls", &format!("moto:{container}/ckpt/")]));
+    assert!(listed.contains("7  ckpt/model.pt"), "the deleted object is back as its first version: {listed}");
+
+    // A share link opens with a plain HTTP client and no credentials.
+    let share = home.run(&["share", &at("ckpt/model.pt"), "--expires", "1h"]);
+    let url = ok(share).trim().to_owned();
+    let body = reqwest::blocking::get(&url).and_then(|r| r.error_for_status()).and_then(|r| r.bytes()).expect("fetch");
+    assert_eq!(body.as_ref(), b"epoch 1");
+    let err = fails(home.run(&["share", &at("ckpt/model.pt"), "--expires", "8d"]));
+    assert!(err.contains("7 days"), "{err}");
+
+    // Garage has no versioning: asking for it says so and leaves no container behind.
+    let err = fails(home.run(&["mb", "--versioning", &format!("garage:{container}")]));
+    assert!(err.contains("does not offer"), "{err}");
+    assert!(!ok(home.run(&["containers", "garage"])).lines().any(|l| l == container), "nothing was created");
+}

@@ -9,12 +9,12 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use futures::StreamExt;
+use std::time::Duration;
 use stowage_store::files::{self, get_to_file, put_file};
 use stowage_store::local::LocalStore;
 use stowage_store::memory::MemoryStore;
 use stowage_store::s3::{ChecksumAlgorithm, ChecksumMode, S3Settings, S3Store};
 use stowage_store::{test_env, ErrorKind, GetOptions, ListOptions, ObjectStore, PartInfo, PutOptions, Versioning};
-use std::time::Duration;
 use tempfile::TempDir;
 
 /// A store with one empty container to work in, and scratch space for files.
@@ -543,7 +543,10 @@ mod cases {
             assert!(err.message().contains("no versions"), "{err}");
             let asked = GetOptions { version_id: Some("v1".into()), ..GetOptions::default() };
             f.put(key, b"one").await;
-            assert_eq!(f.store.get(&f.container, key, &asked).await.expect_err("no versions").kind(), ErrorKind::InvalidInput);
+            assert_eq!(
+                f.store.get(&f.container, key, &asked).await.expect_err("no versions").kind(),
+                ErrorKind::InvalidInput
+            );
             return;
         }
         assert_eq!(f.store.versioning(&f.container).await.expect("versioning"), Versioning::Off);
@@ -592,7 +595,8 @@ mod cases {
         let options = PutOptions { storage_class: Some("STANDARD_IA".into()), ..PutOptions::default() };
         if f.differences.contains(&Difference::RefusesStorageClasses) {
             let path = f.file(b"rarely read");
-            let err = put_file(f.store.as_ref(), &f.container, "cold/a.bin", &path, &options).await.expect_err("refused");
+            let err =
+                put_file(f.store.as_ref(), &f.container, "cold/a.bin", &path, &options).await.expect_err("refused");
             assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
             assert!(err.message().contains("storage class"), "{err}");
             return;

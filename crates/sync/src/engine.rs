@@ -36,6 +36,9 @@ pub struct Tuning {
     pub pause: PauseGate,
     /// Bandwidth limits the bytes pass (the app's, the transfer's).
     pub throttles: Vec<Throttle>,
+    /// The storage class new objects are written in; `None` for the
+    /// service's default.
+    pub storage_class: Option<String>,
 }
 
 impl Default for Tuning {
@@ -49,6 +52,7 @@ impl Default for Tuning {
             retry: RetryPolicy::default(),
             pause: PauseGate::default(),
             throttles: Vec::new(),
+            storage_class: None,
         }
     }
 }

@@ -307,7 +307,7 @@ impl Engine {
     async fn put_whole(&self, file: &LocalFile, key: &str) -> Result<FileOutcome, Failure> {
         let _memory = self.memory_for(file.size).await;
         let (body, md5) = read_range(file, 0, zeroed(file.size)).await?;
-        let put = self.store.put(&self.container, key, Bytes::from(body), &typed(file)).await?;
+        let put = self.store.put(&self.container, key, Bytes::from(body), &self.written_as(file)).await?;
         etag::check(put.etag.as_deref(), &md5, key).map_err(Failure::Error)?;
         let etag = Some(put.etag.unwrap_or(md5));
         // Changed after it was read: what was stored is an older snapshot, so
@@ -383,7 +383,7 @@ impl Engine {
                 self.forget(Some(recorded.row));
             }
         }
-        let upload_id = self.store.create_multipart(&self.container, key, &typed(file)).await?;
+        let upload_id = self.store.create_multipart(&self.container, key, &self.written_as(file)).await?;
         let row = match &self.resume {
             Some(resume) => {
                 let at = UploadKey { store: &resume.store, container: &self.container, key };
@@ -499,11 +499,18 @@ async fn read_range(file: &LocalFile, offset: u64, mut buf: Vec<u8>) -> Result<(
     }
 }
 
-/// The Content-Type a browser or a job's loader expects, from the file's
-/// extension: `image/jpeg` for `.jpg`, `application/octet-stream` when unknown.
-fn typed(file: &LocalFile) -> PutOptions {
-    let mime = mime_guess::from_path(&file.path).first_or_octet_stream();
-    PutOptions { content_type: Some(mime.essence_str().to_owned()), ..PutOptions::default() }
+impl Engine {
+    /// How a file is written: the Content-Type a browser or a job's loader
+    /// expects, from the file's extension (`image/jpeg` for `.jpg`,
+    /// `application/octet-stream` when unknown), in the transfer's storage class.
+    fn written_as(&self, file: &LocalFile) -> PutOptions {
+        let mime = mime_guess::from_path(&file.path).first_or_octet_stream();
+        PutOptions {
+            content_type: Some(mime.essence_str().to_owned()),
+            storage_class: self.tuning.storage_class.clone(),
+            ..PutOptions::default()
+        }
+    }
 }
 
 fn zeroed(len: u64) -> Vec<u8> {

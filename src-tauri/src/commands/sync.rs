@@ -27,7 +27,7 @@ pub async fn plan_sync(
 #[tauri::command]
 #[specta::specta]
 pub async fn apply_sync(app: Stowage<'_>, plan_id: u32) -> Result<u32, IpcError> {
-    Ok(app.apply_sync(plan_id).await?.id)
+    Ok(app.apply_sync(plan_id, None).await?.id)
 }
 
 #[tauri::command]

@@ -17,7 +17,7 @@ pub async fn start_upload(
     prefix: String,
     existing: Existing,
 ) -> Result<u32, IpcError> {
-    Ok(app.start_upload(&profile, paths, &container, &prefix, existing).await?.id)
+    Ok(app.start_upload(&profile, paths, &container, &prefix, existing, None).await?.id)
 }
 
 /// Downloads a selection of the storage browser (keys, and folders ending

@@ -89,9 +89,8 @@ impl FromStr for BandwidthLimit {
         }
         let mut slots = Vec::new();
         for entry in text.split_whitespace() {
-            let (at, rates) = entry
-                .split_once(',')
-                .ok_or_else(|| format!("\"{entry}\" needs a time and a rate, as in 08:00,5M."))?;
+            let (at, rates) =
+                entry.split_once(',').ok_or_else(|| format!("\"{entry}\" needs a time and a rate, as in 08:00,5M."))?;
             let minute = parse_time(at)?;
             if slots.iter().any(|(m, _)| *m == Some(minute)) {
                 return Err(format!("{at} appears twice in the timetable."));

@@ -586,7 +586,8 @@ impl ObjectStore for LocalStore {
                 }
                 out.sync_all().map_err(|e| StoreError::io("Cannot assemble the object", e))
             })();
-            let options = PutOptions { content_type: record.content_type, metadata: record.metadata, storage_class: None };
+            let options =
+                PutOptions { content_type: record.content_type, metadata: record.metadata, storage_class: None };
             let result =
                 assembled.and_then(|()| this.place(&container, &key, &tmp, multipart_etag(&chosen)?, &options));
             if result.is_err() {
@@ -635,7 +636,8 @@ impl ObjectStore for LocalStore {
                         Some(etag) => etag,
                         None => md5_hex(&fs::read(&tmp).map_err(|e| StoreError::io("Cannot read the copy", e))?),
                     };
-                    let options = PutOptions { content_type: info.content_type, metadata: info.metadata, storage_class: None };
+                    let options =
+                        PutOptions { content_type: info.content_type, metadata: info.metadata, storage_class: None };
                     this.place(&container, &to, &tmp, etag, &options)
                 });
             if result.is_err() {

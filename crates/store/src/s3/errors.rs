@@ -135,8 +135,13 @@ pub(super) fn kind_of_code(code: &str) -> Option<ErrorKind> {
         "BucketAlreadyExists" | "BucketAlreadyOwnedByYou" => ErrorKind::AlreadyExists,
         "AccessDenied" | "AllAccessDisabled" => ErrorKind::AccessDenied,
         "BucketNotEmpty" | "PreconditionFailed" => ErrorKind::Precondition,
-        "InvalidBucketName" | "InvalidPart" | "InvalidPartOrder" | "EntityTooSmall" | "EntityTooLarge"
-        | "KeyTooLongError" | "InvalidStorageClass" => ErrorKind::InvalidInput,
+        "InvalidBucketName"
+        | "InvalidPart"
+        | "InvalidPartOrder"
+        | "EntityTooSmall"
+        | "EntityTooLarge"
+        | "KeyTooLongError"
+        | "InvalidStorageClass" => ErrorKind::InvalidInput,
         "SlowDown" | "Throttling" | "TooManyRequests" => ErrorKind::Throttled,
         "InternalError" | "ServiceUnavailable" => ErrorKind::Server,
         _ => return None,

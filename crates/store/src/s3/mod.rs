@@ -362,9 +362,11 @@ impl ObjectStore for S3Store {
             // Nothing asked for: what the object is, and no bytes.
             (_, Some(_)) => return Ok(GetResult { info: self.version(container, key, options).await?, body: empty() }),
         };
-        let out = match self.get_version(container, key, range, options.if_match.as_deref(), options.version_id.as_deref())
+        let out = match self
+            .get_version(container, key, range, options.if_match.as_deref(), options.version_id.as_deref())
             .send()
-            .await {
+            .await
+        {
             Ok(out) => out,
             // The range starts at or past the end: no bytes left to read.
             Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 416) => {
@@ -610,7 +612,9 @@ impl ObjectStore for S3Store {
             Err(e) if e.raw_response().is_some_and(|r| r.status().is_success()) => {
                 let body = e.raw_response().and_then(|r| r.body().bytes()).unwrap_or_default();
                 let body = String::from_utf8_lossy(body);
-                body.split_once("<Status>").and_then(|(_, rest)| rest.split_once("</Status>")).map(|(s, _)| s.to_owned())
+                body.split_once("<Status>")
+                    .and_then(|(_, rest)| rest.split_once("</Status>"))
+                    .map(|(s, _)| s.to_owned())
             }
             Err(e) => return Err(map_err(e, &format!("Reading the versioning of \"{container}\""), &self.target)),
         };
@@ -649,7 +653,9 @@ impl ObjectStore for S3Store {
             .max_keys(i32::try_from(options.page_size()).unwrap_or(1000))
             .send()
             .await
-            .map_err(|e| map_err(e, &format!("Listing the versions in \"{container}/{}\"", options.prefix), &self.target))?;
+            .map_err(|e| {
+                map_err(e, &format!("Listing the versions in \"{container}/{}\"", options.prefix), &self.target)
+            })?;
         let mut versions: Vec<VersionInfo> = out
             .versions()
             .iter()
@@ -676,7 +682,8 @@ impl ObjectStore for S3Store {
             .collect();
         // S3 sends versions and markers in two lists: one order, keys
         // ascending and each key's newest first.
-        versions.sort_by(|a, b| a.key.cmp(&b.key).then(b.modified_ms.cmp(&a.modified_ms)).then(b.latest.cmp(&a.latest)));
+        versions
+            .sort_by(|a, b| a.key.cmp(&b.key).then(b.modified_ms.cmp(&a.modified_ms)).then(b.latest.cmp(&a.latest)));
         let prefixes = out.common_prefixes().iter().filter_map(|p| p.prefix().map(str::to_owned)).collect();
         let next = if out.is_truncated() == Some(true) {
             version_marker(out.next_key_marker(), out.next_version_id_marker())
@@ -798,4 +805,3 @@ fn version_marker(key: Option<&str>, version: Option<&str>) -> Option<String> {
 fn copy_source(container: &str, key: &str) -> String {
     crate::percent_encoded(&format!("{container}/{key}"))
 }
-
