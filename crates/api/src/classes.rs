@@ -60,6 +60,16 @@ impl App {
         self.settings().storage_classes.get(&key(profile, container)).cloned()
     }
 
+    /// The classes of `profile`'s containers that have one, by container.
+    pub fn container_classes(&self, profile: &str) -> std::collections::BTreeMap<String, String> {
+        let prefix = key(profile, "");
+        let settings = self.settings();
+        let of_profile = settings.storage_classes.into_iter().filter_map(|(k, class)| {
+            k.strip_prefix(&prefix).map(|container| (container.to_owned(), class))
+        });
+        of_profile.collect()
+    }
+
     /// Sets (or, with `None`, forgets) the class of `container`'s uploads.
     /// A class the profile does not offer is refused and nothing changes.
     pub async fn set_container_class(

@@ -122,6 +122,17 @@ impl App {
         Ok(())
     }
 
+    /// Brings back a deleted (or overwritten) object as its newest version
+    /// with content; the version restored.
+    pub async fn undelete(self: &Arc<Self>, profile: &str, container: &str, key: &str) -> Result<VersionInfo> {
+        let versions = self.object_versions(profile, container, key).await?;
+        let newest = versions.into_iter().find(|v| !v.delete_marker).ok_or_else(|| {
+            Error::not_found(format!("\"{key}\" has no earlier version to bring back."))
+        })?;
+        self.restore_version(profile, container, key, &newest.version_id).await?;
+        Ok(newest)
+    }
+
     /// Deletes one version for good (the others stay).
     pub async fn delete_version(
         self: &Arc<Self>,

@@ -19,6 +19,8 @@ pub enum VersionsCommand {
     Get { location: Location, version_id: String, folder: PathBuf },
     /// Make a version the newest again (brings back an overwritten or deleted object).
     Restore { location: Location, version_id: String },
+    /// Bring back a deleted object as its newest version with content.
+    Undelete { location: Location },
     /// Delete one version for good.
     Rm { location: Location, version_id: String },
     /// Show, or turn on or off, a container's versioning: `stowage versions versioning [PROFILE:]CONTAINER [on|off]`.
@@ -58,6 +60,11 @@ pub async fn run(command: VersionsCommand, app: &Arc<App>) -> Result<(), String>
         VersionsCommand::Restore { location, version_id } => {
             let key = object_key(&location)?;
             app.restore_version(&location.profile_in(app), &location.container, key, &version_id).await?;
+        }
+        VersionsCommand::Undelete { location } => {
+            let key = object_key(&location)?;
+            let back = app.undelete(&location.profile_in(app), &location.container, key).await?;
+            println!("Brought back \"{key}\" as its version {} ({}).", back.version_id, date(back.modified_ms));
         }
         VersionsCommand::Rm { location, version_id } => {
             let key = object_key(&location)?;

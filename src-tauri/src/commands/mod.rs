@@ -8,6 +8,7 @@ pub mod profiles;
 pub mod storage;
 pub mod sync;
 pub mod transfers;
+pub mod versions;
 pub mod volumes;
 pub mod watched;
 

@@ -1,4 +1,4 @@
-use stowage_api::{DeleteReport, SelectionSize};
+use stowage_api::{DeleteReport, NewContainer, SelectionSize};
 use stowage_store::{ContainerInfo, ListPage, ObjectInfo};
 use tauri::AppHandle;
 use tauri_specta::Event;
@@ -26,8 +26,10 @@ pub async fn create_container(
     app: Stowage<'_>,
     profile: String,
     name: String,
+    versioning: bool,
+    storage_class: Option<String>,
 ) -> Result<(), IpcError> {
-    app.create_container(&profile, &name).await?;
+    app.create_container_with(&profile, &name, NewContainer { versioning, storage_class }).await?;
     announce(&handle, profile);
     Ok(())
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { moveCursor, naturalCompare, nextSort, rangeBetween, sortEntries, type Entry } from "./listing";
 
 const object = (key: string, size = 1, modifiedMs: number | null = 0): Entry => ({
-  kind: "object", key, info: { key, size, modifiedMs, etag: null, contentType: null, metadata: {} },
+  kind: "object", key, info: { key, size, modifiedMs, etag: null, contentType: null, metadata: {}, storageClass: null },
 });
 const folder = (key: string): Entry => ({ kind: "folder", key });
 const keys = (entries: Entry[]) => entries.map((e) => e.key);

@@ -1,7 +1,10 @@
 // What the Storage view browses, for one profile: the containers, or one
 // folder of a container page by page, and every storage command the view
 // sends, each naming that profile.
-import { commands, isIpcError, messageOf, type ContainerInfo, type DeleteReport, type ObjectInfo, type SearchPage, type SelectionSize } from "./ipc";
+import {
+  commands, isIpcError, messageOf, type ContainerInfo, type DeleteReport, type ObjectInfo, type SearchPage, type SelectionSize,
+  type ShareLink, type StorageClassChoice, type VersionInfo, type Versioning,
+} from "./ipc";
 
 /** A search on the server: what it looked for, what it found so far, where it goes on. */
 export interface Search {
@@ -25,6 +28,10 @@ export class Browser {
   error = $state("");
   /** A search of the folder (or below it) on the server; null while the filter only narrows what is listed. */
   search: Search | null = $state(null);
+  /** The open container's versioning; null until known (or in the containers list). */
+  versioning: Versioning | null = $state(null);
+  /** The storage class of each container that has one (Stowage's choice for its uploads). */
+  classes: Partial<Record<string, string>> = $state({});
 
   constructor(readonly profile: string) {}
 
@@ -36,6 +43,7 @@ export class Browser {
     try {
       if (this.container === null) {
         this.containers = await commands.listContainers(this.profile);
+        this.classes = await commands.containerClasses(this.profile);
       } else {
         const page = await commands.listFolder(this.profile, this.container, this.prefix, more ? this.next : null);
         this.folders = more ? [...this.folders, ...page.prefixes] : page.prefixes;
@@ -100,7 +108,63 @@ export class Browser {
     this.next = null;
     this.folders = [];
     this.objects = [];
+    if (container !== this.versioningOf) this.loadVersioning(container);
     return this.load();
+  }
+
+  /** Which container `versioning` is about. */
+  private versioningOf: string | null = null;
+
+  private async loadVersioning(container: string | null) {
+    this.versioningOf = container;
+    this.versioning = null;
+    if (container === null) return;
+    const versioning = await commands.containerVersioning(this.profile, container).catch(() => "unsupported" as const);
+    if (this.versioningOf === container) this.versioning = versioning;
+  }
+
+  /** Whether the open container keeps versions (so deleted objects can come back). */
+  get keepsVersions(): boolean {
+    return this.versioning === "enabled" || this.versioning === "suspended";
+  }
+
+  async turnOnVersioning() {
+    await commands.setVersioning(this.profile, this.container!, true);
+    this.versioning = "enabled";
+  }
+
+  shareLink(key: string, expiresSecs: number): Promise<ShareLink> {
+    return commands.shareLink(this.profile, this.container!, key, expiresSecs);
+  }
+
+  versions(key: string): Promise<VersionInfo[]> {
+    return commands.objectVersions(this.profile, this.container!, key);
+  }
+
+  /** Objects deleted from the folder in view that can come back. */
+  deleted(): Promise<VersionInfo[]> {
+    return commands.deletedObjects(this.profile, this.container!, this.prefix);
+  }
+
+  restoreVersion(key: string, versionId: string): Promise<null> {
+    return commands.restoreVersion(this.profile, this.container!, key, versionId);
+  }
+
+  deleteVersion(key: string, versionId: string): Promise<null> {
+    return commands.deleteVersion(this.profile, this.container!, key, versionId);
+  }
+
+  /** Writes one version into the folder `dest`, named with its date; the path. */
+  downloadVersion(key: string, version: VersionInfo, dest: string): Promise<string> {
+    return commands.downloadVersion(this.profile, this.container!, key, version, dest);
+  }
+
+  undelete(key: string): Promise<VersionInfo> {
+    return commands.undeleteObject(this.profile, this.container!, key);
+  }
+
+  storageClasses(): Promise<StorageClassChoice[]> {
+    return commands.storageClasses(this.profile);
   }
 
   /** One folder up; from a container's top, the containers. */
@@ -125,8 +189,8 @@ export class Browser {
     return commands.startDownload(this.profile, this.container!, this.prefix, selection, dest, "keepBoth");
   }
 
-  createContainer(name: string): Promise<null> {
-    return commands.createContainer(this.profile, name);
+  createContainer(name: string, versioning = false, storageClass: string | null = null): Promise<null> {
+    return commands.createContainer(this.profile, name, versioning, storageClass);
   }
 
   /** Whether `container` holds no object at all (one listing page says it). */

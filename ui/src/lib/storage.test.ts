@@ -39,13 +39,37 @@ describe("the storage browser", () => {
     await b.measure(["a/"]);
     await b.remove(["a/"]);
     await b.download(["x"], "/tmp");
-    await b.createContainer("new");
+    await b.createContainer("new", true, "STANDARD_IA");
     await b.deleteContainer("new");
     expect(sent.map(([name]) => name)).toEqual([
-      "listContainers", "listFolder", "objectDetails", "measureSelection", "deleteObjects", "startDownload",
-      "createContainer", "deleteContainer",
+      "listContainers", "containerClasses", "containerVersioning", "listFolder", "objectDetails", "measureSelection",
+      "deleteObjects", "startDownload", "createContainer", "deleteContainer",
     ]);
+    expect(sent.find(([name]) => name === "createContainer")?.[1]).toEqual(["far", "new", true, "STANDARD_IA"]);
     for (const [name, args] of sent) expect(args[0], name).toBe("far");
+  });
+
+  it("knows whether the open container keeps versions, and sends each version command for it", async () => {
+    const b = new Browser("far");
+    answers.containerVersioning = "enabled";
+    answers.listFolder = page([], ["ckpt.pt"]);
+    await b.open("runs", "exp/");
+    expect(b.keepsVersions).toBe(true);
+    const version = { key: "exp/ckpt.pt", versionId: "v1", latest: false, deleteMarker: false, size: 1, modifiedMs: 0, etag: null, storageClass: null };
+    sent.length = 0;
+    await b.versions("exp/ckpt.pt");
+    await b.restoreVersion("exp/ckpt.pt", "v1");
+    await b.deleteVersion("exp/ckpt.pt", "v1");
+    await b.downloadVersion("exp/ckpt.pt", version, "/tmp");
+    await b.undelete("exp/ckpt.pt");
+    await b.deleted();
+    await b.shareLink("exp/ckpt.pt", 3600);
+    for (const [name, args] of sent) expect(args.slice(0, 2), name).toEqual(["far", "runs"]);
+    expect(sent.at(-2)?.[1]).toEqual(["far", "runs", "exp/"]);
+
+    answers.containerVersioning = "unsupported";
+    await b.open("other");
+    expect(b.keepsVersions).toBe(false);
   });
 
   it("pages a folder and goes back up to the containers when it vanished", async () => {
@@ -55,7 +79,7 @@ describe("the storage browser", () => {
     answers.listFolder = page([], ["2"]);
     await b.load(true);
     expect(b.objects.map((o) => o.key)).toEqual(["1", "2"]);
-    expect(sent[1][1]).toEqual(["near", "runs", "a/b/", "token"]);
+    expect(sent.filter(([name]) => name === "listFolder")[1][1]).toEqual(["near", "runs", "a/b/", "token"]);
     expect(b.next).toBeNull();
 
     answers.listFolder = { code: "notFound", message: "The container runs does not exist.", field: null };

@@ -23,7 +23,7 @@ export const commands = {
 	/**  Imports S3 profiles from the AWS CLI's files or rclone's config. */
 	importProfiles: (source: ImportSource) => __TAURI_INVOKE<ImportReport>("import_profiles", { source }),
 	listContainers: (profile: string) => __TAURI_INVOKE<ContainerInfo[]>("list_containers", { profile }),
-	createContainer: (profile: string, name: string) => __TAURI_INVOKE<null>("create_container", { profile, name }),
+	createContainer: (profile: string, name: string, versioning: boolean, storageClass: string | null) => __TAURI_INVOKE<null>("create_container", { profile, name, versioning, storageClass }),
 	/**  One page of a folder: the objects and sub-folders directly under `prefix`. */
 	listFolder: (profile: string, container: string, prefix: string, continuation: string | null) => __TAURI_INVOKE<ListPage>("list_folder", { profile, container, prefix, continuation }),
 	/**
@@ -80,6 +80,28 @@ export const commands = {
 	/**  What uploads from the window do with a different object of the same name. */
 	uploadExisting: () => __TAURI_INVOKE<Existing>("upload_existing"),
 	setUploadExisting: (existing: Existing) => __TAURI_INVOKE<null>("set_upload_existing", { existing }),
+	/**  Brings back a deleted object as its newest version with content. */
+	undeleteObject: (profile: string, container: string, key: string) => __TAURI_INVOKE<VersionInfo>("undelete_object", { profile, container, key }),
+	setContainerClass: (profile: string, container: string, storageClass: string | null) => __TAURI_INVOKE<null>("set_container_class", { profile, container, storageClass }),
+	/**  The storage class of each of a profile's containers that has one. */
+	containerClasses: (profile: string) => __TAURI_INVOKE<{ [key in string]: string }>("container_classes", { profile }),
+	/**  The storage classes a profile's provider offers (none for a local folder). */
+	storageClasses: (profile: string) => __TAURI_INVOKE<StorageClassChoice[]>("storage_classes", { profile }),
+	/**  Downloads one version into the folder `dest`; the path written. */
+	downloadVersion: (profile: string, container: string, key: string, version: VersionInfo, dest: string) => __TAURI_INVOKE<string>("download_version", { profile, container, key, version, dest }),
+	/**  Deletes one version for good. */
+	deleteVersion: (profile: string, container: string, key: string, versionId: string) => __TAURI_INVOKE<null>("delete_version", { profile, container, key, versionId }),
+	/**  Makes a version the newest again. */
+	restoreVersion: (profile: string, container: string, key: string, versionId: string) => __TAURI_INVOKE<null>("restore_version", { profile, container, key, versionId }),
+	/**  Objects deleted from folder `prefix` that can be brought back. */
+	deletedObjects: (profile: string, container: string, prefix: string) => __TAURI_INVOKE<VersionInfo[]>("deleted_objects", { profile, container, prefix }),
+	/**  The versions and delete markers of `key`, newest first. */
+	objectVersions: (profile: string, container: string, key: string) => __TAURI_INVOKE<VersionInfo[]>("object_versions", { profile, container, key }),
+	/**  Turns versioning on, or suspends it (versions kept so far stay). */
+	setVersioning: (profile: string, container: string, enabled: boolean) => __TAURI_INVOKE<null>("set_versioning", { profile, container, enabled }),
+	containerVersioning: (profile: string, container: string) => __TAURI_INVOKE<Versioning>("container_versioning", { profile, container }),
+	/**  A link anyone can open to download `key` for `expires_secs` seconds. */
+	shareLink: (profile: string, container: string, key: string, expiresSecs: number) => __TAURI_INVOKE<ShareLink>("share_link", { profile, container, key, expiresSecs }),
 	/**  Limits one running transfer, below the app's limit ("off" lifts it). */
 	setTransferLimit: (id: number, limit: string) => __TAURI_INVOKE<string>("set_transfer_limit", { id, limit }),
 	/**
@@ -792,6 +814,13 @@ export type Severity =
 /**  Advice from how the platform moves data. */
 "hint";
 
+/**  A link that reads one object without credentials, until it expires. */
+export type ShareLink = {
+	url: string,
+	/**  Milliseconds since the Unix epoch; `None` for a link that does not expire. */
+	expiresMs: number | null,
+};
+
 /**  A path that is not uploaded, and why. */
 export type Skipped = {
 	path: string,
@@ -836,6 +865,14 @@ export type State = "QUEUED" | "INITIALIZING" | "PENDING" | "RUNNING" | "FINALIZ
 export type StateChange = {
 	state?: State,
 	date?: string | null,
+};
+
+/**  A class a person can pick: its S3 name and what the provider calls it. */
+export type StorageClassChoice = {
+	/**  What S3 requests say (`STANDARD_IA`). */
+	id: string,
+	/**  What the provider's own pages call it (OVHcloud: "Infrequent Access"). */
+	label: string,
 };
 
 export type Summary = {
@@ -958,6 +995,28 @@ export type TransferUpdated = {
 	resumed: boolean,
 	snapshot: Snapshot,
 };
+
+/**  One version of an object, or a delete marker, as listed. */
+export type VersionInfo = {
+	key: string,
+	versionId: string,
+	/**  The newest version of the key (for a delete marker: the key is deleted). */
+	latest: boolean,
+	deleteMarker: boolean,
+	size: number,
+	modifiedMs: number | null,
+	etag: string | null,
+	storageClass: string | null,
+};
+
+/**  Whether a container keeps the versions of its objects. */
+export type Versioning = 
+/**  The store has no versions at all (a local folder, memory). */
+"unsupported" | 
+/**  Never turned on: one version per key. */
+"off" | "enabled" | 
+/**  Turned off after having been on: old versions stay. */
+"suspended";
 
 export type Volume = {
 	source: Source,
