@@ -85,7 +85,7 @@ mkdir -p "$STOWAGE_E2E_ARTIFACTS"
 status=0
 # One file at a time, in this order: the storage tests see the first start,
 # the desktop tests quit the app. STOWAGE_E2E_FILES picks some of them.
-files=${STOWAGE_E2E_FILES:-storage.test.mjs profiles.test.mjs volumes.test.mjs uploads.test.mjs sync.test.mjs jobs.test.mjs watched.test.mjs sizes.test.mjs desktop.test.mjs}
+files=${STOWAGE_E2E_FILES:-storage.test.mjs profiles.test.mjs volumes.test.mjs uploads.test.mjs sharing.test.mjs sync.test.mjs jobs.test.mjs watched.test.mjs sizes.test.mjs desktop.test.mjs}
 : > "$logs/e2e.log"
 for file in $files; do
   (cd "$root/tests/e2e" && node --test --test-reporter=tap "$file") 2>&1 | tee -a "$logs/e2e.log" || status=1

@@ -75,8 +75,8 @@ test("a container that is not empty is said so before any confirmation; an empty
   const profile = await currentProfile(session);
   const done = await session.executeAsync(`const [profile, full, empty, path, done] = arguments;
     const invoke = window.__TAURI_INTERNALS__.invoke;
-    invoke("create_container", { profile, name: full })
-      .then(() => invoke("create_container", { profile, name: empty }))
+    invoke("create_container", { profile, name: full, versioning: false, storageClass: null })
+      .then(() => invoke("create_container", { profile, name: empty, versioning: false, storageClass: null }))
       .then(() => invoke("start_upload", { profile, paths: [path], container: full, prefix: "", existing: "overwrite" }))
       .then(() => done("ok"), (e) => done(JSON.stringify(e)));`, [profile, full, empty, join(dir, "kept.txt")]);
   assert.equal(done, "ok");

@@ -64,9 +64,10 @@ impl App {
     pub fn container_classes(&self, profile: &str) -> std::collections::BTreeMap<String, String> {
         let prefix = key(profile, "");
         let settings = self.settings();
-        let of_profile = settings.storage_classes.into_iter().filter_map(|(k, class)| {
-            k.strip_prefix(&prefix).map(|container| (container.to_owned(), class))
-        });
+        let of_profile = settings
+            .storage_classes
+            .into_iter()
+            .filter_map(|(k, class)| k.strip_prefix(&prefix).map(|container| (container.to_owned(), class)));
         of_profile.collect()
     }
 

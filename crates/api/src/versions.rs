@@ -126,9 +126,10 @@ impl App {
     /// with content; the version restored.
     pub async fn undelete(self: &Arc<Self>, profile: &str, container: &str, key: &str) -> Result<VersionInfo> {
         let versions = self.object_versions(profile, container, key).await?;
-        let newest = versions.into_iter().find(|v| !v.delete_marker).ok_or_else(|| {
-            Error::not_found(format!("\"{key}\" has no earlier version to bring back."))
-        })?;
+        let newest = versions
+            .into_iter()
+            .find(|v| !v.delete_marker)
+            .ok_or_else(|| Error::not_found(format!("\"{key}\" has no earlier version to bring back.")))?;
         self.restore_version(profile, container, key, &newest.version_id).await?;
         Ok(newest)
     }

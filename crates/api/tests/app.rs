@@ -387,8 +387,8 @@ async fn a_bandwidth_limit_paces_transfers_and_is_kept_for_the_next_start() {
         .await
         .expect("join");
     assert_eq!((summary.uploaded, summary.failed.len()), (8, 0), "{summary:?}");
-    // 4 MiB at 2 MiB/s: the first file goes at once, the other 3.5 MiB take 1.75 s at least.
-    assert!(begun.elapsed() >= Duration::from_millis(1750), "the limit held back nothing: {:?}", begun.elapsed());
+    // 4 MiB at 2 MiB/s take 2 s at least (no upper bound: machines are noisy).
+    assert!(begun.elapsed() >= Duration::from_millis(1900), "the limit held back nothing: {:?}", begun.elapsed());
 
     let reopened = App::open(f.app.dirs().clone(), Keyring::new("stowage-api-test"), f.told.clone()).expect("open");
     assert_eq!(reopened.bandwidth_limit().to_string(), "2M", "the saved limit holds at the next start");
@@ -406,7 +406,7 @@ async fn a_bandwidth_limit_paces_transfers_and_is_kept_for_the_next_start() {
     assert_eq!(f.app.set_transfer_limit(started.id, "1M").expect("limit").to_string(), "1M");
     let summary = started.done.await.expect("join");
     assert!(summary.failed.is_empty(), "{summary:?}");
-    assert!(begun.elapsed() >= Duration::from_millis(3000), "4 MiB at 1 MiB/s took {:?}", begun.elapsed());
+    assert!(begun.elapsed() >= Duration::from_millis(3900), "4 MiB at 1 MiB/s took {:?}", begun.elapsed());
     assert_eq!(std::fs::read(dest.join("shards/7.tar")).expect("read"), vec![7; 512 * 1024]);
     let gone = f.app.set_transfer_limit(started.id, "1M").expect_err("finished");
     assert_eq!(gone.kind, Kind::NotFound);

@@ -1,7 +1,9 @@
 //! The store layers on the in-memory store: Retry sends again what a retry
 //! can help and nothing else, says it tried, and stops when cancelled;
 //! Limit keeps the calls in flight at its bound, a read holding its slot
-//! until its body is gone.
+//! until its body is gone; Throttled holds bytes sent and received to a
+//! bandwidth limit, on memory and on Garage (where the S3 backend streams a
+//! body in paced chunks).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -9,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures::StreamExt;
-use stowage_store::layers::{Faults, Limit, OnRetry, Op, Retry, RetryPolicy};
+use stowage_store::layers::{BandwidthLimit, Faults, Limit, OnRetry, Op, Retry, RetryPolicy, Throttle, Throttled};
 use stowage_store::memory::MemoryStore;
-use stowage_store::{ErrorKind, GetOptions, ObjectStore, PutOptions};
+use stowage_store::{test_env, ErrorKind, GetOptions, ObjectStore, PutOptions};
 use tokio_util::sync::CancellationToken;
 
 fn quick() -> RetryPolicy {
@@ -137,4 +139,48 @@ async fn a_read_holds_its_slot_until_its_body_is_gone() {
     let body: Vec<_> = reading.body.collect().await;
     assert_eq!(body.len(), 1);
     limited.head("box", "k").await.expect("the slot came back with the body");
+}
+
+/// Puts 2 MiB, sends a 2 MiB part and reads 2 MiB back through a 1 MiB/s
+/// limit on `store`: each takes two seconds at least, and the bytes arrive intact.
+async fn paced_both_ways(store: Arc<dyn ObjectStore>, container: &str) {
+    let limit: BandwidthLimit = "1M".parse().expect("a limit");
+    let throttled = Throttled::wrap(store.clone(), vec![Throttle::new(limit)]);
+    let body = Bytes::from((0..2 * 1024 * 1024).map(|i| (i % 251) as u8).collect::<Vec<u8>>());
+    // No timing upper bounds (machines are noisy); a limit can only make things slower.
+    let at_least = Duration::from_millis(1900);
+
+    let start = Instant::now();
+    throttled.put(container, "paced.bin", body.clone(), &PutOptions::default()).await.expect("put");
+    assert!(start.elapsed() >= at_least, "a 2 MiB put at 1 MiB/s took {:?}", start.elapsed());
+
+    let id = throttled.create_multipart(container, "parts.bin", &PutOptions::default()).await.expect("create");
+    let start = Instant::now();
+    let part = throttled.upload_part(container, "parts.bin", &id, 1, body.clone()).await.expect("part");
+    assert!(start.elapsed() >= at_least, "a 2 MiB part at 1 MiB/s took {:?}", start.elapsed());
+    throttled.complete_multipart(container, "parts.bin", &id, &[part]).await.expect("complete");
+
+    let start = Instant::now();
+    let got = throttled.get(container, "paced.bin", &GetOptions::default()).await.expect("get");
+    let read: Vec<u8> = got.body.map(|c| c.expect("chunk").to_vec()).concat().await;
+    assert!(start.elapsed() >= at_least, "a 2 MiB read at 1 MiB/s took {:?}", start.elapsed());
+    assert_eq!(read, body);
+    let whole = store.get(container, "parts.bin", &GetOptions::default()).await.expect("get");
+    assert_eq!(whole.body.map(|c| c.expect("chunk").to_vec()).concat().await, body);
+}
+
+#[tokio::test]
+async fn a_bandwidth_limit_paces_a_store_that_writes_bodies_whole() {
+    let memory = Arc::new(MemoryStore::new());
+    memory.create_container("box").await.expect("container");
+    paced_both_ways(memory, "box").await;
+}
+
+#[tokio::test]
+#[ignore = "needs a real S3 server: scripts/test starts Garage and runs this with --include-ignored"]
+async fn a_bandwidth_limit_paces_the_s3_backend_chunk_by_chunk() {
+    let store = Arc::new(test_env::s3_store());
+    let container = test_env::unique_container("paced");
+    store.create_container(&container).await.expect("container");
+    paced_both_ways(store, &container).await;
 }

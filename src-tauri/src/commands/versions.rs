@@ -23,14 +23,23 @@ pub async fn share_link(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn container_versioning(app: Stowage<'_>, profile: String, container: String) -> Result<Versioning, IpcError> {
+pub async fn container_versioning(
+    app: Stowage<'_>,
+    profile: String,
+    container: String,
+) -> Result<Versioning, IpcError> {
     Ok(app.versioning(&profile, &container).await?)
 }
 
 /// Turns versioning on, or suspends it (versions kept so far stay).
 #[tauri::command]
 #[specta::specta]
-pub async fn set_versioning(app: Stowage<'_>, profile: String, container: String, enabled: bool) -> Result<(), IpcError> {
+pub async fn set_versioning(
+    app: Stowage<'_>,
+    profile: String,
+    container: String,
+    enabled: bool,
+) -> Result<(), IpcError> {
     Ok(app.set_versioning(&profile, &container, enabled).await?)
 }
 

@@ -1,5 +1,6 @@
 //! A bandwidth limit every transfer passes through: a token bucket over the
-//! bytes sent (a put's or a part's body, taken before the request goes) and
+//! bytes sent (a put's or a part's body, chunk by chunk as the S3 backend
+//! streams it; a backend that writes a body whole is paced after it) and
 //! the bytes received (a read's body, taken as each chunk arrives, so the
 //! server is slowed by the connection's own back pressure). The limit is
 //! rclone's `--bwlimit` language: `10M`, `512k`, `off`, `10M:1M` (up:down),
@@ -8,6 +9,7 @@
 use std::fmt;
 use std::future::Future;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -214,25 +216,59 @@ impl Throttle {
         self.0.changed.notify_waiters();
     }
 
-    /// Waits until `bytes` more may go `direction`: each reservation starts
-    /// where the last one ends, so over any stretch the rate is the limit.
+    /// Waits until `bytes` more have gone `direction` at the limit: each
+    /// reservation starts where the last one ends and is waited out to its
+    /// end, so over any stretch (a single small file too) the rate is the limit.
     pub async fn take(&self, direction: Direction, bytes: u64) {
         loop {
             let changed = self.0.changed.notified();
             let Some(rate) = self.limit().rates_now().of(direction) else { return };
-            let start = {
+            let end = {
                 let mut next_free = self.0.next_free.lock().unwrap_or_else(|e| e.into_inner());
                 let slot = &mut next_free[direction as usize];
                 let now = Instant::now();
                 let start = slot.map_or(now, |free| free.max(now));
-                *slot = Some(start + Duration::from_secs_f64(bytes as f64 / rate as f64));
-                start
+                let end = start + Duration::from_secs_f64(bytes as f64 / rate as f64);
+                *slot = Some(end);
+                end
             };
             tokio::select! {
-                () = tokio::time::sleep_until(start) => return,
+                () = tokio::time::sleep_until(end) => return,
                 () = changed => {}
             }
         }
+    }
+}
+
+tokio::task_local! {
+    /// The pacing of the put or part being sent, for a backend that streams it.
+    static PACING: Pacing;
+}
+
+/// How the body of the call in progress is paced: a backend that sends it
+/// in chunks takes each chunk's bytes here (see [`Pacing::current`]).
+#[derive(Debug, Clone)]
+pub struct Pacing {
+    throttles: Vec<Throttle>,
+    /// Whether the backend took the body over, chunk by chunk.
+    streamed: Arc<AtomicBool>,
+}
+
+impl Pacing {
+    /// The pacing of the call in progress, if a bandwidth layer set one;
+    /// the caller then owes it every byte of the body.
+    pub fn current() -> Option<Pacing> {
+        PACING
+            .try_with(|pacing| {
+                pacing.streamed.store(true, Ordering::Relaxed);
+                pacing.clone()
+            })
+            .ok()
+    }
+
+    /// Waits until `bytes` more of the body may go.
+    pub async fn take(&self, bytes: u64) {
+        Throttled::take(&self.throttles, Direction::Up, bytes).await;
     }
 }
 
@@ -260,10 +296,16 @@ impl Throttled {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T>>,
     {
-        if sent > 0 {
+        if sent == 0 || self.throttles.is_empty() {
+            return call().await;
+        }
+        let pacing = Pacing { throttles: self.throttles.clone(), streamed: Arc::default() };
+        let result = PACING.scope(pacing.clone(), call()).await;
+        // A backend that wrote the body whole (a folder, memory): its bytes count now.
+        if !pacing.streamed.load(Ordering::Relaxed) {
             Self::take(&self.throttles, Direction::Up, sent).await;
         }
-        call().await
+        result
     }
 
     async fn get_through<F, Fut>(&self, mut call: F) -> Result<GetResult>
@@ -335,18 +377,17 @@ mod tests {
         for _ in 0..101 {
             throttle.take(Direction::Up, 1 << 20).await;
         }
-        // The first MiB goes at once; the next 100 take 10 s at 10 MiB/s.
-        assert_eq!(start.elapsed().as_millis(), 10_000);
-        // The other direction has its own bucket.
+        // 101 MiB at 10 MiB/s, the first one included.
+        assert_eq!(start.elapsed().as_millis(), 10_100);
+        // The other direction has its own bucket: a MiB down takes its own 0.1 s.
         let down = Instant::now();
         throttle.take(Direction::Down, 1 << 20).await;
-        assert_eq!(down.elapsed(), Duration::ZERO);
+        assert_eq!(down.elapsed().as_millis(), 100);
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_change_reaches_the_waiters() {
         let throttle = Throttle::new(limit("1k"));
-        throttle.take(Direction::Up, 1 << 20).await;
         let waiting = tokio::spawn({
             let throttle = throttle.clone();
             async move {

@@ -397,20 +397,24 @@ impl ObjectStore for S3Store {
     async fn put(&self, container: &str, key: &str, body: Bytes, options: &PutOptions) -> Result<PutResult> {
         check_key(key)?;
         let checksum = self.checksum(&body);
-        let body = ByteStream::from(body);
+        let len = i64::try_from(body.len()).unwrap_or(i64::MAX);
+        let (body, paced) = sent_body(body);
         let request = self
             .client(container)
             .put_object()
             .bucket(container)
             .key(key)
+            .content_length(len)
             .body(body)
             .set_content_type(options.content_type.clone())
             .set_metadata(Some(options.metadata.clone().into_iter().collect()))
             .set_storage_class(options.storage_class.as_deref().map(StorageClass::from));
-        let out = with_checksum!(request, checksum)
-            .send()
-            .await
-            .map_err(|e| map_err(e, &format!("Uploading \"{container}/{key}\""), &self.target))?;
+        let request = with_checksum!(request, checksum).customize();
+        // A paced body goes as it is read, so it cannot be hashed into the
+        // signature first; transfers compare the ETag with the MD5 instead.
+        let request = if paced { request.disable_payload_signing() } else { request };
+        let out =
+            request.send().await.map_err(|e| map_err(e, &format!("Uploading \"{container}/{key}\""), &self.target))?;
         Ok(PutResult { etag: unquote(out.e_tag()) })
     }
 
@@ -443,7 +447,7 @@ impl ObjectStore for S3Store {
         check_part_number(number)?;
         let checksum = self.checksum(&body);
         let len = body.len() as u64;
-        let stream = ByteStream::from(body);
+        let (stream, _) = sent_body(body);
         let request = self
             .client(container)
             .upload_part()
@@ -797,6 +801,29 @@ fn content_md5(request: &mut aws_smithy_runtime_api::http::Request) {
 const MAX_SINGLE_COPY: u64 = 5 * 1024 * 1024 * 1024;
 
 /// `x-amz-copy-source`: `bucket/key`, percent-encoded except for `/`.
+/// Bytes of a body sent at a time under a bandwidth limit.
+const PACED_CHUNK: usize = 64 * 1024;
+
+/// The body of a put or part: streamed in chunks at the pace of the
+/// bandwidth layer when one is in force (true), else sent whole.
+fn sent_body(bytes: Bytes) -> (ByteStream, bool) {
+    use aws_smithy_types::body::SdkBody;
+    let Some(pacing) = crate::layers::Pacing::current() else { return (ByteStream::from(bytes), false) };
+    let chunks = move || {
+        let stream = futures::stream::unfold((bytes.clone(), pacing.clone()), |(mut rest, pacing)| async move {
+            if rest.is_empty() {
+                return None;
+            }
+            let chunk = rest.split_to(rest.len().min(PACED_CHUNK));
+            pacing.take(chunk.len() as u64).await;
+            Some((Ok::<_, std::convert::Infallible>(http_body::Frame::data(chunk)), (rest, pacing)))
+        });
+        SdkBody::from_body_1_x(http_body_util::StreamBody::new(stream))
+    };
+    // Rebuilt from the start if the request is sent again.
+    (ByteStream::new(SdkBody::retryable(chunks)), true)
+}
+
 /// `key\nversion`: where a version listing continues (S3 needs both markers).
 fn version_marker(key: Option<&str>, version: Option<&str>) -> Option<String> {
     key.map(|key| format!("{key}\n{}", version.unwrap_or_default()))
