@@ -52,7 +52,13 @@ const states = [
     await click("object-row");
     await $("object-details");
   }],
-  ["new-container-dialog", async () => { await click("crumb-root"); await click("new-container"); await $("container-name"); }],
+  ["share-dialog", async () => { await click("share-object"); await click("create-link"); await $("share-url"); }],
+  ["new-container-dialog", async () => {
+    await session.keys("\uE00C");
+    await click("crumb-root");
+    await click("new-container");
+    await $("container-name");
+  }],
   ["transfers", async () => { await session.keys("\uE00C"); await click("nav-transfers"); await $("transfer"); }],
   ["sync-plan", async () => {
     await click("nav-sync");
