@@ -204,6 +204,16 @@ test("a versioned container keeps an overwritten file and brings back a deleted 
   assert.match(confirm, /Delete the version of/);
   await (await $("confirm-delete")).click();
   await session.waitFor("one version fewer", async () => (await versionsOf()).length === before - 1);
+
+  // The container's class changes from its row; later uploads take the new one.
+  await (await $("crumb-root")).click();
+  await (await session.waitFor("the Class action", () => session.find(`[data-container="${name}"] [data-testid="container-class-action"]`))).click();
+  await choose("class-choice", "GLACIER_IR");
+  await (await $("save-class")).click();
+  const changed = await session.waitFor("the new badge", async () =>
+    (await session.texts(`[data-container="${name}"] [data-testid="container-class"]`))[0] === "Glacier IR");
+  assert.ok(changed);
+  assert.match(settingsFile(), new RegExp(`"moto/${name}" = "GLACIER_IR"`));
 });
 
 test("on this computer a link is a file address, and versions and classes say they do not apply", async () => {
