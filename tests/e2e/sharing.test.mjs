@@ -241,4 +241,8 @@ test("on this computer a link is a file address, and versions and classes say th
   assert.match(url, /^file:\/\//);
   assert.equal(readFileSync(decodeURIComponent(url.slice("file://".length)), "utf8"), "kept here");
   assert.match((await session.texts('[data-testid="share-expiry"]'))[0], /does not expire/);
+  await (await session.find('[data-testid="share-dialog"] .dialog-actions button')).click();
+
+  // The files after this one expect the test profile current, as profiles.test.mjs left it.
+  await switchTo(TEST_PROFILE);
 });
