@@ -4,6 +4,7 @@
 // local store shows what does not apply to a folder.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -113,11 +114,13 @@ test("a share link opens without credentials and says until when", async () => {
   await openObject("e2e-share/labels.csv");
   await (await $("share-object")).click();
   await choose("share-lifetime", "3600");
-  await (await $("create-link")).click();
   const url = await session.waitFor("the link", async () =>
     session.execute(`return document.querySelector('[data-testid="share-url"]')?.value`));
-  const expiry = (await session.texts('[data-testid="share-expiry"]'))[0];
+  await (await $("copy-link")).click();
+  const expiry = await session.waitFor("the copy", async () =>
+    (await session.texts('[data-testid="share-expiry"]'))[0]?.startsWith("Copied") && (await session.texts('[data-testid="share-expiry"]'))[0]);
   assert.match(expiry, /works until .* no account needed/, expiry);
+  assert.equal(execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" }), url, "the link is on the clipboard");
   assert.ok(!url.includes(env("STOWAGE_TEST_S3_SECRET_KEY")), "the secret is not in the link");
   const fetched = await fetch(url);
   assert.equal(fetched.status, 200);
@@ -235,7 +238,6 @@ test("on this computer a link is a file address, and versions and classes say th
   const versions = await session.waitFor("the versions note", async () => (await session.texts('[data-testid="versions"] .hint'))[0]);
   assert.match(versions, /keeps no versions/);
   await (await $("share-object")).click();
-  await (await $("create-link")).click();
   const url = await session.waitFor("the address", async () =>
     session.execute(`return document.querySelector('[data-testid="share-url"]')?.value`));
   assert.match(url, /^file:\/\//);

@@ -52,7 +52,7 @@ const states = [
     await click("object-row");
     await $("object-details");
   }],
-  ["share-dialog", async () => { await click("share-object"); await click("create-link"); await $("share-url"); }],
+  ["share-dialog", async () => { await click("share-object"); await $("share-url"); }],
   ["new-container-dialog", async () => {
     await session.keys("\uE00C");
     await click("crumb-root");
