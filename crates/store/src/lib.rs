@@ -21,6 +21,7 @@ mod probe;
 pub mod s3;
 #[cfg(feature = "test-support")]
 pub mod test_env;
+pub mod walk;
 
 use std::collections::BTreeMap;
 

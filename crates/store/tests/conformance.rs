@@ -488,6 +488,20 @@ mod cases {
         assert_eq!(f.store.head(&f.container, "aborted.bin").await.expect_err("no object").kind(), ErrorKind::NotFound);
     }
 
+    pub async fn walk(f: Fixture) {
+        let mut keys: Vec<String> = (0..40).map(|n| format!("train/n{:02}/{n}.jpg", n % 35)).collect();
+        keys.extend(["train/labels.csv", "train/deep/a/b/c.bin", "trainer.py", "val/1.jpg"].map(String::from));
+        for key in &keys {
+            f.put(key, b"x").await;
+        }
+        for prefix in ["", "train/", "train/deep/", "tr"] {
+            let walked = stowage_store::walk::list_tree(f.store.as_ref(), &f.container, prefix).await.expect("walk");
+            let walked: BTreeSet<String> = walked.into_iter().map(|o| o.key).collect();
+            let (listed, _, _) = f.list_all(ListOptions::recursive(prefix)).await;
+            assert_eq!(walked, listed.into_iter().collect::<BTreeSet<_>>(), "under {prefix:?}");
+        }
+    }
+
     pub async fn share_link(f: Fixture) {
         let key = "shared/val set.txt";
         f.put(key, b"for a collaborator").await;
@@ -648,6 +662,7 @@ macro_rules! conformance {
             conformance!(@case $backend, prefixes_and_delimiters $(, #[$attr])?);
             conformance!(@case $backend, multipart $(, #[$attr])?);
             conformance!(@case $backend, missing_source_file $(, #[$attr])?);
+            conformance!(@case $backend, walk $(, #[$attr])?);
             conformance!(@case $backend, share_link $(, #[$attr])?);
             conformance!(@case $backend, versions $(, #[$attr])?);
             conformance!(@case $backend, storage_class $(, #[$attr])?);

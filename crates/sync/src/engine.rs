@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use stowage_store::layers::{Gate, Limit, PauseGate, Retry, RetryPolicy, Throttle, Throttled};
 pub use stowage_store::Existing;
-use stowage_store::{ListOptions, ObjectInfo, ObjectStore, StoreError};
+use stowage_store::{ObjectInfo, ObjectStore, StoreError};
 use tokio_util::sync::CancellationToken;
 
 pub(crate) const MIB: u64 = 1024 * 1024;
@@ -88,21 +88,15 @@ pub(crate) fn normalize_prefix(prefix: &str) -> String {
     }
 }
 
+/// Every object under `prefix`, by key, listed folder by folder in
+/// parallel (see [`stowage_store::walk`]).
 pub(crate) async fn list_all(
     store: &dyn ObjectStore,
     container: &str,
     prefix: &str,
 ) -> Result<HashMap<String, ObjectInfo>, StoreError> {
-    let mut options = ListOptions::recursive(prefix);
-    let mut out = HashMap::new();
-    loop {
-        let page = store.list(container, &options).await?;
-        out.extend(page.objects.into_iter().map(|o| (o.key.clone(), o)));
-        match page.next {
-            Some(next) => options.continuation = Some(next),
-            None => return Ok(out),
-        }
-    }
+    let listed = stowage_store::walk::list_tree(store, container, prefix).await?;
+    Ok(listed.into_iter().map(|o| (o.key.clone(), o)).collect())
 }
 
 /// `photo (n).jpg` for `photo.jpg`: the names "keep both" tries, for

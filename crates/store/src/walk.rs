@@ -1,0 +1,240 @@
+//! Every object under a prefix, listed as its folders in parallel. A listing
+//! is a chain of pages, each asking for the next: 1.28 million keys are
+//! 1,281 requests in a row, about 40 s from a region 30 ms away. Datasets
+//! are folders (ImageNet's 1,000 classes), so the walk lists the prefix one
+//! level at a time, with "/" as delimiter, until it has enough folders to
+//! keep `in_flight` listings busy, then lists each of those folders whole,
+//! that many at once: 1.28 million keys in 1,000 folders become about 2,000
+//! requests, 32 at a time. A prefix without sub-folders lists as before.
+
+use std::ops::ControlFlow;
+
+use futures::stream::{self, StreamExt, TryStreamExt};
+
+use crate::{ListOptions, ObjectInfo, ObjectStore, Result};
+
+/// Levels the walk splits at most before it lists what it found whole.
+const SPLIT_LEVELS: usize = 3;
+
+/// Listings in flight at once: enough to hide a round trip of 20-40 ms
+/// behind the others, few enough for any S3 service.
+pub const LIST_IN_FLIGHT: usize = 32;
+
+/// Every object under `prefix`, in no particular order.
+pub async fn list_tree(store: &dyn ObjectStore, container: &str, prefix: &str) -> Result<Vec<ObjectInfo>> {
+    let mut all = Vec::new();
+    walk(store, container, prefix, |objects| {
+        all.extend(objects);
+        ControlFlow::Continue(())
+    })
+    .await?;
+    Ok(all)
+}
+
+/// Hands every object under `prefix` to `visit`, a folder (or a level's
+/// page) at a time, until it breaks. A failed listing fails the walk.
+pub async fn walk(
+    store: &dyn ObjectStore,
+    container: &str,
+    prefix: &str,
+    mut visit: impl FnMut(Vec<ObjectInfo>) -> ControlFlow<()>,
+) -> Result<()> {
+    let mut level = vec![prefix.to_owned()];
+    for depth in 0.. {
+        // Owned prefixes: see `delete_all` (rust-lang/rust#110338).
+        let mut listed =
+            stream::iter(level).map(|folder| one_level(store, container, folder)).buffer_unordered(LIST_IN_FLIGHT);
+        let mut below = Vec::new();
+        while let Some((objects, folders)) = listed.try_next().await? {
+            if visit(objects).is_break() {
+                return Ok(());
+            }
+            below.extend(folders);
+        }
+        if below.is_empty() {
+            return Ok(());
+        }
+        if below.len() >= LIST_IN_FLIGHT || depth + 1 == SPLIT_LEVELS {
+            let mut whole = stream::iter(below)
+                .map(|folder| everything_in(store, container, folder))
+                .buffer_unordered(LIST_IN_FLIGHT);
+            while let Some(objects) = whole.try_next().await? {
+                if visit(objects).is_break() {
+                    return Ok(());
+                }
+            }
+            return Ok(());
+        }
+        level = below;
+    }
+    Ok(())
+}
+
+/// The objects directly in `folder`, and its sub-folders.
+async fn one_level(store: &dyn ObjectStore, container: &str, folder: String) -> Result<(Vec<ObjectInfo>, Vec<String>)> {
+    let (mut objects, mut folders) = (Vec::new(), Vec::new());
+    let mut options = ListOptions::folder(folder);
+    loop {
+        let page = store.list(container, &options).await?;
+        objects.extend(page.objects);
+        folders.extend(page.prefixes);
+        match page.next {
+            Some(next) => options.continuation = Some(next),
+            None => return Ok((objects, folders)),
+        }
+    }
+}
+
+/// Every object under `folder`, at any depth.
+async fn everything_in(store: &dyn ObjectStore, container: &str, folder: String) -> Result<Vec<ObjectInfo>> {
+    let mut objects = Vec::new();
+    let mut options = ListOptions::recursive(folder);
+    loop {
+        let page = store.list(container, &options).await?;
+        objects.extend(page.objects);
+        match page.next {
+            Some(next) => options.continuation = Some(next),
+            None => return Ok(objects),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::layers::Op;
+    use crate::memory::MemoryStore;
+    use crate::PutOptions;
+
+    async fn store_with(keys: &[String]) -> MemoryStore {
+        let store = MemoryStore::new();
+        store.create_container("box").await.expect("container");
+        for key in keys {
+            store.put("box", key, Bytes::from_static(b"x"), &PutOptions::default()).await.expect("put");
+        }
+        store
+    }
+
+    async fn walked(store: &dyn ObjectStore, prefix: &str) -> BTreeSet<String> {
+        let found = list_tree(store, "box", prefix).await.expect("walk");
+        let keys: BTreeSet<String> = found.iter().map(|o| o.key.clone()).collect();
+        assert_eq!(keys.len(), found.len(), "no key twice");
+        keys
+    }
+
+    async fn listed(store: &dyn ObjectStore, prefix: &str) -> BTreeSet<String> {
+        everything_in(store, "box", prefix.to_owned()).await.expect("list").into_iter().map(|o| o.key).collect()
+    }
+
+    #[tokio::test]
+    async fn the_walk_finds_what_one_listing_finds() {
+        let mut keys: Vec<String> = Vec::new();
+        for class in 0..40 {
+            for n in 0..30 {
+                keys.push(format!("train/n{class:04}/{n}.jpg"));
+            }
+        }
+        keys.extend(
+            [
+                "train/labels.csv",
+                "train/",
+                "train/n0001/",
+                "train//double",
+                "train/deep/a/b/c/d/e.bin",
+                "train/deep/a/b/x",
+                "trainer.py",
+                "val/0.jpg",
+                "val/sub/1.jpg",
+                "top.txt",
+                "a/b",
+                "a/c/",
+            ]
+            .map(String::from),
+        );
+        let store = store_with(&keys).await;
+        for prefix in ["", "train/", "train/n0003/", "train/deep/", "val/", "a/", "tr", "missing/"] {
+            assert_eq!(walked(&store, prefix).await, listed(&store, prefix).await, "under {prefix:?}");
+        }
+    }
+
+    /// A store a round trip away that notes how many calls were in flight at most.
+    #[derive(Debug)]
+    struct Far {
+        inner: std::sync::Arc<dyn ObjectStore>,
+        in_flight: AtomicUsize,
+        most: AtomicUsize,
+        calls: AtomicUsize,
+    }
+
+    impl Far {
+        async fn around<T, F, Fut>(&self, _op: Op, _sent: u64, mut call: F) -> Result<T>
+        where
+            F: FnMut() -> Fut,
+            Fut: std::future::Future<Output = Result<T>>,
+        {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            self.most.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            let result = call().await;
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+            result
+        }
+
+        async fn get_through<F, Fut>(&self, call: F) -> Result<crate::GetResult>
+        where
+            F: FnMut() -> Fut,
+            Fut: std::future::Future<Output = Result<crate::GetResult>>,
+        {
+            self.around(Op::Get, 0, call).await
+        }
+    }
+
+    crate::layers::around_every_call!(Far);
+
+    #[tokio::test]
+    async fn folders_are_listed_many_at_once_and_a_flat_prefix_page_by_page() {
+        let mut keys: Vec<String> =
+            (0..100).flat_map(|f| (0..3).map(move |n| format!("train/c{f:03}/{n}.jpg"))).collect();
+        keys.extend((0..5).map(|n| format!("flat/{n}")));
+        let far = Far {
+            inner: std::sync::Arc::new(store_with(&keys).await),
+            in_flight: AtomicUsize::new(0),
+            most: AtomicUsize::new(0),
+            calls: AtomicUsize::new(0),
+        };
+        assert_eq!(walked(&far, "train/").await.len(), 300);
+        let most = far.most.load(Ordering::SeqCst);
+        assert!(most > 1 && most <= LIST_IN_FLIGHT, "{most} listings at once");
+        // One level (the 100 folders), then each folder whole.
+        assert_eq!(far.calls.load(Ordering::SeqCst), 101);
+
+        far.most.store(0, Ordering::SeqCst);
+        assert_eq!(walked(&far, "flat/").await.len(), 5);
+        assert_eq!(far.most.load(Ordering::SeqCst), 1, "no folders: one listing, as before");
+    }
+
+    #[tokio::test]
+    async fn a_walk_that_is_told_to_stop_stops() {
+        let keys: Vec<String> = (0..50).flat_map(|f| (0..40).map(move |n| format!("d{f:02}/{n}"))).collect();
+        let store = store_with(&keys).await;
+        let mut seen = 0;
+        walk(&store, "box", "", |objects| {
+            seen += objects.len();
+            if seen >= 100 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .await
+        .expect("walk");
+        assert!((100..2000).contains(&seen), "stopped early: {seen}");
+        assert_eq!(walked(&store, "").await.len(), 2000);
+    }
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# scripts/bench scale, inside a D-Bus session. Arguments: stowage binary,
+# file count, one-way delay in ms for the far runs. A tree of N files of
+# 1 KiB in 1,000 folders (built once, kept in the cache for the next run)
+# is synced by stowage, s5cmd and rclone: the first sync (the upload), a
+# sync with nothing to do, a sync after 100 files changed, all on loopback,
+# then a sync with nothing to do through a proxy that delays every packet,
+# as a region a network away would. Time, CPU and peak memory of each.
+set -euo pipefail
+stowage=$1 files=$2 delay=$3
+source "$(dirname "$0")/bench-common.sh"
+
+cache=${STOWAGE_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stowage/bench}
+src=$cache/tree-$files
+# The marker beside the tree, not in it: the tools would upload it.
+if [ ! -e "$src.complete" ]; then
+  echo "Making the data once: $files x 1 KiB files in 1,000 folders in $src"
+  rm -rf "$src"
+  python3 - "$src" "$files" <<'PY'
+import os, sys
+root, n = sys.argv[1], int(sys.argv[2])
+for d in range(1000):
+    os.makedirs(os.path.join(root, f"n{d:04d}"), exist_ok=True)
+block = os.urandom(1024 * 1024)
+for i in range(n):
+    with open(os.path.join(root, f"n{i % 1000:04d}", f"img-{i:07d}.jpg"), "wb") as f:
+        start = (i * 7919) % (len(block) - 1024)
+        f.write(block[start:start + 1024])
+open(root + ".complete", "w").close()
+PY
+else
+  echo "Reusing the data in $src"
+fi
+
+proxy_port=$(free_port)
+python3 "$root/scripts/lib/latency-proxy.py" "$proxy_port" "${endpoint#http://}" "$delay" &
+bench_pids+=($!)
+far=http://127.0.0.1:$proxy_port
+until curl -s -o /dev/null "$far/"; do sleep 0.1; done
+echo "$AWS_SECRET_ACCESS_KEY" | "$stowage" profile add bench-far --provider s3 --endpoint "$far" \
+  --region "$AWS_REGION" --access-key "$AWS_ACCESS_KEY_ID" --secret-stdin --path-style >/dev/null
+
+# sync_with TOOL [far]: that tool's sync of the tree to its own prefix.
+sync_with() {
+  local ep=$endpoint profile=bench
+  [ "${2:-}" = far ] && ep=$far profile=bench-far
+  case $1 in
+    stowage) echo "$stowage" sync "$src" "$profile:$bucket/stowage" ;;
+    s5cmd) echo s5cmd --endpoint-url "$ep" sync "$src/" "s3://$bucket/s5cmd/" ;;
+    rclone) echo env -u AWS_CA_BUNDLE rclone sync "$src" ":s3:$bucket/rclone" "${rclone_s3[@]}" --s3-endpoint "$ep" ;;
+  esac
+}
+tools=(stowage s5cmd rclone)
+
+for tool in "${tools[@]}"; do run first "$tool" "$files" files -- $(sync_with "$tool"); done
+for tool in "${tools[@]}"; do run noop "$tool" "$files" files -- $(sync_with "$tool"); done
+python3 - "$src" "$files" <<'PY'
+import os, sys
+root, n = sys.argv[1], int(sys.argv[2])
+for i in range(0, n, n // 100):
+    with open(os.path.join(root, f"n{i % 1000:04d}", f"img-{i:07d}.jpg"), "wb") as f:
+        f.write(os.urandom(1500))
+PY
+for tool in "${tools[@]}"; do run change "$tool" "$files" files -- $(sync_with "$tool"); done
+for tool in "${tools[@]}"; do run far "$tool" "$files" files -- $(sync_with "$tool" far); done
+
+report "first=(a) first sync: $files files of 1 KiB in 1,000 folders, loopback" \
+  "noop=(b) nothing to do, loopback" "change=(c) 100 files changed, loopback" \
+  "far=(d) nothing to do, $((2 * delay)) ms round trip"
