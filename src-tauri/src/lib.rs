@@ -49,6 +49,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::transfers::open_questions,
             commands::transfers::upload_existing,
             commands::transfers::set_upload_existing,
+            commands::sync::plan_operations,
             commands::versions::undelete_object,
             commands::versions::set_container_class,
             commands::versions::container_classes,

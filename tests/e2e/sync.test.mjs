@@ -147,3 +147,25 @@ test("the browser shows details, downloads, and deletes a counted selection", as
   await (await $("confirm-delete")).click();
   await session.waitFor("the emptied folder", async () => (await session.findAll('[data-testid="object-row"]')).length === 0, 30_000);
 });
+
+test("a plan of thousands of operations arrives a page at a time as its list scrolls", async () => {
+  const big = mkdtempSync(join(tmpdir(), "stowage-e2e-bigplan-"));
+  for (let i = 0; i < 2100; i++) writeFileSync(join(big, `shard-${String(i).padStart(4, "0")}.txt`), "x");
+  await (await $("nav-sync")).click();
+  const input = await $("sync-folder");
+  await input.clear();
+  await input.type(big);
+  const prefixInput = await $("sync-prefix");
+  await prefixInput.clear();
+  await prefixInput.type(`e2e-bigplan-${Date.now()}/`);
+  await (await $("mode-push")).click();
+  await preview();
+  const [counted] = await texts("count-upload");
+  assert.match(counted, /Upload: 2100/, counted);
+  const rows = () => session.execute(`return Number(document.querySelector('[data-testid="plan-ops"]').dataset.rows)`);
+  assert.equal(await rows(), 2000, "the first page");
+  assert.match((await texts("plan-shown"))[0], /first 2,?000 of 2,?100/);
+  await session.execute(`const box = document.querySelector('[data-testid="plan-ops"]'); box.scrollTop = box.scrollHeight;`);
+  await session.waitFor("the next page", async () => (await rows()) === 2100);
+  assert.equal((await session.findAll('[data-testid="plan-shown"]')).length, 0, "everything is listed");
+});

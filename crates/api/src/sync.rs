@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use stowage_sync::pairs::{self, SavedSync};
-use stowage_sync::{apply, prepare, Existing, OpKind, Prepared, SyncPlan, SyncRequest, SyncTarget, Tuning};
+use stowage_sync::{apply, prepare, Existing, Op, OpKind, Prepared, SyncPlan, SyncRequest, SyncTarget, Tuning};
 
 use crate::error::{Error, Result};
 use crate::transfers::{Started, TransferInfo, TransferKind};
@@ -87,6 +87,15 @@ impl App {
         let id = self.transfers.next_id();
         self.plans.0.lock().unwrap_or_else(|e| e.into_inner()).insert(id, (prepared, request));
         Ok(Planned { id, plan })
+    }
+
+    /// Operations `offset..offset + limit` of a plan waiting to be applied,
+    /// for a window that shows a big plan page by page.
+    pub fn plan_operations(&self, plan_id: u32, offset: usize, limit: usize) -> Result<Vec<Op>> {
+        let plans = self.plans.0.lock().unwrap_or_else(|e| e.into_inner());
+        let (prepared, _) =
+            plans.get(&plan_id).ok_or_else(|| Error::not_found("That plan was already applied; preview again."))?;
+        Ok(prepared.plan.ops.iter().skip(offset).take(limit).cloned().collect())
     }
 
     /// Runs a plan [`App::plan_sync`] made, once; new objects go in

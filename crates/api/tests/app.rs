@@ -252,10 +252,24 @@ async fn a_sync_plan_changes_nothing_and_is_applied_once() {
     let (before, _) = f.app.list_selection("near", "runs", &[String::new()]).await.expect("list");
     assert!(before.is_empty(), "planning uploads nothing");
 
+    // A big plan is shown a page at a time: the preview's first ops, then more on demand.
+    for n in 0..25 {
+        std::fs::write(folder.join(format!("shard-{n:02}.tar")), b"x").expect("write");
+    }
+    let planned = f.app.plan_sync(&target, false).await.expect("plan");
+    let preview = planned.clone().preview(10);
+    assert_eq!((preview.plan.ops.len(), preview.total_ops), (10, 26));
+    let next = f.app.plan_operations(planned.id, 10, 10).expect("page");
+    assert_eq!(next, planned.plan.ops[10..20]);
+    assert_eq!(f.app.plan_operations(planned.id, 20, 10).expect("last page").len(), 6);
+    assert!(f.app.plan_operations(planned.id, 30, 10).expect("past the end").is_empty());
+
     let summary = f.app.apply_sync(planned.id, None).await.expect("apply").done.await.expect("join");
-    assert_eq!(summary.uploaded, 1);
+    assert_eq!(summary.uploaded, 26);
     let again = f.app.apply_sync(planned.id, None).await.expect_err("applied already");
     assert_eq!(again.kind, Kind::NotFound);
+    let gone = f.app.plan_operations(planned.id, 0, 10).expect_err("applied already");
+    assert_eq!(gone.kind, Kind::NotFound);
 
     let nowhere = SyncTarget { container: " ".into(), ..target };
     assert_eq!(f.app.plan_sync(&nowhere, false).await.expect_err("no container").kind, Kind::InvalidInput);

@@ -3,12 +3,13 @@
 
 use stowage_api::SyncPreview;
 use stowage_sync::pairs::SavedSync;
-use stowage_sync::SyncTarget;
+use stowage_sync::{Op, SyncTarget};
 
 use super::Stowage;
 use crate::error::IpcError;
 
-/// The ops the window lists; the counts cover all of them.
+/// The ops a plan's first answer and each further page hold; the counts
+/// cover all of them.
 const OPS_SHOWN: usize = 2_000;
 
 /// What syncing `target` would do. `allow_many_deletes`: the person
@@ -21,6 +22,13 @@ pub async fn plan_sync(
     allow_many_deletes: bool,
 ) -> Result<SyncPreview, IpcError> {
     Ok(app.plan_sync(&target, allow_many_deletes).await?.preview(OPS_SHOWN))
+}
+
+/// The next page of a plan's operations, from `offset`, as the window scrolls.
+#[tauri::command]
+#[specta::specta]
+pub fn plan_operations(app: Stowage<'_>, plan_id: u32, offset: u32) -> Result<Vec<Op>, IpcError> {
+    Ok(app.plan_operations(plan_id, offset as usize, OPS_SHOWN)?)
 }
 
 /// Runs a plan the window showed; returns the transfer id.

@@ -80,6 +80,8 @@ export const commands = {
 	/**  What uploads from the window do with a different object of the same name. */
 	uploadExisting: () => __TAURI_INVOKE<Existing>("upload_existing"),
 	setUploadExisting: (existing: Existing) => __TAURI_INVOKE<null>("set_upload_existing", { existing }),
+	/**  The next page of a plan's operations, from `offset`, as the window scrolls. */
+	planOperations: (planId: number, offset: number) => __TAURI_INVOKE<Op[]>("plan_operations", { planId, offset }),
 	/**  Brings back a deleted object as its newest version with content. */
 	undeleteObject: (profile: string, container: string, key: string) => __TAURI_INVOKE<VersionInfo>("undelete_object", { profile, container, key }),
 	setContainerClass: (profile: string, container: string, storageClass: string | null) => __TAURI_INVOKE<null>("set_container_class", { profile, container, storageClass }),
