@@ -175,7 +175,7 @@ fn parse_time(text: &str) -> Result<u16, String> {
 }
 
 /// A rate as it reads back: whole MiB or KiB when it is one, else bytes.
-pub fn rate_text(rate: Option<u64>) -> String {
+fn rate_text(rate: Option<u64>) -> String {
     match rate {
         None => "off".into(),
         Some(r) if r % (1 << 20) == 0 => format!("{}M", r >> 20),

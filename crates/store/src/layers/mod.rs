@@ -22,7 +22,7 @@ mod gate;
 mod limit;
 mod retry;
 
-pub use bandwidth::{rate_text, BandwidthLimit, Direction, Pacing, Rates, Throttle, Throttled};
+pub use bandwidth::{BandwidthLimit, Direction, Pacing, Rates, Throttle, Throttled};
 #[cfg(any(test, feature = "test-support"))]
 pub use fault::Faults;
 pub use gate::{Gate, PauseGate};
