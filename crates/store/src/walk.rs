@@ -5,7 +5,9 @@
 //! level at a time, with "/" as delimiter, until it has enough folders to
 //! keep `in_flight` listings busy, then lists each of those folders whole,
 //! that many at once: 1.28 million keys in 1,000 folders become about 2,000
-//! requests, 32 at a time. A prefix without sub-folders lists as before.
+//! requests, 32 at a time. A prefix that fits in one page (most watched
+//! folders and small syncs) is that one page; one without sub-folders
+//! lists page by page as before.
 
 use std::ops::ControlFlow;
 
@@ -39,6 +41,12 @@ pub async fn walk(
     prefix: &str,
     mut visit: impl FnMut(Vec<ObjectInfo>) -> ControlFlow<()>,
 ) -> Result<()> {
+    // One page first: when it holds everything, splitting would only add requests.
+    let first = store.list(container, &ListOptions::recursive(prefix)).await?;
+    if first.next.is_none() {
+        let _ = visit(first.objects);
+        return Ok(());
+    }
     let mut level = vec![prefix.to_owned()];
     for depth in 0.. {
         // Owned prefixes: see `delete_all` (rust-lang/rust#110338).
@@ -200,23 +208,29 @@ mod tests {
     #[tokio::test]
     async fn folders_are_listed_many_at_once_and_a_flat_prefix_page_by_page() {
         let mut keys: Vec<String> =
-            (0..100).flat_map(|f| (0..3).map(move |n| format!("train/c{f:03}/{n}.jpg"))).collect();
-        keys.extend((0..5).map(|n| format!("flat/{n}")));
+            (0..100).flat_map(|f| (0..11).map(move |n| format!("train/c{f:03}/{n}.jpg"))).collect();
+        keys.extend((0..1500).map(|n| format!("flat/{n:04}")));
+        keys.extend((0..5).map(|n| format!("small/d{n}/x")));
         let far = Far {
             inner: std::sync::Arc::new(store_with(&keys).await),
             in_flight: AtomicUsize::new(0),
             most: AtomicUsize::new(0),
             calls: AtomicUsize::new(0),
         };
-        assert_eq!(walked(&far, "train/").await.len(), 300);
+        assert_eq!(walked(&far, "train/").await.len(), 1100);
         let most = far.most.load(Ordering::SeqCst);
         assert!(most > 1 && most <= LIST_IN_FLIGHT, "{most} listings at once");
-        // One level (the 100 folders), then each folder whole.
-        assert_eq!(far.calls.load(Ordering::SeqCst), 101);
+        // A first page that was not all, one level (the 100 folders), then each folder whole.
+        assert_eq!(far.calls.load(Ordering::SeqCst), 102);
 
         far.most.store(0, Ordering::SeqCst);
-        assert_eq!(walked(&far, "flat/").await.len(), 5);
-        assert_eq!(far.most.load(Ordering::SeqCst), 1, "no folders: one listing, as before");
+        far.calls.store(0, Ordering::SeqCst);
+        assert_eq!(walked(&far, "flat/").await.len(), 1500);
+        assert_eq!(far.most.load(Ordering::SeqCst), 1, "no folders: page after page, as before");
+
+        far.calls.store(0, Ordering::SeqCst);
+        assert_eq!(walked(&far, "small/").await.len(), 5);
+        assert_eq!(far.calls.load(Ordering::SeqCst), 1, "what fits in a page is that page");
     }
 
     #[tokio::test]

@@ -489,11 +489,16 @@ mod cases {
     }
 
     pub async fn walk(f: Fixture) {
-        let mut keys: Vec<String> = (0..40).map(|n| format!("train/n{:02}/{n}.jpg", n % 35)).collect();
+        // More than a page, so the walk splits the prefix into its folders.
+        let mut keys: Vec<String> = (0..1040).map(|n| format!("train/n{:02}/{n}.jpg", n % 35)).collect();
         keys.extend(["train/labels.csv", "train/deep/a/b/c.bin", "trainer.py", "val/1.jpg"].map(String::from));
-        for key in &keys {
-            f.put(key, b"x").await;
-        }
+        let store = f.store.as_ref();
+        let container = f.container.as_str();
+        let put = |key: String| async move {
+            store.put(container, &key, Bytes::from_static(b"x"), &PutOptions::default()).await
+        };
+        let put: Vec<_> = futures::stream::iter(keys).map(put).buffer_unordered(32).collect().await;
+        assert!(put.iter().all(Result::is_ok), "{:?}", put.iter().find(|r| r.is_err()));
         for prefix in ["", "train/", "train/deep/", "tr"] {
             let walked = stowage_store::walk::list_tree(f.store.as_ref(), &f.container, prefix).await.expect("walk");
             let walked: BTreeSet<String> = walked.into_iter().map(|o| o.key).collect();
