@@ -50,7 +50,7 @@ sync_with() {
     rclone) echo env -u AWS_CA_BUNDLE rclone sync "$src" ":s3:$bucket/rclone" "${rclone_s3[@]}" --s3-endpoint "$ep" ;;
   esac
 }
-# STOWAGE_BENCH_TOOLS narrows the run (s5cmd needs about 18 GB of memory
+# STOWAGE_BENCH_TOOLS narrows the run (s5cmd needs about 23 GB of memory
 # at 1.28 million files, rclone an hour 20 ms away).
 read -r -a tools <<< "${STOWAGE_BENCH_TOOLS:-stowage s5cmd rclone}"
 
