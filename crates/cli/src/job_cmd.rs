@@ -13,7 +13,7 @@ use stowage_jobs::training::{job_spec, LaunchForm};
 use stowage_jobs::Volume;
 
 use crate::profile_cmd::read_secret;
-use crate::volume_cmd::human_bytes;
+use stowage_jobs::survey::human_bytes;
 
 #[derive(Subcommand)]
 pub enum JobCommand {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use clap::Subcommand;
 use stowage_api::App;
 use stowage_jobs::check::{has_errors, Severity};
+use stowage_jobs::survey::human_bytes;
 use stowage_jobs::{api, Volume};
 
 #[derive(Subcommand)]
@@ -130,19 +131,4 @@ async fn check_volumes(
     }
     println!("The volumes are valid.");
     Ok(ExitCode::SUCCESS)
-}
-
-pub(crate) fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
 }

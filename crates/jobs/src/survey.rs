@@ -122,8 +122,8 @@ impl Survey {
                          requests of its own, so their number, not their {} in all, sets how long INITIALIZING takes. \
                          Packed into shards (tar or WebDataset files of 100 MB to 1 GB), the same data arrives in \
                          minutes.",
-                        size_text(self.bytes / objects),
-                        size_text(self.bytes)
+                        human_bytes(self.bytes / objects),
+                        human_bytes(self.bytes)
                     ),
                 )
             }
@@ -150,13 +150,19 @@ fn thousands(n: u64) -> String {
     out
 }
 
-/// `110 KB`, `140.0 GB` (decimal, as the estimate elsewhere).
-fn size_text(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1_000_000_000 => format!("{:.1} GB", b as f64 / 1e9),
-        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
-        b if b >= 1_000 => format!("{} KB", b / 1_000),
-        b => format!("{b} bytes"),
+/// `106.7 KB`, `130.4 GB`: sizes in units of 1,024, as the window and the CLI write them.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
     }
 }
 
@@ -193,9 +199,9 @@ mod tests {
         let found = imagenet.findings(0, "imagenet", "train/", Permission::Ro);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].severity, Severity::Warning);
-        assert!(found[0].message.contains("1,281,167 objects of 109 KB on average"), "{}", found[0].message);
+        assert!(found[0].message.contains("1,281,167 objects of 106.7 KB on average"), "{}", found[0].message);
         assert!(
-            found[0].message.contains("140.0 GB") && found[0].message.contains("WebDataset"),
+            found[0].message.contains("130.4 GB") && found[0].message.contains("WebDataset"),
             "{}",
             found[0].message
         );
