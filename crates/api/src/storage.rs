@@ -96,9 +96,15 @@ impl App {
         Ok(self.browsing(profile).await?.create_container(name.trim()).await?)
     }
 
-    /// Deletes an empty container; a non-empty one is refused with a sentence saying so.
+    /// Deletes an empty container; a non-empty one is refused with a sentence
+    /// saying so. Its storage class goes with it: a new container of the same
+    /// name starts without one.
     pub async fn delete_container(self: &Arc<Self>, profile: &str, name: &str) -> Result<()> {
-        Ok(self.browsing(profile).await?.delete_container(name).await?)
+        self.browsing(profile).await?.delete_container(name).await?;
+        if self.container_class(profile, name).is_some() {
+            self.set_container_class(profile, name, None).await?;
+        }
+        Ok(())
     }
 
     /// One page of a folder: the objects and sub-folders directly under `prefix`.

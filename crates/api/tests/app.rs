@@ -85,6 +85,27 @@ fn names(containers: Vec<stowage_store::ContainerInfo>) -> Vec<String> {
 }
 
 #[tokio::test]
+async fn a_deleted_container_takes_its_storage_class_with_it() {
+    let f = fixture();
+    f.app.create_container("far", "runs").await.expect("create");
+    f.app.create_container("far", "keep").await.expect("create");
+    // A class as an S3 profile would have saved it (a folder offers none to choose).
+    f.app
+        .edit(|settings, dirs, _| {
+            for container in ["runs", "keep"] {
+                settings.storage_classes.insert(format!("far/{container}"), "STANDARD_IA".into());
+            }
+            settings.save(dirs)
+        })
+        .expect("save");
+    f.app.delete_container("far", "runs").await.expect("delete");
+    assert_eq!(f.app.container_class("far", "runs"), None);
+    assert_eq!(f.app.container_class("far", "keep").as_deref(), Some("STANDARD_IA"), "the others keep theirs");
+    let saved = Settings::load(f.app.dirs()).expect("load").storage_classes;
+    assert_eq!(saved.keys().collect::<Vec<_>>(), ["far/keep"]);
+}
+
+#[tokio::test]
 async fn every_storage_call_acts_on_the_profile_it_names_not_the_current_one() {
     let f = fixture();
     f.app.create_container("far", "datasets").await.expect("create in far");
