@@ -34,9 +34,9 @@ pub async fn survey(store: &dyn ObjectStore, container: &str, prefix: &str) -> R
         bytes += found.iter().map(|o| o.size).sum::<u64>();
         if objects >= COUNT_LIMIT {
             complete = false;
-            return ControlFlow::Break(());
+            return std::future::ready(ControlFlow::Break(()));
         }
-        ControlFlow::Continue(())
+        std::future::ready(ControlFlow::Continue(()))
     })
     .await;
     match walked {

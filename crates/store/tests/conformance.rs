@@ -491,7 +491,10 @@ mod cases {
     pub async fn walk(f: Fixture) {
         // More than a page, so the walk splits the prefix into its folders.
         let mut keys: Vec<String> = (0..1040).map(|n| format!("train/n{:02}/{n}.jpg", n % 35)).collect();
-        keys.extend(["train/labels.csv", "train/deep/a/b/c.bin", "trainer.py", "val/1.jpg"].map(String::from));
+        keys.extend(
+            ["train/labels.csv", "train/deep/a/b/c.bin", "train/n01.txt", "train/n01-x/y", "trainer.py", "val/1.jpg"]
+                .map(String::from),
+        );
         let store = f.store.as_ref();
         let container = f.container.as_str();
         let put = |key: String| async move {
@@ -501,9 +504,9 @@ mod cases {
         assert!(put.iter().all(Result::is_ok), "{:?}", put.iter().find(|r| r.is_err()));
         for prefix in ["", "train/", "train/deep/", "tr"] {
             let walked = stowage_store::walk::list_tree(f.store.as_ref(), &f.container, prefix).await.expect("walk");
-            let walked: BTreeSet<String> = walked.into_iter().map(|o| o.key).collect();
+            let walked: Vec<String> = walked.into_iter().map(|o| o.key).collect();
             let (listed, _, _) = f.list_all(ListOptions::recursive(prefix)).await;
-            assert_eq!(walked, listed.into_iter().collect::<BTreeSet<_>>(), "under {prefix:?}");
+            assert_eq!(walked, listed, "under {prefix:?}: the same keys, in the same order");
         }
     }
 
