@@ -1,9 +1,11 @@
-//! Syncing a local folder with a container prefix: [`prepare`] scans the
-//! folder, lists the prefix once, loads the last sync's state and plans;
-//! [`apply`] runs a plan with the transfer engine and records the new state.
-//! The plan in between is what a dry run prints and the window shows.
+//! Syncing a local folder with a container prefix: [`prepare`] walks the
+//! folder, the prefix's listing and the last sync's state side by side in
+//! key order (the march) and plans; [`apply`] runs a plan with the transfer
+//! engine and records the new state. The plan in between is what a dry run
+//! prints and the window shows. Only the paths the plan acts on are kept.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -16,17 +18,16 @@ use crate::engine::{list_all, normalize_prefix, Tuning};
 use crate::error::SyncError;
 use crate::etag;
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
+use crate::march::{Chunked, Local, March, Row, Sorted, CHUNK};
 use crate::upload::{local_etag, Action, Engine, Resume};
 
 /// Bulk deletes (a thousand keys each) in flight at once.
 const DELETES_IN_FLIGHT: usize = 8;
 use crate::filter::Filters;
 use crate::journal::modified_ns;
-use crate::plan::{
-    over_cap, plan, Base, Compare, Direction, Listing, LocalState, Op, OpKind, PlanOptions, RemoteState, SyncPlan,
-};
-use crate::renames::mark_renames;
-use crate::scan::{outermost, scan_folder, scan_paths, LocalFile};
+use crate::plan::{over_cap, Base, Compare, Direction, Op, OpKind, PlanOptions, Planner, RemoteState, SyncPlan};
+use crate::renames::{gone_file, mark_renames};
+use crate::scan::{outermost, scan_folder_in_order, scan_paths, LocalFile};
 use crate::state::{BaseUpdate, Pair, SyncState};
 
 #[derive(Debug, Clone)]
@@ -43,16 +44,19 @@ pub struct SyncRequest {
     pub backup_prefix: Option<String>,
 }
 
-/// A plan and what it was made from, ready to apply.
+/// A plan and what it acts on, ready to apply.
 #[derive(Debug)]
 pub struct Prepared {
     pub plan: SyncPlan,
     pair: Pair,
     prefix: String,
-    files: HashMap<String, LocalFile>,
-    local: Listing<LocalState>,
-    remote: Listing<RemoteState>,
-    base: BTreeMap<String, Base>,
+    /// Both sides and the state of the paths the plan acts on, and of the
+    /// synced files gone from the folder (renames), by path.
+    rows: HashMap<String, Row>,
+    /// Paths equal on both sides whose recorded state is missing or out of date.
+    equal: Vec<(String, Base)>,
+    /// Files found in the folder, paths the state knew.
+    counts: (usize, usize),
     /// Paths left for a later round (still being written).
     deferred: BTreeSet<String>,
 }
@@ -67,7 +71,7 @@ impl Prepared {
             .plan
             .ops
             .iter()
-            .filter(|op| op.kind == OpKind::Upload && self.files.get(&op.path).is_some_and(|f| f.modified > cutoff))
+            .filter(|op| op.kind == OpKind::Upload && self.local(&op.path).is_some_and(|l| l.file.modified > cutoff))
             .map(|op| op.path.clone())
             .collect();
         self.plan.ops.retain(|op| !recent.contains(&op.path));
@@ -77,12 +81,20 @@ impl Prepared {
 
     /// Files found in the folder, and files the last sync's state knows.
     pub fn counts(&self) -> (usize, usize) {
-        (self.local.entries.len(), self.base.len())
+        self.counts
+    }
+
+    fn local(&self, path: &str) -> Option<&Local> {
+        self.rows.get(path)?.local.as_ref()
+    }
+
+    fn remote(&self, path: &str) -> Option<&RemoteState> {
+        self.rows.get(path)?.remote.as_ref()
     }
 }
 
-/// Scans, lists and plans. Fails (and so deletes nothing) when the folder
-/// or the listing cannot be read.
+/// Scans, lists and plans, the three at once. Fails (and so deletes
+/// nothing) when the folder, the listing or the state cannot be read.
 pub async fn prepare(
     store: &dyn ObjectStore,
     request: &SyncRequest,
@@ -94,19 +106,47 @@ pub async fn prepare(
             .map_err(|e| SyncError::local(format!("Cannot create the folder {}: {e}", request.folder.display())))?;
     }
     let (folder, filters) = open_folder(request)?;
-    let scan = {
-        let (folder, filters) = (folder.clone(), filters.clone());
-        tokio::task::spawn_blocking(move || scan_folder(&folder, &filters))
-            .await
-            .map_err(|e| SyncError::local(format!("Reading the folder was interrupted: {e}")))?
-            .map_err(SyncError::local)?
-    };
     let prefix = normalize_prefix(&request.prefix);
-    let listed = list_all(store, &request.container, &prefix).await?;
-    let remote = remote_listing(listed.into_values(), &prefix, &filters);
     let pair = pair_of(&folder, request, &prefix);
-    let base = state.load(&pair).map_err(state_error)?;
-    Ok(assemble(request, tuning, pair, prefix, scan, remote, base).await)
+
+    let (local_feed, local_side) = Sorted::channel();
+    let scanning = {
+        let (folder, filters) = (folder.clone(), filters.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut out = Chunked::new(local_feed);
+            let scanned =
+                scan_folder_in_order(&folder, &filters, |file| out.push_blocking(file.key.clone(), file.into()));
+            out.flush_blocking();
+            scanned
+        })
+    };
+    let (remote_feed, remote_side) = Sorted::channel();
+    // The feed goes when the listing ends, so the march sees where it ends.
+    let (under, filters_ref) = (prefix.as_str(), &filters);
+    let listing = async move {
+        let feed = remote_feed;
+        stowage_store::walk::walk(store, &request.container, under, |objects| {
+            let entries = remote_entries(objects, under, filters_ref);
+            let feed = feed.clone();
+            async move {
+                match feed.send(entries).await {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(_) => ControlFlow::Break(()),
+                }
+            }
+        })
+        .await
+    };
+    let (base_reader, base_side) = state.read_in_order(&pair);
+    let marching = march_through(March::new(local_side, remote_side, base_side), request, tuning);
+    let (listed, marched) = tokio::join!(listing, marching);
+    listed?;
+    let (_, incomplete) = scanning
+        .await
+        .map_err(|e| SyncError::local(format!("Reading the folder was interrupted: {e}")))?
+        .map_err(SyncError::local)?;
+    base_reader.await.map_err(|e| state_error(e.to_string()))?.map_err(|e| state_error(e.to_string()))?;
+    Ok(assemble(request, tuning, pair, prefix, marched?, incomplete).await)
 }
 
 /// Like [`prepare`] for an upload, but only for `keys` (paths in the folder
@@ -133,15 +173,15 @@ pub async fn prepare_paths(
     };
     let prefix = normalize_prefix(&request.prefix);
     let pair = pair_of(&folder, request, &prefix);
-    let mut base = state.load(&pair).map_err(state_error)?;
     // Gone and once synced: a deletion or a rename, for a full scan to judge.
     // (An editor's temp file that came and went is not.)
-    if gone.iter().any(|key| base.keys().any(|path| within(path, key))) {
+    if !state.load_under(&pair, &gone).map_err(|e| state_error(e.to_string()))?.is_empty() {
         return Ok(None);
     }
     let tops: Vec<String> = outermost(keys).into_iter().cloned().collect();
+    let base = state.load_under(&pair, &tops).map_err(|e| state_error(e.to_string()))?;
     // Owned keys: see `Run::delete`.
-    let listed: Vec<Vec<ObjectInfo>> = stream::iter(tops.clone())
+    let listed: Vec<Vec<ObjectInfo>> = stream::iter(tops)
         .map(|key| {
             let under = format!("{prefix}{key}");
             async move {
@@ -153,14 +193,21 @@ pub async fn prepare_paths(
         .buffer_unordered(8)
         .try_collect()
         .await?;
-    let remote = remote_listing(listed.into_iter().flatten(), &prefix, &filters);
-    base.retain(|path, _| tops.iter().any(|top| within(path, top)));
-    let prepared = assemble(request, tuning, pair, prefix, scan, remote, base).await;
+    let mut remote = remote_entries(listed.into_iter().flatten(), &prefix, &filters);
+    remote.sort_by(|a, b| a.0.cmp(&b.0));
+    let local = scan.files.into_iter().map(|file| (file.key.clone(), file.into())).collect();
+    let march = March::new(
+        Sorted::from_sorted(local),
+        Sorted::from_sorted(remote),
+        Sorted::from_sorted(base.into_iter().collect()),
+    );
+    let marched = march_through(march, request, tuning).await?;
+    let prepared = assemble(request, tuning, pair, prefix, marched, scan.incomplete).await;
     let deletes = prepared.plan.ops.iter().any(|op| matches!(op.kind, OpKind::DeleteRemote | OpKind::DeleteLocal));
     Ok((!deletes).then_some(prepared))
 }
 
-fn state_error(e: rusqlite::Error) -> SyncError {
+fn state_error(e: String) -> SyncError {
     SyncError::local(format!("The sync state cannot be read: {e}"))
 }
 
@@ -187,83 +234,102 @@ fn pair_of(folder: &std::path::Path, request: &SyncRequest, prefix: &str) -> Pai
     }
 }
 
-/// Listed objects as paths under `prefix`, without folder markers and what
-/// the filters leave out.
-fn remote_listing(
+/// Listed objects as paths under `prefix` (in their order), without folder
+/// markers and what the filters leave out.
+fn remote_entries(
     objects: impl IntoIterator<Item = ObjectInfo>,
     prefix: &str,
     filters: &Filters,
-) -> Listing<RemoteState> {
-    Listing {
-        entries: objects
-            .into_iter()
-            .filter_map(|o| {
-                let path = o.key.strip_prefix(prefix)?.to_owned();
-                // Folder markers (keys ending in `/`) are not files.
-                (!path.is_empty() && !path.ends_with('/') && filters.allows(&path))
-                    .then_some((path, RemoteState { size: o.size, modified_ms: o.modified_ms, etag: o.etag }))
-            })
-            .collect(),
-        complete: true,
-    }
+) -> Vec<(String, RemoteState)> {
+    objects
+        .into_iter()
+        .filter_map(|o| {
+            let path = o.key.strip_prefix(prefix)?.to_owned();
+            // Folder markers (keys ending in `/`) are not files.
+            (!path.is_empty() && !path.ends_with('/') && filters.allows(&path))
+                .then_some((path, RemoteState { size: o.size, modified_ms: o.modified_ms, etag: o.etag }))
+        })
+        .collect()
 }
 
-/// The plan from a scan, a listing and the last sync's state.
+/// What the march leaves: the planner with every path added, and the rows
+/// worth keeping.
+struct Marched {
+    planner: Planner,
+    rows: HashMap<String, Row>,
+    equal: Vec<(String, Base)>,
+    counts: (usize, usize),
+}
+
+/// Plans every row of `march`, keeping only the rows the plan acts on (or
+/// that a rename may come from) and the equal paths whose state is new.
+async fn march_through(mut march: March, request: &SyncRequest, tuning: &Tuning) -> Result<Marched, SyncError> {
+    let mut planner = Planner::new(request.options.clone());
+    let (mut rows, mut equal) = (HashMap::new(), Vec::new());
+    loop {
+        let mut batch = march.next_batch(CHUNK).await.map_err(|e| SyncError::local(e.to_string()))?;
+        if batch.is_empty() {
+            break;
+        }
+        if request.options.compare == Compare::Checksum {
+            add_checksums(&mut batch, tuning).await;
+        }
+        for row in batch {
+            let local = row.local.as_ref().map(|l| &l.state);
+            if planner.add(&row.path, local, row.remote.as_ref(), row.base.as_ref()) || gone_file(&row).is_some() {
+                rows.insert(row.path.clone(), row);
+            } else if let (Some(l), Some(r)) = (local, &row.remote) {
+                let base = Base::of(l, r);
+                if row.base.as_ref() != Some(&base) {
+                    equal.push((row.path, base));
+                }
+            }
+        }
+    }
+    Ok(Marched { planner, rows, equal, counts: march.counts() })
+}
+
+/// The plan from what the march left: renames marked, the delete cap checked.
 async fn assemble(
     request: &SyncRequest,
     tuning: &Tuning,
     pair: Pair,
     prefix: String,
-    scan: crate::scan::Scan,
-    remote: Listing<RemoteState>,
-    base: BTreeMap<String, Base>,
+    marched: Marched,
+    local_incomplete: bool,
 ) -> Prepared {
-    let files: HashMap<String, LocalFile> = scan.files.into_iter().map(|f| (f.key.clone(), f)).collect();
-    let mut local = Listing {
-        entries: files
-            .values()
-            .map(|f| (f.key.clone(), LocalState { size: f.size, modified_ns: modified_ns(f.modified), checksum: None }))
-            .collect(),
-        complete: !scan.incomplete,
-    };
-    if request.options.compare == Compare::Checksum {
-        add_checksums(&mut local, &remote, &files, tuning).await;
-    }
-    let mut plan = plan(&local, &remote, &base, &request.options);
+    let Marched { planner, rows, equal, counts } = marched;
+    let at_destination = planner.at_destination();
+    let mut plan = planner.finish(!local_incomplete, true);
     if request.options.direction == Direction::Up {
-        mark_renames(&mut plan, &local, &remote, &base, &files, tuning).await;
-        plan.blocked = over_cap(&plan, &local, &remote, &request.options);
+        mark_renames(&mut plan, &rows, tuning).await;
+        plan.blocked = over_cap(&plan, at_destination, &request.options);
     }
-    Prepared { plan, pair, prefix, files, local, remote, base, deferred: BTreeSet::new() }
+    Prepared { plan, pair, prefix, rows, equal, counts, deferred: BTreeSet::new() }
 }
 
-/// Reads the files whose size matches their object, to compare contents.
-async fn add_checksums(
-    local: &mut Listing<LocalState>,
-    remote: &Listing<RemoteState>,
-    files: &HashMap<String, LocalFile>,
-    tuning: &Tuning,
-) {
+/// Reads the files of `rows` whose size matches their object, to compare contents.
+async fn add_checksums(rows: &mut [Row], tuning: &Tuning) {
     // Owned, not borrowed: see `Run::delete`.
-    let wanted: Vec<(LocalFile, String)> = remote
-        .entries
+    let wanted: Vec<(usize, LocalFile, String)> = rows
         .iter()
-        .filter_map(|(path, r)| {
-            let file = files.get(path)?;
-            (file.size == r.size).then(|| Some((file.clone(), r.etag.clone()?)))?
+        .enumerate()
+        .filter_map(|(i, row)| {
+            let (local, remote) = (row.local.as_ref()?, row.remote.as_ref()?);
+            (local.state.size == remote.size).then(|| Some((i, local.file.clone(), remote.etag.clone()?)))?
         })
         .collect();
-    let sums: Vec<(String, Option<String>)> = stream::iter(wanted)
-        .map(|(file, etag)| async move {
+    let sums: Vec<(usize, Option<String>)> = stream::iter(wanted)
+        .map(|(i, file, etag)| async move {
             let (threshold, part_size) = etag::layout_of(&etag, file.size, tuning);
-            (file.key.clone(), local_etag(&file, part_size, threshold).await.ok())
+            (i, local_etag(&file, part_size, threshold).await.ok())
         })
         .buffer_unordered(4)
         .collect()
         .await;
-    for (path, sum) in sums {
-        if let Some(entry) = local.entries.get_mut(&path) {
-            entry.checksum = sum;
+    for (i, sum) in sums {
+        if let Some(local) = rows[i].local.as_mut() {
+            local.state.checksum = sum;
         }
     }
 }
@@ -333,21 +399,7 @@ pub async fn apply(
     }
     // Paths equal on both sides without an operation: recorded, so the next
     // comparison goes by the state and not by times.
-    let planned: BTreeSet<&str> = prepared
-        .plan
-        .ops
-        .iter()
-        .map(|op| op.path.as_str())
-        .chain(prepared.deferred.iter().map(String::as_str))
-        .collect();
-    for (path, l) in &prepared.local.entries {
-        if let (false, Some(r)) = (planned.contains(path.as_str()), prepared.remote.entries.get(path)) {
-            let base = Base::of(l, r);
-            if prepared.base.get(path) != Some(&base) {
-                update.set.push((path.clone(), base));
-            }
-        }
-    }
+    update.set.extend(prepared.equal.iter().cloned());
     if let Err(e) = state.apply(&prepared.pair, &update) {
         summary.failed.push((String::new(), format!("The sync state could not be saved: {e}")));
     }
@@ -399,8 +451,8 @@ impl Run<'_> {
     async fn upload(&self, ops: Vec<&Op>, resume: Option<Resume>) -> Vec<Done> {
         let work: Vec<_> = ops
             .into_iter()
-            .filter_map(|op| self.prepared.files.get(&op.path))
-            .map(|file| (file.clone(), self.key(&file.key), Action::Upload))
+            .filter_map(|op| self.prepared.local(&op.path))
+            .map(|local| (local.file.clone(), self.key(&local.file.key), Action::Upload))
             .collect();
         if work.is_empty() {
             return Vec::new();
@@ -427,7 +479,7 @@ impl Run<'_> {
 
     /// What the state records for a file that reached its object.
     fn uploaded_base(&self, path: &str, outcome: &FileOutcome) -> Option<Base> {
-        match (outcome, self.prepared.local.entries.get(path)) {
+        match (outcome, self.prepared.local(path).map(|l| &l.state)) {
             (FileOutcome::Uploaded { etag, .. }, Some(local)) => Some(Base {
                 local_size: local.size,
                 local_modified_ns: local.modified_ns,
@@ -467,7 +519,7 @@ impl Run<'_> {
         let mut done = Vec::new();
         let mut items = Vec::new();
         for op in ops {
-            let Some(remote) = self.prepared.remote.entries.get(&op.path) else { continue };
+            let Some(remote) = self.prepared.remote(&op.path) else { continue };
             let Some(dest) = local_path(&folder, &op.path) else {
                 done.push((
                     op.path.clone(),
@@ -483,13 +535,13 @@ impl Run<'_> {
                 size: remote.size,
                 etag: remote.etag.clone(),
                 modified_ms: remote.modified_ms,
-                replaces: self.prepared.local.entries.get(&op.path).map(|l| (l.size, l.modified_ns)),
+                replaces: self.prepared.local(&op.path).map(|l| (l.state.size, l.state.modified_ns)),
             });
         }
         let fetched = fetch_all(self.store, &self.request.container, items, self.tuning, self.sink, self.cancel).await;
         done.extend(fetched.into_iter().map(|(item, outcome, local)| {
             let path = item.key.strip_prefix(&self.prepared.prefix).unwrap_or(&item.key).to_owned();
-            let base = local.zip(self.prepared.remote.entries.get(&path)).map(|(l, r)| Base::of(&l, r));
+            let base = local.zip(self.prepared.remote(&path)).map(|(l, r)| Base::of(&l, r));
             (path, item.size, outcome, base)
         }));
         done
@@ -567,7 +619,7 @@ impl Run<'_> {
     async fn delete_local(&self, path: &str) -> Result<(), String> {
         let folder = PathBuf::from(&self.prepared.pair.folder);
         let target = local_path(&folder, path).ok_or_else(|| format!("{path} is not a path inside the folder."))?;
-        let scanned = self.prepared.local.entries.get(path).map(|l| (l.size, l.modified_ns));
+        let scanned = self.prepared.local(path).map(|l| (l.state.size, l.state.modified_ns));
         tokio::task::spawn_blocking(move || {
             let meta = std::fs::metadata(&target).map_err(|e| format!("Cannot read {}: {e}", target.display()))?;
             let now = (meta.len(), modified_ns(meta.modified().unwrap_or(std::time::SystemTime::UNIX_EPOCH)));

@@ -262,42 +262,147 @@ pub fn plan(
     base: &BTreeMap<String, Base>,
     options: &PlanOptions,
 ) -> SyncPlan {
-    let deletes = options.mode != Mode::Copy;
-    let can_delete = local.complete && remote.complete;
-    let mut out = SyncPlan::default();
+    let mut planner = Planner::new(options.clone());
     let paths: BTreeSet<&String> = local.entries.keys().chain(remote.entries.keys()).collect();
     for path in paths {
-        let (l, r, b) = (local.entries.get(path), remote.entries.get(path), base.get(path));
-        let decided = match options.direction {
-            Direction::Up => decide(l.map(Side::Local), r.map(Side::Remote), b, options.compare),
-            Direction::Down => decide(r.map(Side::Remote), l.map(Side::Local), b, options.compare),
+        planner.add(path, local.entries.get(path), remote.entries.get(path), base.get(path));
+    }
+    planner.finish(local.complete, remote.complete)
+}
+
+/// What the destination has at a path once the plan has run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum After {
+    Stays,
+    Arrives,
+    /// Deleted, if deletions are made at all.
+    Leaves,
+}
+
+/// A file at the destination whose name later paths may continue with
+/// "/": if they are there too after the sync, file and folder clash.
+#[derive(Debug)]
+struct Open {
+    path: String,
+    after: After,
+    /// Something below it stays or arrives; something below it is deleted.
+    kept_below: bool,
+    deleted_below: bool,
+}
+
+/// The planner, fed one path at a time in increasing order (the march), so
+/// it holds the operations, not the listings. [`plan`] feeds it from maps.
+#[derive(Debug)]
+pub struct Planner {
+    options: PlanOptions,
+    plan: SyncPlan,
+    at_destination: u64,
+    /// Destination files that are prefixes of the current path (a chain:
+    /// each a prefix of the next).
+    open: Vec<Open>,
+    /// Closed ones with something below them: the possible clashes.
+    nested: Vec<Open>,
+}
+
+impl Planner {
+    pub fn new(options: PlanOptions) -> Self {
+        Self { options, plan: SyncPlan::default(), at_destination: 0, open: Vec::new(), nested: Vec::new() }
+    }
+
+    /// Decides `path`, which comes after every path added before. Returns
+    /// whether it added an operation.
+    pub fn add(
+        &mut self,
+        path: &str,
+        local: Option<&LocalState>,
+        remote: Option<&RemoteState>,
+        base: Option<&Base>,
+    ) -> bool {
+        let options = &self.options;
+        let deletes = options.mode != Mode::Copy;
+        let (decided, there) = match options.direction {
+            Direction::Up => {
+                (decide(local.map(Side::Local), remote.map(Side::Remote), base, options.compare), remote.is_some())
+            }
+            Direction::Down => {
+                (decide(remote.map(Side::Remote), local.map(Side::Local), base, options.compare), local.is_some())
+            }
         };
-        let (kind, size, reason) = match decided {
+        let stays = there.then_some(After::Stays);
+        let (op, after) = match decided {
             Decision::Same => {
-                out.unchanged += 1;
-                continue;
+                self.plan.unchanged += 1;
+                (None, stays)
             }
-            Decision::Nothing => continue,
-            Decision::Transfer(size, reason) => (transfer_kind(options.direction), size, reason),
-            Decision::Delete(..) if options.only_delete_synced && b.is_none() => continue,
-            Decision::Delete(size, reason) if deletes && can_delete => (delete_kind(options.direction), size, reason),
-            Decision::Delete(..) => continue,
+            Decision::Nothing => (None, stays),
+            Decision::Transfer(size, reason) => {
+                (Some((transfer_kind(options.direction), size, reason)), Some(After::Arrives))
+            }
+            Decision::Delete(..) if options.only_delete_synced && base.is_none() => (None, stays),
+            Decision::Delete(size, reason) if deletes => {
+                (Some((delete_kind(options.direction), size, reason)), Some(After::Leaves))
+            }
+            Decision::Delete(..) => (None, stays),
             Decision::Conflict(size, reason) if reason != Reason::DeletedButChanged || deletes => {
-                (OpKind::Conflict, size, reason)
+                (Some((OpKind::Conflict, size, reason)), stays)
             }
-            Decision::Conflict(..) => continue,
+            Decision::Conflict(..) => (None, stays),
         };
-        out.ops.push(Op { kind, path: path.clone(), size, reason, from: None });
+        self.at_destination += u64::from(there);
+        self.track_clashes(path, after);
+        let Some((kind, size, reason)) = op else { return false };
+        self.plan.ops.push(Op { kind, path: path.to_owned(), size, reason, from: None });
+        true
     }
-    if deletes && !can_delete {
-        let side = if local.complete { "the container" } else { "this computer" };
-        out.notes.push(format!(
-            "Nothing will be deleted: part of {side} could not be read, so a missing file may only be unreadable."
-        ));
+
+    /// Files and objects at the destination, before the plan runs.
+    pub fn at_destination(&self) -> u64 {
+        self.at_destination
     }
-    mark_type_clashes(&mut out, local, remote, options.direction);
-    out.blocked = over_cap(&out, local, remote, options);
-    out
+
+    fn track_clashes(&mut self, path: &str, after: Option<After>) {
+        while self.open.last().is_some_and(|open| !path.starts_with(open.path.as_str())) {
+            let closed = self.open.pop().expect("a last one");
+            if closed.kept_below || closed.deleted_below {
+                self.nested.push(closed);
+            }
+        }
+        let Some(after) = after else { return };
+        for open in &mut self.open {
+            if path.as_bytes().get(open.path.len()) == Some(&b'/') {
+                match after {
+                    After::Leaves => open.deleted_below = true,
+                    After::Stays | After::Arrives => open.kept_below = true,
+                }
+            }
+        }
+        self.open.push(Open { path: path.to_owned(), after, kept_below: false, deleted_below: false });
+    }
+
+    /// The plan, once every path is added. Nothing is deleted unless both
+    /// sides were read completely.
+    pub fn finish(mut self, local_complete: bool, remote_complete: bool) -> SyncPlan {
+        let can_delete = local_complete && remote_complete;
+        let deletes = self.options.mode != Mode::Copy;
+        if deletes && !can_delete {
+            let kind = delete_kind(self.options.direction);
+            self.plan.ops.retain(|op| op.kind != kind);
+            let side = if local_complete { "the container" } else { "this computer" };
+            self.plan.notes.push(format!(
+                "Nothing will be deleted: part of {side} could not be read, so a missing file may only be unreadable."
+            ));
+        }
+        self.nested.extend(self.open.drain(..).filter(|open| open.kept_below || open.deleted_below));
+        let exists = |after: After| after != After::Leaves || !can_delete;
+        let clashing: BTreeSet<String> = std::mem::take(&mut self.nested)
+            .into_iter()
+            .filter(|open| exists(open.after) && (open.kept_below || (open.deleted_below && !can_delete)))
+            .map(|open| open.path)
+            .collect();
+        mark_type_clashes(&mut self.plan, &clashing);
+        self.plan.blocked = over_cap(&self.plan, self.at_destination, &self.options);
+        self.plan
+    }
 }
 
 /// The two sides seen as source and destination.
@@ -412,40 +517,9 @@ fn delete_kind(direction: Direction) -> OpKind {
 }
 
 /// A folder cannot hold a file and a folder of the same name: when the
-/// destination would end up with `a` and `a/b`, the transfer that makes the
-/// clash is a conflict instead.
-fn mark_type_clashes(
-    plan: &mut SyncPlan,
-    local: &Listing<LocalState>,
-    remote: &Listing<RemoteState>,
-    direction: Direction,
-) {
-    let existing: Vec<&String> = match direction {
-        Direction::Up => remote.entries.keys().collect(),
-        Direction::Down => local.entries.keys().collect(),
-    };
-    let mut after: BTreeSet<&str> = existing.into_iter().map(String::as_str).collect();
-    for op in &plan.ops {
-        match op.kind {
-            OpKind::Upload | OpKind::Download => {
-                after.insert(&op.path);
-            }
-            OpKind::DeleteRemote | OpKind::DeleteLocal => {
-                after.remove(op.path.as_str());
-            }
-            OpKind::Conflict => {}
-        }
-    }
-    let clashing: BTreeSet<String> = after
-        .iter()
-        .filter(|path| {
-            after
-                .range::<str, _>((std::ops::Bound::Excluded(**path), std::ops::Bound::Unbounded))
-                .take_while(|next| next.starts_with(**path))
-                .any(|next| next.as_bytes().get(path.len()) == Some(&b'/'))
-        })
-        .map(|path| (*path).to_owned())
-        .collect();
+/// destination would end up with `a` and `a/b`, the transfers of `a` and of
+/// what is below it are conflicts instead.
+fn mark_type_clashes(plan: &mut SyncPlan, clashing: &BTreeSet<String>) {
     if clashing.is_empty() {
         return;
     }
@@ -461,20 +535,11 @@ fn mark_type_clashes(
 
 /// Why `plan` deletes too much under `options`, if it does. The old names
 /// of renamed files do not count: their content stays, under the new name.
-pub(crate) fn over_cap(
-    plan: &SyncPlan,
-    local: &Listing<LocalState>,
-    remote: &Listing<RemoteState>,
-    options: &PlanOptions,
-) -> Option<String> {
+pub(crate) fn over_cap(plan: &SyncPlan, at_destination: u64, options: &PlanOptions) -> Option<String> {
     let cap = options.delete_cap?;
     let kind = delete_kind(options.direction);
     let moved: BTreeSet<&str> = plan.ops.iter().filter_map(|op| op.from.as_deref()).collect();
     let deletes = plan.ops.iter().filter(|op| op.kind == kind && !moved.contains(op.path.as_str())).count() as u64;
-    let at_destination = match options.direction {
-        Direction::Up => remote.entries.len(),
-        Direction::Down => local.entries.len(),
-    } as u64;
     let share_over = deletes * 100 > u64::from(cap.percent) * at_destination;
     if deletes == 0 || !(share_over || deletes > u64::from(cap.count)) {
         return None;

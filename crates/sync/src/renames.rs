@@ -5,28 +5,23 @@
 //! request. Whether the old object then goes is the plan's usual business
 //! (a push deletes it, a copy keeps it).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use futures::stream::{self, StreamExt};
 
 use crate::engine::Tuning;
 use crate::etag::layout_of;
-use crate::plan::{Base, Listing, LocalState, OpKind, Reason, RemoteState, SyncPlan};
+use crate::march::Row;
+use crate::plan::{OpKind, Reason, SyncPlan};
 use crate::scan::LocalFile;
 use crate::upload::local_etag;
 
 /// Marks the uploads of `plan` that are renames (reason `Renamed`, `from`
 /// set). Content is compared by the ETag the file would get, read from
-/// disk: size and time alone could pair two different files.
-pub(crate) async fn mark_renames(
-    plan: &mut SyncPlan,
-    local: &Listing<LocalState>,
-    remote: &Listing<RemoteState>,
-    base: &BTreeMap<String, Base>,
-    files: &HashMap<String, LocalFile>,
-    tuning: &Tuning,
-) {
-    let gone = gone_files(local, remote, base);
+/// disk: size and time alone could pair two different files. `rows` holds
+/// the plan's paths and the synced files gone from the folder.
+pub(crate) async fn mark_renames(plan: &mut SyncPlan, rows: &HashMap<String, Row>, tuning: &Tuning) {
+    let gone = gone_files(rows);
     if gone.is_empty() {
         return;
     }
@@ -38,9 +33,9 @@ pub(crate) async fn mark_renames(
         .enumerate()
         .filter(|(_, op)| op.kind == OpKind::Upload && op.reason == Reason::New)
         .filter_map(|(i, op)| {
-            let l = local.entries.get(&op.path)?;
-            let sources = gone.get(&(l.size, l.modified_ns))?;
-            Some((i, files.get(&op.path)?.clone(), sources.clone()))
+            let l = rows.get(&op.path)?.local.as_ref()?;
+            let sources = gone.get(&(l.state.size, l.state.modified_ns))?;
+            Some((i, l.file.clone(), sources.clone()))
         })
         .collect();
     let found: Vec<(usize, Option<String>)> = stream::iter(candidates)
@@ -64,22 +59,25 @@ pub(crate) async fn mark_renames(
     }
 }
 
-/// Synced files missing from the folder whose objects are as the last sync
-/// left them, by (size, modification time), with their path and ETag.
-fn gone_files(
-    local: &Listing<LocalState>,
-    remote: &Listing<RemoteState>,
-    base: &BTreeMap<String, Base>,
-) -> HashMap<(u64, i64), Vec<(String, String)>> {
+/// A synced file missing from the folder whose object is as the last sync
+/// left it: its (size, modification time) and ETag.
+pub(crate) fn gone_file(row: &Row) -> Option<((u64, i64), &str)> {
+    let (remote, base) = (row.remote.as_ref()?, row.base.as_ref()?);
+    let etag = remote.etag.as_deref()?;
+    // Empty files cost nothing to send; an unchanged object only.
+    (row.local.is_none() && base.local_size != 0 && base.same_remote(remote))
+        .then_some(((base.local_size, base.local_modified_ns), etag))
+}
+
+/// The gone files among `rows` by (size, modification time), each with its
+/// path and ETag, in path order.
+fn gone_files(rows: &HashMap<String, Row>) -> HashMap<(u64, i64), Vec<(String, String)>> {
     let mut gone: HashMap<(u64, i64), Vec<(String, String)>> = HashMap::new();
-    for (path, b) in base {
-        let Some(r) = remote.entries.get(path) else { continue };
-        let Some(etag) = &r.etag else { continue };
-        // Empty files cost nothing to send; an unchanged object only.
-        if local.entries.contains_key(path) || b.local_size == 0 || !b.same_remote(r) {
-            continue;
+    for row in rows.values() {
+        if let Some((at, etag)) = gone_file(row) {
+            gone.entry(at).or_default().push((row.path.clone(), etag.to_owned()));
         }
-        gone.entry((b.local_size, b.local_modified_ns)).or_default().push((path.clone(), etag.clone()));
     }
+    gone.values_mut().for_each(|sources| sources.sort());
     gone
 }

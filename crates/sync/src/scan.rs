@@ -48,35 +48,51 @@ impl Scan {
 /// Walks `sources` (files or folders). Symlinks are followed; a link back
 /// into a folder being walked is reported as a loop.
 pub fn scan(sources: &[PathBuf]) -> Scan {
-    let mut out = Scan::default();
+    let mut files = Vec::new();
+    let mut walker = Walker::new(None, |file| {
+        files.push(file);
+        true
+    });
     for source in sources {
-        let name = match source.file_name().and_then(|n| n.to_str()) {
-            Some(name) => name.to_owned(),
-            None => {
-                out.skipped.push(skipped(source, "it has no name usable as an object key"));
-                continue;
-            }
-        };
-        let mut walking = HashSet::new();
-        visit(source, &name, None, &mut walking, &mut out);
+        match source.file_name().and_then(|n| n.to_str()) {
+            Some(name) => walker.visit(source, name, std::fs::metadata(source)),
+            None => walker.skipped.push(skipped(source, "it has no name usable as an object key")),
+        }
     }
-    out.files.sort_by(|a, b| a.key.cmp(&b.key));
-    out
+    let (skipped, incomplete) = (walker.skipped, walker.incomplete);
+    files.sort_by(|a, b| a.key.cmp(&b.key));
+    Scan { files, skipped, incomplete }
 }
 
 /// Walks the folder `root` for a sync: keys are relative to it, and only
 /// what `filters` allows is listed. Fails when `root` is not a folder (an
 /// unmounted disk must not look like an empty folder).
 pub fn scan_folder(root: &Path, filters: &Filters) -> Result<Scan, String> {
-    match std::fs::metadata(root) {
-        Ok(meta) if meta.is_dir() => {}
+    let mut files = Vec::new();
+    let (skipped, incomplete) = scan_folder_in_order(root, filters, |file| {
+        files.push(file);
+        true
+    })?;
+    Ok(Scan { files, skipped, incomplete })
+}
+
+/// [`scan_folder`] without holding the files: each goes to `emit` in key
+/// order (a folder's files where its name + "/" sorts among its siblings,
+/// as an object listing orders them), until `emit` returns false. Returns
+/// what was skipped and whether the scan is incomplete.
+pub fn scan_folder_in_order(
+    root: &Path,
+    filters: &Filters,
+    emit: impl FnMut(LocalFile) -> bool,
+) -> Result<(Vec<Skipped>, bool), String> {
+    let meta = match std::fs::metadata(root) {
+        Ok(meta) if meta.is_dir() => meta,
         Ok(_) => return Err(format!("{} is not a folder.", root.display())),
         Err(e) => return Err(format!("The folder {} cannot be read: {e}", root.display())),
-    }
-    let mut out = Scan::default();
-    visit(root, "", Some(filters), &mut HashSet::new(), &mut out);
-    out.files.sort_by(|a, b| a.key.cmp(&b.key));
-    Ok(out)
+    };
+    let mut walker = Walker::new(Some(filters), emit);
+    walker.visit(root, "", Ok(meta));
+    Ok((walker.skipped, walker.incomplete))
 }
 
 /// Walks only `keys` (files or folders, relative to `root`) for a round that
@@ -98,7 +114,15 @@ pub fn scan_paths(root: &Path, filters: &Filters, keys: &BTreeSet<String>) -> Re
         let path = root.join(key);
         match std::fs::symlink_metadata(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => gone.push(key.clone()),
-            _ => visit(&path, key, Some(filters), &mut HashSet::new(), &mut out),
+            _ => {
+                let mut walker = Walker::new(Some(filters), |file| {
+                    out.files.push(file);
+                    true
+                });
+                walker.visit(&path, key, std::fs::metadata(&path));
+                out.skipped.extend(walker.skipped);
+                out.incomplete |= walker.incomplete;
+            }
         }
     }
     out.files.sort_by(|a, b| a.key.cmp(&b.key));
@@ -121,70 +145,95 @@ fn skipped(path: &Path, reason: impl Into<String>) -> Skipped {
     Skipped { path: path.display().to_string(), reason: reason.into() }
 }
 
-fn visit(path: &Path, key: &str, filters: Option<&Filters>, walking: &mut HashSet<PathBuf>, out: &mut Scan) {
-    let meta = match std::fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(e) => {
-            out.skipped.push(skipped(path, format!("cannot be read: {e}")));
-            out.incomplete = true;
+/// A walk of files and folders, handing each file on in key order.
+struct Walker<'a, E> {
+    filters: Option<&'a Filters>,
+    emit: E,
+    /// Folders being walked, by real path: a link back into one is a loop.
+    walking: HashSet<PathBuf>,
+    skipped: Vec<Skipped>,
+    incomplete: bool,
+    stopped: bool,
+}
+
+impl<'a, E: FnMut(LocalFile) -> bool> Walker<'a, E> {
+    fn new(filters: Option<&'a Filters>, emit: E) -> Self {
+        Self { filters, emit, walking: HashSet::new(), skipped: Vec::new(), incomplete: false, stopped: false }
+    }
+
+    fn unreadable(&mut self, path: &Path, reason: String) {
+        self.skipped.push(skipped(path, reason));
+        self.incomplete = true;
+    }
+
+    /// `path` (whose metadata, links followed, is `meta`) under `key`.
+    fn visit(&mut self, path: &Path, key: &str, meta: std::io::Result<std::fs::Metadata>) {
+        if self.stopped {
             return;
         }
-    };
-    if meta.is_file() {
-        if filters.is_some_and(|f| !f.allows(key)) {
+        let meta = match meta {
+            Ok(meta) => meta,
+            Err(e) => return self.unreadable(path, format!("cannot be read: {e}")),
+        };
+        if meta.is_file() {
+            if self.filters.is_some_and(|f| !f.allows(key)) {
+                return;
+            }
+            match std::fs::File::open(path) {
+                Ok(_) => {
+                    let file = LocalFile {
+                        path: path.to_owned(),
+                        key: key.to_owned(),
+                        size: meta.len(),
+                        modified: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                    };
+                    self.stopped = !(self.emit)(file);
+                }
+                Err(e) => self.unreadable(path, format!("cannot be read: {e}")),
+            }
+        } else if !meta.is_dir() {
+            self.skipped.push(skipped(path, "it is not a regular file or folder"));
+        } else if key.is_empty() || self.filters.is_none_or(|f| f.enters(key)) {
+            self.visit_folder(path, key);
+        }
+    }
+
+    fn visit_folder(&mut self, path: &Path, key: &str) {
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        if !self.walking.insert(real.clone()) {
+            self.skipped.push(skipped(path, "a symbolic link loops back to a folder above it"));
             return;
         }
-        match std::fs::File::open(path) {
-            Ok(_) => out.files.push(LocalFile {
-                path: path.to_owned(),
-                key: key.to_owned(),
-                size: meta.len(),
-                modified: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-            }),
-            Err(e) => {
-                out.skipped.push(skipped(path, format!("cannot be read: {e}")));
-                out.incomplete = true;
-            }
-        }
-        return;
-    }
-    if !meta.is_dir() {
-        out.skipped.push(skipped(path, "it is not a regular file or folder"));
-        return;
-    }
-    if !key.is_empty() && filters.is_some_and(|f| !f.enters(key)) {
-        return;
-    }
-    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-    if !walking.insert(real.clone()) {
-        out.skipped.push(skipped(path, "a symbolic link loops back to a folder above it"));
-        return;
-    }
-    match std::fs::read_dir(path) {
-        Err(e) => {
-            out.skipped.push(skipped(path, format!("cannot be listed: {e}")));
-            out.incomplete = true;
-        }
-        Ok(entries) => {
-            let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.file_name()).collect();
-            if names.is_empty() {
-                out.skipped.push(skipped(path, "the folder is empty, and object storage has no empty folders"));
-            }
-            names.sort();
-            for name in names {
-                let child = path.join(&name);
-                match name.to_str() {
-                    Some(text) if key.is_empty() => visit(&child, text, filters, walking, out),
-                    Some(text) => visit(&child, &format!("{key}/{text}"), filters, walking, out),
-                    None => {
-                        out.skipped.push(skipped(&child, "its name is not valid UTF-8, which object keys require"));
-                        out.incomplete = true;
-                    }
+        match std::fs::read_dir(path) {
+            Err(e) => self.unreadable(path, format!("cannot be listed: {e}")),
+            Ok(entries) => {
+                let mut children = Vec::new();
+                for name in entries.filter_map(Result::ok).map(|e| e.file_name()) {
+                    let child = path.join(&name);
+                    let Some(text) = name.to_str() else {
+                        self.unreadable(&child, "its name is not valid UTF-8, which object keys require".into());
+                        continue;
+                    };
+                    let child_key = if key.is_empty() { text.to_owned() } else { format!("{key}/{text}") };
+                    let meta = std::fs::metadata(&child);
+                    // A folder's keys sort as its name + "/" does among its siblings.
+                    let sort_key = match &meta {
+                        Ok(m) if m.is_dir() => format!("{child_key}/"),
+                        _ => child_key.clone(),
+                    };
+                    children.push((sort_key, child, child_key, meta));
+                }
+                if children.is_empty() {
+                    self.skipped.push(skipped(path, "the folder is empty, and object storage has no empty folders"));
+                }
+                children.sort_by(|a, b| a.0.cmp(&b.0));
+                for (_, child, child_key, meta) in children {
+                    self.visit(&child, &child_key, meta);
                 }
             }
         }
+        self.walking.remove(&real);
     }
-    walking.remove(&real);
 }
 
 #[cfg(test)]
@@ -231,6 +280,25 @@ mod tests {
         assert!(reasons.iter().any(|r| r.contains("loops back")), "{reasons:?}");
         assert_eq!(scan.bytes(), 4);
         assert!(!scan.incomplete);
+    }
+
+    #[test]
+    fn a_folder_scan_comes_in_key_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for file in ["a/x", "a.txt", "a-b/y", "a0", "b", "a/b/c", "a/b.txt", "Z"] {
+            std::fs::create_dir_all(dir.path().join(file).parent().expect("parent")).expect("mkdir");
+            std::fs::write(dir.path().join(file), b"x").expect("write");
+        }
+        let mut keys = Vec::new();
+        scan_folder_in_order(dir.path(), &Filters::new(&[], &[]).expect("filters"), |f| {
+            keys.push(f.key);
+            keys.len() < 7
+        })
+        .expect("scan");
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted, "as a listing of their keys would order them");
+        assert_eq!(keys, ["Z", "a-b/y", "a.txt", "a/b.txt", "a/b/c", "a/x", "a0"], "and it stops when told");
     }
 
     #[test]

@@ -4,12 +4,14 @@
 //! pair share one state, and a pull right after a push moves nothing.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OpenFlags};
+use tokio::task::JoinHandle;
 
 use crate::db::DbError;
+use crate::march::{Chunked, Sorted};
 use crate::plan::Base;
 
 /// Which sync: the two ends.
@@ -30,6 +32,7 @@ impl Pair {
 
 pub struct SyncState {
     db: Mutex<Connection>,
+    path: PathBuf,
 }
 
 impl std::fmt::Debug for SyncState {
@@ -45,6 +48,18 @@ pub struct BaseUpdate {
     pub remove: Vec<String>,
 }
 
+fn base_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, Base)> {
+    Ok((
+        row.get(0)?,
+        Base {
+            local_size: row.get(1)?,
+            local_modified_ns: row.get(2)?,
+            remote_size: row.get(3)?,
+            remote_etag: row.get(4)?,
+        },
+    ))
+}
+
 impl SyncState {
     pub fn open(path: &Path) -> Result<Self, DbError> {
         let db = crate::db::open(
@@ -55,30 +70,54 @@ impl SyncState {
                remote_size INTEGER NOT NULL, remote_etag TEXT,
                PRIMARY KEY (pair, path)) WITHOUT ROWID;",
         )?;
-        Ok(Self { db: Mutex::new(db) })
+        Ok(Self { db: Mutex::new(db), path: path.to_owned() })
     }
 
     fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.db.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn load(&self, pair: &Pair) -> rusqlite::Result<BTreeMap<String, Base>> {
+    /// The state of the paths at or inside `tops` (a watched folder's changed paths).
+    pub fn load_under(&self, pair: &Pair, tops: &[String]) -> rusqlite::Result<BTreeMap<String, Base>> {
         let db = self.db();
+        // `top` itself, and the paths between `top/` and `top0` ("0" follows "/").
         let mut query = db.prepare_cached(
-            "SELECT path, local_size, local_modified_ns, remote_size, remote_etag FROM base WHERE pair = ?1",
+            "SELECT path, local_size, local_modified_ns, remote_size, remote_etag FROM base
+             WHERE pair = ?1 AND (path = ?2 OR (path > ?2 || '/' AND path < ?2 || '0'))",
         )?;
-        let rows = query.query_map(params![pair.id()], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                Base {
-                    local_size: row.get(1)?,
-                    local_modified_ns: row.get(2)?,
-                    remote_size: row.get(3)?,
-                    remote_etag: row.get(4)?,
-                },
-            ))
-        })?;
-        rows.collect()
+        let mut out = BTreeMap::new();
+        for top in tops {
+            for row in query.query_map(params![pair.id(), top], base_row)? {
+                let (path, base) = row?;
+                out.insert(path, base);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every path's state for `pair`, in key order (the table's own), sent a
+    /// chunk at a time by a reader with a connection of its own: the march
+    /// holds a chunk, not the state, and writers are not held up (WAL).
+    pub(crate) fn read_in_order(&self, pair: &Pair) -> (JoinHandle<rusqlite::Result<()>>, Sorted<Base>) {
+        let (feed, side) = Sorted::channel();
+        let (path, id) = (self.path.clone(), pair.id());
+        let reader = tokio::task::spawn_blocking(move || {
+            let db = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            let mut query = db.prepare(
+                "SELECT path, local_size, local_modified_ns, remote_size, remote_etag FROM base
+                 WHERE pair = ?1 ORDER BY path",
+            )?;
+            let mut out = Chunked::new(feed);
+            for row in query.query_map(params![id], base_row)? {
+                let (path, base) = row?;
+                if !out.push_blocking(path, base) {
+                    return Ok(());
+                }
+            }
+            out.flush_blocking();
+            Ok(())
+        });
+        (reader, side)
     }
 
     /// Applies `update` in one transaction.
@@ -107,8 +146,24 @@ impl SyncState {
 mod tests {
     use super::*;
 
-    #[test]
-    fn pairs_keep_separate_bases() {
+    async fn read_all(state: &SyncState, pair: &Pair) -> Vec<(String, Base)> {
+        let (reader, side) = state.read_in_order(pair);
+        let mut march = crate::march::March::new(
+            Sorted::from_sorted(Vec::new()),
+            Sorted::from_sorted(
+                ["a.csv", "b/1", "b/2", "b0", "c"]
+                    .map(|p| (p.to_owned(), crate::plan::RemoteState { size: 0, modified_ms: None, etag: None }))
+                    .into(),
+            ),
+            side,
+        );
+        let rows = march.next_batch(100).await.expect("in order");
+        reader.await.expect("joined").expect("read");
+        rows.into_iter().filter_map(|row| Some((row.path, row.base?))).collect()
+    }
+
+    #[tokio::test]
+    async fn pairs_keep_separate_bases_read_in_key_order() {
         let dir = tempfile::tempdir().expect("tempdir");
         let state = SyncState::open(&dir.path().join("state.sqlite")).expect("open");
         let pair = |prefix: &str| Pair {
@@ -118,12 +173,16 @@ mod tests {
             prefix: prefix.into(),
         };
         let base = Base { local_size: 3, local_modified_ns: 7, remote_size: 3, remote_etag: Some("e".into()) };
-        let update = BaseUpdate { set: vec![("a.csv".into(), base.clone())], remove: vec![] };
+        let paths = ["c", "b0", "b/2", "a.csv", "b/1"];
+        let update = BaseUpdate { set: paths.map(|p| (p.to_owned(), base.clone())).into(), remove: vec![] };
         state.apply(&pair("one/"), &update).expect("apply");
-        assert_eq!(state.load(&pair("one/")).expect("load").get("a.csv"), Some(&base));
-        assert!(state.load(&pair("two/")).expect("load").is_empty());
+        let read: Vec<String> = read_all(&state, &pair("one/")).await.into_iter().map(|(p, _)| p).collect();
+        assert_eq!(read, ["a.csv", "b/1", "b/2", "b0", "c"]);
+        assert!(read_all(&state, &pair("two/")).await.is_empty());
+        let under = state.load_under(&pair("one/"), &["b".to_owned()]).expect("load");
+        assert_eq!(under.keys().collect::<Vec<_>>(), ["b/1", "b/2"], "b0 is not inside b");
         let update = BaseUpdate { set: vec![], remove: vec!["a.csv".into()] };
         state.apply(&pair("one/"), &update).expect("apply");
-        assert!(state.load(&pair("one/")).expect("load").is_empty());
+        assert!(state.load_under(&pair("one/"), &["a.csv".to_owned()]).expect("load").is_empty());
     }
 }
