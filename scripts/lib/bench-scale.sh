@@ -6,6 +6,9 @@
 # sync with nothing to do, a sync after 100 files changed, all on loopback,
 # then a sync with nothing to do through a proxy that delays every packet,
 # as a region a network away would. Time, CPU and peak memory of each.
+# Then (e) the tree as a watched folder under `stowage watch run`: its
+# first round, its memory, its inotify watches, its CPU while idle and how
+# soon a new file is listed.
 set -euo pipefail
 stowage=$1 files=$2 delay=$3
 source "$(dirname "$0")/bench-common.sh"
@@ -69,3 +72,49 @@ for tool in "${tools[@]}"; do run far "$tool" "$files" files -- $(sync_with "$to
 report "first=(a) first sync: $files files of 1 KiB in 1,000 folders, loopback" \
   "noop=(b) nothing to do, loopback" "change=(c) 100 files changed, loopback" \
   "far=(d) nothing to do, $((2 * delay)) ms round trip"
+
+case " ${tools[*]} " in *" stowage "*) ;; *) exit 0 ;; esac
+echo
+echo "(e) the same tree as a watched folder (stowage watch run), already in sync"
+"$stowage" watch add "$src" "bench:$bucket/stowage" --delete keep >/dev/null
+started=$(date +%s.%N)
+"$stowage" watch run >"$work/watch.log" 2>&1 &
+watcher=$!
+bench_pids+=($watcher)
+hz=$(getconf CLK_TCK)
+ticks() { awk '{ print $14 + $15 }' "/proc/$watcher/stat"; }
+# The first round is done when the watcher's CPU stops moving for 3 s.
+last=$(ticks) still=0
+while [ "$still" -lt 3 ]; do
+  sleep 1
+  now=$(ticks)
+  if [ "$now" = "$last" ]; then still=$((still + 1)); else still=0 last=$now; fi
+done
+settled=$(date +%s.%N)
+watches=$(cat /proc/$watcher/fdinfo/* 2>/dev/null | grep -c '^inotify wd:' || true)
+python3 -c "print(f'first round (a full scan and compare): {$settled - $started - 3:.1f} s, {$(ticks) / $hz:.1f} CPU s')"
+echo "inotify watches: $watches (this machine allows $(cat /proc/sys/fs/inotify/max_user_watches) per user)"
+before=$(ticks); sleep 30; after=$(ticks)
+python3 -c "print(f'idle CPU over 30 s: {($after - $before) / $hz / 30 * 100:.2f} % of one core')"
+python3 - "$src" "$endpoint" "$bucket" <<'PY'
+import os, subprocess, sys, time
+root, endpoint, bucket = sys.argv[1:]
+latencies = []
+for i in range(5):
+    name = f"n{(i * 211) % 1000:04d}/added-{os.getpid()}-{i}.jpg"
+    with open(os.path.join(root, name), "wb") as f:
+        f.write(os.urandom(1024))
+    closed = time.monotonic()
+    while time.monotonic() - closed < 120:
+        out = subprocess.run(["s5cmd", "--endpoint-url", endpoint, "ls", f"s3://{bucket}/stowage/{name}"],
+                             capture_output=True, text=True).stdout
+        if name.rsplit("/", 1)[-1] in out:
+            latencies.append(time.monotonic() - closed)
+            break
+        time.sleep(0.1)
+    os.remove(os.path.join(root, name))
+print("a new file listed after: " + ", ".join(f"{s:.2f} s" for s in latencies)
+      + " (sent once unchanged for 2 s; the files are removed again from the tree, not from the bucket)")
+PY
+echo "peak memory of the watcher: $(awk '/VmHWM/ { printf "%d MB", $2 / 1024 }' /proc/$watcher/status)"
+kill $watcher

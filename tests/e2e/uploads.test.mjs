@@ -392,7 +392,16 @@ test("select all in a folder of more than a page offers everything in it, and th
   await session.waitFor("the first page", async () => Number(await session.execute(`return document.querySelector('[data-testid="entries"]').dataset.rows`)) === 1_000);
   await (await $("select-all")).click();
   await (await $("select-whole-folder")).click();
-  await session.waitFor("every object selected", async () => (await session.texts('[data-testid="selection-bar"] strong'))[0] === "1001");
+  await session.waitFor("the folder itself selected", async () => (await session.texts('[data-testid="whole-folder-selected"]')).length === 1);
+  const rows = () => session.execute(`return Number(document.querySelector('[data-testid="entries"]').dataset.rows)`);
+  assert.equal(await rows(), 1_000, "nothing more was listed into the window for it");
+  // Unchecking one row takes "everything" back; choosing it again brings it back.
+  await session.execute(`document.querySelector('[data-testid="object-row"] .check-cell input').click()`);
+  await session.waitFor("999 selected", async () => (await session.texts('[data-testid="selection-bar"] strong'))[0] === "999");
+  assert.deepEqual(await session.texts('[data-testid="whole-folder-selected"]'), []);
+  await (await $("select-all")).click();
+  await (await $("select-whole-folder")).click();
+  await session.waitFor("the folder itself selected again", async () => (await session.texts('[data-testid="whole-folder-selected"]')).length === 1);
   await (await $("delete-selection")).click();
   assert.match(await (await $("confirm-dialog")).text(), /Delete 1001 objects \(1001 B\)\?/);
   await (await $("confirm-delete")).click();

@@ -143,11 +143,12 @@ impl App {
         container: &str,
         selection: &[String],
     ) -> Result<SelectionSize> {
-        let (objects, failed) = self.list_selection(profile, container, selection).await?;
+        let store = self.browsing(profile).await?;
+        let (objects, bytes, failed) = selection::measure(store.as_ref(), container, selection).await;
         if let Some((what, why)) = failed.into_iter().next() {
             return Err(Error::other(format!("{what}: {why}")));
         }
-        Ok(SelectionSize { objects: objects.len() as u64, bytes: objects.iter().map(|o| o.size).sum() })
+        Ok(SelectionSize { objects, bytes })
     }
 
     /// Deletes a selection: keys, and folders with all they hold.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { moveCursor, naturalCompare, nextSort, rangeBetween, sortEntries, type Entry } from "./listing";
+import { moveCursor, naturalCompare, nextSort, rangeBetween, selectionKeys, sortEntries, type Entry } from "./listing";
 
 const object = (key: string, size = 1, modifiedMs: number | null = 0): Entry => ({
   kind: "object", key, info: { key, size, modifiedMs, etag: null, contentType: null, metadata: {}, storageClass: null },
@@ -46,5 +46,13 @@ describe("selection and the keyboard", () => {
     expect(moveCursor(40, 5, "PageDown")).toBe(15);
     expect(moveCursor(4, 1, "a")).toBeNull();
     expect(moveCursor(0, -1, "ArrowDown")).toBeNull();
+  });
+});
+
+describe("selectionKeys", () => {
+  it("is the folder itself once everything in it is selected, and the keys otherwise", () => {
+    expect(selectionKeys(["train/a.jpg", "train/b/", "train/"], "train/")).toEqual(["train/"]);
+    expect(selectionKeys(["a.jpg", ""], "")).toEqual([""]);
+    expect(selectionKeys(["train/a.jpg", "train/b/"], "train/")).toEqual(["train/a.jpg", "train/b/"]);
   });
 });

@@ -39,6 +39,14 @@ export function nextSort(current: Sort, column: SortColumn): Sort {
 }
 
 /** The keys from `anchor` to `key` inclusive, in list order (Shift+click). */
+/** What a selection stands for: the folder `prefix` itself (every object
+ * below it, listed or not) once "everything in this folder" put its key in
+ * the set, else the keys picked. */
+export function selectionKeys(selected: Iterable<string>, prefix: string): string[] {
+  const keys = [...selected];
+  return keys.includes(prefix) ? [prefix] : keys;
+}
+
 export function rangeBetween(entries: Entry[], anchor: string | null, key: string): string[] {
   const to = entries.findIndex((e) => e.key === key);
   const found = anchor === null ? -1 : entries.findIndex((e) => e.key === anchor);

@@ -63,11 +63,6 @@ export class Browser {
     }
   }
 
-  /** Every page of the folder, for "select all in this folder". */
-  async loadAll() {
-    while (this.next !== null && !this.error) await this.load(true);
-  }
-
   /** Searches the folder (`deep`: and below it) for names containing `needle`; `more` goes on from where it stopped. */
   async searchServer(needle: string, deep: boolean, more = false) {
     const previous = more ? this.search : null;

@@ -117,7 +117,7 @@ describe("the storage browser", () => {
     await b.open("runs", "b/");
     expect(b.search).toBeNull();
     answers.listFolder = page([], ["b/2"]);
-    await b.loadAll();
-    expect(b.objects.map((o) => o.key)).toEqual(["b/1", "b/2"]);
+    await b.load(true);
+    expect(b.objects.map((o) => o.key), "a next page adds to the first").toEqual(["b/1", "b/2"]);
   });
 });
