@@ -51,8 +51,8 @@ pub struct Prepared {
     pair: Pair,
     prefix: String,
     /// Both sides and the state of the paths the plan acts on, and of the
-    /// synced files gone from the folder (renames), by path.
-    rows: HashMap<String, Row>,
+    /// synced files gone from the folder (renames), in path order.
+    rows: Vec<Row>,
     /// Paths equal on both sides whose recorded state is missing or out of date.
     equal: Vec<(String, Base)>,
     /// Files found in the folder, paths the state knew.
@@ -84,12 +84,17 @@ impl Prepared {
         self.counts
     }
 
+    fn row(&self, path: &str) -> Option<&Row> {
+        let at = self.rows.binary_search_by(|row| row.path.as_str().cmp(path)).ok()?;
+        Some(&self.rows[at])
+    }
+
     fn local(&self, path: &str) -> Option<&Local> {
-        self.rows.get(path)?.local.as_ref()
+        self.row(path)?.local.as_ref()
     }
 
     fn remote(&self, path: &str) -> Option<&RemoteState> {
-        self.rows.get(path)?.remote.as_ref()
+        self.row(path)?.remote.as_ref()
     }
 }
 
@@ -256,7 +261,8 @@ fn remote_entries(
 /// worth keeping.
 struct Marched {
     planner: Planner,
-    rows: HashMap<String, Row>,
+    /// In path order, as the march gives them.
+    rows: Vec<Row>,
     equal: Vec<(String, Base)>,
     counts: (usize, usize),
 }
@@ -265,7 +271,7 @@ struct Marched {
 /// that a rename may come from) and the equal paths whose state is new.
 async fn march_through(mut march: March, request: &SyncRequest, tuning: &Tuning) -> Result<Marched, SyncError> {
     let mut planner = Planner::new(request.options.clone());
-    let (mut rows, mut equal) = (HashMap::new(), Vec::new());
+    let (mut rows, mut equal) = (Vec::new(), Vec::new());
     loop {
         let mut batch = march.next_batch(CHUNK).await.map_err(|e| SyncError::local(e.to_string()))?;
         if batch.is_empty() {
@@ -277,7 +283,7 @@ async fn march_through(mut march: March, request: &SyncRequest, tuning: &Tuning)
         for row in batch {
             let local = row.local.as_ref().map(|l| &l.state);
             if planner.add(&row.path, local, row.remote.as_ref(), row.base.as_ref()) || gone_file(&row).is_some() {
-                rows.insert(row.path.clone(), row);
+                rows.push(row);
             } else if let (Some(l), Some(r)) = (local, &row.remote) {
                 let base = Base::of(l, r);
                 if row.base.as_ref() != Some(&base) {
@@ -363,46 +369,49 @@ pub async fn apply(
         bytes: uploads.iter().chain(&downloads).map(|op| op.size).sum(),
         skipped: Vec::new(),
     });
-    let transfers: BTreeSet<&str> = uploads.iter().chain(&downloads).map(|op| op.path.as_str()).collect();
-    let (early, late): (Vec<&Op>, Vec<&Op>) = of_kind(OpKind::DeleteRemote)
-        .chain(of_kind(OpKind::DeleteLocal))
-        .partition(|op| makes_room(&op.path, &transfers));
+    let deletes: Vec<&Op> = of_kind(OpKind::DeleteRemote).chain(of_kind(OpKind::DeleteLocal)).collect();
+    let (early, late): (Vec<&Op>, Vec<&Op>) = if deletes.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        let transfers: BTreeSet<&str> = uploads.iter().chain(&downloads).map(|op| op.path.as_str()).collect();
+        deletes.into_iter().partition(|op| makes_room(&op.path, &transfers))
+    };
     // A rename whose old object is deleted first to make room is sent instead.
     let cleared: BTreeSet<&str> = early.iter().map(|op| op.path.as_str()).collect();
     let (renames, sends): (Vec<&Op>, Vec<&Op>) =
         uploads.iter().partition(|op| op.from.as_deref().is_some_and(|from| !cleared.contains(from)));
 
-    let mut update = BaseUpdate::default();
     let store = tuning.transfer_store(store, &cancel);
     let run = Run { store: &store, prepared: &prepared, request, tuning: &tuning, sink: &sink, cancel: &cancel };
+    let mut done = Outcomes { summary, update: BaseUpdate::default(), state, pair: &prepared.pair };
     for (path, outcome) in run.delete(early).await {
-        record(&mut summary, &mut update, path, 0, outcome, None);
+        done.record(path, 0, outcome, None);
     }
     // Renames before the deletions that may remove their sources.
     for (path, size, outcome, base) in run.copy(renames).await {
-        record(&mut summary, &mut update, path, size, outcome, base);
+        done.record(path, size, outcome, base);
     }
-    for (path, size, outcome, base) in run.upload(sends, resume).await {
-        record(&mut summary, &mut update, path, size, outcome, base);
-    }
+    run.upload(sends, resume, &mut done).await;
     for (path, size, outcome, base) in run.download(downloads).await {
-        record(&mut summary, &mut update, path, size, outcome, base);
+        done.record(path, size, outcome, base);
     }
-    if !cancel.is_cancelled() && summary.failed.is_empty() {
+    if !cancel.is_cancelled() && done.summary.failed.is_empty() {
         for (path, outcome) in run.delete(late).await {
-            record(&mut summary, &mut update, path, 0, outcome, None);
+            done.record(path, 0, outcome, None);
         }
     } else if !late.is_empty() {
-        summary
+        done.summary
             .failed
             .push((String::new(), "Deletions were not made because a transfer failed or was cancelled.".into()));
     }
     // Paths equal on both sides without an operation: recorded, so the next
     // comparison goes by the state and not by times.
-    update.set.extend(prepared.equal.iter().cloned());
-    if let Err(e) = state.apply(&prepared.pair, &update) {
-        summary.failed.push((String::new(), format!("The sync state could not be saved: {e}")));
+    for (path, base) in &prepared.equal {
+        done.update.set.push((path.clone(), base.clone()));
+        done.save_when_full();
     }
+    done.save();
+    let mut summary = done.summary;
     summary.cancelled |= cancel.is_cancelled();
     sink.send(TransferEvent::Finished { summary: summary.clone() });
     summary
@@ -416,20 +425,64 @@ fn makes_room(path: &str, transfers: &BTreeSet<&str>) -> bool {
     ancestor || transfers.range(below.as_str()..).next().is_some_and(|t| t.starts_with(&below))
 }
 
-fn record(
-    summary: &mut Summary,
-    update: &mut BaseUpdate,
-    path: String,
-    size: u64,
-    outcome: FileOutcome,
-    base: Option<Base>,
-) {
-    match (&outcome, base) {
-        (FileOutcome::Deleted, _) => update.remove.push(path.clone()),
-        (_, Some(base)) => update.set.push((path.clone(), base)),
-        _ => {}
+/// What a sync's operations left: the summary, and the state of the paths
+/// that ended equal, saved a batch at a time (a sync of a million files
+/// holds a batch, and one that stops keeps what it did).
+struct Outcomes<'a> {
+    summary: Summary,
+    update: BaseUpdate,
+    state: &'a SyncState,
+    pair: &'a Pair,
+}
+
+/// Paths whose state is saved at once.
+const STATE_BATCH: usize = 10_000;
+
+impl Outcomes<'_> {
+    fn record(&mut self, path: String, size: u64, outcome: FileOutcome, base: Option<Base>) {
+        self.summary.count(&path, size, &outcome);
+        match (&outcome, base) {
+            (FileOutcome::Deleted, _) => self.update.remove.push(path),
+            (_, Some(base)) => self.update.set.push((path, base)),
+            _ => {}
+        }
+        self.save_when_full();
     }
-    summary.count(&path, size, &outcome);
+
+    fn save_when_full(&mut self) {
+        if self.update.set.len() + self.update.remove.len() >= STATE_BATCH {
+            self.save();
+        }
+    }
+
+    fn save(&mut self) {
+        let update = std::mem::take(&mut self.update);
+        if let Err(e) = self.state.apply(self.pair, &update) {
+            self.summary.failed.push((String::new(), format!("The sync state could not be saved: {e}")));
+        }
+    }
+}
+
+/// The files of a plan's uploads, each made ready as the engine takes it,
+/// not all at once. (A named iterator: closures over borrowed rows make the
+/// spawned future's Send proof trip, rust-lang/rust#110338.)
+struct UploadWork<'a> {
+    prepared: &'a Prepared,
+    ops: std::vec::IntoIter<&'a Op>,
+}
+
+impl Iterator for UploadWork<'_> {
+    type Item = (LocalFile, String, Action);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let op = self.ops.next()?;
+            if let Some(local) = self.prepared.local(&op.path) {
+                let key = format!("{}{}", self.prepared.prefix, local.file.key);
+                return Some((local.file.clone(), key, Action::Upload));
+            }
+        }
+    }
 }
 
 struct Run<'a> {
@@ -448,15 +501,11 @@ impl Run<'_> {
         format!("{}{path}", self.prepared.prefix)
     }
 
-    async fn upload(&self, ops: Vec<&Op>, resume: Option<Resume>) -> Vec<Done> {
-        let work: Vec<_> = ops
-            .into_iter()
-            .filter_map(|op| self.prepared.local(&op.path))
-            .map(|local| (local.file.clone(), self.key(&local.file.key), Action::Upload))
-            .collect();
-        if work.is_empty() {
-            return Vec::new();
+    async fn upload(&self, ops: Vec<&Op>, resume: Option<Resume>, done: &mut Outcomes<'_>) {
+        if ops.is_empty() {
+            return;
         }
+        let work = UploadWork { prepared: self.prepared, ops: ops.into_iter() };
         let engine = Engine::new(
             self.store.clone(),
             self.request.container.clone(),
@@ -466,15 +515,12 @@ impl Run<'_> {
             resume,
         );
         engine
-            .send_all(work)
-            .await
-            .into_iter()
-            .map(|(key, size, outcome)| {
+            .send_all(work, |key, size, outcome| {
                 let path = key.strip_prefix(&self.prepared.prefix).unwrap_or(&key).to_owned();
                 let base = self.uploaded_base(&path, &outcome);
-                (path, size, outcome, base)
+                done.record(path, size, outcome, base);
             })
-            .collect()
+            .await;
     }
 
     /// What the state records for a file that reached its object.

@@ -19,8 +19,8 @@ use crate::upload::local_etag;
 /// Marks the uploads of `plan` that are renames (reason `Renamed`, `from`
 /// set). Content is compared by the ETag the file would get, read from
 /// disk: size and time alone could pair two different files. `rows` holds
-/// the plan's paths and the synced files gone from the folder.
-pub(crate) async fn mark_renames(plan: &mut SyncPlan, rows: &HashMap<String, Row>, tuning: &Tuning) {
+/// the plan's paths and the synced files gone from the folder, in path order.
+pub(crate) async fn mark_renames(plan: &mut SyncPlan, rows: &[Row], tuning: &Tuning) {
     let gone = gone_files(rows);
     if gone.is_empty() {
         return;
@@ -33,7 +33,8 @@ pub(crate) async fn mark_renames(plan: &mut SyncPlan, rows: &HashMap<String, Row
         .enumerate()
         .filter(|(_, op)| op.kind == OpKind::Upload && op.reason == Reason::New)
         .filter_map(|(i, op)| {
-            let l = rows.get(&op.path)?.local.as_ref()?;
+            let at = rows.binary_search_by(|row| row.path.as_str().cmp(&op.path)).ok()?;
+            let l = rows[at].local.as_ref()?;
             let sources = gone.get(&(l.state.size, l.state.modified_ns))?;
             Some((i, l.file.clone(), sources.clone()))
         })
@@ -71,13 +72,12 @@ pub(crate) fn gone_file(row: &Row) -> Option<((u64, i64), &str)> {
 
 /// The gone files among `rows` by (size, modification time), each with its
 /// path and ETag, in path order.
-fn gone_files(rows: &HashMap<String, Row>) -> HashMap<(u64, i64), Vec<(String, String)>> {
+fn gone_files(rows: &[Row]) -> HashMap<(u64, i64), Vec<(String, String)>> {
     let mut gone: HashMap<(u64, i64), Vec<(String, String)>> = HashMap::new();
-    for row in rows.values() {
+    for row in rows {
         if let Some((at, etag)) = gone_file(row) {
             gone.entry(at).or_default().push((row.path.clone(), etag.to_owned()));
         }
     }
-    gone.values_mut().for_each(|sources| sources.sort());
     gone
 }

@@ -23,7 +23,11 @@ pub async fn expand(
 
 /// The objects and bytes a selection stands for, counted as the listing
 /// goes (a folder of a million keys is not held), and what could not be read.
-pub async fn measure(store: &dyn ObjectStore, container: &str, selection: &[String]) -> (u64, u64, Vec<(String, String)>) {
+pub async fn measure(
+    store: &dyn ObjectStore,
+    container: &str,
+    selection: &[String],
+) -> (u64, u64, Vec<(String, String)>) {
     let (mut objects, mut bytes) = (0, 0);
     let failed = each_object(store, container, selection, |found| {
         objects += found.len() as u64;

@@ -88,18 +88,12 @@ pub async fn upload(
     let engine = Engine::new(store, request.container.clone(), tuning, sink.clone(), cancel, request.resume.clone())
         .asking(request.ask.clone());
     engine.claim(remote.keys().cloned());
-    let work = scanned
-        .files
-        .into_iter()
-        .map(|file| {
-            let key = format!("{prefix}{}", file.key);
-            let action = decide(remote.get(&key), request.existing);
-            (file, key, action)
-        })
-        .collect();
-    for (key, size, outcome) in engine.send_all(work).await {
-        summary.count(&key, size, &outcome);
-    }
+    let work = scanned.files.into_iter().map(|file| {
+        let key = format!("{prefix}{}", file.key);
+        let action = decide(remote.get(&key), request.existing);
+        (file, key, action)
+    });
+    engine.send_all(work, |key, size, outcome| summary.count(&key, size, &outcome)).await;
     summary.cancelled |= engine.is_cancelled();
     finish(summary, &sink)
 }
@@ -193,13 +187,17 @@ impl Engine {
         self.taken.lock().unwrap_or_else(|e| e.into_inner()).extend(keys);
     }
 
-    /// Uploads every file to its key and reports each as it finishes. A file
+    /// Uploads every file to its key and hands each to `done` (and the
+    /// events) as it finishes, so nothing per file piles up here. A file
     /// that changed mid-upload gets one more try once everything else is done.
-    pub(crate) async fn send_all(&self, work: Vec<(LocalFile, String, Action)>) -> Vec<(String, u64, FileOutcome)> {
+    pub(crate) async fn send_all(
+        &self,
+        work: impl IntoIterator<Item = (LocalFile, String, Action)>,
+        mut done: impl FnMut(String, u64, FileOutcome),
+    ) {
         // Files in flight: enough to keep the request pool busy with small files.
         let files_in_flight = self.tuning.concurrency.max(1) * 2;
         let mut retry_later = Vec::new();
-        let mut outcomes = Vec::new();
         {
             let mut results = stream::iter(work)
                 .map(|(file, key, action)| async move {
@@ -210,7 +208,7 @@ impl Engine {
             while let Some((file, key, action, outcome)) = results.next().await {
                 match outcome {
                     Err(Failure::Changed) => retry_later.push((file, key, action)),
-                    other => outcomes.push((key, file.size, other)),
+                    other => self.finish(key, file.size, other, &mut done),
                 }
             }
         }
@@ -219,23 +217,27 @@ impl Engine {
                 Some(fresh) => self.run(&fresh, &key, &action).await,
                 None => Err(Failure::Error(format!("{} disappeared while uploading.", file.path.display()))),
             };
-            outcomes.push((key, file.size, outcome));
+            self.finish(key, file.size, outcome, &mut done);
         }
-        outcomes
-            .into_iter()
-            .map(|(key, size, outcome)| {
-                let outcome = match outcome {
-                    Ok(done) => done,
-                    Err(Failure::Changed) => FileOutcome::Failed {
-                        message: "The file changed while uploading (twice); it was not uploaded. Upload it again once it is complete.".into(),
-                    },
-                    Err(Failure::Cancelled) => FileOutcome::Cancelled,
-                    Err(Failure::Error(message)) => FileOutcome::Failed { message },
-                };
-                self.sink.send(TransferEvent::FileDone { key: key.clone(), size, outcome: outcome.clone() });
-                (key, size, outcome)
-            })
-            .collect()
+    }
+
+    fn finish(
+        &self,
+        key: String,
+        size: u64,
+        outcome: Result<FileOutcome, Failure>,
+        done: &mut impl FnMut(String, u64, FileOutcome),
+    ) {
+        let outcome = match outcome {
+            Ok(done) => done,
+            Err(Failure::Changed) => FileOutcome::Failed {
+                message: "The file changed while uploading (twice); it was not uploaded. Upload it again once it is complete.".into(),
+            },
+            Err(Failure::Cancelled) => FileOutcome::Cancelled,
+            Err(Failure::Error(message)) => FileOutcome::Failed { message },
+        };
+        self.sink.send(TransferEvent::FileDone { key: key.clone(), size, outcome: outcome.clone() });
+        done(key, size, outcome);
     }
 
     pub(crate) fn is_cancelled(&self) -> bool {
