@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use notify_debouncer_full::notify::{self, RecursiveMode};
-use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, RecommendedCache};
 use serde::Serialize;
 use stowage_store::ObjectStore;
 use tokio::sync::{mpsc, watch};
@@ -222,22 +222,20 @@ fn start_watcher(
 ) -> Result<notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>, String>
 {
     // Ticking once per debounce window (not the default four times) keeps an
-    // idle watch near zero CPU; events wait at most two windows.
-    let mut debouncer = new_debouncer(debounce, Some(debounce), move |result: DebounceEventResult| {
+    // idle watch near zero CPU; events wait at most two windows. Only
+    // changes are asked of the kernel: with opens and closes too, reading a
+    // million files (our own uploads, a training run reading the dataset)
+    // overflows the 16,384-event queue, and each overflow is a full rescan.
+    let config = notify::Config::default().with_event_kinds(notify::EventKindMask::CORE);
+    let handler = move |result: DebounceEventResult| {
         let signal = match result {
             Ok(events) if events.iter().any(|e| e.need_rescan()) => Signal::Rescan,
-            // Opening and reading (our own scans and uploads do) changes nothing.
-            Ok(events) => Signal::Changed(
-                events
-                    .into_iter()
-                    .filter(|e| !matches!(e.event.kind, notify::EventKind::Access(_)))
-                    .flat_map(|e| e.event.paths)
-                    .collect(),
-            ),
+            Ok(events) => Signal::Changed(events.into_iter().flat_map(|e| e.event.paths).collect()),
             Err(_) => Signal::Rescan,
         };
         let _ = tx.send(signal);
-    })
+    };
+    let mut debouncer = new_debouncer_opt(debounce, Some(debounce), handler, RecommendedCache::new(), config)
     .map_err(|e| format!("Changes are found by rescanning every minute: the folder cannot be watched ({e})."))?;
     debouncer.watch(path, RecursiveMode::Recursive).map_err(|e| match e.kind {
         notify::ErrorKind::MaxFilesWatch => "Changes are found by rescanning every minute: the system ran out of file \
