@@ -32,11 +32,15 @@ pub struct TransferUpdated {
     pub existing: stowage_sync::Existing,
     /// Continued at this start after a quit or crash interrupted it.
     pub resumed: bool,
+    /// Finished files so far: the length of the per-file list, whose rows
+    /// `transfer_files` gives a page at a time. The snapshot's own new rows
+    /// are only the failed ones.
+    pub files: u32,
     pub snapshot: stowage_sync::Snapshot,
 }
 
 impl TransferUpdated {
-    pub fn new(id: u32, info: &TransferInfo, snapshot: stowage_sync::Snapshot) -> Self {
+    pub fn new(id: u32, info: &TransferInfo, files: u32, snapshot: stowage_sync::Snapshot) -> Self {
         Self {
             id,
             kind: info.kind,
@@ -46,6 +50,7 @@ impl TransferUpdated {
             sources: info.sources.clone(),
             existing: info.existing,
             resumed: info.resumed,
+            files,
             snapshot,
         }
     }

@@ -3,6 +3,7 @@
 mod commands;
 mod error;
 mod events;
+mod file_rows;
 mod menu;
 mod notices;
 mod observer;
@@ -49,6 +50,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::transfers::open_questions,
             commands::transfers::upload_existing,
             commands::transfers::set_upload_existing,
+            commands::transfers::transfer_files,
             commands::sync::plan_operations,
             commands::versions::undelete_object,
             commands::versions::set_container_class,
@@ -164,6 +166,7 @@ pub fn run() -> Result<(), String> {
         .setup(move |app| {
             ipc.mount_events(app);
             app.manage(observer::TransferLog::default());
+            app.manage(file_rows::FileRows::new(dirs.data.join("transfer-files")));
             let observer = Arc::new(observer::WindowObserver(app.handle().clone()));
             let stowage = Arc::new(App::open(dirs, Keyring::from_env(), observer)?);
             app.manage(stowage.clone());

@@ -15,6 +15,7 @@ use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 
 use crate::events::{ConflictAsked, TransferUpdated, WatchUpdated};
+use crate::file_rows::FileRows;
 
 /// Snapshots reach the window at most this often; the last one always does.
 const UPDATE_EVERY: Duration = Duration::from_millis(250);
@@ -49,7 +50,11 @@ impl Observer for WindowObserver {
     fn transfer_started(&self, id: u32, info: &TransferInfo) -> Arc<dyn EventSink> {
         let (app, info) = (self.0.clone(), info.clone());
         Arc::new(Throttle::new(UPDATE_EVERY, move |snapshot| {
-            let update = TransferUpdated::new(id, &info, plain_snapshot(snapshot));
+            let mut snapshot = plain_snapshot(snapshot);
+            // Every row goes to the log the window pages through; only failures ride along.
+            let files = app.try_state::<FileRows>().map_or(0, |rows| rows.append(id, &snapshot.new_files));
+            snapshot.new_files.retain(|row| matches!(row.outcome, FileOutcome::Failed { .. }));
+            let update = TransferUpdated::new(id, &info, u32::try_from(files).unwrap_or(u32::MAX), snapshot);
             if let Some(log) = app.try_state::<TransferLog>() {
                 log.record(&update);
             }

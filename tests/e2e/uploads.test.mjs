@@ -150,8 +150,11 @@ test("a transfer pauses and resumes, and lists every file it moved", async () =>
     return n && Number(n);
   });
   assert.equal(rows, 41, "every file has a row");
-  const shown = await session.texts('[data-testid="file-row"]');
-  assert.ok(shown.length < 41 || shown.every((r) => r.startsWith("Uploaded")), `${shown.slice(0, 3)}`);
+  const shown = await session.waitFor("rows from the app", async () => {
+    const texts = await session.texts('[data-testid="file-row"]');
+    return texts.length > 0 && texts;
+  });
+  assert.ok(shown.every((r) => r.startsWith("Uploaded")), `${shown.slice(0, 3)}`);
 });
 
 test("an upload onto a different object asks, and Skip or Replace do what they say", async () => {
@@ -387,6 +390,18 @@ test("select all in a folder of more than a page offers everything in it, and th
   const started = await drop([join(dir, "many")], "e2e-many/");
   await (await $("nav-transfers")).click();
   assert.equal((await finished(started.id))[0], "done");
+  // Its per-file list is the app's: the window asks for the rows that scroll into view.
+  await (await $("toggle-files")).click();
+  const list = `document.querySelector('[data-testid="file-rows"]')`;
+  await session.waitFor("1,001 rows", async () => (await session.execute(`return ${list}?.dataset.rows`)) === "1001");
+  await session.execute(`${list}.scrollTop = ${list}.scrollHeight`);
+  const bottom = await session.waitFor("the last rows, fetched", async () => {
+    const rows = await session.texts('[data-testid="file-row"]');
+    const pending = await session.texts('[data-testid="file-row-pending"]');
+    return rows.length > 0 && pending.length === 0 && rows;
+  });
+  assert.ok(bottom.every((r) => r.startsWith("Uploaded") && r.includes("many/f")), `${bottom.slice(0, 3)}`);
+  await (await $("toggle-files")).click();
 
   await openFolders(["e2e-many", "many"]);
   await session.waitFor("the first page", async () => Number(await session.execute(`return document.querySelector('[data-testid="entries"]').dataset.rows`)) === 1_000);

@@ -3,6 +3,7 @@ use stowage_sync::{Answer, Existing};
 use super::Stowage;
 use crate::error::IpcError;
 use crate::events::{ConflictAsked, TransferUpdated};
+use crate::file_rows::{FilePage, FileRows};
 use crate::observer::TransferLog;
 
 /// Uploads dropped or chosen paths into `container`/`prefix` of `profile`.
@@ -85,6 +86,20 @@ pub async fn set_upload_existing(app: Stowage<'_>, existing: Existing) -> Result
 #[specta::specta]
 pub fn transfers_so_far(log: tauri::State<'_, TransferLog>) -> Vec<TransferUpdated> {
     log.all()
+}
+
+/// Up to `limit` finished files of transfer `id` from row `offset`, in the
+/// order they finished, and how many there are.
+#[tauri::command]
+#[specta::specta]
+pub fn transfer_files(
+    rows: tauri::State<'_, FileRows>,
+    id: u32,
+    offset: u32,
+    limit: u32,
+) -> Result<FilePage, IpcError> {
+    rows.page(id, u64::from(offset), u64::from(limit))
+        .map_err(|e| IpcError::from(stowage_api::Error::other(format!("The list of files cannot be read: {e}"))))
 }
 
 /// The bandwidth limit of every transfer, as rclone writes it ("off" for none).

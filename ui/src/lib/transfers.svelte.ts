@@ -1,6 +1,6 @@
 // Every transfer of this session, as the Transfers view and the sidebar show
 // them; fed by the engine's TransferUpdated events.
-import { commands, events, type Existing, type FileRow, type Snapshot, type Summary, type TransferKind, type TransferUpdated } from "./ipc";
+import { commands, events, type Existing, type FilePage, type FileRow, type Snapshot, type Summary, type TransferKind, type TransferUpdated } from "./ipc";
 import { formatBytes, formatEta, formatRate } from "./format";
 
 export type TransferState = "running" | "done" | "failed" | "cancelled";
@@ -18,7 +18,7 @@ export interface Transfer {
   skipped: { path: string; reason: string }[];
   summary: Summary | null;
   paused: boolean;
-  /** How many finished files `rowsOf` holds: reading it makes a view follow the rows. */
+  /** Finished files so far: the length of its per-file list (see `FileList`). */
   filesSeen: number;
   /** When bytes last moved (or the transfer appeared), in ms. */
   movedAt: number;
@@ -26,13 +26,64 @@ export interface Transfer {
   resumed: boolean;
 }
 
-// Finished files per transfer, outside the reactive state: 100,000 rows
-// would otherwise each become a proxy. Views read them through `rowsOf`.
-const fileRows = new Map<number, FileRow[]>();
+/** Rows asked of the app at once for a per-file list. */
+export const FILE_PAGE = 500;
 
-/** The finished files of `t`, in the order they finished. */
-export function rowsOf(t: Transfer): FileRow[] {
-  return t.filesSeen >= 0 ? (fileRows.get(t.id) ?? []).slice() : [];
+/** A row of a per-file list that is still on its way. */
+export interface PendingRow {
+  key: string;
+  pending: true;
+}
+
+/** The finished files of one transfer as its list shows them. The app keeps
+ * every row (a transfer of a million files is a file there, not a million
+ * rows here); the list asks for the pages that scroll into view, and shows
+ * a pending row until one arrives. A page that was not full is asked again
+ * once more files finished. */
+export class FileList {
+  #pages = new Map<number, FileRow[]>();
+  #asking = new Set<number>();
+  /** Bumped when a page arrives, so what shows the rows reads them again. */
+  arrived = $state(0);
+
+  constructor(private fetch: (offset: number, limit: number) => Promise<FilePage>) {}
+
+  /** Rows `start` to `end` of `total`. */
+  rows(start: number, end: number, total: number): (FileRow | PendingRow)[] {
+    void this.arrived;
+    end = Math.min(end, total);
+    for (let p = Math.floor(start / FILE_PAGE); p * FILE_PAGE < end; p++) {
+      const have = this.#pages.get(p)?.length ?? 0;
+      if (have < Math.min(FILE_PAGE, total - p * FILE_PAGE) && !this.#asking.has(p)) this.#ask(p);
+    }
+    const out: (FileRow | PendingRow)[] = [];
+    for (let i = start; i < end; i++) {
+      out.push(this.#pages.get(Math.floor(i / FILE_PAGE))?.[i % FILE_PAGE] ?? { key: `\u0000${i}`, pending: true });
+    }
+    return out;
+  }
+
+  /** The list as a virtual list reads it: `total` rows, a slice at a time. */
+  view(total: number) {
+    return { length: total, slice: (start: number, end: number) => this.rows(start, end, total) };
+  }
+
+  #ask(page: number) {
+    this.#asking.add(page);
+    this.fetch(page * FILE_PAGE, FILE_PAGE)
+      .then((got) => {
+        this.#pages.set(page, got.rows);
+        this.#asking.delete(page);
+        this.arrived++;
+      })
+      // Asked again only when the list is opened anew: no loop against a failing app.
+      .catch(() => {});
+  }
+}
+
+/** The per-file list of transfer `id`. */
+export function fileList(id: number): FileList {
+  return new FileList((offset, limit) => commands.transferFiles(id, offset, limit));
 }
 
 function fresh(id: number, kind: TransferKind, profile: string, container: string, prefix: string, paths: string[], existing: Existing, resumed = false): Transfer {
@@ -100,13 +151,11 @@ export function apply(list: Transfer[], update: TransferUpdated, now = Date.now(
   }
   if (update.snapshot.bytesDone > (t.snapshot?.bytesDone ?? 0)) t.movedAt = now;
   t.snapshot = update.snapshot;
-  const rows = fileRows.get(t.id) ?? [];
-  fileRows.set(t.id, rows);
+  // The new rows of an update are its failures; the rest stays in the app (`FileList`).
   for (const row of update.snapshot.newFiles) {
-    rows.push(row);
     if (row.outcome.kind === "failed") t.failures.push([row.key, row.outcome.message]);
   }
-  t.filesSeen = rows.length;
+  t.filesSeen = update.files;
   t.skipped.push(...update.snapshot.skipped);
   if (update.snapshot.finished) {
     t.summary = update.snapshot.finished;

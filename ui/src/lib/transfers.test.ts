@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Snapshot, Summary } from "./ipc";
-import { apply, fromHistory, progressLine, toHistory, rowsOf, STALL_MS, stateLabel, stateOf, type Transfer } from "./transfers.svelte";
+import { apply, FILE_PAGE, FileList, fromHistory, progressLine, toHistory, STALL_MS, stateLabel, stateOf, type Transfer } from "./transfers.svelte";
 
 const snapshot = (over: Partial<Snapshot> = {}): Snapshot => ({
   filesTotal: 2, filesDone: 1, bytesTotal: 10, bytesDone: 5, rate: 1, etaSeconds: 5, retries: 0,
@@ -10,8 +10,8 @@ const summary = (over: Partial<Summary> = {}): Summary => ({
   uploaded: 2, replaced: 0, uploadedBytes: 10, downloaded: 0, downloadedBytes: 0, deleted: 0, identical: 0, skippedExisting: 0, failed: [], skippedPaths: [], cancelled: false, unfinished: 0, ...over,
 });
 
-const update = (id: number, over: Partial<Snapshot> = {}) => ({
-  id, kind: "upload" as const, profile: "p", container: "c", prefix: "", sources: ["/a"], existing: "overwrite" as const, resumed: false, snapshot: snapshot(over),
+const update = (id: number, over: Partial<Snapshot> = {}, files = 0) => ({
+  id, kind: "upload" as const, profile: "p", container: "c", prefix: "", sources: ["/a"], existing: "overwrite" as const, resumed: false, files, snapshot: snapshot(over),
 });
 
 function transfer(): Transfer {
@@ -22,13 +22,50 @@ describe("transfers", () => {
   it("accumulates failures and finishes", () => {
     const list = [transfer()];
     const failed = (key: string, message: string) => ({ key, size: 1, outcome: { kind: "failed" as const, message } });
-    apply(list, update(7, { newFiles: [failed("k1", "boom"), { key: "ok", size: 3, outcome: { kind: "uploaded", key: "ok", etag: null } }] }));
+    apply(list, update(7, { newFiles: [failed("k1", "boom")] }, 2));
     expect(stateOf(list[0])).toBe("running");
     expect(list[0].failures).toEqual([["k1", "boom"]]);
-    apply(list, update(7, { newFiles: [failed("k2", "bang")], finished: summary({ failed: [["k1", "boom"], ["k2", "bang"]] }) }));
+    expect(list[0].filesSeen).toBe(2);
+    apply(list, update(7, { newFiles: [failed("k2", "bang")], finished: summary({ failed: [["k1", "boom"], ["k2", "bang"]] }) }, 3));
     expect(list[0].failures).toEqual([["k1", "boom"], ["k2", "bang"]]);
-    expect(rowsOf(list[0]).map((r) => r.key)).toEqual(["k1", "ok", "k2"]);
+    expect(list[0].filesSeen).toBe(3);
     expect(stateOf(list[0])).toBe("failed");
+  });
+
+  it("asks for the pages of a file list that come into view, once each, and again when a page was not full", async () => {
+    const asked: number[] = [];
+    const made = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ key: `k${from + i}`, size: 1, outcome: { kind: "uploaded" as const, key: `k${from + i}`, etag: null } }));
+    let total = 1_281_167;
+    const list = new FileList(async (offset, limit) => {
+      asked.push(offset);
+      return { rows: made(offset, Math.min(limit, total - offset)), total };
+    });
+    const view = list.view(total);
+    expect(view.length).toBe(total);
+    const first = view.slice(FILE_PAGE - 5, FILE_PAGE + 5);
+    expect(first.every((r) => "pending" in r)).toBe(true);
+    view.slice(FILE_PAGE - 5, FILE_PAGE + 5);
+    expect(asked, "two pages, each asked once").toEqual([0, FILE_PAGE]);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(list.arrived).toBe(2);
+    expect(view.slice(FILE_PAGE - 1, FILE_PAGE + 1).map((r) => r.key)).toEqual([`k${FILE_PAGE - 1}`, `k${FILE_PAGE}`]);
+    expect(asked, "pages that arrived are not asked again").toHaveLength(2);
+
+    // A running transfer: its last page fills as more files finish.
+    total = 3;
+    const small = new FileList(async (offset, limit) => {
+      asked.push(offset);
+      return { rows: made(offset, Math.min(limit, total - offset)), total };
+    });
+    asked.length = 0;
+    small.view(3).slice(0, 3);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(small.view(3).slice(0, 3).map((r) => r.key)).toEqual(["k0", "k1", "k2"]);
+    total = 10;
+    small.view(10).slice(0, 10);
+    expect(asked, "asked again for the rows that came since").toEqual([0, 0]);
   });
 
   it("tells done from cancelled", () => {

@@ -236,7 +236,7 @@ fn start_watcher(
         let _ = tx.send(signal);
     };
     let mut debouncer = new_debouncer_opt(debounce, Some(debounce), handler, RecommendedCache::new(), config)
-    .map_err(|e| format!("Changes are found by rescanning every minute: the folder cannot be watched ({e})."))?;
+        .map_err(|e| format!("Changes are found by rescanning every minute: the folder cannot be watched ({e})."))?;
     debouncer.watch(path, RecursiveMode::Recursive).map_err(|e| match e.kind {
         notify::ErrorKind::MaxFilesWatch => "Changes are found by rescanning every minute: the system ran out of file \
              watches. Raise them with `sudo sysctl fs.inotify.max_user_watches=524288` (and in /etc/sysctl.d to keep it)."

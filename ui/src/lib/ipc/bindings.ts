@@ -80,6 +80,11 @@ export const commands = {
 	/**  What uploads from the window do with a different object of the same name. */
 	uploadExisting: () => __TAURI_INVOKE<Existing>("upload_existing"),
 	setUploadExisting: (existing: Existing) => __TAURI_INVOKE<null>("set_upload_existing", { existing }),
+	/**
+	 *  Up to `limit` finished files of transfer `id` from row `offset`, in the
+	 *  order they finished, and how many there are.
+	 */
+	transferFiles: (id: number, offset: number, limit: number) => __TAURI_INVOKE<FilePage>("transfer_files", { id, offset, limit }),
 	/**  The next page of a plan's operations, from `offset`, as the window scrolls. */
 	planOperations: (planId: number, offset: number) => __TAURI_INVOKE<Op[]>("plan_operations", { planId, offset }),
 	/**  Brings back a deleted object as its newest version with content. */
@@ -387,6 +392,12 @@ etag: string | null } |
 { kind: "identical" } | 
 /**  A different object was there and the policy said skip. */
 { kind: "skippedExisting" } | { kind: "failed"; message: string } | { kind: "cancelled" };
+
+/**  The rows a window asked for, and how many there are in all. */
+export type FilePage = {
+	rows: FileRow[],
+	total: number,
+};
 
 /**  One finished file, for the window's per-file list. */
 export type FileRow = {
@@ -995,6 +1006,12 @@ export type TransferUpdated = {
 	existing: Existing,
 	/**  Continued at this start after a quit or crash interrupted it. */
 	resumed: boolean,
+	/**
+	 *  Finished files so far: the length of the per-file list, whose rows
+	 *  `transfer_files` gives a page at a time. The snapshot's own new rows
+	 *  are only the failed ones.
+	 */
+	files: number,
 	snapshot: Snapshot,
 };
 
