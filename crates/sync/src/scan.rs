@@ -145,6 +145,19 @@ fn skipped(path: &Path, reason: impl Into<String>) -> Skipped {
     Skipped { path: path.display().to_string(), reason: reason.into() }
 }
 
+/// Whether this process may read `path`, without opening it: an open and a
+/// close are two system calls per file, and two events for anything that
+/// watches the folder with opens included.
+#[cfg(unix)]
+fn readable(path: &Path) -> std::io::Result<()> {
+    rustix::fs::access(path, rustix::fs::Access::READ_OK).map_err(Into::into)
+}
+
+#[cfg(not(unix))]
+fn readable(path: &Path) -> std::io::Result<()> {
+    std::fs::File::open(path).map(drop)
+}
+
 /// A walk of files and folders, handing each file on in key order.
 struct Walker<'a, E> {
     filters: Option<&'a Filters>,
@@ -179,8 +192,8 @@ impl<'a, E: FnMut(LocalFile) -> bool> Walker<'a, E> {
             if self.filters.is_some_and(|f| !f.allows(key)) {
                 return;
             }
-            match std::fs::File::open(path) {
-                Ok(_) => {
+            match readable(path) {
+                Ok(()) => {
                     let file = LocalFile {
                         path: path.to_owned(),
                         key: key.to_owned(),
