@@ -110,7 +110,7 @@ mod tests {
     use super::*;
 
     fn row(n: u64) -> FileRow {
-        let outcome = if n % 7 == 0 {
+        let outcome = if n.is_multiple_of(7) {
             FileOutcome::Failed { message: format!("no {n}") }
         } else {
             FileOutcome::Uploaded { key: format!("k/{n}"), etag: Some(format!("\"{n}\"")) }
