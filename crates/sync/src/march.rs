@@ -144,7 +144,13 @@ impl March {
             self.local.fill().await;
             self.remote.fill().await;
             let order = match (self.local.head(), self.remote.head()) {
-                (None, None) => break,
+                (None, None) => {
+                    // The rest of the state is of paths on neither side: counted, not kept.
+                    while self.base.fill().await {
+                        self.base.take();
+                    }
+                    break;
+                }
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (Some(l), Some(r)) => l.cmp(r),
@@ -211,12 +217,15 @@ mod tests {
         (key.to_owned(), Base { local_size: 1, local_modified_ns: 0, remote_size: 1, remote_etag: None })
     }
 
-    async fn all(mut march: March) -> Result<Vec<(String, bool, bool, bool)>, OutOfOrder> {
+    type Seen = Vec<(String, bool, bool, bool)>;
+
+    /// Every row, and the march's counts once it is done.
+    async fn all(mut march: March) -> Result<(Seen, (usize, usize)), OutOfOrder> {
         let mut out = Vec::new();
         loop {
             let batch = march.next_batch(2).await?;
             if batch.is_empty() {
-                return Ok(out);
+                return Ok((out, march.counts()));
             }
             out.extend(batch.into_iter().map(|r| (r.path, r.local.is_some(), r.remote.is_some(), r.base.is_some())));
         }
@@ -235,8 +244,9 @@ mod tests {
             remote_side,
             Sorted::from_sorted(vec![base("0"), base("a/1"), base("b"), base("bb"), base("d"), base("e")]),
         );
-        let rows = all(march).await.expect("in order");
+        let (rows, counts) = all(march).await.expect("in order");
         sender.await.expect("sent");
+        assert_eq!(counts, (3, 6), "every file and every state row, also those past the last path");
         assert_eq!(
             rows,
             [
