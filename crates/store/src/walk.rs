@@ -120,10 +120,9 @@ where
     loop {
         let page = store.list(container, &options).await?;
         let next = page.next.clone();
-        let mut items = in_order(page.objects, page.prefixes);
+        let mut items = in_order(page.objects, page.prefixes).into_iter().peekable();
         if level.is_empty() {
-            while let Some(Item::Objects(_)) = items.first() {
-                let Item::Objects(objects) = items.remove(0) else { unreachable!() };
+            while let Some(Item::Objects(objects)) = items.next_if(|item| matches!(item, Item::Objects(_))) {
                 if visit(objects).await.is_break() {
                     return Ok(ControlFlow::Break(()));
                 }
