@@ -23,6 +23,7 @@ fn main() {
         "open_questions",
         "upload_existing",
         "set_upload_existing",
+        "forget_transfer_files",
         "transfer_files",
         "plan_operations",
         "undelete_object",

@@ -2,7 +2,8 @@
 //! per-file list, which asks for the rows it shows a page at a time: a
 //! transfer of 1.28 million files is a file on disk here, not 1.28 million
 //! rows in the web view. Each transfer's rows are JSON lines in an unnamed
-//! file in the data folder (gone when the app ends), with the offset of
+//! file in the data folder (gone when the app ends or the window clears the
+//! transfer), with the offset of
 //! every `INDEX_EVERY`th row, so a page is one seek and a short read.
 
 use std::collections::HashMap;
@@ -81,6 +82,14 @@ impl FileRows {
         log.rows
     }
 
+    /// Drops the logs of these transfers: closing an unnamed file frees its space.
+    pub fn forget(&self, ids: &[u32]) {
+        let mut logs = self.logs();
+        for id in ids {
+            logs.remove(id);
+        }
+    }
+
     /// Up to `limit` rows of transfer `id` from row `offset`.
     pub fn page(&self, id: u32, offset: u64, limit: u64) -> std::io::Result<FilePage> {
         let mut logs = self.logs();
@@ -132,5 +141,20 @@ mod tests {
         assert!(rows.page(1, 602, 10).expect("past the end").rows.is_empty());
         assert_eq!(rows.page(2, 0, 10).expect("unknown").total, 0);
         assert_eq!(std::fs::read_dir(dir.path().join("rows")).expect("dir").count(), 0, "the log has no name");
+    }
+
+    #[test]
+    fn a_forgotten_transfer_has_no_rows_and_its_space_is_freed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let rows = FileRows::new(dir.path().join("rows"));
+        rows.append(1, &(0..300).map(row).collect::<Vec<_>>());
+        rows.append(2, &[row(1)]);
+        let open_logs = || std::fs::read_dir("/proc/self/fd").expect("fds").filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+            .filter(|target| target.starts_with(dir.path())).count();
+        assert_eq!(open_logs(), 2);
+        rows.forget(&[1, 7]);
+        assert_eq!(open_logs(), 1, "the first log's file is closed (deleted already, so its space is free)");
+        assert_eq!(rows.page(1, 0, 10).expect("forgotten").total, 0);
+        assert_eq!(rows.page(2, 0, 10).expect("kept").rows, vec![row(1)]);
     }
 }

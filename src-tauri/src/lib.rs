@@ -50,6 +50,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::transfers::open_questions,
             commands::transfers::upload_existing,
             commands::transfers::set_upload_existing,
+            commands::transfers::forget_transfer_files,
             commands::transfers::transfer_files,
             commands::sync::plan_operations,
             commands::versions::undelete_object,

@@ -405,6 +405,12 @@ test("select all in a folder of more than a page offers everything in it, and th
   const artifacts = process.env.STOWAGE_E2E_ARTIFACTS;
   if (artifacts) writeFileSync(`${artifacts}/transfer-files.png`, await session.screenshot());
   await (await $("toggle-files")).click();
+  // Clear finished frees the list the app kept for it.
+  const filesOf = () => session.executeAsync(`window.__TAURI_INTERNALS__.invoke("transfer_files", { id: arguments[0], offset: 0, limit: 1 })
+    .then((page) => arguments[1](page.total), (e) => arguments[1](String(e)))`, [started.id]);
+  assert.equal(await filesOf(), 1_001);
+  await (await $("clear-finished")).click();
+  await session.waitFor("the list freed", async () => (await filesOf()) === 0);
 
   await openFolders(["e2e-many", "many"]);
   await session.waitFor("the first page", async () => Number(await session.execute(`return document.querySelector('[data-testid="entries"]').dataset.rows`)) === 1_000);

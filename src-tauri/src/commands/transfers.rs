@@ -102,6 +102,13 @@ pub fn transfer_files(
         .map_err(|e| IpcError::from(stowage_api::Error::other(format!("The list of files cannot be read: {e}"))))
 }
 
+/// Frees the per-file lists of transfers the window cleared.
+#[tauri::command]
+#[specta::specta]
+pub fn forget_transfer_files(rows: tauri::State<'_, FileRows>, ids: Vec<u32>) {
+    rows.forget(&ids);
+}
+
 /// The bandwidth limit of every transfer, as rclone writes it ("off" for none).
 #[tauri::command]
 #[specta::specta]

@@ -129,10 +129,14 @@ export function loadHistory(store: Pick<Storage, "getItem"> = localStorage) {
   }
 }
 
-/** Forgets every finished transfer, here and in the saved history. */
+/** Forgets every finished transfer, here, in the saved history and in the app (its per-file list). */
 export function clearFinished() {
+  // Earlier runs' transfers (negative ids, see fromHistory) have no list in the app.
+  const cleared = transfers.list.filter((t) => t.summary !== null && t.id >= 0).map((t) => t.id);
   transfers.list = transfers.list.filter((t) => t.summary === null);
   saveHistory();
+  // Best effort: a list not freed now is freed when the app quits.
+  commands.forgetTransferFiles(cleared).catch(() => {});
 }
 
 export function stateOf(t: Transfer): TransferState {

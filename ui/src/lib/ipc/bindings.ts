@@ -80,6 +80,8 @@ export const commands = {
 	/**  What uploads from the window do with a different object of the same name. */
 	uploadExisting: () => __TAURI_INVOKE<Existing>("upload_existing"),
 	setUploadExisting: (existing: Existing) => __TAURI_INVOKE<null>("set_upload_existing", { existing }),
+	/**  Frees the per-file lists of transfers the window cleared. */
+	forgetTransferFiles: (ids: number[]) => __TAURI_INVOKE<void>("forget_transfer_files", { ids }),
 	/**
 	 *  Up to `limit` finished files of transfer `id` from row `offset`, in the
 	 *  order they finished, and how many there are.
