@@ -386,7 +386,8 @@ test("the filter searches the server, in the folder or below it, and says when n
 test("select all in a folder of more than a page offers everything in it, and the delete counts what really goes", async () => {
   const dir = mkdtempSync(join(tmpdir(), "stowage-e2e-many-"));
   mkdirSync(join(dir, "many"));
-  for (let i = 0; i < 1_001; i++) writeFileSync(join(dir, "many", `f${String(i).padStart(4, "0")}.txt`), "x");
+  // Unpadded: listed in byte order (f1, f10, f100, f1000, f101, …) and shown in natural order.
+  for (let i = 0; i < 1_001; i++) writeFileSync(join(dir, "many", `f${i}.txt`), "x");
   const started = await drop([join(dir, "many")], "e2e-many/");
   await (await $("nav-transfers")).click();
   assert.equal((await finished(started.id))[0], "done");
@@ -413,11 +414,12 @@ test("select all in a folder of more than a page offers everything in it, and th
   await session.waitFor("the list freed", async () => (await filesOf()) === 0);
 
   await openFolders(["e2e-many", "many"]);
-  await session.waitFor("the first page", async () => Number(await session.execute(`return document.querySelector('[data-testid="entries"]').dataset.rows`)) === 1_000);
+  const entries = `document.querySelector('[data-testid="entries"]')`;
+  await session.waitFor("the first page", async () => Number(await session.execute(`return ${entries}.dataset.rows`)) === 1_000);
   await (await $("select-all")).click();
   await (await $("select-whole-folder")).click();
   await session.waitFor("the folder itself selected", async () => (await session.texts('[data-testid="whole-folder-selected"]')).length === 1);
-  const rows = () => session.execute(`return Number(document.querySelector('[data-testid="entries"]').dataset.rows)`);
+  const rows = () => session.execute(`return Number(${entries}.dataset.rows)`);
   assert.equal(await rows(), 1_000, "nothing more was listed into the window for it");
   // Unchecking one row takes "everything" back; choosing it again brings it back.
   await session.execute(`document.querySelector('[data-testid="object-row"] .check-cell input').click()`);
@@ -427,6 +429,18 @@ test("select all in a folder of more than a page offers everything in it, and th
   await (await $("select-whole-folder")).click();
   await session.waitFor("the folder itself selected again", async () => (await session.texts('[data-testid="whole-folder-selected"]')).length === 1);
   if (artifacts) writeFileSync(`${artifacts}/whole-folder.png`, await session.screenshot());
+  // The second page (f999, last in byte order) is merged in where it sorts, not added at the end.
+  const nameSort = () => session.execute(`return document.querySelector('[data-testid="sort-name"]').parentElement.getAttribute("aria-sort")`);
+  // The view keeps an earlier test's order: at most two clicks to name, ascending.
+  for (let i = 0; i < 2 && (await nameSort()) !== "ascending"; i++) await (await $("sort-name")).click();
+  await session.execute(`${entries}.scrollTop = ${entries}.scrollHeight`);
+  const tail = await session.waitFor("the second page", async () => {
+    if (Number(await session.execute(`return ${entries}.dataset.rows`)) !== 1_001) return false;
+    await session.execute(`${entries}.scrollTop = ${entries}.scrollHeight`);
+    const keys = await session.execute(`return [...document.querySelectorAll('[data-testid="object-row"]')].map((r) => r.dataset.key)`);
+    return keys.at(-1) === "e2e-many/many/f1000.txt" && keys.slice(-3);
+  });
+  assert.deepEqual(tail, ["e2e-many/many/f998.txt", "e2e-many/many/f999.txt", "e2e-many/many/f1000.txt"]);
   await (await $("delete-selection")).click();
   assert.match(await (await $("confirm-dialog")).text(), /Delete 1001 objects \(1001 B\)\?/);
   await (await $("confirm-delete")).click();

@@ -5,29 +5,32 @@ import {
   commands, isIpcError, messageOf, type ContainerInfo, type DeleteReport, type ObjectInfo, type SearchPage, type SelectionSize,
   type ShareLink, type StorageClassChoice, type VersionInfo, type Versioning,
 } from "./ipc";
+import { parentOf } from "./path";
 
 /** A search on the server: what it looked for, what it found so far, where it goes on. */
-export interface Search {
-  needle: string;
-  deep: boolean;
-  found: SearchPage;
-  running: boolean;
+export class Search {
+  /** Raw, replaced page by page (see `Browser.objects`). */
+  found: SearchPage = $state.raw({ objects: [], prefixes: [], scanned: 0, next: null });
+  running = $state(true);
+
+  constructor(readonly needle: string, readonly deep: boolean) {}
 }
-import { parentOf } from "./path";
 
 export class Browser {
   /** null: the list of containers; otherwise a folder inside this container. */
   container: string | null = $state(null);
   prefix = $state("");
   containers: ContainerInfo[] = $state([]);
-  folders: string[] = $state([]);
-  objects: ObjectInfo[] = $state([]);
+  // Raw: a page is added by replacing the arrays, and a million listed
+  // objects are not each wrapped in a proxy.
+  folders: string[] = $state.raw([]);
+  objects: ObjectInfo[] = $state.raw([]);
   /** Where the next page starts; null when the folder is complete. */
   next: string | null = $state(null);
   loading = $state(true);
   error = $state("");
   /** A search of the folder (or below it) on the server; null while the filter only narrows what is listed. */
-  search: Search | null = $state(null);
+  search: Search | null = $state.raw(null);
   /** The open container's versioning; null until known (or in the containers list). */
   versioning: Versioning | null = $state(null);
   /** The storage class of each container that has one (Stowage's choice for its uploads). */
@@ -46,8 +49,8 @@ export class Browser {
         this.classes = await commands.containerClasses(this.profile);
       } else {
         const page = await commands.listFolder(this.profile, this.container, this.prefix, more ? this.next : null);
-        this.folders = more ? [...this.folders, ...page.prefixes] : page.prefixes;
-        this.objects = more ? [...this.objects, ...page.objects] : page.objects;
+        this.folders = more ? this.folders.concat(page.prefixes) : page.prefixes;
+        this.objects = more ? this.objects.concat(page.objects) : page.objects;
         this.next = page.next;
       }
     } catch (e) {
@@ -66,16 +69,15 @@ export class Browser {
   /** Searches the folder (`deep`: and below it) for names containing `needle`; `more` goes on from where it stopped. */
   async searchServer(needle: string, deep: boolean, more = false) {
     const previous = more ? this.search : null;
-    this.search = previous ?? { needle, deep, found: { objects: [], prefixes: [], scanned: 0, next: null }, running: true };
-    // The state's own (reactive) object, to change in place and to compare with later.
-    const search = this.search;
+    const search = previous ?? new Search(needle, deep);
+    this.search = search;
     search.running = true;
     try {
       const page = await commands.searchObjects(this.profile, this.container!, this.prefix, needle, deep, previous?.found.next ?? null);
       if (this.search !== search) return; // superseded by another search or a folder change
       search.found = {
-        objects: [...search.found.objects, ...page.objects],
-        prefixes: [...search.found.prefixes, ...page.prefixes],
+        objects: search.found.objects.concat(page.objects),
+        prefixes: search.found.prefixes.concat(page.prefixes),
         scanned: search.found.scanned + page.scanned,
         next: page.next,
       };
