@@ -28,6 +28,7 @@ use crate::journal::modified_ns;
 use crate::plan::{over_cap, Base, Compare, Direction, Op, OpKind, PlanOptions, Planner, RemoteState, SyncPlan};
 use crate::renames::{gone_file, mark_renames};
 use crate::scan::{outermost, scan_folder_in_order, scan_paths, LocalFile};
+use crate::spill::Spilled;
 use crate::state::{BaseUpdate, Pair, SyncState};
 
 #[derive(Debug, Clone)]
@@ -53,8 +54,9 @@ pub struct Prepared {
     /// Both sides and the state of the paths the plan acts on, and of the
     /// synced files gone from the folder (renames), in path order.
     rows: Vec<Row>,
-    /// Paths equal on both sides whose recorded state is missing or out of date.
-    equal: Vec<(String, Base)>,
+    /// Paths equal on both sides whose recorded state is missing or out of
+    /// date (in a temporary file past a few thousand).
+    equal: Spilled<(String, Base)>,
     /// Files found in the folder, paths the state knew.
     counts: (usize, usize),
     /// Paths left for a later round (still being written).
@@ -143,7 +145,7 @@ pub async fn prepare(
         .await
     };
     let (base_reader, base_side) = state.read_in_order(&pair);
-    let marching = march_through(March::new(local_side, remote_side, base_side), request, tuning);
+    let marching = march_through(March::new(local_side, remote_side, base_side), request, tuning, state);
     let (listed, marched) = tokio::join!(listing, marching);
     listed?;
     let (_, incomplete) = scanning
@@ -206,7 +208,7 @@ pub async fn prepare_paths(
         Sorted::from_sorted(remote),
         Sorted::from_sorted(base.into_iter().collect()),
     );
-    let marched = march_through(march, request, tuning).await?;
+    let marched = march_through(march, request, tuning, state).await?;
     let prepared = assemble(request, tuning, pair, prefix, marched, scan.incomplete).await;
     let deletes = prepared.plan.ops.iter().any(|op| matches!(op.kind, OpKind::DeleteRemote | OpKind::DeleteLocal));
     Ok((!deletes).then_some(prepared))
@@ -263,15 +265,20 @@ struct Marched {
     planner: Planner,
     /// In path order, as the march gives them.
     rows: Vec<Row>,
-    equal: Vec<(String, Base)>,
+    equal: Spilled<(String, Base)>,
     counts: (usize, usize),
 }
 
 /// Plans every row of `march`, keeping only the rows the plan acts on (or
 /// that a rename may come from) and the equal paths whose state is new.
-async fn march_through(mut march: March, request: &SyncRequest, tuning: &Tuning) -> Result<Marched, SyncError> {
+async fn march_through(
+    mut march: March,
+    request: &SyncRequest,
+    tuning: &Tuning,
+    state: &SyncState,
+) -> Result<Marched, SyncError> {
     let mut planner = Planner::new(request.options.clone());
-    let (mut rows, mut equal) = (Vec::new(), Vec::new());
+    let (mut rows, mut equal) = (Vec::new(), Spilled::new(state.dir()));
     loop {
         let mut batch = march.next_batch(CHUNK).await.map_err(|e| SyncError::local(e.to_string()))?;
         if batch.is_empty() {
@@ -406,9 +413,13 @@ pub async fn apply(
     }
     // Paths equal on both sides without an operation: recorded, so the next
     // comparison goes by the state and not by times.
-    for (path, base) in &prepared.equal {
-        done.update.set.push((path.clone(), base.clone()));
+    let recorded = prepared.equal.drain(|(path, base)| {
+        done.update.set.push((path, base));
         done.save_when_full();
+    });
+    if let Err(e) = recorded {
+        // Only a cache: the next sync compares those paths by size and time again.
+        tracing::warn!("the state of the paths found equal was not all recorded: {e}");
     }
     done.save();
     let mut summary = done.summary;

@@ -24,6 +24,7 @@ pub mod recover;
 mod renames;
 pub mod scan;
 pub mod selection;
+mod spill;
 pub mod state;
 pub mod target;
 pub mod upload;

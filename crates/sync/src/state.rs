@@ -73,6 +73,11 @@ impl SyncState {
         Ok(Self { db: Mutex::new(db), path: path.to_owned() })
     }
 
+    /// The folder the state is kept in, for a sync's temporary files.
+    pub fn dir(&self) -> PathBuf {
+        self.path.parent().map_or_else(PathBuf::new, Path::to_path_buf)
+    }
+
     fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.db.lock().unwrap_or_else(|e| e.into_inner())
     }

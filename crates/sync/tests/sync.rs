@@ -362,6 +362,36 @@ async fn deletions_go_in_bulk() {
     assert_eq!(left.keys().collect::<Vec<_>>(), ["shard-0000.bin"]);
 }
 
+/// A first sync of a new pair over a prefix that already matches records
+/// every path (more than the sync holds in memory: the rest wait in a
+/// temporary file), so the next sync knows them all.
+#[tokio::test]
+async fn a_first_sync_over_a_matching_prefix_records_every_path() {
+    let first = Pair::new(Arc::new(MemoryStore::new()), "matching").await;
+    let work = tempfile::tempdir().expect("tempdir");
+    let folder = work.path().join("run-1");
+    let files: Vec<(String, Vec<u8>)> = (0..12_001).map(|i| (format!("d{}/f-{i}.bin", i % 7), vec![1u8])).collect();
+    let tree: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
+    write_tree(&folder, &tree);
+    let request = first.request(&folder, Mode::Push, Direction::Up);
+    assert_eq!(first.sync(&request).await.1.uploaded, 12_001);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let second = Pair {
+        store: first.store.clone(),
+        container: first.container.clone(),
+        state: SyncState::open(&dir.path().join("state.sqlite")).expect("state"),
+        _dir: dir,
+    };
+    let (ops, summary) = second.sync(&request).await;
+    assert_eq!((ops.len(), summary.failed.len()), (0, 0), "{:?}", summary.failed);
+    let tuning = Tuning::default();
+    let again = prepare(second.store.as_ref(), &request, &second.state, &tuning).await.expect("prepare");
+    assert_eq!(again.counts(), (12_001, 12_001), "the state knows every path");
+    let leftovers: Vec<_> = std::fs::read_dir(second._dir.path()).expect("dir").map(|e| e.expect("entry").file_name()).collect();
+    assert!(leftovers.iter().all(|name| name.to_string_lossy().starts_with("state.sqlite")), "{leftovers:?}");
+}
+
 /// Planning with a wrong secret key fails as an authentication error, so
 /// the window sends the person to the profile's keys (it was `Other`).
 #[tokio::test]
