@@ -1,0 +1,103 @@
+// The window half of `scripts/bench window` (see bench-window.sh): drives
+// the release app over WebDriver and prints what a person would wait for.
+// Arguments: the folder of N files, the bucket, N.
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
+import { Session } from "../../tests/e2e/webdriver.mjs";
+
+const [src, bucket, count] = process.argv.slice(2);
+const files = Number(count);
+const folder = basename(src);
+const session = await Session.start(process.env.STOWAGE_WEBDRIVER_URL, process.env.STOWAGE_APP);
+const $ = (testid) => session.waitFor(testid, () => session.find(`[data-testid="${testid}"]`));
+const rows = [];
+const report = (what, value) => {
+  rows.push([what, value]);
+  console.log(`${what}: ${value}`);
+};
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Runs `step` until it returns true (`pauseMs` apart), asking each time how
+ * long the window takes to run a script (a busy page answers late): the
+ * time and the slowest answer. */
+async function until(what, step, timeoutMs, pauseMs = 100) {
+  const started = Date.now();
+  let slowest = 0;
+  while (Date.now() - started < timeoutMs) {
+    const asked = Date.now();
+    await session.execute("return 1");
+    slowest = Math.max(slowest, Date.now() - asked);
+    if (await step()) return { took: Date.now() - started, slowest };
+    await new Promise((r) => setTimeout(r, pauseMs));
+  }
+  throw new Error(`${what}: not within ${seconds(timeoutMs)}`);
+}
+
+/** Peak resident memory (MB) of the processes whose command line has `pattern`. */
+function peakMemory(pattern) {
+  const pids = execFileSync("pgrep", ["-f", pattern], { encoding: "utf8" }).trim().split("\n");
+  return pids.map((pid) => {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
+  }).reduce((a, b) => Math.max(a, b), 0);
+}
+
+try {
+  // The bench profile (the config also has "This computer", which a first start shows).
+  await (await session.waitFor("the bench profile", () => session.find('[data-testid="profile-switcher"] option[value="bench"]'))).click();
+  // (1) The upload, started as a drop starts it.
+  const { id, error } = await session.executeAsync(`const [paths, container, done] = arguments;
+    window.__TAURI_INTERNALS__.invoke("start_upload", { profile: "bench", paths, container, prefix: "", existing: "overwrite" })
+      .then((id) => done({ id }), (e) => done({ error: e }));`, [[src], bucket]);
+  if (error) throw new Error(`the upload did not start: ${JSON.stringify(error)}`);
+  await (await $("nav-transfers")).click();
+  const transfer = `document.querySelector('[data-testid="transfer"][data-id="${id}"]')`;
+  const upload = await until("the upload", async () => (await session.execute(`return ${transfer}?.dataset.state`)) === "done", 3_600_000, 500);
+  report(`upload of ${files.toLocaleString()} files through the window`, `${seconds(upload.took)} (${Math.round(files / (upload.took / 1000)).toLocaleString()} files/s), slowest answer ${upload.slowest} ms`);
+
+  // (2) Its per-file list, scrolled to the end.
+  await (await $("toggle-files")).click();
+  const list = `document.querySelector('[data-testid="file-rows"]')`;
+  await until("the file count", async () => Number(await session.execute(`return ${list}?.dataset.rows`)) === files, 60_000);
+  const fileEnd = await until("the file list's last rows", async () => {
+    await session.execute(`${list}.scrollTop = ${list}.scrollHeight`);
+    const [start, shown, pending] = await session.execute(`return [Number(${list}.dataset.start),
+      document.querySelectorAll('[data-testid="file-row"]').length, document.querySelectorAll('[data-testid="file-row-pending"]').length]`);
+    return start > files - 100 && shown > 0 && pending === 0;
+  }, 120_000);
+  report("per-file list: jump to the end, rows shown", `${seconds(fileEnd.took)}, slowest answer ${fileEnd.slowest} ms`);
+  await (await $("toggle-files")).click();
+
+  // (3) The folder of N keys: the first rows, then scrolled to the last.
+  await (await $("nav-storage")).click();
+  await session.waitFor("the bucket", async () => (await session.execute(
+    `return [...document.querySelectorAll('[data-testid="container-row"]')].some((r) => r.dataset.container === arguments[0])`, [bucket])), 30_000);
+  await session.execute(`[...document.querySelectorAll('[data-testid="container-row"]')].find((r) => r.dataset.container === arguments[0]).click()`, [bucket]);
+  await session.waitFor("the folder row", async () => (await session.texts('[data-testid="folder-row"] .name')).includes(folder), 60_000);
+  const entries = `document.querySelector('[data-testid="entries"]')`;
+  await session.execute(`[...document.querySelectorAll('[data-testid="folder-row"]')].find((r) => r.querySelector(".name").textContent.trim() === arguments[0]).click()`, [folder]);
+  const first = await until("the first rows", async () => Number(await session.execute(`return ${entries}?.dataset.rows ?? 0`)) > 0, 60_000);
+  report("storage: a folder of that many keys, first rows", `${seconds(first.took)}`);
+  const lastKey = `${folder}/img_${files - 1}.jpg`;
+  const end = await until("the folder's last row", async () => {
+    await session.execute(`${entries}.scrollTop = ${entries}.scrollHeight`);
+    const keys = await session.execute(`return [...document.querySelectorAll('[data-testid="object-row"]')].map((r) => r.dataset.key)`);
+    return keys.at(-1) === lastKey && Number(await session.execute(`return ${entries}.dataset.rows`)) === files;
+  }, 3_600_000, 0); // as fast as the window takes the scrolls: a person dragging to the end
+  report("storage: scrolled to the last row (every page listed, in natural order)", `${seconds(end.took)}, slowest answer ${end.slowest} ms`);
+  await session.execute(`${entries}.scrollTop = ${entries}.scrollHeight / 2`);
+  const middle = await until("the middle rows", async () => (await session.texts('[data-testid="object-row"]')).length > 0, 10_000);
+  report("storage: a jump to the middle, rows shown", `${middle.took} ms`);
+
+  report("peak memory: web view", `${peakMemory("WebKitWebProcess")} MB`);
+  report("peak memory: app", `${peakMemory(process.env.STOWAGE_APP)} MB`);
+} catch (e) {
+  // What the window showed when it went wrong.
+  const shot = `${process.env.TMPDIR ?? "/tmp"}/bench-window-failure.png`;
+  writeFileSync(shot, await session.screenshot());
+  console.error(`the window at that moment: ${shot}`);
+  throw e;
+} finally {
+  await session.end();
+}
