@@ -34,10 +34,22 @@ async function until(what, step, timeoutMs, pauseMs = 100) {
   throw new Error(`${what}: not within ${seconds(timeoutMs)}`);
 }
 
+/** CPU seconds used so far by the processes whose command line has `pattern`. */
+function cpuSeconds(pattern) {
+  const ticks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+  return pids(pattern).map((pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / ticks;
+  }).reduce((a, b) => a + b, 0);
+}
+
+function pids(pattern) {
+  return execFileSync("pgrep", ["-f", pattern], { encoding: "utf8" }).trim().split("\n");
+}
+
 /** Peak resident memory (MB) of the processes whose command line has `pattern`. */
 function peakMemory(pattern) {
-  const pids = execFileSync("pgrep", ["-f", pattern], { encoding: "utf8" }).trim().split("\n");
-  return pids.map((pid) => {
+  return pids(pattern).map((pid) => {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
   }).reduce((a, b) => Math.max(a, b), 0);
@@ -52,9 +64,12 @@ try {
       .then((id) => done({ id }), (e) => done({ error: e }));`, [[src], bucket]);
   if (error) throw new Error(`the upload did not start: ${JSON.stringify(error)}`);
   await (await $("nav-transfers")).click();
+  const [viewBefore, appBefore] = [cpuSeconds("WebKitWebProcess"), cpuSeconds(process.env.STOWAGE_APP)];
   const transfer = `document.querySelector('[data-testid="transfer"][data-id="${id}"]')`;
   const upload = await until("the upload", async () => (await session.execute(`return ${transfer}?.dataset.state`)) === "done", 3_600_000, 500);
   report(`upload of ${files.toLocaleString()} files through the window`, `${seconds(upload.took)} (${Math.round(files / (upload.took / 1000)).toLocaleString()} files/s), slowest answer ${upload.slowest} ms`);
+  report("CPU meanwhile: app (the upload), web view (the window)",
+    `${(cpuSeconds(process.env.STOWAGE_APP) - appBefore).toFixed(0)} s, ${(cpuSeconds("WebKitWebProcess") - viewBefore).toFixed(0)} s`);
 
   // (2) Its per-file list, scrolled to the end.
   await (await $("toggle-files")).click();
