@@ -149,8 +149,13 @@ mod tests {
         let rows = FileRows::new(dir.path().join("rows"));
         rows.append(1, &(0..300).map(row).collect::<Vec<_>>());
         rows.append(2, &[row(1)]);
-        let open_logs = || std::fs::read_dir("/proc/self/fd").expect("fds").filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
-            .filter(|target| target.starts_with(dir.path())).count();
+        let open_logs = || {
+            std::fs::read_dir("/proc/self/fd")
+                .expect("fds")
+                .filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+                .filter(|target| target.starts_with(dir.path()))
+                .count()
+        };
         assert_eq!(open_logs(), 2);
         rows.forget(&[1, 7]);
         assert_eq!(open_logs(), 1, "the first log's file is closed (deleted already, so its space is free)");

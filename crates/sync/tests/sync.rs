@@ -388,7 +388,8 @@ async fn a_first_sync_over_a_matching_prefix_records_every_path() {
     let tuning = Tuning::default();
     let again = prepare(second.store.as_ref(), &request, &second.state, &tuning).await.expect("prepare");
     assert_eq!(again.counts(), (12_001, 12_001), "the state knows every path");
-    let leftovers: Vec<_> = std::fs::read_dir(second._dir.path()).expect("dir").map(|e| e.expect("entry").file_name()).collect();
+    let leftovers: Vec<_> =
+        std::fs::read_dir(second._dir.path()).expect("dir").map(|e| e.expect("entry").file_name()).collect();
     assert!(leftovers.iter().all(|name| name.to_string_lossy().starts_with("state.sqlite")), "{leftovers:?}");
 }
 
