@@ -69,6 +69,9 @@ describe("the file list's order", () => {
     expect(keys(listing.of([], other, sort, "e/"))).toEqual(["e/a", "e/b"]);
     // The same folder listed again from its first page: not taken for more of the old one.
     expect(keys(listing.of([], [info("e/c")], sort, "e/"))).toEqual(["e/c"]);
+    // Reloaded with the same first and last folder but another between them.
+    listing.of(["f/a/", "f/b/", "f/c/"], [], sort, "f/");
+    expect(keys(listing.of(["f/a/", "f/b2/", "f/c/"], [], sort, "f/"))).toEqual(["f/a/", "f/b2/", "f/c/"]);
   });
 
   it("flips on the same column, and starts largest or newest first on another", () => {

@@ -79,10 +79,11 @@ export class OrderedListing {
   }
 }
 
-/** Whether `now` is `before` with rows added at the end (the same rows, by identity, where `before` had them). */
+/** Whether `now` is `before` with rows added at the end: every row where
+ * `before` had it (objects by identity, names by value). A check of each
+ * row, not the ends: a reloaded folder can keep its first and last names. */
 function grewFrom<T>(now: T[], before: T[]): boolean {
-  if (before.length === 0) return true;
-  return now.length >= before.length && now[0] === before[0] && now[before.length - 1] === before[before.length - 1];
+  return now.length >= before.length && before.every((row, i) => now[i] === row);
 }
 
 function entriesOf(folders: string[], objects: ObjectInfo[]): Entry[] {
