@@ -39,6 +39,26 @@ for i in range(n):
 PY
 }
 
+# cached_data NAME WHAT ARG...: the folder NAME in the benchmark cache
+# (~/.cache/stowage/bench), made the first time by the Python program on
+# stdin (called with the folder and the ARGs), reused after. The marker of
+# a complete folder is beside it, not in it: the tools would upload it.
+# Sets $src.
+bench_cache=${STOWAGE_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stowage/bench}
+cached_data() {
+  local name=$1 what=$2; shift 2
+  src=$bench_cache/$name
+  if [ -e "$src.complete" ]; then
+    echo "Reusing the data in $src"
+    return
+  fi
+  echo "Making the data once: $what, in $src"
+  rm -rf "$src"
+  mkdir -p "$src"
+  python3 - "$src" "$@"
+  touch "$src.complete"
+}
+
 results=$work/results.tsv
 : > "$results"
 # run CASE TOOL UNITS UNIT_NAME -- command...

@@ -13,13 +13,7 @@ set -euo pipefail
 stowage=$1 files=$2 delay=$3
 source "$(dirname "$0")/bench-common.sh"
 
-cache=${STOWAGE_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stowage/bench}
-src=$cache/tree-$files
-# The marker beside the tree, not in it: the tools would upload it.
-if [ ! -e "$src.complete" ]; then
-  echo "Making the data once: $files x 1 KiB files in 1,000 folders in $src"
-  rm -rf "$src"
-  python3 - "$src" "$files" <<'PY'
+cached_data "tree-$files" "$files x 1 KiB files in 1,000 folders" "$files" <<'PY'
 import os, sys
 root, n = sys.argv[1], int(sys.argv[2])
 for d in range(1000):
@@ -29,11 +23,7 @@ for i in range(n):
     with open(os.path.join(root, f"n{i % 1000:04d}", f"img-{i:07d}.jpg"), "wb") as f:
         start = (i * 7919) % (len(block) - 1024)
         f.write(block[start:start + 1024])
-open(root + ".complete", "w").close()
 PY
-else
-  echo "Reusing the data in $src"
-fi
 
 proxy_port=$(free_port)
 python3 "$root/scripts/lib/latency-proxy.py" "$proxy_port" "${endpoint#http://}" "$delay" &

@@ -11,24 +11,14 @@ set -euo pipefail
 stowage=$1 app=$2 files=$3
 source "$(dirname "$0")/bench-common.sh"
 
-cache=${STOWAGE_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stowage/bench}
-src=$cache/flat-$files
-if [ ! -e "$src.complete" ]; then
-  echo "Making the data once: $files files of 1 byte in one folder, $src"
-  rm -rf "$src"
-  # Unpadded names: S3 lists img_10 before img_2, the window shows img_2 first.
-  python3 - "$src" "$files" <<'PY'
+# Unpadded names: S3 lists img_10 before img_2, the window shows img_2 first.
+cached_data "flat-$files" "$files files of 1 byte in one folder" "$files" <<'PY'
 import os, sys
 root, n = sys.argv[1], int(sys.argv[2])
-os.makedirs(root)
 for i in range(n):
     with open(os.path.join(root, f"img_{i}.jpg"), "wb") as f:
         f.write(b"x")
-open(root + ".complete", "w").close()
 PY
-else
-  echo "Reusing the data in $src"
-fi
 
 display=":$((90 + RANDOM % 100))"
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
