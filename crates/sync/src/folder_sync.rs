@@ -18,15 +18,18 @@ use crate::engine::{list_all, normalize_prefix, Tuning};
 use crate::error::SyncError;
 use crate::etag;
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
-use crate::march::{Chunked, Local, March, Row, Sorted, CHUNK};
+use crate::kept::KeptRows;
+use crate::march::{Chunked, March, Row, Sorted, CHUNK};
 use crate::upload::{local_etag, Action, Engine, Resume};
 
 /// Bulk deletes (a thousand keys each) in flight at once.
 const DELETES_IN_FLIGHT: usize = 8;
 use crate::filter::Filters;
 use crate::journal::modified_ns;
-use crate::plan::{over_cap, Base, Compare, Direction, Op, OpKind, PlanOptions, Planner, RemoteState, SyncPlan};
-use crate::renames::{gone_file, mark_renames};
+use crate::plan::{
+    over_cap, Base, Compare, Direction, LocalState, Op, OpKind, PlanOptions, Planner, Reason, RemoteState, SyncPlan,
+};
+use crate::renames::{mark_renames, Gone};
 use crate::scan::{outermost, scan_folder_in_order, scan_paths, LocalFile};
 use crate::spill::Spilled;
 use crate::state::{BaseUpdate, Pair, SyncState};
@@ -50,10 +53,12 @@ pub struct SyncRequest {
 pub struct Prepared {
     pub plan: SyncPlan,
     pair: Pair,
+    /// The folder, as an absolute path.
+    folder: PathBuf,
     prefix: String,
-    /// Both sides and the state of the paths the plan acts on, and of the
-    /// synced files gone from the folder (renames), in path order.
-    rows: Vec<Row>,
+    /// Both sides and the state of the paths the plan acts on, in path order
+    /// (as the operations are).
+    rows: KeptRows,
     /// Paths equal on both sides whose recorded state is missing or out of
     /// date (in a temporary file past a few thousand).
     equal: Spilled<(String, Base)>,
@@ -69,12 +74,12 @@ impl Prepared {
     /// the paths left out.
     pub fn defer_recent(&mut self, window: std::time::Duration) -> BTreeSet<String> {
         let cutoff = std::time::SystemTime::now() - window;
+        let uploads = self.plan.ops.iter().filter(|op| op.kind == OpKind::Upload);
         let recent: BTreeSet<String> = self
-            .plan
-            .ops
-            .iter()
-            .filter(|op| op.kind == OpKind::Upload && self.local(&op.path).is_some_and(|l| l.file.modified > cutoff))
-            .map(|op| op.path.clone())
+            .rows
+            .beside(uploads, |op| &op.path)
+            .filter(|(_, row)| row.as_ref().and_then(|r| r.local.as_ref()).is_some_and(|l| l.modified > cutoff))
+            .map(|(op, _)| op.path.clone())
             .collect();
         self.plan.ops.retain(|op| !recent.contains(&op.path));
         self.deferred.extend(recent.iter().cloned());
@@ -84,19 +89,6 @@ impl Prepared {
     /// Files found in the folder, and files the last sync's state knows.
     pub fn counts(&self) -> (usize, usize) {
         self.counts
-    }
-
-    fn row(&self, path: &str) -> Option<&Row> {
-        let at = self.rows.binary_search_by(|row| row.path.as_str().cmp(path)).ok()?;
-        Some(&self.rows[at])
-    }
-
-    fn local(&self, path: &str) -> Option<&Local> {
-        self.row(path)?.local.as_ref()
-    }
-
-    fn remote(&self, path: &str) -> Option<&RemoteState> {
-        self.row(path)?.remote.as_ref()
     }
 }
 
@@ -145,15 +137,15 @@ pub async fn prepare(
         .await
     };
     let (base_reader, base_side) = state.read_in_order(&pair);
-    let marching = march_through(March::new(local_side, remote_side, base_side), request, tuning, state);
-    let (listed, marched) = tokio::join!(listing, marching);
+    let march = March::new(local_side, remote_side, base_side);
+    let (listed, marched) = tokio::join!(listing, march_through(march, &folder, request, tuning, state));
     listed?;
     let (_, incomplete) = scanning
         .await
         .map_err(|e| SyncError::local(format!("Reading the folder was interrupted: {e}")))?
         .map_err(SyncError::local)?;
     base_reader.await.map_err(|e| state_error(e.to_string()))?.map_err(|e| state_error(e.to_string()))?;
-    Ok(assemble(request, tuning, pair, prefix, marched?, incomplete).await)
+    Ok(assemble(request, tuning, pair, folder, prefix, marched?, incomplete).await)
 }
 
 /// Like [`prepare`] for an upload, but only for `keys` (paths in the folder
@@ -208,8 +200,8 @@ pub async fn prepare_paths(
         Sorted::from_sorted(remote),
         Sorted::from_sorted(base.into_iter().collect()),
     );
-    let marched = march_through(march, request, tuning, state).await?;
-    let prepared = assemble(request, tuning, pair, prefix, marched, scan.incomplete).await;
+    let marched = march_through(march, &folder, request, tuning, state).await?;
+    let prepared = assemble(request, tuning, pair, folder, prefix, marched, scan.incomplete).await;
     let deletes = prepared.plan.ops.iter().any(|op| matches!(op.kind, OpKind::DeleteRemote | OpKind::DeleteLocal));
     Ok((!deletes).then_some(prepared))
 }
@@ -264,32 +256,36 @@ fn remote_entries(
 struct Marched {
     planner: Planner,
     /// In path order, as the march gives them.
-    rows: Vec<Row>,
+    rows: KeptRows,
+    /// Where renamed files may come from.
+    gone: Gone,
     equal: Spilled<(String, Base)>,
     counts: (usize, usize),
 }
 
-/// Plans every row of `march`, keeping only the rows the plan acts on (or
-/// that a rename may come from) and the equal paths whose state is new.
+/// Plans every row of `march`, keeping only the rows the plan acts on, the
+/// synced files gone from the folder and the equal paths whose state is new.
 async fn march_through(
     mut march: March,
+    folder: &std::path::Path,
     request: &SyncRequest,
     tuning: &Tuning,
     state: &SyncState,
 ) -> Result<Marched, SyncError> {
     let mut planner = Planner::new(request.options.clone());
-    let (mut rows, mut equal) = (Vec::new(), Spilled::new(state.dir()));
+    let (mut rows, mut gone, mut equal) = (KeptRows::new(state.dir()), Gone::default(), Spilled::new(state.dir()));
     loop {
         let mut batch = march.next_batch(CHUNK).await.map_err(|e| SyncError::local(e.to_string()))?;
         if batch.is_empty() {
             break;
         }
         if request.options.compare == Compare::Checksum {
-            add_checksums(&mut batch, tuning).await;
+            add_checksums(&mut batch, folder, tuning).await;
         }
         for row in batch {
+            gone.note(&row);
             let local = row.local.as_ref().map(|l| &l.state);
-            if planner.add(&row.path, local, row.remote.as_ref(), row.base.as_ref()) || gone_file(&row).is_some() {
+            if planner.add(&row.path, local, row.remote.as_ref(), row.base.as_ref()) {
                 rows.push(row);
             } else if let (Some(l), Some(r)) = (local, &row.remote) {
                 let base = Base::of(l, r);
@@ -299,37 +295,48 @@ async fn march_through(
             }
         }
     }
-    Ok(Marched { planner, rows, equal, counts: march.counts() })
+    Ok(Marched { planner, rows, gone, equal, counts: march.counts() })
 }
 
 /// The plan from what the march left: renames marked, the delete cap checked.
+#[allow(clippy::too_many_arguments)]
 async fn assemble(
     request: &SyncRequest,
     tuning: &Tuning,
     pair: Pair,
+    folder: PathBuf,
     prefix: String,
     marched: Marched,
     local_incomplete: bool,
 ) -> Prepared {
-    let Marched { planner, rows, equal, counts } = marched;
+    let Marched { planner, rows, gone, equal, counts } = marched;
     let at_destination = planner.at_destination();
     let mut plan = planner.finish(!local_incomplete, true);
-    if request.options.direction == Direction::Up {
-        mark_renames(&mut plan, &rows, tuning).await;
+    if request.options.direction == Direction::Up && !gone.is_empty() {
+        let new_files =
+            plan.ops.iter().enumerate().filter(|(_, op)| op.kind == OpKind::Upload && op.reason == Reason::New);
+        let candidates = rows
+            .beside(new_files, |(_, op)| &op.path)
+            .filter_map(|((i, _), row)| {
+                let state = &row.as_ref()?.local.as_ref()?.state;
+                gone.may_be(state.size, state.modified_ns).then(|| Some((i, row?.local_file(&folder)?)))?
+            })
+            .collect();
+        mark_renames(&mut plan, &gone, candidates, tuning).await;
         plan.blocked = over_cap(&plan, at_destination, &request.options);
     }
-    Prepared { plan, pair, prefix, rows, equal, counts, deferred: BTreeSet::new() }
+    Prepared { plan, pair, folder, prefix, rows, equal, counts, deferred: BTreeSet::new() }
 }
 
 /// Reads the files of `rows` whose size matches their object, to compare contents.
-async fn add_checksums(rows: &mut [Row], tuning: &Tuning) {
+async fn add_checksums(rows: &mut [Row], folder: &std::path::Path, tuning: &Tuning) {
     // Owned, not borrowed: see `Run::delete`.
     let wanted: Vec<(usize, LocalFile, String)> = rows
         .iter()
         .enumerate()
         .filter_map(|(i, row)| {
-            let (local, remote) = (row.local.as_ref()?, row.remote.as_ref()?);
-            (local.state.size == remote.size).then(|| Some((i, local.file.clone(), remote.etag.clone()?)))?
+            let (file, remote) = (row.local_file(folder)?, row.remote.as_ref()?);
+            (file.size == remote.size).then(|| Some((i, file, remote.etag.clone()?)))?
         })
         .collect();
     let sums: Vec<(usize, Option<String>)> = stream::iter(wanted)
@@ -367,26 +374,26 @@ pub async fn apply(
         sink.send(TransferEvent::Finished { summary: summary.clone() });
         return summary;
     }
-    let ops: Vec<&Op> = prepared.plan.ops.iter().filter(|op| op.kind != OpKind::Conflict).collect();
-    let of_kind = |kind: OpKind| ops.iter().copied().filter(move |op| op.kind == kind);
-    let (uploads, downloads): (Vec<&Op>, Vec<&Op>) =
-        (of_kind(OpKind::Upload).collect(), of_kind(OpKind::Download).collect());
+    // Each list of operations below is in path order, as the plan is.
+    let of_kind = |kind: OpKind| prepared.plan.ops.iter().filter(move |op| op.kind == kind);
+    let transfers = || of_kind(OpKind::Upload).chain(of_kind(OpKind::Download));
     sink.send(TransferEvent::Started {
-        files: ops.len() as u64,
-        bytes: uploads.iter().chain(&downloads).map(|op| op.size).sum(),
+        files: prepared.plan.ops.iter().filter(|op| op.kind != OpKind::Conflict).count() as u64,
+        bytes: transfers().map(|op| op.size).sum(),
         skipped: Vec::new(),
     });
     let deletes: Vec<&Op> = of_kind(OpKind::DeleteRemote).chain(of_kind(OpKind::DeleteLocal)).collect();
     let (early, late): (Vec<&Op>, Vec<&Op>) = if deletes.is_empty() {
         (Vec::new(), Vec::new())
     } else {
-        let transfers: BTreeSet<&str> = uploads.iter().chain(&downloads).map(|op| op.path.as_str()).collect();
+        let transfers: BTreeSet<&str> = transfers().map(|op| op.path.as_str()).collect();
         deletes.into_iter().partition(|op| makes_room(&op.path, &transfers))
     };
     // A rename whose old object is deleted first to make room is sent instead.
     let cleared: BTreeSet<&str> = early.iter().map(|op| op.path.as_str()).collect();
     let (renames, sends): (Vec<&Op>, Vec<&Op>) =
-        uploads.iter().partition(|op| op.from.as_deref().is_some_and(|from| !cleared.contains(from)));
+        of_kind(OpKind::Upload).partition(|op| op.from.as_deref().is_some_and(|from| !cleared.contains(from)));
+    let downloads: Vec<&Op> = of_kind(OpKind::Download).collect();
 
     let store = tuning.transfer_store(store, &cancel);
     let run = Run { store: &store, prepared: &prepared, request, tuning: &tuning, sink: &sink, cancel: &cancel };
@@ -411,21 +418,43 @@ pub async fn apply(
             .failed
             .push((String::new(), "Deletions were not made because a transfer failed or was cancelled.".into()));
     }
+    if let Some(lost) = prepared.rows.lost() {
+        // Not recorded as done either: the next sync finds them to do again.
+        done.summary.failed.push((String::new(), format!("Some files were left out: {lost}. Sync again.")));
+    }
     // Paths equal on both sides without an operation: recorded, so the next
     // comparison goes by the state and not by times.
-    let recorded = prepared.equal.drain(|(path, base)| {
-        done.update.set.push((path, base));
-        done.save_when_full();
-    });
-    if let Err(e) = recorded {
-        // Only a cache: the next sync compares those paths by size and time again.
-        tracing::warn!("the state of the paths found equal was not all recorded: {e}");
+    for equal in prepared.equal.iter() {
+        match equal {
+            Ok((path, base)) => {
+                done.update.set.push((path, base));
+                done.save_when_full();
+            }
+            Err(e) => {
+                // Only a cache: the next sync compares those paths by size and time again.
+                tracing::warn!("the state of the paths found equal was not all recorded: {e}");
+                break;
+            }
+        }
     }
     done.save();
     let mut summary = done.summary;
     summary.cancelled |= cancel.is_cancelled();
     sink.send(TransferEvent::Finished { summary: summary.clone() });
     summary
+}
+
+/// What the state records for a file of this size and time that reached its object.
+fn uploaded_base(size: u64, modified_ns: i64, outcome: &FileOutcome) -> Option<Base> {
+    match outcome {
+        FileOutcome::Uploaded { etag, .. } => Some(Base {
+            local_size: size,
+            local_modified_ns: modified_ns,
+            remote_size: size,
+            remote_etag: etag.clone(),
+        }),
+        _ => None,
+    }
 }
 
 /// Whether deleting `path` clears the way for a transfer: a file where a
@@ -479,7 +508,7 @@ impl Outcomes<'_> {
 /// spawned future's Send proof trip, rust-lang/rust#110338.)
 struct UploadWork<'a> {
     prepared: &'a Prepared,
-    ops: std::vec::IntoIter<&'a Op>,
+    ops: crate::kept::Beside<'a, std::vec::IntoIter<&'a Op>>,
 }
 
 impl Iterator for UploadWork<'_> {
@@ -487,10 +516,10 @@ impl Iterator for UploadWork<'_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            let op = self.ops.next()?;
-            if let Some(local) = self.prepared.local(&op.path) {
-                let key = format!("{}{}", self.prepared.prefix, local.file.key);
-                return Some((local.file.clone(), key, Action::Upload));
+            let (_, row) = self.ops.next()?;
+            if let Some(file) = row.and_then(|row| row.local_file(&self.prepared.folder)) {
+                let key = format!("{}{}", self.prepared.prefix, file.key);
+                return Some((file, key, Action::Upload));
             }
         }
     }
@@ -516,7 +545,8 @@ impl Run<'_> {
         if ops.is_empty() {
             return;
         }
-        let work = UploadWork { prepared: self.prepared, ops: ops.into_iter() };
+        let work =
+            UploadWork { prepared: self.prepared, ops: self.prepared.rows.beside(ops.into_iter(), |op| &op.path) };
         let engine = Engine::new(
             self.store.clone(),
             self.request.container.clone(),
@@ -526,33 +556,25 @@ impl Run<'_> {
             resume,
         );
         engine
-            .send_all(work, |key, size, outcome| {
+            .send_all(work, |file, key, outcome| {
                 let path = key.strip_prefix(&self.prepared.prefix).unwrap_or(&key).to_owned();
-                let base = self.uploaded_base(&path, &outcome);
-                done.record(path, size, outcome, base);
+                let base = uploaded_base(file.size, modified_ns(file.modified), &outcome);
+                done.record(path, file.size, outcome, base);
             })
             .await;
-    }
-
-    /// What the state records for a file that reached its object.
-    fn uploaded_base(&self, path: &str, outcome: &FileOutcome) -> Option<Base> {
-        match (outcome, self.prepared.local(path).map(|l| &l.state)) {
-            (FileOutcome::Uploaded { etag, .. }, Some(local)) => Some(Base {
-                local_size: local.size,
-                local_modified_ns: local.modified_ns,
-                remote_size: local.size,
-                remote_etag: etag.clone(),
-            }),
-            _ => None,
-        }
     }
 
     /// Renamed files: their old objects copied to the new keys on the server.
     async fn copy(&self, ops: Vec<&Op>) -> Vec<Done> {
         // Owned ops: see `delete`.
-        let ops: Vec<Op> = ops.into_iter().cloned().collect();
+        let ops: Vec<(Op, Option<LocalState>)> = self
+            .prepared
+            .rows
+            .beside(ops.into_iter(), |op| &op.path)
+            .map(|(op, row)| (op.clone(), row.and_then(|row| row.local).map(|l| l.state)))
+            .collect();
         stream::iter(ops)
-            .map(|op| async move {
+            .map(|(op, local)| async move {
                 let (container, to) = (&self.request.container, self.key(&op.path));
                 let from = self.key(op.from.as_deref().unwrap_or_default());
                 let outcome = match self.store.copy(container, &from, &to).await {
@@ -563,7 +585,7 @@ impl Run<'_> {
                     Err(e) => FileOutcome::Failed { message: format!("The server-side copy of {from} failed: {e}") },
                 };
                 self.sink.send(TransferEvent::FileDone { key: to, size: op.size, outcome: outcome.clone() });
-                let base = self.uploaded_base(&op.path, &outcome);
+                let base = local.and_then(|l| uploaded_base(l.size, l.modified_ns, &outcome));
                 (op.path, op.size, outcome, base)
             })
             .buffer_unordered(self.tuning.concurrency.max(1))
@@ -572,12 +594,13 @@ impl Run<'_> {
     }
 
     async fn download(&self, ops: Vec<&Op>) -> Vec<Done> {
-        let folder = PathBuf::from(&self.prepared.pair.folder);
+        let folder = &self.prepared.folder;
         let mut done = Vec::new();
         let mut items = Vec::new();
-        for op in ops {
-            let Some(remote) = self.prepared.remote(&op.path) else { continue };
-            let Some(dest) = local_path(&folder, &op.path) else {
+        for (op, row) in self.prepared.rows.beside(ops.into_iter(), |op| &op.path) {
+            let Some(row) = row else { continue };
+            let Some(remote) = row.remote else { continue };
+            let Some(dest) = local_path(folder, &op.path) else {
                 done.push((
                     op.path.clone(),
                     op.size,
@@ -592,13 +615,14 @@ impl Run<'_> {
                 size: remote.size,
                 etag: remote.etag.clone(),
                 modified_ms: remote.modified_ms,
-                replaces: self.prepared.local(&op.path).map(|l| (l.state.size, l.state.modified_ns)),
+                replaces: row.local.map(|l| (l.state.size, l.state.modified_ns)),
             });
         }
         let fetched = fetch_all(self.store, &self.request.container, items, self.tuning, self.sink, self.cancel).await;
         done.extend(fetched.into_iter().map(|(item, outcome, local)| {
             let path = item.key.strip_prefix(&self.prepared.prefix).unwrap_or(&item.key).to_owned();
-            let base = local.zip(self.prepared.remote(&path)).map(|(l, r)| Base::of(&l, r));
+            let remote = RemoteState { size: item.size, modified_ms: item.modified_ms, etag: item.etag.clone() };
+            let base = local.map(|l| Base::of(&l, &remote));
             (path, item.size, outcome, base)
         }));
         done
@@ -607,13 +631,19 @@ impl Run<'_> {
     async fn delete(&self, ops: Vec<&Op>) -> Vec<(String, FileOutcome)> {
         // Owned ops: a stream of borrowed ones makes the future's Send proof
         // trip over higher-ranked lifetimes (rust-lang/rust#110338).
-        let (remote, local): (Vec<Op>, Vec<Op>) =
-            ops.into_iter().cloned().partition(|op| op.kind == OpKind::DeleteRemote);
-        let mut done = self.delete_remote(remote).await;
+        let (remote, local): (Vec<&Op>, Vec<&Op>) = ops.into_iter().partition(|op| op.kind == OpKind::DeleteRemote);
+        let mut done = self.delete_remote(remote.into_iter().cloned().collect()).await;
+        // Each local file with its size and time as scanned: one changed since is kept.
+        let local: Vec<(Op, Option<(u64, i64)>)> = self
+            .prepared
+            .rows
+            .beside(local.into_iter(), |op| &op.path)
+            .map(|(op, row)| (op.clone(), row.and_then(|r| r.local).map(|l| (l.state.size, l.state.modified_ns))))
+            .collect();
         done.extend(
             stream::iter(local)
-                .map(|op| async move {
-                    let outcome = match self.delete_local(&op.path).await {
+                .map(|(op, scanned)| async move {
+                    let outcome = match self.delete_local(&op.path, scanned).await {
                         Ok(()) => FileOutcome::Deleted,
                         Err(message) => FileOutcome::Failed { message },
                     };
@@ -673,10 +703,9 @@ impl Run<'_> {
 
     /// Removes a local file unless it changed since the scan, then the
     /// folders it leaves empty (up to the synced folder).
-    async fn delete_local(&self, path: &str) -> Result<(), String> {
-        let folder = PathBuf::from(&self.prepared.pair.folder);
+    async fn delete_local(&self, path: &str, scanned: Option<(u64, i64)>) -> Result<(), String> {
+        let folder = self.prepared.folder.clone();
         let target = local_path(&folder, path).ok_or_else(|| format!("{path} is not a path inside the folder."))?;
-        let scanned = self.prepared.local(path).map(|l| (l.state.size, l.state.modified_ns));
         tokio::task::spawn_blocking(move || {
             let meta = std::fs::metadata(&target).map_err(|e| format!("Cannot read {}: {e}", target.display()))?;
             let now = (meta.len(), modified_ns(meta.modified().unwrap_or(std::time::SystemTime::UNIX_EPOCH)));

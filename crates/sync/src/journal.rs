@@ -76,6 +76,8 @@ fn existing_named(name: &str) -> Existing {
 
 pub struct Journal {
     db: Mutex<Connection>,
+    /// The journal's folder: an upload's temporary files go there too.
+    dir: PathBuf,
 }
 
 impl std::fmt::Debug for Journal {
@@ -89,6 +91,11 @@ pub fn modified_ns(t: SystemTime) -> i64 {
 }
 
 impl Journal {
+    /// The folder the journal is kept in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     pub fn open(path: &Path) -> Result<Self, JournalError> {
         let db = crate::db::open(
             path,
@@ -111,7 +118,8 @@ impl Journal {
                n INTEGER NOT NULL, path TEXT NOT NULL,
                PRIMARY KEY (transfer, n));",
         )?;
-        Ok(Self { db: Mutex::new(db) })
+        let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+        Ok(Self { db: Mutex::new(db), dir })
     }
 
     fn db(&self) -> std::sync::MutexGuard<'_, Connection> {

@@ -16,6 +16,7 @@ pub mod events;
 pub mod filter;
 pub mod folder_sync;
 pub mod journal;
+mod kept;
 mod march;
 mod open_files;
 pub mod pairs;

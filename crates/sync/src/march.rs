@@ -6,7 +6,10 @@
 //! from whatever reads it (a blocking walk, a listing, a database query).
 
 use std::collections::VecDeque;
+use std::path::Path;
+use std::time::SystemTime;
 
+use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 use crate::plan::{Base, LocalState, RemoteState};
@@ -18,28 +21,43 @@ const CHUNKS_IN_FLIGHT: usize = 8;
 /// Entries a reader sends at once.
 pub(crate) const CHUNK: usize = 1024;
 
-/// A local file as scanned, and its state for the planner.
-#[derive(Debug, Clone)]
+/// A local file as scanned: its state for the planner, and its time as the
+/// file system gave it (to tell whether it changes while it uploads). Its
+/// path is the folder's joined with the row's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Local {
-    pub file: LocalFile,
     pub state: LocalState,
+    pub modified: SystemTime,
 }
 
 impl From<LocalFile> for Local {
     fn from(file: LocalFile) -> Self {
         let state =
             LocalState { size: file.size, modified_ns: crate::journal::modified_ns(file.modified), checksum: None };
-        Self { file, state }
+        Self { state, modified: file.modified }
     }
 }
 
 /// One path, as each side has it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Row {
     pub path: String,
     pub local: Option<Local>,
     pub remote: Option<RemoteState>,
     pub base: Option<Base>,
+}
+
+impl Row {
+    /// The scanned file of the row, under `folder`.
+    pub fn local_file(&self, folder: &Path) -> Option<LocalFile> {
+        let local = self.local.as_ref()?;
+        Some(LocalFile {
+            path: folder.join(&self.path),
+            key: self.path.clone(),
+            size: local.state.size,
+            modified: local.modified,
+        })
+    }
 }
 
 /// One side of the march: entries in increasing key order, a chunk at a time.

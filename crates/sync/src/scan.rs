@@ -8,12 +8,12 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::filter::Filters;
 
 /// A local file and the key it is uploaded to (relative to the destination prefix).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocalFile {
     pub path: PathBuf,
     pub key: String,
@@ -39,29 +39,33 @@ pub struct Scan {
     pub incomplete: bool,
 }
 
-impl Scan {
-    pub fn bytes(&self) -> u64 {
-        self.files.iter().map(|f| f.size).sum()
-    }
-}
-
-/// Walks `sources` (files or folders). Symlinks are followed; a link back
-/// into a folder being walked is reported as a loop.
-pub fn scan(sources: &[PathBuf]) -> Scan {
-    let mut files = Vec::new();
+/// Walks `sources` (files or folders) and hands each file to `emit`, in
+/// key order (sources of the same name aside). Symlinks are followed; a
+/// link back into a folder being walked is reported as a loop. Returns
+/// what was skipped.
+pub fn scan(sources: &[PathBuf], emit: impl FnMut(LocalFile)) -> Vec<Skipped> {
+    let mut emit = emit;
     let mut walker = Walker::new(None, |file| {
-        files.push(file);
+        emit(file);
         true
     });
+    let mut named = Vec::new();
     for source in sources {
         match source.file_name().and_then(|n| n.to_str()) {
-            Some(name) => walker.visit(source, name, std::fs::metadata(source)),
+            Some(name) => {
+                let meta = std::fs::metadata(source);
+                // A folder's keys sort as its name + "/" does, as in a walk.
+                let sort_key = if meta.as_ref().is_ok_and(|m| m.is_dir()) { format!("{name}/") } else { name.into() };
+                named.push((sort_key, source, name, meta));
+            }
             None => walker.skipped.push(skipped(source, "it has no name usable as an object key")),
         }
     }
-    let (skipped, incomplete) = (walker.skipped, walker.incomplete);
-    files.sort_by(|a, b| a.key.cmp(&b.key));
-    Scan { files, skipped, incomplete }
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    for (_, source, name, meta) in named {
+        walker.visit(source, name, meta);
+    }
+    walker.skipped
 }
 
 /// Walks the folder `root` for a sync: keys are relative to it, and only
@@ -284,15 +288,19 @@ mod tests {
         let single = dir.path().join("labels.csv");
         std::fs::write(&single, b"1,2").expect("write");
 
-        let scan = scan(&[root.clone(), single]);
-        let keys: Vec<&str> = scan.files.iter().map(|f| f.key.as_str()).collect();
-        assert_eq!(keys, ["dataset/train/cats/a b.jpg", "dataset/zero", "labels.csv"]);
-        let reasons: Vec<&str> = scan.skipped.iter().map(|s| s.reason.as_str()).collect();
+        // Named out of order, and "labels.csv" sorts before "labels/" as keys do.
+        let labels = dir.path().join("labels");
+        std::fs::create_dir_all(&labels).expect("mkdir");
+        std::fs::write(labels.join("x"), b"").expect("write");
+        let mut files = Vec::new();
+        let skipped = scan(&[single, root.clone(), labels], |file| files.push(file));
+        let keys: Vec<&str> = files.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["dataset/train/cats/a b.jpg", "dataset/zero", "labels.csv", "labels/x"]);
+        let reasons: Vec<&str> = skipped.iter().map(|s| s.reason.as_str()).collect();
         assert!(reasons.iter().any(|r| r.contains("no empty folders")), "{reasons:?}");
         #[cfg(unix)]
         assert!(reasons.iter().any(|r| r.contains("loops back")), "{reasons:?}");
-        assert_eq!(scan.bytes(), 4);
-        assert!(!scan.incomplete);
+        assert_eq!(files.iter().map(|f| f.size).sum::<u64>(), 4);
     }
 
     #[test]

@@ -26,6 +26,7 @@ use crate::etag;
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
 use crate::journal::{modified_ns, Journal, UploadKey};
 use crate::scan::{scan, LocalFile};
+use crate::spill::Spilled;
 /// The memory budget is counted in KiB: in MiB, every 16 KiB file held a
 /// whole MiB, and 128 MiB allowed only 128 small files in flight.
 const MEMORY_UNIT: u64 = 1024;
@@ -67,11 +68,19 @@ pub async fn upload(
     for path in missing {
         summary.failed.push((path.display().to_string(), "This path does not exist.".to_owned()));
     }
-    let scanned = match tokio::task::spawn_blocking(move || scan(&sources)).await {
+    // The files found wait in a temporary file past a few thousand (about
+    // 200 B each: 250 MB for 1.28 million), beside the journal if there is one.
+    let dir = request.resume.as_ref().map_or_else(std::env::temp_dir, |r| r.journal.dir().to_owned());
+    let scanning = tokio::task::spawn_blocking(move || {
+        let mut found = Found { files: Spilled::new(dir), count: 0, bytes: 0 };
+        let skipped = scan(&sources, |file| found.add(file));
+        (found, skipped)
+    });
+    let (found, skipped) = match scanning.await {
         Ok(scanned) => scanned,
         Err(e) => return finish(summary.fail_all(format!("Reading the files was interrupted: {e}")), &sink),
     };
-    summary.skipped_paths = scanned.skipped.clone();
+    summary.skipped_paths = skipped.clone();
     let prefix = normalize_prefix(&request.prefix);
     let store = tuning.transfer_store(store, &cancel);
 
@@ -79,23 +88,44 @@ pub async fn upload(
         Ok(remote) => remote,
         Err(e) => return finish(summary.fail_all(e.to_string()), &sink),
     };
-    sink.send(TransferEvent::Started {
-        files: scanned.files.len() as u64,
-        bytes: scanned.bytes(),
-        skipped: scanned.skipped.clone(),
-    });
+    sink.send(TransferEvent::Started { files: found.count, bytes: found.bytes, skipped });
 
     let engine = Engine::new(store, request.container.clone(), tuning, sink.clone(), cancel, request.resume.clone())
         .asking(request.ask.clone());
     engine.claim(remote.keys().cloned());
-    let work = scanned.files.into_iter().map(|file| {
-        let key = format!("{prefix}{}", file.key);
-        let action = decide(remote.get(&key), request.existing);
-        (file, key, action)
-    });
-    engine.send_all(work, |key, size, outcome| summary.count(&key, size, &outcome)).await;
+    // Why a file could not be read back from the temporary file, if one could not.
+    let lost = std::sync::Mutex::new(None);
+    let work = found
+        .files
+        .iter()
+        .filter_map(|file| file.map_err(|e| *lost.lock().unwrap_or_else(|e| e.into_inner()) = Some(e)).ok())
+        .map(|file| {
+            let key = format!("{prefix}{}", file.key);
+            let action = decide(remote.get(&key), request.existing);
+            (file, key, action)
+        });
+    engine.send_all(work, |file, key, outcome| summary.count(&key, file.size, &outcome)).await;
+    if let Some(e) = lost.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        let why = format!("Some files were left out: the list of files could not be read back ({e}). Upload again.");
+        summary.failed.push((String::new(), why));
+    }
     summary.cancelled |= engine.is_cancelled();
     finish(summary, &sink)
+}
+
+/// The files a scan found, and their count and bytes.
+struct Found {
+    files: Spilled<LocalFile>,
+    count: u64,
+    bytes: u64,
+}
+
+impl Found {
+    fn add(&mut self, file: LocalFile) {
+        self.count += 1;
+        self.bytes += file.size;
+        self.files.push(file);
+    }
 }
 
 fn finish(summary: Summary, sink: &Arc<dyn EventSink>) -> Summary {
@@ -189,11 +219,12 @@ impl Engine {
 
     /// Uploads every file to its key and hands each to `done` (and the
     /// events) as it finishes, so nothing per file piles up here. A file
-    /// that changed mid-upload gets one more try once everything else is done.
+    /// that changed mid-upload gets one more try once everything else is
+    /// done; `done` gets the file as it was last read.
     pub(crate) async fn send_all(
         &self,
         work: impl IntoIterator<Item = (LocalFile, String, Action)>,
-        mut done: impl FnMut(String, u64, FileOutcome),
+        mut done: impl FnMut(&LocalFile, String, FileOutcome),
     ) {
         // Files in flight: enough to keep the request pool busy with small files.
         let files_in_flight = self.tuning.concurrency.max(1) * 2;
@@ -208,25 +239,26 @@ impl Engine {
             while let Some((file, key, action, outcome)) = results.next().await {
                 match outcome {
                     Err(Failure::Changed) => retry_later.push((file, key, action)),
-                    other => self.finish(key, file.size, other, &mut done),
+                    other => self.finish(&file, key, other, &mut done),
                 }
             }
         }
         for (file, key, action) in retry_later {
-            let outcome = match refresh(&file).await {
-                Some(fresh) => self.run(&fresh, &key, &action).await,
+            let fresh = refresh(&file).await;
+            let outcome = match &fresh {
+                Some(fresh) => self.run(fresh, &key, &action).await,
                 None => Err(Failure::Error(format!("{} disappeared while uploading.", file.path.display()))),
             };
-            self.finish(key, file.size, outcome, &mut done);
+            self.finish(fresh.as_ref().unwrap_or(&file), key, outcome, &mut done);
         }
     }
 
     fn finish(
         &self,
+        file: &LocalFile,
         key: String,
-        size: u64,
         outcome: Result<FileOutcome, Failure>,
-        done: &mut impl FnMut(String, u64, FileOutcome),
+        done: &mut impl FnMut(&LocalFile, String, FileOutcome),
     ) {
         let outcome = match outcome {
             Ok(done) => done,
@@ -236,8 +268,8 @@ impl Engine {
             Err(Failure::Cancelled) => FileOutcome::Cancelled,
             Err(Failure::Error(message)) => FileOutcome::Failed { message },
         };
-        self.sink.send(TransferEvent::FileDone { key: key.clone(), size, outcome: outcome.clone() });
-        done(key, size, outcome);
+        self.sink.send(TransferEvent::FileDone { key: key.clone(), size: file.size, outcome: outcome.clone() });
+        done(file, key, outcome);
     }
 
     pub(crate) fn is_cancelled(&self) -> bool {

@@ -393,6 +393,48 @@ async fn a_first_sync_over_a_matching_prefix_records_every_path() {
     assert!(leftovers.iter().all(|name| name.to_string_lossy().starts_with("state.sqlite")), "{leftovers:?}");
 }
 
+/// The rows a sync acts on wait in a temporary file past a few thousand
+/// (see `kept.rs`): every upload, rename and download among 12,001 files
+/// still finds its file's side, and the state records each.
+#[tokio::test]
+async fn a_sync_of_more_files_than_it_holds_finds_each_files_side() {
+    let pair = Pair::new(Arc::new(MemoryStore::new()), "many").await;
+    let work = tempfile::tempdir().expect("tempdir");
+    let folder = work.path().join("run-1");
+    let files: Vec<(String, Vec<u8>)> =
+        (0..12_001).map(|i| (format!("d{}/f-{i}.bin", i % 7), i.to_string().into_bytes())).collect();
+    let tree: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
+    write_tree(&folder, &tree);
+    let request = pair.request(&folder, Mode::Push, Direction::Up);
+    assert_eq!(pair.sync(&request).await.1.uploaded, 12_001);
+    let tuning = Tuning::default();
+    let again = prepare(pair.store.as_ref(), &request, &pair.state, &tuning).await.expect("prepare");
+    assert_eq!((again.plan.ops.len(), again.counts()), (0, (12_001, 12_001)), "each upload recorded");
+
+    // The last file in path order, renamed: its side comes from the file's end.
+    std::fs::rename(folder.join("d6/f-9995.bin"), folder.join("d6/g-9995.bin")).expect("rename");
+    let plan = prepare(pair.store.as_ref(), &request, &pair.state, &tuning).await.expect("prepare").plan;
+    let renamed: Vec<_> =
+        plan.ops.iter().map(|op| (op.kind, op.path.as_str(), op.reason, op.from.as_deref())).collect();
+    assert_eq!(
+        renamed,
+        [
+            (OpKind::DeleteRemote, "d6/f-9995.bin", Reason::Deleted, None),
+            (OpKind::Upload, "d6/g-9995.bin", Reason::Renamed, Some("d6/f-9995.bin")),
+        ]
+    );
+    let summary = pair.sync(&request).await.1;
+    assert_eq!((summary.uploaded, summary.deleted), (1, 1), "{:?}", summary.failed);
+
+    let back = work.path().join("back");
+    let pull = pair.request(&back, Mode::Pull, Direction::Down);
+    let (_, summary) = pair.sync(&pull).await;
+    assert_eq!((summary.downloaded, summary.failed.len()), (12_001, 0), "{:?}", summary.failed);
+    assert_eq!(std::fs::read(back.join("d6/g-9995.bin")).expect("pulled"), b"9995");
+    let again = prepare(pair.store.as_ref(), &pull, &pair.state, &tuning).await.expect("prepare");
+    assert_eq!((again.plan.ops.len(), again.counts().0), (0, 12_001), "each download recorded");
+}
+
 /// Planning with a wrong secret key fails as an authentication error, so
 /// the window sends the person to the profile's keys (it was `Other`).
 #[tokio::test]

@@ -490,3 +490,37 @@ async fn small_files_fill_the_request_pool() {
     let (peak, allowed) = (store.peak_puts_in_flight(), tuning().concurrency as u64);
     assert!(peak > 200 && peak <= allowed, "{peak} puts in flight at most, with {allowed} allowed");
 }
+
+/// The files found wait in a temporary file beside the journal past a few
+/// thousand: every one of 12,001 still arrives under its key, and nothing
+/// is left in the journal's folder but the journal.
+#[tokio::test]
+async fn an_upload_of_more_files_than_it_holds_sends_each_one() {
+    let store = Arc::new(MemoryStore::new());
+    store.create_container("many").await.expect("container");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("shards");
+    let names: Vec<String> = (0..12_001).map(|i| format!("d{}/f-{i}.bin", i % 7)).collect();
+    for (i, name) in names.iter().enumerate() {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, i.to_string()).expect("write");
+    }
+    let data = tempfile::tempdir().expect("tempdir");
+    let journal = Arc::new(stowage_sync::Journal::open(&data.path().join("journal.sqlite")).expect("journal"));
+    let recorder = Arc::new(Recorder::default());
+    let request = UploadRequest {
+        sources: vec![root],
+        container: "many".into(),
+        prefix: String::new(),
+        existing: Existing::Overwrite,
+        ask: None,
+        resume: Some(stowage_sync::upload::Resume { journal, store: "test".into() }),
+    };
+    let summary = upload(store.clone(), request, tuning(), recorder.clone(), CancellationToken::new()).await;
+    assert_eq!((summary.uploaded, summary.failed.len()), (12_001, 0), "{:?}", summary.failed);
+    assert_eq!(read(store.as_ref(), "many", "shards/d6/f-9995.bin").await, b"9995");
+    let leftovers: Vec<_> =
+        std::fs::read_dir(data.path()).expect("dir").map(|e| e.expect("entry").file_name()).collect();
+    assert!(leftovers.iter().all(|name| name.to_string_lossy().starts_with("journal.sqlite")), "{leftovers:?}");
+}
