@@ -47,12 +47,19 @@ function pids(pattern) {
   return execFileSync("pgrep", ["-f", pattern], { encoding: "utf8" }).trim().split("\n");
 }
 
-/** Peak resident memory (MB) of the processes whose command line has `pattern`. */
-function peakMemory(pattern) {
+/** Resident memory (MB) of the processes whose command line has
+ * `pattern`: now (`VmRSS`) or at its peak so far (`VmHWM`). */
+function memory(pattern, field) {
   return pids(pattern).map((pid) => {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
+    return Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)[1]) / 1024);
   }).reduce((a, b) => Math.max(a, b), 0);
+}
+
+/** Memory of web view and app: now, and the peak so far. */
+function memoryNow() {
+  const of = (pattern) => `${memory(pattern, "VmRSS")} MB (peak ${memory(pattern, "VmHWM")} MB)`;
+  return `web view ${of("WebKitWebProcess")}, app ${of(process.env.STOWAGE_APP)}`;
 }
 
 try {
@@ -70,6 +77,7 @@ try {
   report(`upload of ${files.toLocaleString()} files through the window`, `${seconds(upload.took)} (${Math.round(files / (upload.took / 1000)).toLocaleString()} files/s), slowest answer ${upload.slowest} ms`);
   report("CPU meanwhile: app (the upload), web view (the window)",
     `${(cpuSeconds(process.env.STOWAGE_APP) - appBefore).toFixed(0)} s, ${(cpuSeconds("WebKitWebProcess") - viewBefore).toFixed(0)} s`);
+  report("memory once it is done", memoryNow());
 
   // (2) Its per-file list, scrolled to the end.
   await (await $("toggle-files")).click();
@@ -104,9 +112,7 @@ try {
   await session.execute(`${entries}.scrollTop = ${entries}.scrollHeight / 2`);
   const middle = await until("the middle rows", async () => (await session.texts('[data-testid="object-row"]')).length > 0, 10_000);
   report("storage: a jump to the middle, rows shown", `${middle.took} ms`);
-
-  report("peak memory: web view", `${peakMemory("WebKitWebProcess")} MB`);
-  report("peak memory: app", `${peakMemory(process.env.STOWAGE_APP)} MB`);
+  report("memory with every row of the folder listed", memoryNow());
 } catch (e) {
   // What the window showed when it went wrong.
   const shot = `${process.env.TMPDIR ?? "/tmp"}/bench-window-failure.png`;
