@@ -24,7 +24,7 @@ pub use classes::StorageClassChoice;
 pub use error::{Error, Kind, Result};
 pub use observer::Observer;
 pub use profiles::{ImportSource, ProfilesView};
-pub use storage::{DeleteReport, DeleteRequests, SearchPage, SelectionSize};
+pub use storage::{DeleteReport, DeleteRequests, FolderPage, ListedObject, SearchPage, SelectionSize};
 pub use sync::{KindCount, Planned, SyncPreview};
 pub use training::TrainingView;
 pub use transfers::{Started, TransferInfo, TransferKind};

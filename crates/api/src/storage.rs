@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use futures::stream::{self, StreamExt};
 use serde::Serialize;
-use stowage_store::{ContainerInfo, DeleteFailure, ListOptions, ListPage, ObjectInfo, ObjectStore};
+use stowage_store::{ContainerInfo, DeleteFailure, ListOptions, ObjectInfo, ObjectStore};
 use stowage_sync::selection;
 
 use crate::error::{Error, Result};
@@ -39,12 +39,46 @@ pub struct DeleteReport {
     pub failed: Vec<(String, String)>,
 }
 
+/// An object as a folder's rows show it: its name, size, date and class,
+/// not everything HEAD says (ETag, type, metadata: see the details). A
+/// window that lists a folder of a million keys holds a million of these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ListedObject {
+    pub key: String,
+    pub size: u64,
+    /// Milliseconds since the Unix epoch, when the service says.
+    pub modified_ms: Option<i64>,
+    /// Only when it is not STANDARD, the class nearly every object has.
+    pub storage_class: Option<String>,
+}
+
+impl From<ObjectInfo> for ListedObject {
+    fn from(o: ObjectInfo) -> Self {
+        let storage_class = o.storage_class.filter(|class| class != "STANDARD");
+        Self { key: o.key, size: o.size, modified_ms: o.modified_ms, storage_class }
+    }
+}
+
+/// One page of a folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct FolderPage {
+    pub objects: Vec<ListedObject>,
+    /// Sub-folders, each ending with "/".
+    pub prefixes: Vec<String>,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<String>,
+}
+
 /// What a search found in the keys it read, and where to go on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct SearchPage {
-    pub objects: Vec<ObjectInfo>,
+    pub objects: Vec<ListedObject>,
     /// Sub-folders whose name matches (a search of one folder only).
     pub prefixes: Vec<String>,
     /// Keys and folders read to find these.
@@ -76,7 +110,7 @@ impl App {
         loop {
             let page = store.list(container, &options).await?;
             found.scanned += (page.objects.len() + page.prefixes.len()) as u64;
-            found.objects.extend(page.objects.into_iter().filter(|o| matches(&o.key)));
+            found.objects.extend(page.objects.into_iter().filter(|o| matches(&o.key)).map(ListedObject::from));
             found.prefixes.extend(page.prefixes.into_iter().filter(|p| matches(p.trim_end_matches('/'))));
             match page.next {
                 Some(next) if found.scanned < SEARCH_SCAN => options.continuation = Some(next),
@@ -114,9 +148,14 @@ impl App {
         container: &str,
         prefix: &str,
         continuation: Option<String>,
-    ) -> Result<ListPage> {
+    ) -> Result<FolderPage> {
         let options = ListOptions { continuation, ..ListOptions::folder(prefix) };
-        Ok(self.browsing(profile).await?.list(container, &options).await?)
+        let page = self.browsing(profile).await?.list(container, &options).await?;
+        Ok(FolderPage {
+            objects: page.objects.into_iter().map(ListedObject::from).collect(),
+            prefixes: page.prefixes,
+            next: page.next,
+        })
     }
 
     /// Everything HEAD says about one object (size, dates, ETag, type, metadata).
@@ -202,4 +241,34 @@ async fn one_at_a_time(store: &dyn ObjectStore, container: &str, keys: &[String]
         .filter_map(|failed| async { failed })
         .collect()
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listed_object_keeps_what_its_row_shows_and_a_class_only_when_it_is_not_standard() {
+        let info = |class: Option<&str>| ObjectInfo {
+            key: "a/b.bin".into(),
+            size: 7,
+            modified_ms: Some(1_000),
+            etag: Some("0cc175b9c0f1b6a831c399e269772661".into()),
+            content_type: None,
+            metadata: Default::default(),
+            storage_class: class.map(Into::into),
+        };
+        let listed = ListedObject::from(info(Some("STANDARD_IA")));
+        assert_eq!(
+            listed,
+            ListedObject {
+                key: "a/b.bin".into(),
+                size: 7,
+                modified_ms: Some(1_000),
+                storage_class: Some("STANDARD_IA".into())
+            }
+        );
+        assert_eq!(ListedObject::from(info(Some("STANDARD"))).storage_class, None);
+        assert_eq!(ListedObject::from(info(None)).storage_class, None);
+    }
 }

@@ -221,8 +221,8 @@ async fn list_folder(app: &Arc<App>, location: &Location) -> Result<(), String> 
         }
         for object in &page.objects {
             match object.storage_class.as_deref() {
-                Some(class) if class != "STANDARD" => println!("{:>14}  {}  {class}", object.size, object.key),
-                _ => println!("{:>14}  {}", object.size, object.key),
+                Some(class) => println!("{:>14}  {}  {class}", object.size, object.key),
+                None => println!("{:>14}  {}", object.size, object.key),
             }
         }
         match page.next {

@@ -1,5 +1,5 @@
-use stowage_api::{DeleteReport, NewContainer, SelectionSize};
-use stowage_store::{ContainerInfo, ListPage, ObjectInfo};
+use stowage_api::{DeleteReport, FolderPage, NewContainer, SelectionSize};
+use stowage_store::{ContainerInfo, ObjectInfo};
 use tauri::AppHandle;
 use tauri_specta::Event;
 
@@ -57,7 +57,7 @@ pub async fn list_folder(
     container: String,
     prefix: String,
     continuation: Option<String>,
-) -> Result<ListPage, IpcError> {
+) -> Result<FolderPage, IpcError> {
     Ok(app.list_folder(&profile, &container, &prefix, continuation).await?)
 }
 

@@ -2,10 +2,10 @@ import { describe, expect, it, vi } from "vitest";
 import {
   entryOrder, mergeSorted, moveCursor, naturalCompare, nextSort, OrderedListing, rangeBetween, selectionKeys, type Entry, type Sort,
 } from "./listing";
-import type { ObjectInfo } from "./ipc";
+import type { ListedObject } from "./ipc";
 
 const object = (key: string, size = 1, modifiedMs: number | null = 0): Entry => ({
-  kind: "object", key, info: { key, size, modifiedMs, etag: null, contentType: null, metadata: {}, storageClass: null },
+  kind: "object", key, info: { key, size, modifiedMs, storageClass: null },
 });
 const folder = (key: string): Entry => ({ kind: "folder", key });
 const keys = (entries: Entry[]) => entries.map((e) => e.key);
@@ -42,11 +42,11 @@ describe("the file list's order", () => {
 
   it("keeps a listing in order page by page with comparisons for the page, not for everything listed", () => {
     // Keys come in byte order (S3's), which is not the natural order shown.
-    const info = (key: string): ObjectInfo => ({ key, size: 1, modifiedMs: 0, etag: null, contentType: null, metadata: {}, storageClass: null });
+    const info = (key: string): ListedObject => ({ key, size: 1, modifiedMs: 0, storageClass: null });
     const all = Array.from({ length: 20_000 }, (_, i) => `d/img_${i}.jpg`).sort();
     const sort: Sort = { column: "name", descending: false };
     const listing = new OrderedListing();
-    let objects: ObjectInfo[] = [];
+    let objects: ListedObject[] = [];
     let shown: Entry[] = [];
     const compares: number[] = [];
     for (let at = 0; at < all.length; at += 1000) {

@@ -1,10 +1,10 @@
 // How a folder's entries are ordered and walked: folders first, then
 // objects, in natural order (img_2 before img_10) or by size or date;
 // range selection and keyboard moves over that order.
-import type { ObjectInfo } from "./ipc";
+import type { ListedObject } from "./ipc";
 import { nameIn } from "./path";
 
-export type Entry = { kind: "folder"; key: string } | { kind: "object"; key: string; info: ObjectInfo };
+export type Entry = { kind: "folder"; key: string } | { kind: "object"; key: string; info: ListedObject };
 export type SortColumn = "name" | "size" | "modified";
 export interface Sort {
   column: SortColumn;
@@ -63,12 +63,12 @@ export function mergeSorted<T>(sorted: T[], more: T[], compare: (a: T, b: T) => 
  * order or a replaced list is sorted afresh. */
 export class OrderedListing {
   private folders: string[] = [];
-  private objects: ObjectInfo[] = [];
+  private objects: ListedObject[] = [];
   private sort: Sort | null = null;
   private prefix = "";
   private entries: Entry[] = [];
 
-  of(folders: string[], objects: ObjectInfo[], sort: Sort, prefix: string): Entry[] {
+  of(folders: string[], objects: ListedObject[], sort: Sort, prefix: string): Entry[] {
     const same = this.sort !== null && this.sort.column === sort.column && this.sort.descending === sort.descending &&
       this.prefix === prefix && grewFrom(folders, this.folders) && grewFrom(objects, this.objects);
     const order = entryOrder(sort, prefix);
@@ -86,7 +86,7 @@ function grewFrom<T>(now: T[], before: T[]): boolean {
   return now.length >= before.length && before.every((row, i) => now[i] === row);
 }
 
-function entriesOf(folders: string[], objects: ObjectInfo[]): Entry[] {
+function entriesOf(folders: string[], objects: ListedObject[]): Entry[] {
   return [
     ...folders.map((key) => ({ kind: "folder" as const, key })),
     ...objects.map((info) => ({ kind: "object" as const, key: info.key, info })),

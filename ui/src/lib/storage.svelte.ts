@@ -2,7 +2,7 @@
 // folder of a container page by page, and every storage command the view
 // sends, each naming that profile.
 import {
-  commands, isIpcError, messageOf, type ContainerInfo, type DeleteReport, type ObjectInfo, type SearchPage, type SelectionSize,
+  commands, isIpcError, messageOf, type ContainerInfo, type DeleteReport, type ListedObject, type ObjectInfo, type SearchPage, type SelectionSize,
   type ShareLink, type StorageClassChoice, type VersionInfo, type Versioning,
 } from "./ipc";
 import { parentOf } from "./path";
@@ -24,7 +24,7 @@ export class Browser {
   // Raw: a page is added by replacing the arrays, and a million listed
   // objects are not each wrapped in a proxy.
   folders: string[] = $state.raw([]);
-  objects: ObjectInfo[] = $state.raw([]);
+  objects: ListedObject[] = $state.raw([]);
   /** Where the next page starts; null when the folder is complete. */
   next: string | null = $state(null);
   loading = $state(true);

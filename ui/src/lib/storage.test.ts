@@ -20,7 +20,7 @@ vi.mock("./ipc", async (actual) => {
 const { Browser } = await import("./storage.svelte");
 
 const page = (prefixes: string[], keys: string[], next: string | null = null) => ({
-  prefixes, next, objects: keys.map((key) => ({ key, size: 1, modifiedMs: 0, etag: null, contentType: null, metadata: {} })),
+  prefixes, next, objects: keys.map((key) => ({ key, size: 1, modifiedMs: 0, storageClass: null })),
 });
 
 beforeEach(() => {

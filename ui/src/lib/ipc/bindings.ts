@@ -25,7 +25,7 @@ export const commands = {
 	listContainers: (profile: string) => __TAURI_INVOKE<ContainerInfo[]>("list_containers", { profile }),
 	createContainer: (profile: string, name: string, versioning: boolean, storageClass: string | null) => __TAURI_INVOKE<null>("create_container", { profile, name, versioning, storageClass }),
 	/**  One page of a folder: the objects and sub-folders directly under `prefix`. */
-	listFolder: (profile: string, container: string, prefix: string, continuation: string | null) => __TAURI_INVOKE<ListPage>("list_folder", { profile, container, prefix, continuation }),
+	listFolder: (profile: string, container: string, prefix: string, continuation: string | null) => __TAURI_INVOKE<FolderPage>("list_folder", { profile, container, prefix, continuation }),
 	/**
 	 *  Objects (and, in one folder, sub-folders) under `prefix` whose name
 	 *  contains `needle`; `deep` searches the sub-folders too. Reads up to ten
@@ -430,6 +430,15 @@ export type Flavor = {
 	resourcesPerUnit?: ResourcesPerUnit | null,
 };
 
+/**  One page of a folder. */
+export type FolderPage = {
+	objects: ListedObject[],
+	/**  Sub-folders, each ending with "/". */
+	prefixes: string[],
+	/**  Where the next page starts; `None` on the last page. */
+	next: string | null,
+};
+
 export type GpuInformation = {
 	gpuBrand?: string | null,
 	gpuModel?: string | null,
@@ -583,16 +592,18 @@ export type LaunchOptions = {
 	frameworks: NotebookOption[],
 };
 
-/**  One page of a listing. */
-export type ListPage = {
-	objects: ObjectInfo[],
-	/**  Common prefixes ("folders") when a delimiter was given; each ends with it. */
-	prefixes: string[],
-	/**
-	 *  Pass back in [`ListOptions::continuation`] to get the next page; `None`
-	 *  on the last page.
-	 */
-	next: string | null,
+/**
+ *  An object as a folder's rows show it: its name, size, date and class,
+ *  not everything HEAD says (ETag, type, metadata: see the details). A
+ *  window that lists a folder of a million keys holds a million of these.
+ */
+export type ListedObject = {
+	key: string,
+	size: number,
+	/**  Milliseconds since the Unix epoch, when the service says. */
+	modifiedMs: number | null,
+	/**  Only when it is not STANDARD, the class nearly every object has. */
+	storageClass: string | null,
 };
 
 /**
@@ -804,7 +815,7 @@ export type SavedSync = {
 
 /**  What a search found in the keys it read, and where to go on. */
 export type SearchPage = {
-	objects: ObjectInfo[],
+	objects: ListedObject[],
 	/**  Sub-folders whose name matches (a search of one folder only). */
 	prefixes: string[],
 	/**  Keys and folders read to find these. */
