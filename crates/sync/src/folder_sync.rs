@@ -424,18 +424,13 @@ pub async fn apply(
     }
     // Paths equal on both sides without an operation: recorded, so the next
     // comparison goes by the state and not by times.
-    for equal in prepared.equal.iter() {
-        match equal {
-            Ok((path, base)) => {
-                done.update.set.push((path, base));
-                done.save_when_full();
-            }
-            Err(e) => {
-                // Only a cache: the next sync compares those paths by size and time again.
-                tracing::warn!("the state of the paths found equal was not all recorded: {e}");
-                break;
-            }
-        }
+    for (path, base) in prepared.equal.iter() {
+        done.update.set.push((path, base));
+        done.save_when_full();
+    }
+    if let Some(lost) = prepared.equal.lost() {
+        // Only a cache: the next sync compares those paths by size and time again.
+        tracing::warn!("the state of the paths found equal was not all recorded: {lost}");
     }
     done.save();
     let mut summary = done.summary;

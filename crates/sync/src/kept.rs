@@ -4,41 +4,36 @@
 //! beside the operations, which come in path order too.
 
 use std::iter::Peekable;
-use std::sync::Mutex;
 
 use crate::march::Row;
 use crate::spill::Spilled;
 
 /// A pass over the kept rows.
-type Rows<'a> = Box<dyn Iterator<Item = std::io::Result<Row>> + Send + 'a>;
+type Rows<'a> = Box<dyn Iterator<Item = Row> + Send + 'a>;
 
 #[derive(Debug)]
-pub(crate) struct KeptRows {
-    rows: Spilled<Row>,
-    /// Why a row could not be read back, if one could not: its operation
-    /// is then left out of the run, and the run says so.
-    lost: Mutex<Option<String>>,
-}
+pub(crate) struct KeptRows(Spilled<Row>);
 
 impl KeptRows {
     pub fn new(dir: std::path::PathBuf) -> Self {
-        Self { rows: Spilled::new(dir), lost: Mutex::new(None) }
+        Self(Spilled::new(dir))
     }
 
     /// Keeps `row`, which comes after every row kept before.
     pub fn push(&mut self, row: Row) {
-        self.rows.push(row);
+        self.0.push(row);
     }
 
     /// `items` (in path order, `path_of` says each one's path), each with
-    /// its kept row: one pass over the rows.
+    /// its kept row: one pass over the rows. An item whose row could not be
+    /// read back gets none: its operation is left out, and [`Self::lost`]
+    /// says why, for the run to say so.
     pub fn beside<I: Iterator>(&self, items: I, path_of: fn(&I::Item) -> &str) -> Beside<'_, I> {
-        Beside { items, path_of, rows: (Box::new(self.rows.iter()) as Rows<'_>).peekable(), lost: &self.lost }
+        Beside { items, path_of, rows: (Box::new(self.0.iter()) as Rows<'_>).peekable() }
     }
 
-    /// Why rows were left out, once a pass could not read them back.
     pub fn lost(&self) -> Option<String> {
-        self.lost.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.0.lost()
     }
 }
 
@@ -46,7 +41,6 @@ pub(crate) struct Beside<'a, I: Iterator> {
     items: I,
     path_of: fn(&I::Item) -> &str,
     rows: Peekable<Rows<'a>>,
-    lost: &'a Mutex<Option<String>>,
 }
 
 impl<I: Iterator> Iterator for Beside<'_, I> {
@@ -55,22 +49,9 @@ impl<I: Iterator> Iterator for Beside<'_, I> {
     fn next(&mut self) -> Option<Self::Item> {
         let item = self.items.next()?;
         let path = (self.path_of)(&item);
-        loop {
-            match self.rows.peek() {
-                Some(Ok(row)) if row.path.as_str() < path => drop(self.rows.next()),
-                Some(Ok(row)) if row.path == path => {
-                    let row = self.rows.next().and_then(Result::ok);
-                    return Some((item, row));
-                }
-                Some(Err(_)) => {
-                    if let Some(Err(e)) = self.rows.next() {
-                        let mut lost = self.lost.lock().unwrap_or_else(|e| e.into_inner());
-                        lost.get_or_insert_with(|| format!("the plan's temporary file could not be read back: {e}"));
-                    }
-                }
-                _ => return Some((item, None)),
-            }
-        }
+        while self.rows.next_if(|row| row.path.as_str() < path).is_some() {}
+        let row = self.rows.next_if(|row| row.path == path);
+        Some((item, row))
     }
 }
 
@@ -111,7 +92,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut kept = KeptRows::new(dir.path().to_owned());
         (0..10_001).for_each(|i| kept.push(row(&format!("{i:05}"))));
-        let file = kept.rows.file().expect("spilled");
+        let file = kept.0.file().expect("spilled");
         // The last line in the file cut in half.
         file.set_len(file.metadata().expect("meta").len() - 10).expect("cut");
         let found: Vec<(&str, bool)> =

@@ -7,6 +7,7 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -24,11 +25,13 @@ pub(crate) struct Spilled<T> {
     written: usize,
     /// Whether writing failed once: then everything stays in memory.
     in_memory: bool,
+    /// Why an item could not be read back, if one could not.
+    lost: Mutex<Option<String>>,
 }
 
 impl<T: Serialize + DeserializeOwned> Spilled<T> {
     pub fn new(dir: PathBuf) -> Self {
-        Self { dir, held: Vec::new(), file: None, written: 0, in_memory: false }
+        Self { dir, held: Vec::new(), file: None, written: 0, in_memory: false, lost: Mutex::new(None) }
     }
 
     pub fn push(&mut self, item: T) {
@@ -73,14 +76,27 @@ impl<T: Serialize + DeserializeOwned> Spilled<T> {
 
     /// Every item, in the order pushed, as often as asked: each pass reads
     /// the file from its start on its own (positional reads, so passes and
-    /// the file's cursor do not meet).
-    pub fn iter(&self) -> impl Iterator<Item = std::io::Result<T>> + '_
+    /// the file's cursor do not meet). An item that cannot be read back (a
+    /// damaged file) is passed over, and [`Self::lost`] says why.
+    pub fn iter(&self) -> impl Iterator<Item = T> + '_
     where
         T: Clone,
     {
         let lines = self.file.iter().flat_map(|file| BufReader::new(At { file, offset: 0 }).lines());
-        let read = lines.map(|line| serde_json::from_str(&line?).map_err(std::io::Error::other));
-        read.chain(self.held.iter().cloned().map(Ok))
+        let read = lines.filter_map(|line| {
+            let item = line.and_then(|line| serde_json::from_str(&line).map_err(std::io::Error::other));
+            item.map_err(|why| {
+                let mut lost = self.lost.lock().unwrap_or_else(|e| e.into_inner());
+                lost.get_or_insert_with(|| format!("a temporary file could not be read back: {why}"));
+            })
+            .ok()
+        });
+        read.chain(self.held.iter().cloned())
+    }
+
+    /// Why items were passed over, once a pass could not read them back.
+    pub fn lost(&self) -> Option<String> {
+        self.lost.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
 
@@ -118,7 +134,9 @@ mod tests {
     }
 
     fn drained(list: &Spilled<(String, u64)>) -> Vec<(String, u64)> {
-        list.iter().collect::<std::io::Result<_>>().expect("read back")
+        let items = list.iter().collect();
+        assert_eq!(list.lost(), None);
+        items
     }
 
     #[test]

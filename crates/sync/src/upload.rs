@@ -93,21 +93,14 @@ pub async fn upload(
     let engine = Engine::new(store, request.container.clone(), tuning, sink.clone(), cancel, request.resume.clone())
         .asking(request.ask.clone());
     engine.claim(remote.keys().cloned());
-    // Why a file could not be read back from the temporary file, if one could not.
-    let lost = std::sync::Mutex::new(None);
-    let work = found
-        .files
-        .iter()
-        .filter_map(|file| file.map_err(|e| *lost.lock().unwrap_or_else(|e| e.into_inner()) = Some(e)).ok())
-        .map(|file| {
-            let key = format!("{prefix}{}", file.key);
-            let action = decide(remote.get(&key), request.existing);
-            (file, key, action)
-        });
+    let work = found.files.iter().map(|file| {
+        let key = format!("{prefix}{}", file.key);
+        let action = decide(remote.get(&key), request.existing);
+        (file, key, action)
+    });
     engine.send_all(work, |file, key, outcome| summary.count(&key, file.size, &outcome)).await;
-    if let Some(e) = lost.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        let why = format!("Some files were left out: the list of files could not be read back ({e}). Upload again.");
-        summary.failed.push((String::new(), why));
+    if let Some(lost) = found.files.lost() {
+        summary.failed.push((String::new(), format!("Some files were left out: {lost}. Upload again.")));
     }
     summary.cancelled |= engine.is_cancelled();
     finish(summary, &sink)
