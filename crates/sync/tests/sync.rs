@@ -396,9 +396,8 @@ async fn a_first_sync_over_a_matching_prefix_records_every_path() {
 /// The rows a sync acts on wait in a temporary file past a few thousand
 /// (see `kept.rs`): every upload, rename and download among 12,001 files
 /// still finds its file's side, and the state records each.
-#[tokio::test]
-async fn a_sync_of_more_files_than_it_holds_finds_each_files_side() {
-    let pair = Pair::new(Arc::new(MemoryStore::new()), "many").await;
+async fn a_sync_of_more_files_than_it_holds_finds_each_files_side(store: Arc<dyn ObjectStore>, container: &str) {
+    let pair = Pair::new(store, container).await;
     let work = tempfile::tempdir().expect("tempdir");
     let folder = work.path().join("run-1");
     let files: Vec<(String, Vec<u8>)> =
@@ -433,6 +432,17 @@ async fn a_sync_of_more_files_than_it_holds_finds_each_files_side() {
     assert_eq!(std::fs::read(back.join("d6/g-9995.bin")).expect("pulled"), b"9995");
     let again = prepare(pair.store.as_ref(), &pull, &pair.state, &tuning).await.expect("prepare");
     assert_eq!((again.plan.ops.len(), again.counts().0), (0, 12_001), "each download recorded");
+}
+
+#[tokio::test]
+async fn a_sync_of_more_files_than_it_holds_finds_each_files_side_memory() {
+    a_sync_of_more_files_than_it_holds_finds_each_files_side(Arc::new(MemoryStore::new()), "many").await;
+}
+
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn a_sync_of_more_files_than_it_holds_finds_each_files_side_s3() {
+    a_sync_of_more_files_than_it_holds_finds_each_files_side(s3(), &test_env::unique_container("many")).await;
 }
 
 /// Planning with a wrong secret key fails as an authentication error, so
