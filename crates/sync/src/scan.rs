@@ -43,8 +43,7 @@ pub struct Scan {
 /// key order (sources of the same name aside). Symlinks are followed; a
 /// link back into a folder being walked is reported as a loop. Returns
 /// what was skipped.
-pub fn scan(sources: &[PathBuf], emit: impl FnMut(LocalFile)) -> Vec<Skipped> {
-    let mut emit = emit;
+pub fn scan(sources: &[PathBuf], mut emit: impl FnMut(LocalFile)) -> Vec<Skipped> {
     let mut walker = Walker::new(None, |file| {
         emit(file);
         true
