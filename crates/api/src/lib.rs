@@ -25,7 +25,7 @@ pub use error::{Error, Kind, Result};
 pub use observer::Observer;
 pub use profiles::{ImportSource, ProfilesView};
 pub use storage::{DeleteReport, DeleteRequests, FolderPage, ListedObject, SearchPage, SelectionSize};
-pub use sync::{KindCount, Planned, SyncPreview};
+pub use sync::{KindCount, ShownPlan, SyncPreview};
 pub use training::TrainingView;
 pub use transfers::{Started, TransferInfo, TransferKind};
 pub use versions::NewContainer;

@@ -23,13 +23,6 @@ impl std::fmt::Debug for Plans {
     }
 }
 
-/// A plan, and the id that applies it.
-#[derive(Debug, Clone)]
-pub struct Planned {
-    pub id: u32,
-    pub plan: SyncPlan,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
@@ -39,38 +32,60 @@ pub struct KindCount {
     pub bytes: u64,
 }
 
-/// A plan as a window shows it: the counts of every kind, the first ops.
+/// A plan as a window shows it: its first operations (the rest come a
+/// page at a time), why it is blocked, its notes.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ShownPlan {
+    pub ops: Vec<Op>,
+    pub blocked: Option<String>,
+    pub notes: Vec<String>,
+    pub unchanged: u64,
+}
+
+/// A plan waiting to be applied: its id, the counts of every kind, the
+/// first operations.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncPreview {
     pub plan_id: u32,
-    /// The plan, its ops cut to the first `shown`.
-    pub plan: SyncPlan,
+    pub plan: ShownPlan,
     pub counts: Vec<KindCount>,
     pub total_ops: u64,
 }
 
-impl Planned {
-    pub fn preview(mut self, shown: usize) -> SyncPreview {
+impl SyncPreview {
+    fn of(plan_id: u32, plan: &SyncPlan, shown: usize) -> Self {
         let counts = [OpKind::Upload, OpKind::Download, OpKind::DeleteRemote, OpKind::DeleteLocal, OpKind::Conflict]
             .into_iter()
             .map(|kind| {
-                let (files, bytes) = self.plan.count(kind);
+                let (files, bytes) = plan.count(kind);
                 KindCount { kind, files, bytes }
             })
             .filter(|c| c.files > 0)
             .collect();
-        let total_ops = self.plan.ops.len() as u64;
-        self.plan.ops.truncate(shown);
-        SyncPreview { plan_id: self.id, plan: self.plan, counts, total_ops }
+        let shown = ShownPlan {
+            ops: plan.ops.page(0, shown),
+            blocked: plan.blocked.clone(),
+            notes: plan.notes.clone(),
+            unchanged: plan.unchanged,
+        };
+        SyncPreview { plan_id, plan: shown, counts, total_ops: plan.ops.len() as u64 }
     }
 }
 
 impl App {
-    /// What syncing `target` would do; nothing changes. A plan that deletes
-    /// more than the cap allows is blocked unless `allow_many_deletes`.
-    pub async fn plan_sync(self: &Arc<Self>, target: &SyncTarget, allow_many_deletes: bool) -> Result<Planned> {
+    /// What syncing `target` would do, with its first `shown` operations;
+    /// nothing changes. A plan that deletes more than the cap allows is
+    /// blocked unless `allow_many_deletes`.
+    pub async fn plan_sync(
+        self: &Arc<Self>,
+        target: &SyncTarget,
+        allow_many_deletes: bool,
+        shown: usize,
+    ) -> Result<SyncPreview> {
         if target.folder.trim().is_empty() {
             return Err(Error::invalid("Choose a folder on this computer."));
         }
@@ -83,19 +98,24 @@ impl App {
         }
         let store = self.store(&target.profile).await?;
         let prepared = prepare(store.as_ref(), &request, &*self.sync_state()?, &self.tuning).await?;
-        let plan = prepared.plan.clone();
         let id = self.transfers.next_id();
+        let preview = SyncPreview::of(id, &prepared.plan, shown);
         self.plans.0.lock().unwrap_or_else(|e| e.into_inner()).insert(id, (prepared, request));
-        Ok(Planned { id, plan })
+        Ok(preview)
     }
 
     /// Operations `offset..offset + limit` of a plan waiting to be applied,
     /// for a window that shows a big plan page by page.
     pub fn plan_operations(&self, plan_id: u32, offset: usize, limit: usize) -> Result<Vec<Op>> {
+        self.with_plan(plan_id, |plan| plan.ops.page(offset, limit))
+    }
+
+    /// `read` of a plan waiting to be applied (a dry run prints every operation).
+    pub fn with_plan<T>(&self, plan_id: u32, read: impl FnOnce(&SyncPlan) -> T) -> Result<T> {
         let plans = self.plans.0.lock().unwrap_or_else(|e| e.into_inner());
         let (prepared, _) =
             plans.get(&plan_id).ok_or_else(|| Error::not_found("That plan was already applied; preview again."))?;
-        Ok(prepared.plan.ops.iter().skip(offset).take(limit).cloned().collect())
+        Ok(read(&prepared.plan))
     }
 
     /// Runs a plan [`App::plan_sync`] made, once; new objects go in

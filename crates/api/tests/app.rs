@@ -6,10 +6,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use stowage_api::{App, DeleteRequests, Kind, Observer, TransferInfo};
+use stowage_api::{App, DeleteRequests, Kind, KindCount, Observer, TransferInfo};
 use stowage_profiles::{AppDirs, Backend, Keyring, Keys, Profile, Secret, Settings};
 use stowage_sync::watch::{DeletePolicy, WatchState, WatchStatus, WatchedFolder};
-use stowage_sync::{Answer, Conflict, EventSink, Existing, Mode, NoEvents, Summary, SyncTarget};
+use stowage_sync::{Answer, Conflict, EventSink, Existing, Mode, NoEvents, OpKind, Summary, SyncTarget};
 
 /// What the front end was told, in order.
 #[derive(Default)]
@@ -268,8 +268,8 @@ async fn a_sync_plan_changes_nothing_and_is_applied_once() {
     std::fs::create_dir_all(&folder).expect("mkdir");
     std::fs::write(folder.join("metrics.json"), b"{}").expect("write");
     let target = SyncTarget { prefix: "exp/".into(), ..push(&folder, "near", "runs") };
-    let planned = f.app.plan_sync(&target, false).await.expect("plan");
-    assert_eq!(planned.plan.ops.len(), 1);
+    let planned = f.app.plan_sync(&target, false, 10).await.expect("plan");
+    assert_eq!((planned.plan.ops.len(), planned.total_ops), (1, 1));
     let (before, _) = f.app.list_selection("near", "runs", &[String::new()]).await.expect("list");
     assert!(before.is_empty(), "planning uploads nothing");
 
@@ -277,23 +277,26 @@ async fn a_sync_plan_changes_nothing_and_is_applied_once() {
     for n in 0..25 {
         std::fs::write(folder.join(format!("shard-{n:02}.tar")), b"x").expect("write");
     }
-    let planned = f.app.plan_sync(&target, false).await.expect("plan");
-    let preview = planned.clone().preview(10);
-    assert_eq!((preview.plan.ops.len(), preview.total_ops), (10, 26));
-    let next = f.app.plan_operations(planned.id, 10, 10).expect("page");
-    assert_eq!(next, planned.plan.ops[10..20]);
-    assert_eq!(f.app.plan_operations(planned.id, 20, 10).expect("last page").len(), 6);
-    assert!(f.app.plan_operations(planned.id, 30, 10).expect("past the end").is_empty());
+    let planned = f.app.plan_sync(&target, false, 10).await.expect("plan");
+    assert_eq!((planned.plan.ops.len(), planned.total_ops), (10, 26));
+    let uploads = KindCount { kind: OpKind::Upload, files: 26, bytes: 27 };
+    assert_eq!(planned.counts, [uploads], "counts cover every operation, not only those shown");
+    assert_eq!(f.app.plan_operations(planned.plan_id, 0, 10).expect("first page"), planned.plan.ops);
+    let next = f.app.plan_operations(planned.plan_id, 10, 10).expect("page");
+    let paths: Vec<&str> = next.iter().map(|op| op.path.as_str()).collect();
+    assert_eq!(paths, (9..19).map(|n| format!("shard-{n:02}.tar")).collect::<Vec<_>>());
+    assert_eq!(f.app.plan_operations(planned.plan_id, 20, 10).expect("last page").len(), 6);
+    assert!(f.app.plan_operations(planned.plan_id, 30, 10).expect("past the end").is_empty());
 
-    let summary = f.app.apply_sync(planned.id, None).await.expect("apply").done.await.expect("join");
+    let summary = f.app.apply_sync(planned.plan_id, None).await.expect("apply").done.await.expect("join");
     assert_eq!(summary.uploaded, 26);
-    let again = f.app.apply_sync(planned.id, None).await.expect_err("applied already");
+    let again = f.app.apply_sync(planned.plan_id, None).await.expect_err("applied already");
     assert_eq!(again.kind, Kind::NotFound);
-    let gone = f.app.plan_operations(planned.id, 0, 10).expect_err("applied already");
+    let gone = f.app.plan_operations(planned.plan_id, 0, 10).expect_err("applied already");
     assert_eq!(gone.kind, Kind::NotFound);
 
     let nowhere = SyncTarget { container: " ".into(), ..target };
-    assert_eq!(f.app.plan_sync(&nowhere, false).await.expect_err("no container").kind, Kind::InvalidInput);
+    assert_eq!(f.app.plan_sync(&nowhere, false, 10).await.expect_err("no container").kind, Kind::InvalidInput);
 }
 
 #[tokio::test]
@@ -392,7 +395,7 @@ async fn a_wrong_secret_key_is_a_credentials_error_wherever_it_is_used() {
     assert_eq!(err.kind, Kind::Credentials, "{err:?}");
     assert!(!err.message.contains("not-the-secret"), "no secret in the message");
     let planning =
-        f.app.plan_sync(&push(f.dir.path(), "garage", "any"), false).await.expect_err("wrong key while planning");
+        f.app.plan_sync(&push(f.dir.path(), "garage", "any"), false, 10).await.expect_err("wrong key while planning");
     assert_eq!(planning.kind, Kind::Credentials, "{planning:?}");
     f.app.remove_profile("garage").await.expect("remove, keys too");
 }

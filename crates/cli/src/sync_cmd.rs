@@ -3,6 +3,7 @@
 //! direction. The plan is printed first (or only, with --dry-run; as JSON
 //! with --json), then applied with a progress bar.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -109,21 +110,27 @@ fn target_of(args: &SyncArgs, app: &App) -> Result<SyncTarget, String> {
 
 pub async fn run(args: SyncArgs, app: &Arc<App>) -> Result<ExitCode, String> {
     let target = target_of(&args, app)?;
-    let planned = app.plan_sync(&target, args.allow_many_deletes).await?;
-    if args.json {
-        let shown = Shown { mode: target.mode, direction: target.direction(), plan: &planned.plan };
-        println!("{}", serde_json::to_string_pretty(&shown).map_err(|e| e.to_string())?);
-    } else {
-        print_plan(&planned.plan, args.dry_run);
-    }
-    if planned.plan.blocked.is_some() {
+    let preview = app.plan_sync(&target, args.allow_many_deletes, 0).await?;
+    app.with_plan(preview.plan_id, |plan| {
+        if args.json {
+            let shown = Shown { mode: target.mode, direction: target.direction(), plan };
+            // Written as it is read: a plan of a million operations is not built in memory first.
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &shown).map_err(|e| e.to_string())?;
+            writeln!(out).map_err(|e| e.to_string())
+        } else {
+            print_plan(plan, args.dry_run);
+            Ok(())
+        }
+    })??;
+    if preview.plan.blocked.is_some() {
         return Ok(ExitCode::from(BLOCKED));
     }
-    if args.dry_run || planned.plan.ops.iter().all(|op| op.kind == OpKind::Conflict) {
+    if args.dry_run || preview.counts.iter().all(|c| c.kind == OpKind::Conflict) {
         return Ok(ExitCode::SUCCESS);
     }
     let class = crate::share_cmd::checked_class(app, &target.profile, args.storage_class.clone())?;
-    let started = app.apply_sync(planned.id, class).await?;
+    let started = app.apply_sync(preview.plan_id, class).await?;
     let summary = crate::terminal::follow(app, started).await?;
     println!(
         "{} uploaded, {} downloaded, {} deleted, {} failed.",

@@ -79,9 +79,11 @@ impl Prepared {
             .rows
             .beside(uploads, |op| &op.path)
             .filter(|(_, row)| row.as_ref().and_then(|r| r.local.as_ref()).is_some_and(|l| l.modified > cutoff))
-            .map(|(op, _)| op.path.clone())
+            .map(|(op, _)| op.path)
             .collect();
-        self.plan.ops.retain(|op| !recent.contains(&op.path));
+        if !recent.is_empty() {
+            self.plan.ops.rewrite(|_, op| (!recent.contains(&op.path)).then_some(op));
+        }
         self.deferred.extend(recent.iter().cloned());
         recent
     }
@@ -202,7 +204,7 @@ pub async fn prepare_paths(
     );
     let marched = march_through(march, &folder, request, tuning, state).await?;
     let prepared = assemble(request, tuning, pair, folder, prefix, marched, scan.incomplete).await;
-    let deletes = prepared.plan.ops.iter().any(|op| matches!(op.kind, OpKind::DeleteRemote | OpKind::DeleteLocal));
+    let deletes = [OpKind::DeleteRemote, OpKind::DeleteLocal].into_iter().any(|kind| prepared.plan.count(kind).0 > 0);
     Ok((!deletes).then_some(prepared))
 }
 
@@ -272,7 +274,7 @@ async fn march_through(
     tuning: &Tuning,
     state: &SyncState,
 ) -> Result<Marched, SyncError> {
-    let mut planner = Planner::new(request.options.clone());
+    let mut planner = Planner::new(request.options.clone(), state.dir());
     let (mut rows, mut gone, mut equal) = (KeptRows::new(state.dir()), Gone::default(), Spilled::new(state.dir()));
     loop {
         let mut batch = march.next_batch(CHUNK).await.map_err(|e| SyncError::local(e.to_string()))?;
@@ -374,26 +376,27 @@ pub async fn apply(
         sink.send(TransferEvent::Finished { summary: summary.clone() });
         return summary;
     }
-    // Each list of operations below is in path order, as the plan is.
-    let of_kind = |kind: OpKind| prepared.plan.ops.iter().filter(move |op| op.kind == kind);
-    let transfers = || of_kind(OpKind::Upload).chain(of_kind(OpKind::Download));
+    // Each pass over the operations below is in path order, as the plan is.
+    let (plan, ops) = (&prepared.plan, &prepared.plan.ops);
+    let of_kind = |kind: OpKind| ops.iter().filter(move |op| op.kind == kind);
+    let (uploads, downloads) = (plan.count(OpKind::Upload), plan.count(OpKind::Download));
     sink.send(TransferEvent::Started {
-        files: prepared.plan.ops.iter().filter(|op| op.kind != OpKind::Conflict).count() as u64,
-        bytes: transfers().map(|op| op.size).sum(),
+        files: ops.len() as u64 - plan.count(OpKind::Conflict).0,
+        bytes: uploads.1 + downloads.1,
         skipped: Vec::new(),
     });
-    let deletes: Vec<&Op> = of_kind(OpKind::DeleteRemote).chain(of_kind(OpKind::DeleteLocal)).collect();
-    let (early, late): (Vec<&Op>, Vec<&Op>) = if deletes.is_empty() {
+    let deletes: Vec<Op> =
+        ops.iter().filter(|op| matches!(op.kind, OpKind::DeleteRemote | OpKind::DeleteLocal)).collect();
+    let (early, late): (Vec<Op>, Vec<Op>) = if deletes.is_empty() {
         (Vec::new(), Vec::new())
     } else {
-        let transfers: BTreeSet<&str> = transfers().map(|op| op.path.as_str()).collect();
-        deletes.into_iter().partition(|op| makes_room(&op.path, &transfers))
+        let room = making_room(&deletes, of_kind(OpKind::Upload).chain(of_kind(OpKind::Download)));
+        deletes.into_iter().partition(|op| room.contains(&op.path))
     };
     // A rename whose old object is deleted first to make room is sent instead.
-    let cleared: BTreeSet<&str> = early.iter().map(|op| op.path.as_str()).collect();
-    let (renames, sends): (Vec<&Op>, Vec<&Op>) =
-        of_kind(OpKind::Upload).partition(|op| op.from.as_deref().is_some_and(|from| !cleared.contains(from)));
-    let downloads: Vec<&Op> = of_kind(OpKind::Download).collect();
+    let cleared: BTreeSet<String> = early.iter().map(|op| op.path.clone()).collect();
+    let renames: Vec<Op> = of_kind(OpKind::Upload).filter(|op| is_rename(op, &cleared)).collect();
+    let sends: Passing<'_> = Box::new(of_kind(OpKind::Upload).filter(move |op| !is_rename(op, &cleared)));
 
     let store = tuning.transfer_store(store, &cancel);
     let run = Run { store: &store, prepared: &prepared, request, tuning: &tuning, sink: &sink, cancel: &cancel };
@@ -402,11 +405,14 @@ pub async fn apply(
         done.record(path, 0, outcome, None);
     }
     // Renames before the deletions that may remove their sources.
+    let renames_sent = renames.len() as u64;
     for (path, size, outcome, base) in run.copy(renames).await {
         done.record(path, size, outcome, base);
     }
-    run.upload(sends, resume, &mut done).await;
-    for (path, size, outcome, base) in run.download(downloads).await {
+    if uploads.0 > renames_sent {
+        run.upload(sends, resume, &mut done).await;
+    }
+    for (path, size, outcome, base) in run.download(Box::new(of_kind(OpKind::Download))).await {
         done.record(path, size, outcome, base);
     }
     if !cancel.is_cancelled() && done.summary.failed.is_empty() {
@@ -418,7 +424,7 @@ pub async fn apply(
             .failed
             .push((String::new(), "Deletions were not made because a transfer failed or was cancelled.".into()));
     }
-    if let Some(lost) = prepared.rows.lost() {
+    if let Some(lost) = prepared.rows.lost().or_else(|| prepared.plan.ops.lost()) {
         // Not recorded as done either: the next sync finds them to do again.
         done.summary.failed.push((String::new(), format!("Some files were left out: {lost}. Sync again.")));
     }
@@ -452,12 +458,30 @@ fn uploaded_base(size: u64, modified_ns: i64, outcome: &FileOutcome) -> Option<B
     }
 }
 
-/// Whether deleting `path` clears the way for a transfer: a file where a
-/// folder must go, or a folder's file where a file must go.
-fn makes_room(path: &str, transfers: &BTreeSet<&str>) -> bool {
-    let ancestor = path.match_indices('/').any(|(i, _)| transfers.contains(&path[..i]));
-    let below = format!("{path}/");
-    ancestor || transfers.range(below.as_str()..).next().is_some_and(|t| t.starts_with(&below))
+/// A pass over operations, boxed: a spawned future that holds the closures
+/// of a filter over borrowed state fails its Send proof (rust-lang/rust#110338).
+type Passing<'a> = Box<dyn Iterator<Item = Op> + Send + 'a>;
+
+/// An upload that copies the object of a file it renames, unless that object
+/// was deleted first (in `cleared`).
+fn is_rename(op: &Op, cleared: &BTreeSet<String>) -> bool {
+    op.from.as_ref().is_some_and(|from| !cleared.contains(from))
+}
+
+/// The deletions that clear the way for a transfer: a file where a folder
+/// must go, or a folder's file where a file must go. One pass over the
+/// transfers, holding only the deletions' paths.
+fn making_room(deletes: &[Op], transfers: impl Iterator<Item = Op>) -> BTreeSet<String> {
+    let doomed: BTreeSet<&str> = deletes.iter().map(|op| op.path.as_str()).collect();
+    let mut room = BTreeSet::new();
+    for transfer in transfers {
+        let path = transfer.path.as_str();
+        let folders = path.match_indices('/').map(|(i, _)| &path[..i]);
+        room.extend(folders.filter(|folder| doomed.contains(folder)).map(str::to_owned));
+        let below = format!("{path}/");
+        room.extend(doomed.range(below.as_str()..).take_while(|d| d.starts_with(&below)).map(|d| d.to_string()));
+    }
+    room
 }
 
 /// What a sync's operations left: the summary, and the state of the paths
@@ -503,7 +527,7 @@ impl Outcomes<'_> {
 /// spawned future's Send proof trip, rust-lang/rust#110338.)
 struct UploadWork<'a> {
     prepared: &'a Prepared,
-    ops: crate::kept::Beside<'a, std::vec::IntoIter<&'a Op>>,
+    ops: crate::kept::Beside<'a, Passing<'a>>,
 }
 
 impl Iterator for UploadWork<'_> {
@@ -536,12 +560,8 @@ impl Run<'_> {
         format!("{}{path}", self.prepared.prefix)
     }
 
-    async fn upload(&self, ops: Vec<&Op>, resume: Option<Resume>, done: &mut Outcomes<'_>) {
-        if ops.is_empty() {
-            return;
-        }
-        let work =
-            UploadWork { prepared: self.prepared, ops: self.prepared.rows.beside(ops.into_iter(), |op| &op.path) };
+    async fn upload(&self, ops: Passing<'_>, resume: Option<Resume>, done: &mut Outcomes<'_>) {
+        let work = UploadWork { prepared: self.prepared, ops: self.prepared.rows.beside(ops, |op| &op.path) };
         let engine = Engine::new(
             self.store.clone(),
             self.request.container.clone(),
@@ -560,13 +580,12 @@ impl Run<'_> {
     }
 
     /// Renamed files: their old objects copied to the new keys on the server.
-    async fn copy(&self, ops: Vec<&Op>) -> Vec<Done> {
-        // Owned ops: see `delete`.
+    async fn copy(&self, ops: Vec<Op>) -> Vec<Done> {
         let ops: Vec<(Op, Option<LocalState>)> = self
             .prepared
             .rows
             .beside(ops.into_iter(), |op| &op.path)
-            .map(|(op, row)| (op.clone(), row.and_then(|row| row.local).map(|l| l.state)))
+            .map(|(op, row)| (op, row.and_then(|row| row.local).map(|l| l.state)))
             .collect();
         stream::iter(ops)
             .map(|(op, local)| async move {
@@ -588,16 +607,16 @@ impl Run<'_> {
             .await
     }
 
-    async fn download(&self, ops: Vec<&Op>) -> Vec<Done> {
+    async fn download(&self, ops: Passing<'_>) -> Vec<Done> {
         let folder = &self.prepared.folder;
         let mut done = Vec::new();
         let mut items = Vec::new();
-        for (op, row) in self.prepared.rows.beside(ops.into_iter(), |op| &op.path) {
+        for (op, row) in self.prepared.rows.beside(ops, |op| &op.path) {
             let Some(row) = row else { continue };
             let Some(remote) = row.remote else { continue };
             let Some(dest) = local_path(folder, &op.path) else {
                 done.push((
-                    op.path.clone(),
+                    op.path,
                     op.size,
                     FileOutcome::Failed { message: "Its name cannot be a file name on this computer.".into() },
                     None,
@@ -623,17 +642,17 @@ impl Run<'_> {
         done
     }
 
-    async fn delete(&self, ops: Vec<&Op>) -> Vec<(String, FileOutcome)> {
+    async fn delete(&self, ops: Vec<Op>) -> Vec<(String, FileOutcome)> {
         // Owned ops: a stream of borrowed ones makes the future's Send proof
         // trip over higher-ranked lifetimes (rust-lang/rust#110338).
-        let (remote, local): (Vec<&Op>, Vec<&Op>) = ops.into_iter().partition(|op| op.kind == OpKind::DeleteRemote);
-        let mut done = self.delete_remote(remote.into_iter().cloned().collect()).await;
+        let (remote, local): (Vec<Op>, Vec<Op>) = ops.into_iter().partition(|op| op.kind == OpKind::DeleteRemote);
+        let mut done = self.delete_remote(remote).await;
         // Each local file with its size and time as scanned: one changed since is kept.
         let local: Vec<(Op, Option<(u64, i64)>)> = self
             .prepared
             .rows
             .beside(local.into_iter(), |op| &op.path)
-            .map(|(op, row)| (op.clone(), row.and_then(|r| r.local).map(|l| (l.state.size, l.state.modified_ns))))
+            .map(|(op, row)| (op, row.and_then(|r| r.local).map(|l| (l.state.size, l.state.modified_ns))))
             .collect();
         done.extend(
             stream::iter(local)
@@ -728,10 +747,10 @@ mod tests {
 
     #[test]
     fn deletions_that_make_room_go_first() {
-        let transfers: BTreeSet<&str> = ["a/b.txt", "c"].into_iter().collect();
-        assert!(makes_room("a", &transfers), "a file where a folder must go");
-        assert!(makes_room("c/old.txt", &transfers), "a folder where a file must go");
-        assert!(!makes_room("ab", &transfers));
-        assert!(!makes_room("a/other.txt", &transfers));
+        let op = |path: &str| Op { kind: OpKind::Upload, path: path.into(), size: 0, reason: Reason::New, from: None };
+        let deletes: Vec<Op> = ["a", "ab", "a/other.txt", "c/old.txt", "c/d/e"].map(op).into();
+        let transfers = ["a/b.txt", "c"].map(op).into_iter();
+        // A file where a folder must go; a folder's files where a file must go.
+        assert_eq!(making_room(&deletes, transfers), BTreeSet::from(["a", "c/d/e", "c/old.txt"].map(String::from)));
     }
 }

@@ -7,8 +7,11 @@
 //! overwrite, and a pull right after a push transfers nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+
+use crate::ops::Ops;
 
 /// A local file as scanned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -232,11 +235,10 @@ pub struct Op {
     pub from: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncPlan {
-    pub ops: Vec<Op>,
+    pub ops: Ops,
     /// Why the plan must not run as it is (the delete cap), if it must not.
     pub blocked: Option<String>,
     /// Things the person should know (deletions left out, and why).
@@ -246,12 +248,17 @@ pub struct SyncPlan {
 }
 
 impl SyncPlan {
+    /// An empty plan whose operations, past a few thousand, wait in a temporary file in `dir`.
+    fn new(dir: PathBuf) -> Self {
+        Self { ops: Ops::new(dir), blocked: None, notes: Vec::new(), unchanged: 0 }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
     }
 
     pub fn count(&self, kind: OpKind) -> (u64, u64) {
-        self.ops.iter().filter(|op| op.kind == kind).fold((0, 0), |(n, bytes), op| (n + 1, bytes + op.size))
+        self.ops.count(kind)
     }
 }
 
@@ -262,7 +269,7 @@ pub fn plan(
     base: &BTreeMap<String, Base>,
     options: &PlanOptions,
 ) -> SyncPlan {
-    let mut planner = Planner::new(options.clone());
+    let mut planner = Planner::new(options.clone(), std::env::temp_dir());
     let paths: BTreeSet<&String> = local.entries.keys().chain(remote.entries.keys()).collect();
     for path in paths {
         planner.add(path, local.entries.get(path), remote.entries.get(path), base.get(path));
@@ -305,8 +312,9 @@ pub struct Planner {
 }
 
 impl Planner {
-    pub fn new(options: PlanOptions) -> Self {
-        Self { options, plan: SyncPlan::default(), at_destination: 0, open: Vec::new(), nested: Vec::new() }
+    /// A planner whose operations, past a few thousand, wait in a temporary file in `dir`.
+    pub fn new(options: PlanOptions, dir: PathBuf) -> Self {
+        Self { options, plan: SyncPlan::new(dir), at_destination: 0, open: Vec::new(), nested: Vec::new() }
     }
 
     /// Decides `path`, which comes after every path added before. Returns
@@ -386,7 +394,9 @@ impl Planner {
         let deletes = self.options.mode != Mode::Copy;
         if deletes && !can_delete {
             let kind = delete_kind(self.options.direction);
-            self.plan.ops.retain(|op| op.kind != kind);
+            if self.plan.count(kind).0 > 0 {
+                self.plan.ops.rewrite(|_, op| (op.kind != kind).then_some(op));
+            }
             let side = if local_complete { "the container" } else { "this computer" };
             self.plan.notes.push(format!(
                 "Nothing will be deleted: part of {side} could not be read, so a missing file may only be unreadable."
@@ -523,14 +533,15 @@ fn mark_type_clashes(plan: &mut SyncPlan, clashing: &BTreeSet<String>) {
     if clashing.is_empty() {
         return;
     }
-    for op in &mut plan.ops {
+    plan.ops.rewrite(|_, mut op| {
         let transfer = matches!(op.kind, OpKind::Upload | OpKind::Download);
         let under_clash = || op.path.match_indices('/').any(|(i, _)| clashing.contains(&op.path[..i]));
         if transfer && (clashing.contains(&op.path) || under_clash()) {
             op.kind = OpKind::Conflict;
             op.reason = Reason::TypeClash;
         }
-    }
+        Some(op)
+    });
 }
 
 /// Why `plan` deletes too much under `options`, if it does. The old names
@@ -538,8 +549,11 @@ fn mark_type_clashes(plan: &mut SyncPlan, clashing: &BTreeSet<String>) {
 pub(crate) fn over_cap(plan: &SyncPlan, at_destination: u64, options: &PlanOptions) -> Option<String> {
     let cap = options.delete_cap?;
     let kind = delete_kind(options.direction);
-    let moved: BTreeSet<&str> = plan.ops.iter().filter_map(|op| op.from.as_deref()).collect();
-    let deletes = plan.ops.iter().filter(|op| op.kind == kind && !moved.contains(op.path.as_str())).count() as u64;
+    if plan.count(kind).0 == 0 {
+        return None;
+    }
+    let moved: BTreeSet<String> = plan.ops.iter().filter_map(|op| op.from).collect();
+    let deletes = plan.ops.iter().filter(|op| op.kind == kind && !moved.contains(&op.path)).count() as u64;
     let share_over = deletes * 100 > u64::from(cap.percent) * at_destination;
     if deletes == 0 || !(share_over || deletes > u64::from(cap.count)) {
         return None;

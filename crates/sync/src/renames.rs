@@ -55,24 +55,29 @@ pub(crate) async fn mark_renames(
     candidates: Vec<(usize, LocalFile)>,
     tuning: &Tuning,
 ) {
-    let found: Vec<(usize, Option<String>)> = stream::iter(candidates)
+    let mut found: HashMap<usize, String> = stream::iter(candidates)
         .map(|(i, file)| async move {
             let sources = gone.0.get(&(file.size, crate::journal::modified_ns(file.modified)));
             for (from, etag) in sources.into_iter().flatten() {
                 let (threshold, part_size) = layout_of(etag, file.size, tuning);
                 if local_etag(&file, part_size, threshold).await.ok().as_ref() == Some(etag) {
-                    return (i, Some(from.clone()));
+                    return Some((i, from.clone()));
                 }
             }
-            (i, None)
+            None
         })
         .buffer_unordered(4)
+        .filter_map(std::future::ready)
         .collect()
         .await;
-    for (i, from) in found {
-        if let Some(from) = from {
-            plan.ops[i].reason = Reason::Renamed;
-            plan.ops[i].from = Some(from);
-        }
+    if found.is_empty() {
+        return;
     }
+    plan.ops.rewrite(|i, mut op| {
+        if let Some(from) = found.remove(&i) {
+            op.reason = Reason::Renamed;
+            op.from = Some(from);
+        }
+        Some(op)
+    });
 }

@@ -2,7 +2,8 @@
 //! while it plans but uses only when it runs (the state of every path found
 //! equal, about 150 B each: 190 MB for the first sync of a pair over 1.28
 //! million matching files; the scanned side of every file a first sync
-//! uploads, about 400 B each) is not held in memory in between.
+//! uploads, about 400 B each; its operations, about 110 B each) is not held
+//! in memory in between.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
@@ -21,8 +22,8 @@ pub(crate) struct Spilled<T> {
     dir: PathBuf,
     held: Vec<T>,
     file: Option<File>,
-    /// Items in the file.
-    written: usize,
+    /// Where each batch of `HOLD` items starts in the file.
+    batches: Vec<u64>,
     /// Whether writing failed once: then everything stays in memory.
     in_memory: bool,
     /// Why an item could not be read back, if one could not.
@@ -31,7 +32,7 @@ pub(crate) struct Spilled<T> {
 
 impl<T: Serialize + DeserializeOwned> Spilled<T> {
     pub fn new(dir: PathBuf) -> Self {
-        Self { dir, held: Vec::new(), file: None, written: 0, in_memory: false, lost: Mutex::new(None) }
+        Self { dir, held: Vec::new(), file: None, batches: Vec::new(), in_memory: false, lost: Mutex::new(None) }
     }
 
     pub fn push(&mut self, item: T) {
@@ -62,7 +63,7 @@ impl<T: Serialize + DeserializeOwned> Spilled<T> {
         })();
         match written {
             Ok(()) => {
-                self.written += self.held.len();
+                self.batches.push(end);
                 self.held.clear();
                 Ok(())
             }
@@ -74,6 +75,16 @@ impl<T: Serialize + DeserializeOwned> Spilled<T> {
         }
     }
 
+    /// Items in the list, read back or not.
+    pub fn len(&self) -> usize {
+        self.written() + self.held.len()
+    }
+
+    /// Items in the file: every spill writes one whole batch.
+    fn written(&self) -> usize {
+        self.batches.len() * HOLD
+    }
+
     /// Every item, in the order pushed, as often as asked: each pass reads
     /// the file from its start on its own (positional reads, so passes and
     /// the file's cursor do not meet). An item that cannot be read back (a
@@ -82,16 +93,47 @@ impl<T: Serialize + DeserializeOwned> Spilled<T> {
     where
         T: Clone,
     {
-        let lines = self.file.iter().flat_map(|file| BufReader::new(At { file, offset: 0 }).lines());
+        self.iter_from(0)
+    }
+
+    /// Like [`Self::iter`], from the item at `first` on: the file is read
+    /// from the batch that holds it, not from its start.
+    pub fn iter_from(&self, first: usize) -> impl Iterator<Item = T> + '_
+    where
+        T: Clone,
+    {
+        let batch = (first / HOLD).min(self.batches.len());
+        let start = self.batches.get(batch).copied();
+        let file = self.file.as_ref().filter(|_| start.is_some());
+        let lines = file
+            .into_iter()
+            .flat_map(move |file| BufReader::new(At { file, offset: start.unwrap_or_default() }).lines());
         let read = lines.filter_map(|line| {
             let item = line.and_then(|line| serde_json::from_str(&line).map_err(std::io::Error::other));
-            item.map_err(|why| {
-                let mut lost = self.lost.lock().unwrap_or_else(|e| e.into_inner());
-                lost.get_or_insert_with(|| format!("a temporary file could not be read back: {why}"));
-            })
-            .ok()
+            item.map_err(|why| self.note_lost(why)).ok()
         });
-        read.chain(self.held.iter().cloned())
+        read.chain(self.held.iter().cloned()).skip(first - batch * HOLD)
+    }
+
+    /// Keeps only the items `edit` returns, as it changes them: one pass,
+    /// into a new file. What was lost before stays lost, and said.
+    pub fn rewrite(&mut self, mut edit: impl FnMut(T) -> Option<T>)
+    where
+        T: Clone,
+    {
+        let mut kept = Self::new(self.dir.clone());
+        for item in self.iter() {
+            if let Some(item) = edit(item) {
+                kept.push(item);
+            }
+        }
+        *kept.lost.get_mut().unwrap_or_else(|e| e.into_inner()) = self.lost();
+        *self = kept;
+    }
+
+    fn note_lost(&self, why: std::io::Error) {
+        let mut lost = self.lost.lock().unwrap_or_else(|e| e.into_inner());
+        lost.get_or_insert_with(|| format!("a temporary file could not be read back: {why}"));
     }
 
     /// Why items were passed over, once a pass could not read them back.
@@ -146,10 +188,42 @@ mod tests {
         for item in items(HOLD * 2 + 7) {
             list.push(item);
         }
-        assert_eq!((list.held.len(), list.written), (7, HOLD * 2));
+        assert_eq!((list.held.len(), list.written(), list.len()), (7, HOLD * 2, HOLD * 2 + 7));
         assert_eq!(std::fs::read_dir(dir.path().join("spill")).expect("dir").count(), 0, "no name left behind");
         assert_eq!(drained(&list), items(HOLD * 2 + 7), "names with tabs and newlines too");
         assert_eq!(drained(&list), items(HOLD * 2 + 7), "a second pass reads it all again");
+    }
+
+    #[test]
+    fn a_pass_can_start_at_any_item_and_a_rewrite_keeps_what_it_is_told() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut list = Spilled::new(dir.path().to_owned());
+        let all = items(HOLD * 3 + 5);
+        for item in all.clone() {
+            list.push(item);
+        }
+        for first in [0, 1, HOLD - 1, HOLD, HOLD + 3, HOLD * 3, HOLD * 3 + 4, HOLD * 3 + 5, HOLD * 9] {
+            let from: Vec<_> = list.iter_from(first).take(3).collect();
+            assert_eq!(from, all.iter().skip(first).take(3).cloned().collect::<Vec<_>>(), "from item {first}");
+        }
+        list.rewrite(|(name, n)| (n % 2 == 1).then(|| (name.to_uppercase(), n)));
+        let odd: Vec<_> = all.iter().filter(|(_, n)| n % 2 == 1).map(|(s, n)| (s.to_uppercase(), *n)).collect();
+        assert_eq!((list.len(), drained(&list)), (odd.len(), odd));
+    }
+
+    #[test]
+    fn a_rewrite_of_a_damaged_file_says_what_was_lost() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut list = Spilled::new(dir.path().to_owned());
+        for item in items(HOLD + 1) {
+            list.push(item);
+        }
+        let file = list.file().expect("spilled");
+        // The last line in the file cut in half.
+        file.set_len(file.metadata().expect("meta").len() - 10).expect("cut");
+        list.rewrite(Some);
+        assert_eq!(list.len(), HOLD, "the cut line left out, the held one kept");
+        assert!(list.lost().is_some_and(|why| why.contains("could not be read back")), "{:?}", list.lost());
     }
 
     #[test]

@@ -56,7 +56,7 @@ proptest! {
         prop_assert!(planned.blocked.is_none());
         // Apply it to a model of the remote.
         let mut after = remote.clone();
-        for op in &planned.ops {
+        for op in planned.ops.iter() {
             match op.kind {
                 OpKind::Upload => { after.insert(op.path.clone(), local[&op.path]); }
                 OpKind::DeleteRemote => { after.remove(&op.path); }

@@ -244,8 +244,8 @@ async fn renames_are_copied_on_the_server(store: Arc<dyn ObjectStore>, container
 
     let tuning = Tuning { multipart_threshold: 5 << 20, min_part_size: 5 << 20, ..Tuning::default() };
     let prepared = prepare(pair.store.as_ref(), &push, &pair.state, &tuning).await.expect("prepare");
-    let ops: Vec<_> =
-        prepared.plan.ops.iter().map(|op| (op.kind, op.path.as_str(), op.reason, op.from.as_deref())).collect();
+    let ops: Vec<_> = prepared.plan.ops.iter().collect();
+    let ops: Vec<_> = ops.iter().map(|op| (op.kind, op.path.as_str(), op.reason, op.from.as_deref())).collect();
     assert_eq!(
         ops,
         [
@@ -413,8 +413,8 @@ async fn a_sync_of_more_files_than_it_holds_finds_each_files_side(store: Arc<dyn
     // The last file in path order, renamed: its side comes from the file's end.
     std::fs::rename(folder.join("d6/f-9995.bin"), folder.join("d6/g-9995.bin")).expect("rename");
     let plan = prepare(pair.store.as_ref(), &request, &pair.state, &tuning).await.expect("prepare").plan;
-    let renamed: Vec<_> =
-        plan.ops.iter().map(|op| (op.kind, op.path.as_str(), op.reason, op.from.as_deref())).collect();
+    let renamed: Vec<_> = plan.ops.iter().collect();
+    let renamed: Vec<_> = renamed.iter().map(|op| (op.kind, op.path.as_str(), op.reason, op.from.as_deref())).collect();
     assert_eq!(
         renamed,
         [

@@ -21,7 +21,7 @@ pub async fn plan_sync(
     target: SyncTarget,
     allow_many_deletes: bool,
 ) -> Result<SyncPreview, IpcError> {
-    Ok(app.plan_sync(&target, allow_many_deletes).await?.preview(OPS_SHOWN))
+    Ok(app.plan_sync(&target, allow_many_deletes, OPS_SHOWN).await?)
 }
 
 /// The next page of a plan's operations, from `offset`, as the window scrolls.

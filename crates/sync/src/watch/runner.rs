@@ -304,7 +304,7 @@ async fn round(
     let waiting = prepared.defer_recent(timing.stable);
     let conflicts = prepared.plan.count(crate::plan::OpKind::Conflict).0;
     let note = (conflicts > 0).then(|| format!("{conflicts} files changed on both sides are left as they are."));
-    if prepared.plan.ops.iter().any(|op| op.kind != crate::plan::OpKind::Conflict) {
+    if prepared.plan.ops.len() as u64 > conflicts {
         let sink = Arc::new(Progress { status: status.clone(), tracker: Mutex::new(Tracker::default()), last_sync_ms });
         let summary = apply(
             deps.store.clone(),

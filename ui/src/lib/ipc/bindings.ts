@@ -847,6 +847,17 @@ export type ShareLink = {
 	expiresMs: number | null,
 };
 
+/**
+ *  A plan as a window shows it: its first operations (the rest come a
+ *  page at a time), why it is blocked, its notes.
+ */
+export type ShownPlan = {
+	ops: Op[],
+	blocked: string | null,
+	notes: string[],
+	unchanged: number,
+};
+
 /**  A path that is not uploaded, and why. */
 export type Skipped = {
 	path: string,
@@ -930,21 +941,13 @@ export type Survey = {
 	complete: boolean,
 };
 
-export type SyncPlan = {
-	ops: Op[],
-	/**  Why the plan must not run as it is (the delete cap), if it must not. */
-	blocked: string | null,
-	/**  Things the person should know (deletions left out, and why). */
-	notes: string[],
-	/**  Paths already equal on both sides. */
-	unchanged: number,
-};
-
-/**  A plan as a window shows it: the counts of every kind, the first ops. */
+/**
+ *  A plan waiting to be applied: its id, the counts of every kind, the
+ *  first operations.
+ */
 export type SyncPreview = {
 	planId: number,
-	/**  The plan, its ops cut to the first `shown`. */
-	plan: SyncPlan,
+	plan: ShownPlan,
 	counts: KindCount[],
 	totalOps: number,
 };
