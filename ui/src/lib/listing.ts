@@ -40,8 +40,8 @@ export function mergeSorted<T>(sorted: T[], more: T[], compare: (a: T, b: T) => 
   const page = [...more].sort(compare);
   if (page.length === 0) return sorted;
   if (sorted.length === 0 || compare(sorted[sorted.length - 1], page[0]) <= 0) return sorted.concat(page);
-  const pieces: T[][] = [];
-  let from = 0;
+  const merged = new Array<T>(sorted.length + page.length);
+  let from = 0, to = 0;
   for (const row of page) {
     // After the rows that compare equal: earlier pages keep their place.
     let lo = from, hi = sorted.length;
@@ -50,40 +50,39 @@ export function mergeSorted<T>(sorted: T[], more: T[], compare: (a: T, b: T) => 
       if (compare(sorted[mid], row) <= 0) lo = mid + 1;
       else hi = mid;
     }
-    pieces.push(sorted.slice(from, lo), [row]);
-    from = lo;
+    while (from < lo) merged[to++] = sorted[from++];
+    merged[to++] = row;
   }
-  pieces.push(sorted.slice(from));
-  return ([] as T[]).concat(...pieces);
+  while (from < sorted.length) merged[to++] = sorted[from++];
+  return merged;
 }
 
 /** A folder's listing as entries in the chosen order, kept between pages:
- * when the folders and objects only grew by a page (the same arrays with
- * rows added at the end), that page is merged in; another folder, another
- * order or a replaced list is sorted afresh. */
+ * when the folders and objects are the arrays seen before, grown at their
+ * end (as `Browser` and `Search` grow them, page by page), only the new rows
+ * are merged in; another folder, another order or other arrays (a reload)
+ * are sorted afresh. */
 export class OrderedListing {
   private folders: string[] = [];
   private objects: ListedObject[] = [];
+  /** How many folders and objects were in order already. */
+  private seen = [0, 0];
   private sort: Sort | null = null;
   private prefix = "";
   private entries: Entry[] = [];
 
   of(folders: string[], objects: ListedObject[], sort: Sort, prefix: string): Entry[] {
+    const [seenFolders, seenObjects] = this.seen;
     const same = this.sort !== null && this.sort.column === sort.column && this.sort.descending === sort.descending &&
-      this.prefix === prefix && grewFrom(folders, this.folders) && grewFrom(objects, this.objects);
+      this.prefix === prefix && folders === this.folders && objects === this.objects &&
+      folders.length >= seenFolders && objects.length >= seenObjects;
     const order = entryOrder(sort, prefix);
-    const added = entriesOf(folders.slice(same ? this.folders.length : 0), objects.slice(same ? this.objects.length : 0));
+    const added = entriesOf(folders.slice(same ? seenFolders : 0), objects.slice(same ? seenObjects : 0));
     this.entries = same ? mergeSorted(this.entries, added, order) : added.sort(order);
     [this.folders, this.objects, this.sort, this.prefix] = [folders, objects, { ...sort }, prefix];
+    this.seen = [folders.length, objects.length];
     return this.entries;
   }
-}
-
-/** Whether `now` is `before` with rows added at the end: every row where
- * `before` had it (objects by identity, names by value). A check of each
- * row, not the ends: a reloaded folder can keep its first and last names. */
-function grewFrom<T>(now: T[], before: T[]): boolean {
-  return now.length >= before.length && before.every((row, i) => now[i] === row);
 }
 
 function entriesOf(folders: string[], objects: ListedObject[]): Entry[] {

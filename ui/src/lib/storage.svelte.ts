@@ -7,9 +7,27 @@ import {
 } from "./ipc";
 import { parentOf } from "./path";
 
+/** A folder's rows as listed so far; see `Browser.listed`. */
+interface Listed {
+  folders: string[];
+  objects: ListedObject[];
+}
+
+function emptyListing(): Listed {
+  return { folders: [], objects: [] };
+}
+
+/** `listed` with a page's rows pushed onto its arrays (in place, one by one:
+ * a spread of a huge page could pass the engine's argument limit), as a new object. */
+function appended(listed: Listed, folders: string[], objects: ListedObject[]): Listed {
+  for (const folder of folders) listed.folders.push(folder);
+  for (const object of objects) listed.objects.push(object);
+  return { folders: listed.folders, objects: listed.objects };
+}
+
 /** A search on the server: what it looked for, what it found so far, where it goes on. */
 export class Search {
-  /** Raw, replaced page by page (see `Browser.objects`). */
+  /** Raw, replaced page by page by an object over the same, grown arrays (see `Browser.listed`). */
   found: SearchPage = $state.raw({ objects: [], prefixes: [], scanned: 0, next: null });
   running = $state(true);
 
@@ -21,10 +39,14 @@ export class Browser {
   container: string | null = $state(null);
   prefix = $state("");
   containers: ContainerInfo[] = $state([]);
-  // Raw: a page is added by replacing the arrays, and a million listed
-  // objects are not each wrapped in a proxy.
-  folders: string[] = $state.raw([]);
-  objects: ListedObject[] = $state.raw([]);
+  // Raw: a million listed objects are not each wrapped in a proxy. A page's
+  // rows are pushed onto the arrays and `listed` replaced by a new object
+  // holding the same arrays: a page costs its own rows, where copying the
+  // arrays cost every row listed before, for every page (and left the copies
+  // for the collector: the web view's peak at 1.28 million rows).
+  private listed: Listed = $state.raw(emptyListing());
+  get folders(): string[] { return this.listed.folders; }
+  get objects(): ListedObject[] { return this.listed.objects; }
   /** Where the next page starts; null when the folder is complete. */
   next: string | null = $state(null);
   loading = $state(true);
@@ -48,9 +70,11 @@ export class Browser {
         this.containers = await commands.listContainers(this.profile);
         this.classes = await commands.containerClasses(this.profile);
       } else {
+        const before = this.listed;
         const page = await commands.listFolder(this.profile, this.container, this.prefix, more ? this.next : null);
-        this.folders = more ? this.folders.concat(page.prefixes) : page.prefixes;
-        this.objects = more ? this.objects.concat(page.objects) : page.objects;
+        // A folder opened or reloaded meanwhile: this page is not part of it.
+        if (more && this.listed !== before) return;
+        this.listed = more ? appended(before, page.prefixes, page.objects) : appended(emptyListing(), page.prefixes, page.objects);
         this.next = page.next;
       }
     } catch (e) {
@@ -75,12 +99,8 @@ export class Browser {
     try {
       const page = await commands.searchObjects(this.profile, this.container!, this.prefix, needle, deep, previous?.found.next ?? null);
       if (this.search !== search) return; // superseded by another search or a folder change
-      search.found = {
-        objects: search.found.objects.concat(page.objects),
-        prefixes: search.found.prefixes.concat(page.prefixes),
-        scanned: search.found.scanned + page.scanned,
-        next: page.next,
-      };
+      const { folders, objects } = appended({ folders: search.found.prefixes, objects: search.found.objects }, page.prefixes, page.objects);
+      search.found = { objects, prefixes: folders, scanned: search.found.scanned + page.scanned, next: page.next };
     } catch (e) {
       this.error = messageOf(e);
     } finally {
@@ -103,8 +123,7 @@ export class Browser {
     this.container = container;
     this.prefix = prefix;
     this.next = null;
-    this.folders = [];
-    this.objects = [];
+    this.listed = emptyListing();
     if (container !== this.versioningOf) this.loadVersioning(container);
     return this.load();
   }

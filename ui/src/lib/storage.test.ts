@@ -89,6 +89,26 @@ describe("the storage browser", () => {
     expect(b.error).toBe("The container runs does not exist.");
   });
 
+  it("grows a folder's rows in place page by page, and leaves out a page of a folder left meanwhile", async () => {
+    const b = new Browser("near");
+    answers.listFolder = page([], ["a/1"], "more");
+    await b.open("runs", "a/");
+    const rows = b.objects;
+    answers.listFolder = page(["a/x/"], ["a/2"], "again");
+    await b.load(true);
+    expect(b.objects, "the rows listed before are not copied").toBe(rows);
+    expect([b.folders, b.objects.map((o) => o.key)]).toEqual([["a/x/"], ["a/1", "a/2"]]);
+
+    let answerLate!: (answer: unknown) => void;
+    answers.listFolder = () => new Promise((resolve) => (answerLate = resolve));
+    const late = b.load(true);
+    answers.listFolder = page([], ["b/1"]);
+    await b.open("runs", "b/");
+    answerLate(page([], ["a/3"]));
+    await late;
+    expect(b.objects.map((o) => o.key)).toEqual(["b/1"]);
+  });
+
   it("searches on the server page by page, and a folder change drops the search", async () => {
     const b = new Browser("near");
     answers.listFolder = page([], ["a/1"], "more");
