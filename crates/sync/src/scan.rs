@@ -53,8 +53,7 @@ pub fn scan(sources: &[PathBuf], mut emit: impl FnMut(LocalFile)) -> Vec<Skipped
         match source.file_name().and_then(|n| n.to_str()) {
             Some(name) => {
                 let meta = std::fs::metadata(source);
-                // A folder's keys sort as its name + "/" does, as in a walk.
-                let sort_key = if meta.as_ref().is_ok_and(|m| m.is_dir()) { format!("{name}/") } else { name.into() };
+                let sort_key = sort_name(name.to_owned(), meta.as_ref().is_ok_and(|m| m.is_dir()));
                 named.push((sort_key, source, name, meta));
             }
             None => walker.skipped.push(skipped(source, "it has no name usable as an object key")),
@@ -148,6 +147,16 @@ fn skipped(path: &Path, reason: impl Into<String>) -> Skipped {
     Skipped { path: path.display().to_string(), reason: reason.into() }
 }
 
+/// What `name` sorts as among its siblings: a folder's keys sort as its
+/// name + "/" does, as an object listing orders them.
+fn sort_name(name: String, is_dir: bool) -> String {
+    if is_dir {
+        name + "/"
+    } else {
+        name
+    }
+}
+
 /// Whether this process may read `path`, without opening it: an open and a
 /// close are two system calls per file, and two events for anything that
 /// watches the folder with opens included.
@@ -225,8 +234,7 @@ impl<'a, E: FnMut(LocalFile) -> bool> Walker<'a, E> {
             Ok(entries) => {
                 // Only each child's name is held while the folder is sorted
                 // (a folder of 1.28 million files is 1.28 million names, not
-                // as many paths, keys and metadata): a folder's keys sort as
-                // its name + "/" does among its siblings.
+                // as many paths, keys and metadata).
                 let mut children = Vec::new();
                 for entry in entries.filter_map(Result::ok) {
                     let Ok(name) = entry.file_name().into_string() else {
@@ -239,7 +247,7 @@ impl<'a, E: FnMut(LocalFile) -> bool> Walker<'a, E> {
                         Ok(t) => t.is_dir(),
                         Err(_) => false,
                     };
-                    children.push(if is_dir { name + "/" } else { name });
+                    children.push(sort_name(name, is_dir));
                 }
                 if children.is_empty() {
                     self.skipped.push(skipped(path, "the folder is empty, and object storage has no empty folders"));
