@@ -113,6 +113,30 @@ try {
   const middle = await until("the middle rows", async () => (await session.texts('[data-testid="object-row"]')).length > 0, 10_000);
   report("storage: a jump to the middle, rows shown", `${middle.took} ms`);
   report("memory with every row of the folder listed", memoryNow());
+
+  // (4) A sync of the same folder to a new prefix: a plan of N uploads, its
+  // counts and first operations, then its list scrolled to the last one.
+  await (await $("nav-sync")).click();
+  const folderInput = await $("sync-folder");
+  await folderInput.clear();
+  await folderInput.type(src);
+  await session.waitFor("the bucket in the sync's list", async () => session.execute(
+    `return [...document.querySelectorAll('[data-testid="sync-container"] option')].some((o) => o.value === arguments[0])`, [bucket]));
+  await session.execute(`const s = document.querySelector('[data-testid="sync-container"]');
+    s.value = arguments[0]; s.dispatchEvent(new Event("change", { bubbles: true }));`, [bucket]);
+  await (await $("sync-prefix")).type("plan/");
+  await (await $("mode-push")).click();
+  await (await $("sync-preview")).click();
+  const ops = `document.querySelector('[data-testid="plan-ops"]')`;
+  const planned = await until("the plan", async () => Number(await session.execute(`return ${ops}?.dataset.rows ?? 0`)) > 0, 3_600_000, 500);
+  const [counted] = await session.texts('[data-testid="count-upload"]');
+  report("sync: a plan of that many uploads (scan, listing, plan), counts and first rows shown", `${seconds(planned.took)} (${counted})`);
+  const planEnd = await until("the plan's last operation", async () => {
+    await session.execute(`${ops}.scrollTop = ${ops}.scrollHeight`);
+    return Number(await session.execute(`return ${ops}.dataset.rows`)) === files;
+  }, 3_600_000, 0);
+  report("sync: the plan scrolled to its last operation (every page asked for)", `${seconds(planEnd.took)}, slowest answer ${planEnd.slowest} ms`);
+  report("memory with every operation of the plan listed", memoryNow());
 } catch (e) {
   // What the window showed when it went wrong.
   const shot = `${process.env.TMPDIR ?? "/tmp"}/bench-window-failure.png`;

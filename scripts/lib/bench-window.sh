@@ -3,10 +3,11 @@
 # app binary, file count. The real window (under Xvfb, driven over
 # WebDriver as the end-to-end tests drive it) with N files of one byte in
 # one folder: uploaded through the window, the transfer's per-file list
-# scrolled to its end, and the folder of N keys opened and scrolled to its
-# end. Prints the time to the first rows and to the end, how long the
-# window took at most to answer while it worked, and its memory. No peers:
-# none of them has a window to compare.
+# scrolled to its end, the folder of N keys opened and scrolled to its
+# end, and a sync of the folder to a new prefix planned and its plan
+# scrolled to its end. Prints the time to the first rows and to the end,
+# how long the window took at most to answer while it worked, and its
+# memory. No peers: none of them has a window to compare.
 set -euo pipefail
 stowage=$1 app=$2 files=$3
 source "$(dirname "$0")/bench-common.sh"
