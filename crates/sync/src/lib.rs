@@ -29,6 +29,7 @@ pub mod selection;
 mod spill;
 pub mod state;
 pub mod target;
+mod time_ns;
 pub mod upload;
 pub mod watch;
 

@@ -27,6 +27,7 @@ pub(crate) const CHUNK: usize = 1024;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Local {
     pub state: LocalState,
+    #[serde(with = "crate::time_ns")]
     pub modified: SystemTime,
 }
 

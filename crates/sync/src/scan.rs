@@ -18,6 +18,7 @@ pub struct LocalFile {
     pub path: PathBuf,
     pub key: String,
     pub size: u64,
+    #[serde(with = "crate::time_ns")]
     pub modified: SystemTime,
 }
 

@@ -227,6 +227,25 @@ mod tests {
     }
 
     #[test]
+    fn files_from_before_1970_go_to_the_file_too() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut list = Spilled::new(dir.path().to_owned());
+        let old = std::time::UNIX_EPOCH - std::time::Duration::from_secs(86_400);
+        let file = |i: u64| crate::scan::LocalFile {
+            path: format!("/d/{i}").into(),
+            key: i.to_string(),
+            size: i,
+            modified: old,
+        };
+        for i in 0..HOLD as u64 + 1 {
+            list.push(file(i));
+        }
+        assert!(!list.in_memory, "written out, not kept in memory");
+        let back: Vec<_> = list.iter().collect();
+        assert_eq!((back.len(), &back[HOLD - 1]), (HOLD + 1, &file(HOLD as u64 - 1)));
+    }
+
+    #[test]
     fn a_disk_that_cannot_take_the_file_keeps_every_item_in_memory() {
         let dir = tempfile::tempdir().expect("tempdir");
         // A file where the folder should be: no temporary file can be made.
