@@ -376,21 +376,23 @@ pub async fn apply(
         sink.send(TransferEvent::Finished { summary: summary.clone() });
         return summary;
     }
-    // Each pass over the operations below is in path order, as the plan is.
+    // Each pass reads the operations, in path order as the plan is; a kind
+    // the plan has none of is not read for.
     let (plan, ops) = (&prepared.plan, &prepared.plan.ops);
-    let of_kind = |kind: OpKind| ops.iter().filter(move |op| op.kind == kind);
+    let of_kind = |kind: OpKind| {
+        (plan.count(kind).0 > 0).then(|| ops.iter().filter(move |op| op.kind == kind)).into_iter().flatten()
+    };
     let (uploads, downloads) = (plan.count(OpKind::Upload), plan.count(OpKind::Download));
     sink.send(TransferEvent::Started {
         files: ops.len() as u64 - plan.count(OpKind::Conflict).0,
         bytes: uploads.1 + downloads.1,
         skipped: Vec::new(),
     });
-    let deletes: Vec<Op> =
-        ops.iter().filter(|op| matches!(op.kind, OpKind::DeleteRemote | OpKind::DeleteLocal)).collect();
+    let deletes: Vec<Op> = of_kind(OpKind::DeleteRemote).chain(of_kind(OpKind::DeleteLocal)).collect();
     let (early, late): (Vec<Op>, Vec<Op>) = if deletes.is_empty() {
         (Vec::new(), Vec::new())
     } else {
-        let room = making_room(&deletes, of_kind(OpKind::Upload).chain(of_kind(OpKind::Download)));
+        let room = making_room(&deletes, ops.iter().filter(|op| matches!(op.kind, OpKind::Upload | OpKind::Download)));
         deletes.into_iter().partition(|op| room.contains(&op.path))
     };
     // A rename whose old object is deleted first to make room is sent instead.
