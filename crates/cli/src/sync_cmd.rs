@@ -174,8 +174,10 @@ fn print_plan(plan: &SyncPlan, list_every_op: bool) {
         }
         println!("{:>14}: {} files", "unchanged", plan.unchanged);
     }
-    for (kind, label) in KINDS {
-        for op in plan.ops.iter().filter(|op| op.kind == kind && (list_every_op || kind == OpKind::Conflict)) {
+    // A pass over the operations for each kind printed, and only for those the plan has.
+    let printed = |kind: OpKind| (list_every_op || kind == OpKind::Conflict) && plan.count(kind).0 > 0;
+    for (kind, label) in KINDS.into_iter().filter(|(kind, _)| printed(*kind)) {
+        for op in plan.ops.iter().filter(|op| op.kind == kind) {
             match &op.from {
                 Some(from) => println!("{label:<14} {}  ({} from {from})", op.path, op.reason.describe()),
                 None => println!("{label:<14} {}  ({})", op.path, op.reason.describe()),
