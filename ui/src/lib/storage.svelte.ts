@@ -74,7 +74,7 @@ export class Browser {
         const page = await commands.listFolder(this.profile, this.container, this.prefix, more ? this.next : null);
         // A folder opened or reloaded meanwhile: this page is not part of it.
         if (more && this.listed !== before) return;
-        this.listed = more ? appended(before, page.prefixes, page.objects) : appended(emptyListing(), page.prefixes, page.objects);
+        this.listed = appended(more ? before : emptyListing(), page.prefixes, page.objects);
         this.next = page.next;
       }
     } catch (e) {
