@@ -60,24 +60,32 @@ export class Browser {
 
   constructor(readonly profile: string) {}
 
+  /** The latest load: one that answers after a later one started (a
+   * refresh of a folder left since, a page of it) is dropped, not shown in
+   * place of what is open now. */
+  private latest = 0;
+
   /** Loads the containers or the folder's first page (`more`: the next page). */
   async load(more = false) {
     if (more && this.loading) return;
+    const load = ++this.latest;
+    const superseded = () => load !== this.latest;
     this.loading = true;
     this.error = "";
     try {
       if (this.container === null) {
-        this.containers = await commands.listContainers(this.profile);
-        this.classes = await commands.containerClasses(this.profile);
+        const containers = await commands.listContainers(this.profile);
+        const classes = await commands.containerClasses(this.profile);
+        if (superseded()) return;
+        [this.containers, this.classes] = [containers, classes];
       } else {
-        const before = this.listed;
         const page = await commands.listFolder(this.profile, this.container, this.prefix, more ? this.next : null);
-        // A folder opened or reloaded meanwhile: this page is not part of it.
-        if (more && this.listed !== before) return;
-        this.listed = appended(more ? before : emptyListing(), page.prefixes, page.objects);
+        if (superseded()) return;
+        this.listed = appended(more ? this.listed : emptyListing(), page.prefixes, page.objects);
         this.next = page.next;
       }
     } catch (e) {
+      if (superseded()) return;
       // A container or folder that vanished: go back to the list.
       if (isIpcError(e) && e.code === "notFound" && this.container !== null) {
         this.container = null;
@@ -86,7 +94,7 @@ export class Browser {
       }
       this.error = messageOf(e);
     } finally {
-      this.loading = false;
+      if (!superseded()) this.loading = false;
     }
   }
 

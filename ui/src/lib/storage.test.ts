@@ -89,7 +89,7 @@ describe("the storage browser", () => {
     expect(b.error).toBe("The container runs does not exist.");
   });
 
-  it("grows a folder's rows in place page by page, and leaves out a page of a folder left meanwhile", async () => {
+  it("grows a folder's rows in place page by page, and leaves out what a folder left meanwhile answers late", async () => {
     const b = new Browser("near");
     answers.listFolder = page([], ["a/1"], "more");
     await b.open("runs", "a/");
@@ -107,6 +107,16 @@ describe("the storage browser", () => {
     answerLate(page([], ["a/3"]));
     await late;
     expect(b.objects.map((o) => o.key)).toEqual(["b/1"]);
+
+    // A refresh of a folder left since (an upload into it finished) that answers after the next folder's first page.
+    let answerRefresh!: (answer: unknown) => void;
+    answers.listFolder = () => new Promise((resolve) => (answerRefresh = resolve));
+    const refresh = b.load();
+    answers.listFolder = page(["c/d/"], []);
+    await b.open("runs", "c/");
+    answerRefresh(page([], ["b/late"]));
+    await refresh;
+    expect([b.folders, b.objects, b.loading]).toEqual([["c/d/"], [], false]);
   });
 
   it("searches on the server page by page, and a folder change drops the search", async () => {
