@@ -1,6 +1,8 @@
 //! The sync planner: a pure function from the two listings and the state of
-//! the last sync to a list of operations, each with its reason. Nothing here
-//! touches a disk or a network, so every rule is tested on fixtures.
+//! the last sync to a list of operations, each with its reason. No decision
+//! here reads a disk or a network, so every rule is tested on fixtures; only
+//! the list it writes, past 10,000 operations, waits in a temporary file
+//! ([`Ops`]).
 //!
 //! The last sync's state is the merge base: it tells "changed here" from
 //! "changed there", so a file both sides changed is a conflict and not an
