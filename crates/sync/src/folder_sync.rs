@@ -181,7 +181,7 @@ pub async fn prepare_paths(
     }
     let tops: Vec<String> = outermost(keys).into_iter().cloned().collect();
     let base = state.load_under(&pair, &tops).map_err(|e| state_error(e.to_string()))?;
-    // Owned keys: see `Run::delete`.
+    // Owned keys: a stream of borrowed ones trips the Send proof (rust-lang/rust#110338).
     let listed: Vec<Vec<ObjectInfo>> = stream::iter(tops)
         .map(|key| {
             let under = format!("{prefix}{key}");
@@ -332,7 +332,7 @@ async fn assemble(
 
 /// Reads the files of `rows` whose size matches their object, to compare contents.
 async fn add_checksums(rows: &mut [Row], folder: &std::path::Path, tuning: &Tuning) {
-    // Owned, not borrowed: see `Run::delete`.
+    // Owned, not borrowed: see `Passing`.
     let wanted: Vec<(usize, LocalFile, String)> = rows
         .iter()
         .enumerate()
@@ -645,8 +645,6 @@ impl Run<'_> {
     }
 
     async fn delete(&self, ops: Vec<Op>) -> Vec<(String, FileOutcome)> {
-        // Owned ops: a stream of borrowed ones makes the future's Send proof
-        // trip over higher-ranked lifetimes (rust-lang/rust#110338).
         let (remote, local): (Vec<Op>, Vec<Op>) = ops.into_iter().partition(|op| op.kind == OpKind::DeleteRemote);
         let mut done = self.delete_remote(remote).await;
         // Each local file with its size and time as scanned: one changed since is kept.
