@@ -1,5 +1,5 @@
 //! The application both front ends hold: where Stowage keeps things, its
-//! settings, the keyring, one open store per profile, the upload journal and
+//! settings, the keyring, one [`Storage`] per profile, the upload journal and
 //! the last-sync state (each opened once), and what is running (transfers,
 //! plans waiting to be applied, watched folders). Every function takes the
 //! profile it acts on; none of them reads the keyring or opens a database on
@@ -8,9 +8,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
+use std::time::Duration;
+
 use stowage_profiles::{connect, AppDirs, Keyring, Settings};
-use stowage_store::layers::{BandwidthLimit, Retry, RetryPolicy, Throttle};
-use stowage_store::ObjectStore;
+use stowage_store::layers::{BandwidthLimit, Throttle};
+use stowage_store::{Storage, StoragePolicy};
 use stowage_sync::{Journal, Resume, SyncState, Tuning};
 
 use crate::error::{Error, Result};
@@ -24,8 +26,8 @@ pub struct App {
     dirs: AppDirs,
     keyring: Keyring,
     settings: RwLock<Settings>,
-    /// Open stores by profile, without layers (each use adds its own).
-    stores: Mutex<HashMap<String, Arc<dyn ObjectStore>>>,
+    /// Each profile's storage, connected on first use.
+    stores: Mutex<HashMap<String, Storage>>,
     journal: OnceLock<Arc<Journal>>,
     sync_state: OnceLock<Arc<SyncState>>,
     /// The bandwidth limit every transfer and watch passes (in `tuning` too).
@@ -80,6 +82,16 @@ impl App {
         self
     }
 
+    /// How every profile's storage uses the network: the settings' stall
+    /// time, one request limit for all, the transfers' retries.
+    pub(crate) fn storage_policy(&self) -> StoragePolicy {
+        let stall = self
+            .settings()
+            .request_timeout_secs
+            .map_or(stowage_store::storage::DEFAULT_STALL, |secs| Duration::from_secs(secs.max(1)));
+        StoragePolicy { stall, requests: self.tuning.concurrency, retry: self.tuning.retry.clone() }
+    }
+
     pub fn dirs(&self) -> &AppDirs {
         &self.dirs
     }
@@ -131,27 +143,27 @@ impl App {
             .map_err(|e| Error::other(format!("The operation was interrupted: {e}")))?
     }
 
-    /// The store of the profile `name`, opened on first use. Its keys are
-    /// read from the keyring on the blocking pool, with no lock held.
-    pub async fn store(self: &Arc<Self>, name: &str) -> Result<Arc<dyn ObjectStore>> {
-        if let Some(store) = self.stores.lock().unwrap_or_else(|e| e.into_inner()).get(name) {
-            return Ok(store.clone());
+    /// The storage of the profile `name`, connected on first use. Its keys
+    /// are read from the keyring on the blocking pool, with no lock held.
+    pub async fn storage(self: &Arc<Self>, name: &str) -> Result<Storage> {
+        if let Some(storage) = self.stores.lock().unwrap_or_else(|e| e.into_inner()).get(name) {
+            return Ok(storage.clone());
         }
         let name = name.to_owned();
         self.blocking(move |app| {
             let settings = app.settings();
             let profile = settings.profile(&name)?;
-            let store = connect(profile, &app.keyring)?;
+            let storage = Storage::new(connect(profile, &app.keyring)?, app.storage_policy());
             let mut stores = app.stores.lock().unwrap_or_else(|e| e.into_inner());
-            Ok(stores.entry(profile.name.clone()).or_insert(store).clone())
+            Ok(stores.entry(profile.name.clone()).or_insert(storage).clone())
         })
         .await
     }
 
-    /// The store for browsing, details and deletes: what a retry can help
-    /// is retried, as in transfers.
-    pub async fn browsing(self: &Arc<Self>, name: &str) -> Result<Arc<dyn ObjectStore>> {
-        Ok(Arc::new(Retry::wrap(self.store(name).await?, RetryPolicy::default())))
+    /// The store for browsing, details, deletes, a plan's listing: every
+    /// call timed, limited and retried.
+    pub async fn store(self: &Arc<Self>, name: &str) -> Result<Arc<dyn stowage_store::ObjectStore>> {
+        Ok(self.storage(name).await?.store())
     }
 
     /// The journal of multipart uploads, opened on first use.

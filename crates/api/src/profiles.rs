@@ -11,7 +11,9 @@ use stowage_profiles::check::Problem;
 use stowage_profiles::edit::{self, ImportReport, KeyStatus};
 use stowage_profiles::import::{self, aws_default_paths, rclone_default_path};
 use stowage_profiles::{connect_with, Keys, Profile};
+use stowage_store::layers::RetryPolicy;
 use stowage_store::ProbeReport;
+use stowage_store::{Storage, StoragePolicy};
 
 use crate::error::{Error, Result};
 use crate::App;
@@ -100,8 +102,11 @@ impl App {
         keys: Keys,
     ) -> Result<ProbeReport> {
         let lookup = Profile { name: original.unwrap_or_else(|| profile.name.clone()), ..profile };
-        let store = self.blocking(move |app| Ok(connect_with(&lookup, &keys, app.keyring())?)).await?;
-        Ok(stowage_store::probe(store.as_ref()).await?)
+        let backend = self.blocking(move |app| Ok(connect_with(&lookup, &keys, app.keyring())?)).await?;
+        // One try each, timed as every call is: the form says at once what is wrong.
+        let once = RetryPolicy { attempts: 1, ..RetryPolicy::default() };
+        let storage = Storage::new(backend, StoragePolicy { retry: once, ..self.storage_policy() });
+        Ok(stowage_store::probe(storage.store().as_ref()).await?)
     }
 
     /// Imports S3 profiles; the source files are not changed. `path` is

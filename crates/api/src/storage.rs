@@ -101,7 +101,7 @@ impl App {
         deep: bool,
         continuation: Option<String>,
     ) -> Result<SearchPage> {
-        let store = self.browsing(profile).await?;
+        let store = self.store(profile).await?;
         let needle = needle.trim().to_lowercase();
         let matches = |key: &str| key.strip_prefix(prefix).unwrap_or(key).to_lowercase().contains(&needle);
         let base = if deep { ListOptions::recursive(prefix) } else { ListOptions::folder(prefix) };
@@ -123,18 +123,18 @@ impl App {
     }
 
     pub async fn list_containers(self: &Arc<Self>, profile: &str) -> Result<Vec<ContainerInfo>> {
-        Ok(self.browsing(profile).await?.list_containers().await?)
+        Ok(self.store(profile).await?.list_containers().await?)
     }
 
     pub async fn create_container(self: &Arc<Self>, profile: &str, name: &str) -> Result<()> {
-        Ok(self.browsing(profile).await?.create_container(name.trim()).await?)
+        Ok(self.store(profile).await?.create_container(name.trim()).await?)
     }
 
     /// Deletes an empty container; a non-empty one is refused with a sentence
     /// saying so. Its storage class goes with it: a new container of the same
     /// name starts without one.
     pub async fn delete_container(self: &Arc<Self>, profile: &str, name: &str) -> Result<()> {
-        self.browsing(profile).await?.delete_container(name).await?;
+        self.store(profile).await?.delete_container(name).await?;
         if self.container_class(profile, name).is_some() {
             self.set_container_class(profile, name, None).await?;
         }
@@ -150,7 +150,7 @@ impl App {
         continuation: Option<String>,
     ) -> Result<FolderPage> {
         let options = ListOptions { continuation, ..ListOptions::folder(prefix) };
-        let page = self.browsing(profile).await?.list(container, &options).await?;
+        let page = self.store(profile).await?.list(container, &options).await?;
         Ok(FolderPage {
             objects: page.objects.into_iter().map(ListedObject::from).collect(),
             prefixes: page.prefixes,
@@ -160,7 +160,7 @@ impl App {
 
     /// Everything HEAD says about one object (size, dates, ETag, type, metadata).
     pub async fn object_details(self: &Arc<Self>, profile: &str, container: &str, key: &str) -> Result<ObjectInfo> {
-        Ok(self.browsing(profile).await?.head(container, key).await?)
+        Ok(self.store(profile).await?.head(container, key).await?)
     }
 
     /// The objects a selection stands for: keys, and folders (ending in
@@ -172,7 +172,7 @@ impl App {
         container: &str,
         selection: &[String],
     ) -> Result<(Vec<ObjectInfo>, Vec<(String, String)>)> {
-        Ok(selection::expand(self.browsing(profile).await?.as_ref(), container, selection).await)
+        Ok(selection::expand(self.store(profile).await?.as_ref(), container, selection).await)
     }
 
     /// The objects and bytes of a selection, for the delete confirmation.
@@ -182,7 +182,7 @@ impl App {
         container: &str,
         selection: &[String],
     ) -> Result<SelectionSize> {
-        let store = self.browsing(profile).await?;
+        let store = self.store(profile).await?;
         let (objects, bytes, failed) = selection::measure(store.as_ref(), container, selection).await;
         if let Some((what, why)) = failed.into_iter().next() {
             return Err(Error::other(format!("{what}: {why}")));
@@ -213,7 +213,7 @@ impl App {
         keys: &[String],
         requests: DeleteRequests,
     ) -> Result<Vec<(String, String)>> {
-        let store = self.browsing(profile).await?;
+        let store = self.store(profile).await?;
         let refused = match requests {
             DeleteRequests::Bulk => stowage_store::delete_all(store.as_ref(), container, keys, BULK_IN_FLIGHT).await,
             DeleteRequests::OneByOne => one_at_a_time(store.as_ref(), container, keys).await,

@@ -127,7 +127,7 @@ impl App {
         if let Some(reason) = &prepared.plan.blocked {
             return Err(Error::invalid(reason.clone()));
         }
-        let store = self.store(&request.store_name).await?;
+        let store = self.storage(&request.store_name).await?.shared();
         let state = self.sync_state()?;
         let resume = Some(self.resume(&request.store_name)?);
         let info = TransferInfo {

@@ -106,7 +106,7 @@ impl App {
         if paths.is_empty() {
             return Err(Error::invalid("Choose at least one file or folder to upload."));
         }
-        let store = self.store(profile).await?;
+        let store = self.storage(profile).await?.shared();
         let request = UploadRequest {
             sources: paths.into_iter().map(PathBuf::from).collect(),
             container: container.to_owned(),
@@ -175,7 +175,7 @@ impl App {
         if !dest.is_dir() {
             return Err(Error::invalid(format!("{} is not a folder.", dest.display())));
         }
-        let store = self.store(profile).await?;
+        let store = self.storage(profile).await?.shared();
         let info = TransferInfo {
             kind: TransferKind::Download,
             profile: profile.to_owned(),
@@ -263,13 +263,13 @@ impl App {
         }
         let mut stores = Vec::new();
         for profile in self.settings().profiles {
-            match self.store(&profile.name).await {
-                Ok(store) => stores.push((profile.name, store)),
+            match self.storage(&profile.name).await {
+                Ok(storage) => stores.push((profile.name, storage)),
                 Err(e) => tracing::info!(profile = %profile.name, "interrupted uploads wait: {}", e.message),
             }
         }
         let find = |name: &str| stores.iter().find(|(n, _)| n == name).map(|(_, s)| s.clone());
-        let recovery = recover(&journal, find).await;
+        let recovery = recover(&journal, |name| find(name).map(|s| s.store())).await;
         for (key, why) in &recovery.aborted {
             tracing::info!(%key, "aborted an interrupted upload: {why}");
         }
@@ -277,9 +277,9 @@ impl App {
         let rows = recovery.transfers.into_iter().map(|(row, request)| (Some(row), request));
         for (row, request) in rows.chain(recovery.resume.into_iter().map(|request| (None, request))) {
             let Some(profile) = request.resume.as_ref().map(|r| r.store.clone()) else { continue };
-            let Some(store) = find(&profile) else { continue };
+            let Some(storage) = find(&profile) else { continue };
             let class = self.container_class(&profile, &request.container);
-            started.push(self.run_upload(store, &profile, request, row, true, class));
+            started.push(self.run_upload(storage.shared(), &profile, request, row, true, class));
         }
         Ok(started)
     }

@@ -29,7 +29,7 @@ impl App {
         if let Some(class) = &new.storage_class {
             self.check_class(profile, class)?;
         }
-        let store = self.browsing(profile).await?;
+        let store = self.store(profile).await?;
         store.create_container(name).await?;
         if new.versioning {
             if let Err(e) = store.set_versioning(name, true).await {
@@ -53,16 +53,16 @@ impl App {
         key: &str,
         expires_in: Duration,
     ) -> Result<ShareLink> {
-        Ok(self.browsing(profile).await?.share_link(container, key, expires_in).await?)
+        Ok(self.store(profile).await?.share_link(container, key, expires_in).await?)
     }
 
     pub async fn versioning(self: &Arc<Self>, profile: &str, container: &str) -> Result<Versioning> {
-        Ok(self.browsing(profile).await?.versioning(container).await?)
+        Ok(self.store(profile).await?.versioning(container).await?)
     }
 
     /// Turns versioning on, or suspends it (versions kept so far stay).
     pub async fn set_versioning(self: &Arc<Self>, profile: &str, container: &str, enabled: bool) -> Result<()> {
-        Ok(self.browsing(profile).await?.set_versioning(container, enabled).await?)
+        Ok(self.store(profile).await?.set_versioning(container, enabled).await?)
     }
 
     /// The versions and delete markers of `key`, newest first.
@@ -97,7 +97,7 @@ impl App {
         options: &mut ListOptions,
         keep: impl Fn(&VersionInfo) -> bool,
     ) -> Result<Vec<VersionInfo>> {
-        let store = self.browsing(profile).await?;
+        let store = self.store(profile).await?;
         let mut found = Vec::new();
         loop {
             let page = store.list_versions(container, options).await?;
@@ -118,7 +118,7 @@ impl App {
         key: &str,
         version_id: &str,
     ) -> Result<()> {
-        self.browsing(profile).await?.restore_version(container, key, version_id).await?;
+        self.store(profile).await?.restore_version(container, key, version_id).await?;
         Ok(())
     }
 
@@ -142,7 +142,7 @@ impl App {
         key: &str,
         version_id: &str,
     ) -> Result<()> {
-        Ok(self.browsing(profile).await?.delete_version(container, key, version_id).await?)
+        Ok(self.store(profile).await?.delete_version(container, key, version_id).await?)
     }
 
     /// Downloads one version of `key` into the folder `dest`, named after
@@ -161,7 +161,7 @@ impl App {
         }
         let name = key.rsplit('/').next().unwrap_or(key);
         let path = dest.join(version_file_name(name, version.modified_ms));
-        let store = self.browsing(profile).await?;
+        let store = self.store(profile).await?;
         stowage_store::files::get_version_to_file(store.as_ref(), container, key, Some(&version.version_id), &path)
             .await?;
         Ok(path)

@@ -204,7 +204,7 @@ impl App {
             return Ok(());
         }
         let deps = WatchDeps {
-            store: self.store(&folder.target.profile).await?,
+            storage: self.storage(&folder.target.profile).await?,
             state: self.sync_state()?,
             resume: Some(self.resume(&folder.target.profile)?),
             tuning: Tuning {

@@ -94,6 +94,10 @@ pub struct Settings {
     /// `profile/container`, chosen when the container was created or later.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub storage_classes: std::collections::BTreeMap<String, String>,
+    /// Seconds a request may show no progress before it is sent again
+    /// (a frozen server, a dropped link); unset for 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_timeout_secs: Option<u64>,
     #[serde(default, rename = "profile")]
     pub profiles: Vec<Profile>,
 }

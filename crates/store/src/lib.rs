@@ -19,6 +19,7 @@ pub mod local;
 pub mod memory;
 mod probe;
 pub mod s3;
+pub mod storage;
 #[cfg(feature = "test-support")]
 pub mod test_env;
 pub mod walk;
@@ -32,6 +33,7 @@ use serde::{Deserialize, Serialize};
 pub use error::{plain, ErrorKind, StoreError};
 pub use existing::Existing;
 pub use probe::{probe, ProbeReport};
+pub use storage::{Storage, StoragePolicy};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -8,6 +8,9 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use aws_credential_types::Credentials;
+use std::sync::Arc;
+
+use stowage_store::layers::Timeout;
 use stowage_store::s3::{S3Settings, S3Store};
 use stowage_store::{probe, ErrorKind, StoreError};
 
@@ -15,14 +18,15 @@ fn store(endpoint: &str, region: &str, access: &str, secret: &str) -> S3Store {
     let settings = S3Settings {
         path_style: true,
         connect_timeout: Duration::from_secs(2),
-        read_timeout: Duration::from_secs(2),
         ..S3Settings::new(Some(endpoint.to_owned()), region)
     };
     S3Store::new(&settings, Credentials::new(access, secret, None, None, "test"))
 }
 
+/// The probe as the profile form runs it: every call timed, here after 2 s.
 async fn failure(store: S3Store) -> StoreError {
-    probe(&store).await.expect_err("the connection test must fail")
+    let timed = Timeout::wrap(Arc::new(store), Duration::from_secs(2));
+    probe(&timed).await.expect_err("the connection test must fail")
 }
 
 fn assert_says(err: &StoreError, kind: ErrorKind, fragments: &[&str]) {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use stowage_store::memory::MemoryStore;
-use stowage_store::{test_env, ListOptions, ObjectStore};
+use stowage_store::{test_env, ListOptions, ObjectStore, Storage, StoragePolicy};
 use stowage_sync::watch::{run, DeletePolicy, Timing, WatchDeps, WatchState, WatchStatus, WatchedFolder};
 use stowage_sync::{SyncState, Tuning};
 use tokio::sync::watch;
@@ -50,7 +50,8 @@ fn start(
     let folder = folder.display().to_string();
     let watched =
         WatchedFolder::new(folder, "test".into(), container.into(), "watched/".into(), delete, "trash/".into(), vec![]);
-    let deps = WatchDeps { store, state: state.clone(), resume: None, tuning: Tuning::default() };
+    let storage = Storage::new(store, StoragePolicy::default());
+    let deps = WatchDeps { storage, state: state.clone(), resume: None, tuning: Tuning::default() };
     let (tx, status) = watch::channel(WatchStatus::new(WatchState::Starting));
     let cancel = CancellationToken::new();
     let task = tokio::spawn(run(watched, deps, timing(), tx, cancel.clone()));

@@ -31,6 +31,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 use stowage_store::s3::{S3Settings, S3Store};
+use stowage_store::{Storage, StoragePolicy};
 use stowage_sync::SyncState;
 
 use crate::world::{Clock, Data, Kind, ListQuery, Refusal, Spec, World};
@@ -89,7 +90,8 @@ fn data(workdir: &std::path::Path) -> Result<Option<Data>, String> {
     );
     std::fs::create_dir_all(workdir).map_err(|e| e.to_string())?;
     let state = SyncState::open(&workdir.join("sync-state.sqlite")).map_err(|e| e.to_string())?;
-    Ok(Some(Data { store: Arc::new(S3Store::new(&settings, credentials)), workdir: workdir.to_owned(), state }))
+    let storage = Storage::new(Arc::new(S3Store::new(&settings, credentials)), StoragePolicy::default());
+    Ok(Some(Data { storage, workdir: workdir.to_owned(), state }))
 }
 
 #[derive(Default)]

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use stowage_store::ObjectStore;
+use stowage_store::Storage;
 use stowage_sync::{
     apply, prepare, EventSink, FileOutcome, Mode, PlanOptions, SyncRequest, SyncState, TransferEvent, Tuning,
 };
@@ -34,7 +34,8 @@ pub struct Clock {
 
 /// Where real data phases read and write.
 pub struct Data {
-    pub store: Arc<dyn ObjectStore>,
+    /// Data phases list through its retried store and move through a transfer over its shared one.
+    pub storage: Storage,
     pub workdir: PathBuf,
     pub state: SyncState,
 }
@@ -843,10 +844,12 @@ async fn move_volume(
         backup_prefix: None,
     };
     let tuning = Tuning::default();
-    let prepared = prepare(data.store.as_ref(), &request, &data.state, &tuning).await.map_err(|e| e.to_string())?;
+    let prepared =
+        prepare(data.storage.store().as_ref(), &request, &data.state, &tuning).await.map_err(|e| e.to_string())?;
     let sink = Arc::new(Counter { progress: progress.clone(), index });
     let summary =
-        apply(data.store.clone(), prepared, &request, &data.state, tuning, sink, CancellationToken::new(), None).await;
+        apply(data.storage.shared(), prepared, &request, &data.state, tuning, sink, CancellationToken::new(), None)
+            .await;
     match summary.failed.first() {
         None => Ok(()),
         Some((path, why)) => Err(format!("{} {path}: {why}", store.container)),

@@ -9,13 +9,13 @@
 use std::fmt;
 use std::future::Future;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use futures::StreamExt;
 use tokio::time::Instant;
 
+use super::body::BodyWatch;
 use super::{around_every_call, Op};
 use crate::{GetResult, ObjectStore, Result};
 
@@ -240,35 +240,10 @@ impl Throttle {
     }
 }
 
-tokio::task_local! {
-    /// The pacing of the put or part being sent, for a backend that streams it.
-    static PACING: Pacing;
-}
-
-/// How the body of the call in progress is paced: a backend that sends it
-/// in chunks takes each chunk's bytes here (see [`Pacing::current`]).
-#[derive(Debug, Clone)]
-pub struct Pacing {
-    throttles: Vec<Throttle>,
-    /// Whether the backend took the body over, chunk by chunk.
-    streamed: Arc<AtomicBool>,
-}
-
-impl Pacing {
-    /// The pacing of the call in progress, if a bandwidth layer set one;
-    /// the caller then owes it every byte of the body.
-    pub fn current() -> Option<Pacing> {
-        PACING
-            .try_with(|pacing| {
-                pacing.streamed.store(true, Ordering::Relaxed);
-                pacing.clone()
-            })
-            .ok()
-    }
-
-    /// Waits until `bytes` more of the body may go.
-    pub async fn take(&self, bytes: u64) {
-        Throttled::take(&self.throttles, Direction::Up, bytes).await;
+/// Waits until `bytes` more may go `direction` through every throttle.
+pub(crate) async fn take_all(throttles: &[Throttle], direction: Direction, bytes: u64) {
+    for throttle in throttles {
+        throttle.take(direction, bytes).await;
     }
 }
 
@@ -285,12 +260,6 @@ impl Throttled {
         Self { inner, throttles }
     }
 
-    async fn take(throttles: &[Throttle], direction: Direction, bytes: u64) {
-        for throttle in throttles {
-            throttle.take(direction, bytes).await;
-        }
-    }
-
     async fn around<T, F, Fut>(&self, _op: Op, sent: u64, mut call: F) -> Result<T>
     where
         F: FnMut() -> Fut,
@@ -299,11 +268,10 @@ impl Throttled {
         if sent == 0 || self.throttles.is_empty() {
             return call().await;
         }
-        let pacing = Pacing { throttles: self.throttles.clone(), streamed: Arc::default() };
-        let result = PACING.scope(pacing.clone(), call()).await;
+        let (result, streamed) = BodyWatch::paced(&self.throttles, call()).await;
         // A backend that wrote the body whole (a folder, memory): its bytes count now.
-        if !pacing.streamed.load(Ordering::Relaxed) {
-            Self::take(&self.throttles, Direction::Up, sent).await;
+        if !streamed {
+            take_all(&self.throttles, Direction::Up, sent).await;
         }
         result
     }
@@ -319,7 +287,7 @@ impl Throttled {
             let throttles = throttles.clone();
             async move {
                 if let Ok(bytes) = &chunk {
-                    Self::take(&throttles, Direction::Down, bytes.len() as u64).await;
+                    take_all(&throttles, Direction::Down, bytes.len() as u64).await;
                 }
                 chunk
             }

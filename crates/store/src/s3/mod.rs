@@ -1,6 +1,18 @@
 //! Any S3-compatible service through aws-sdk-s3: OVHcloud Object Storage
 //! first, and Garage, MinIO, AWS and others.
 //!
+//! The SDK's own retries, its read timeout and its stalled-stream
+//! protection are off: the layers above decide, once for every backend (see
+//! [`crate::storage`]). Its read timeout counted a whole upload, body
+//! included, so a part on a slow link failed however well it moved; its
+//! stalled-stream protection left an upload whose server froze after five
+//! seconds and sent it again on a new connection, unseen by the layers
+//! above.
+//!
+//! Upload bodies go in chunks through the [`BodyWatch`] of the call: the
+//! bandwidth layer paces them, the timeout layer sees them taken by the
+//! connection, the transfer counts them.
+//!
 //! Requests carry checksums only when the operation requires them: OVHcloud
 //! rejected the SDK's default CRC32 trailers (aws-chunked) in 2025, and
 //! integrity is checked by the transfer engine after upload instead. A
@@ -14,8 +26,11 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use aws_credential_types::Credentials;
+use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::config::timeout::TimeoutConfig;
-use aws_sdk_s3::config::{Region, RequestChecksumCalculation, ResponseChecksumValidation};
+use aws_sdk_s3::config::{
+    Region, RequestChecksumCalculation, ResponseChecksumValidation, StalledStreamProtectionConfig,
+};
 use aws_sdk_s3::operation::get_object::builders::GetObjectFluentBuilder;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
@@ -28,6 +43,7 @@ use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use self::errors::{kind_of_code, map_err, Target};
+use crate::layers::BodyWatch;
 
 use crate::{
     check_key, check_part_number, ContainerInfo, DeleteFailure, ErrorKind, GetOptions, GetResult, ListOptions,
@@ -47,9 +63,9 @@ pub struct S3Settings {
     /// virtual-hosted TLS certificates.
     pub path_style: bool,
     pub checksum: ChecksumMode,
-    /// How long to wait for a connection, and for each read.
+    /// How long to wait for a connection. How long a request may show no
+    /// progress is the [`Timeout`](crate::layers::Timeout) layer's.
     pub connect_timeout: Duration,
-    pub read_timeout: Duration,
 }
 
 impl S3Settings {
@@ -60,7 +76,6 @@ impl S3Settings {
             path_style: false,
             checksum: ChecksumMode::WhenRequired,
             connect_timeout: Duration::from_secs(10),
-            read_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -103,10 +118,7 @@ impl S3Store {
     /// A client for `settings`. `credentials` print as redacted in Debug and
     /// go nowhere but the request signer.
     pub fn new(settings: &S3Settings, credentials: Credentials) -> Self {
-        let timeouts = TimeoutConfig::builder()
-            .connect_timeout(settings.connect_timeout)
-            .read_timeout(settings.read_timeout)
-            .build();
+        let timeouts = TimeoutConfig::builder().connect_timeout(settings.connect_timeout).build();
         let mut config = aws_sdk_s3::Config::builder()
             .behavior_version_latest()
             .region(Region::new(settings.region.clone()))
@@ -114,6 +126,8 @@ impl S3Store {
             .force_path_style(settings.path_style)
             .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
             .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
+            .retry_config(RetryConfig::disabled())
+            .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
             .timeout_config(timeouts);
         if let Some(endpoint) = &settings.endpoint {
             config = config.endpoint_url(endpoint);
@@ -126,7 +140,7 @@ impl S3Store {
         };
         let endpoint =
             settings.endpoint.clone().unwrap_or_else(|| format!("https://s3.{}.amazonaws.com", settings.region));
-        let timeout_secs = settings.connect_timeout.max(settings.read_timeout).as_secs();
+        let timeout_secs = settings.connect_timeout.as_secs();
         Self {
             client: Client::from_conf(config),
             path_client,
@@ -379,16 +393,24 @@ impl ObjectStore for S3Store {
         if let Some(total) = out.content_range().and_then(|r| r.rsplit_once('/')).and_then(|(_, t)| t.parse().ok()) {
             info.size = total;
         }
-        let body = futures::stream::unfold(Some(out.body), |body| async move {
-            let mut body = body?;
-            match body.try_next().await {
-                Ok(Some(chunk)) => Some((Ok(chunk), Some(body))),
-                Ok(None) => None,
-                // The last item: the stream ends after an error.
-                Err(e) => Some((
-                    Err(StoreError::new(ErrorKind::Network, format!("the connection broke ({e})")).with_source(e)),
-                    None,
-                )),
+        let watch = BodyWatch::current();
+        let body = futures::stream::unfold((Some(out.body), 0), move |(body, read)| {
+            let watch = watch.clone();
+            async move {
+                let mut body = body?;
+                match body.try_next().await {
+                    Ok(Some(chunk)) => {
+                        let read = read + chunk.len() as u64;
+                        watch.moved(read);
+                        Some((Ok(chunk), (Some(body), read)))
+                    }
+                    Ok(None) => None,
+                    // The last item: the stream ends after an error.
+                    Err(e) => Some((
+                        Err(StoreError::new(ErrorKind::Network, format!("the connection broke ({e})")).with_source(e)),
+                        (None, read),
+                    )),
+                }
             }
         });
         Ok(GetResult { info, body: body.boxed() })
@@ -398,23 +420,24 @@ impl ObjectStore for S3Store {
         check_key(key)?;
         let checksum = self.checksum(&body);
         let len = i64::try_from(body.len()).unwrap_or(i64::MAX);
-        let (body, paced) = sent_body(body);
         let request = self
             .client(container)
             .put_object()
             .bucket(container)
             .key(key)
             .content_length(len)
-            .body(body)
+            .body(sent_body(body))
             .set_content_type(options.content_type.clone())
             .set_metadata(Some(options.metadata.clone().into_iter().collect()))
             .set_storage_class(options.storage_class.as_deref().map(StorageClass::from));
-        let request = with_checksum!(request, checksum).customize();
-        // A paced body goes as it is read, so it cannot be hashed into the
-        // signature first; transfers compare the ETag with the MD5 instead.
-        let request = if paced { request.disable_payload_signing() } else { request };
-        let out =
-            request.send().await.map_err(|e| map_err(e, &format!("Uploading \"{container}/{key}\""), &self.target))?;
+        // The body goes as it is sent, so it is not hashed into the
+        // signature first: transfers compare the ETag with the MD5 instead.
+        let out = with_checksum!(request, checksum)
+            .customize()
+            .disable_payload_signing()
+            .send()
+            .await
+            .map_err(|e| map_err(e, &format!("Uploading \"{container}/{key}\""), &self.target))?;
         Ok(PutResult { etag: unquote(out.e_tag()) })
     }
 
@@ -447,7 +470,6 @@ impl ObjectStore for S3Store {
         check_part_number(number)?;
         let checksum = self.checksum(&body);
         let len = body.len() as u64;
-        let (stream, _) = sent_body(body);
         let request = self
             .client(container)
             .upload_part()
@@ -456,7 +478,7 @@ impl ObjectStore for S3Store {
             .upload_id(upload_id)
             .part_number(i32::try_from(number).unwrap_or(i32::MAX))
             .content_length(i64::try_from(len).unwrap_or(i64::MAX))
-            .body(stream);
+            .body(sent_body(body));
         // No SHA-256 of the body in the signature (it cost a fifth of a big
         // upload's speed here): every caller compares the returned ETag with
         // the part's MD5, so a part that arrived altered is never completed.
@@ -800,28 +822,34 @@ fn content_md5(request: &mut aws_smithy_runtime_api::http::Request) {
 /// The largest object S3 copies in one request.
 const MAX_SINGLE_COPY: u64 = 5 * 1024 * 1024 * 1024;
 
-/// `x-amz-copy-source`: `bucket/key`, percent-encoded except for `/`.
-/// Bytes of a body sent at a time under a bandwidth limit.
-const PACED_CHUNK: usize = 64 * 1024;
+/// Bytes of a body handed to the connection at a time.
+const CHUNK: usize = 64 * 1024;
 
-/// The body of a put or part: streamed in chunks at the pace of the
-/// bandwidth layer when one is in force (true), else sent whole.
-fn sent_body(bytes: Bytes) -> (ByteStream, bool) {
+/// The body of a put or part, in chunks through the call's [`BodyWatch`]:
+/// each takes its turn from the bandwidth limits and, once the connection
+/// takes it, tells the watch how far the body got.
+fn sent_body(bytes: Bytes) -> ByteStream {
     use aws_smithy_types::body::SdkBody;
-    let Some(pacing) = crate::layers::Pacing::current() else { return (ByteStream::from(bytes), false) };
+    let watch = BodyWatch::take();
+    // Built again from the first byte each time the request is sent.
     let chunks = move || {
-        let stream = futures::stream::unfold((bytes.clone(), pacing.clone()), |(mut rest, pacing)| async move {
+        let start = (bytes.clone(), 0u64, watch.clone());
+        let stream = futures::stream::unfold(start, |(mut rest, sent, watch)| async move {
+            if sent > 0 {
+                // Asked for the next chunk: the connection took the last one.
+                watch.moved(sent);
+            }
             if rest.is_empty() {
                 return None;
             }
-            let chunk = rest.split_to(rest.len().min(PACED_CHUNK));
-            pacing.take(chunk.len() as u64).await;
-            Some((Ok::<_, std::convert::Infallible>(http_body::Frame::data(chunk)), (rest, pacing)))
+            let chunk = rest.split_to(rest.len().min(CHUNK));
+            watch.pace(chunk.len() as u64).await;
+            let sent = sent + chunk.len() as u64;
+            Some((Ok::<_, std::convert::Infallible>(http_body::Frame::data(chunk)), (rest, sent, watch)))
         });
         SdkBody::from_body_1_x(http_body_util::StreamBody::new(stream))
     };
-    // Rebuilt from the start if the request is sent again.
-    (ByteStream::new(SdkBody::retryable(chunks)), true)
+    ByteStream::new(SdkBody::retryable(chunks))
 }
 
 /// `key\nversion`: where a version listing continues (S3 needs both markers).
@@ -829,6 +857,7 @@ fn version_marker(key: Option<&str>, version: Option<&str>) -> Option<String> {
     key.map(|key| format!("{key}\n{}", version.unwrap_or_default()))
 }
 
+/// `x-amz-copy-source`: `bucket/key`, percent-encoded except for `/`.
 fn copy_source(container: &str, key: &str) -> String {
     crate::percent_encoded(&format!("{container}/{key}"))
 }

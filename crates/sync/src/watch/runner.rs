@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{self, RecursiveMode};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, RecommendedCache};
 use serde::Serialize;
-use stowage_store::ObjectStore;
+use stowage_store::Storage;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
@@ -98,7 +98,8 @@ impl Default for Timing {
 /// What a watch needs from its surroundings.
 #[derive(Clone)]
 pub struct WatchDeps {
-    pub store: Arc<dyn ObjectStore>,
+    /// Rounds list through its retried store and send through a transfer over its shared one.
+    pub storage: Storage,
     pub state: Arc<SyncState>,
     pub resume: Option<Resume>,
     pub tuning: Tuning,
@@ -270,13 +271,14 @@ async fn round(
     let mut request = folder.target.request();
     // Never from events alone: only what was synced and is gone goes.
     request.options.only_delete_synced = true;
+    let store = deps.storage.store();
     let narrowed = match narrow {
-        Some(keys) => prepare_paths(deps.store.as_ref(), &request, &deps.state, &deps.tuning, keys).await,
+        Some(keys) => prepare_paths(store.as_ref(), &request, &deps.state, &deps.tuning, keys).await,
         None => Ok(None),
     };
     let (prepared, is_full) = match narrowed {
         Ok(Some(p)) => (Ok(p), false),
-        Ok(None) => (prepare(deps.store.as_ref(), &request, &deps.state, &deps.tuning).await, true),
+        Ok(None) => (prepare(store.as_ref(), &request, &deps.state, &deps.tuning).await, true),
         Err(e) => (Err(e), false),
     };
     let mut prepared = match prepared {
@@ -307,7 +309,7 @@ async fn round(
     if prepared.plan.ops.len() as u64 > conflicts {
         let sink = Arc::new(Progress { status: status.clone(), tracker: Mutex::new(Tracker::default()), last_sync_ms });
         let summary = apply(
-            deps.store.clone(),
+            deps.storage.shared(),
             prepared,
             &request,
             &deps.state,
