@@ -11,9 +11,12 @@ pub enum ErrorKind {
     /// A condition the operation relies on does not hold (container not empty,
     /// a key the backend cannot hold beside another).
     Precondition,
-    /// The request itself is wrong (bad name, bad part list); retrying the
-    /// same request fails the same way.
+    /// The request itself is wrong (bad name, parts out of order); retrying
+    /// the same request fails the same way.
     InvalidInput,
+    /// The service does not hold a multipart upload's part as the completion
+    /// names it (S3's InvalidPart): that part must be sent again first.
+    PartMismatch,
     /// The credentials were refused: unknown access key or wrong secret.
     Auth,
     /// The credentials are valid but lack permission.

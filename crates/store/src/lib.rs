@@ -461,7 +461,10 @@ pub(crate) fn check_completion(requested: &[PartInfo], uploaded: &BTreeMap<u32, 
         match uploaded.get(&want.number) {
             Some(have) if have.etag == want.etag.trim_matches('"') => parts.push(have.clone()),
             _ => {
-                return Err(StoreError::invalid_input(format!("Part {} was not uploaded with that ETag.", want.number)))
+                return Err(StoreError::new(
+                    ErrorKind::PartMismatch,
+                    format!("Part {} was not uploaded with that ETag.", want.number),
+                ))
             }
         }
     }

@@ -132,6 +132,12 @@ impl Summary {
 /// zero when nothing moves instead of averaging over the whole transfer.
 const RATE_WINDOW: Duration = Duration::from_secs(10);
 
+/// No byte for this long and the transfer is waiting for the server: its
+/// rate is none at once, not an average that fades over the window. Bytes
+/// are counted as the connection takes them, so a transfer that moves
+/// reports several times a second.
+pub const STALL: Duration = Duration::from_secs(3);
+
 /// Totals, rate and ETA from the events so far.
 #[derive(Debug, Clone)]
 pub struct Tracker {
@@ -196,10 +202,13 @@ impl Tracker {
         self.bytes_done = self.bytes_done.min(self.bytes_total);
     }
 
-    /// Bytes per second over the last [`RATE_WINDOW`]: it falls steadily to
-    /// zero while nothing moves.
+    /// Bytes per second over the last [`RATE_WINDOW`]; none once nothing
+    /// moved for [`STALL`].
     pub fn rate(&mut self) -> f64 {
         let now = Instant::now();
+        if self.samples.back().is_none_or(|&(at, _)| now - at >= STALL) {
+            return 0.0;
+        }
         let from = now.checked_sub(RATE_WINDOW).map_or(self.started, |w| w.max(self.started));
         // Keep the last sample at or before `from`: what had moved by then.
         while self.samples.len() > 1 && self.samples[1].0 <= from {
@@ -359,12 +368,13 @@ mod tests {
         t.apply(&TransferEvent::Started { files: 1, bytes: 1_000_000, skipped: vec![] });
         t.apply(&TransferEvent::Progress { bytes: 1_000 });
         assert!(t.rate() > 0.0);
-        // As if the last bytes moved a whole window ago.
+        // As if the last bytes moved a stall ago: well inside the rate's
+        // window, whose average alone would still say 100 B/s.
         t.started -= RATE_WINDOW * 2;
         for sample in &mut t.samples {
-            sample.0 -= RATE_WINDOW + Duration::from_secs(1);
+            sample.0 -= STALL;
         }
-        assert_eq!(t.rate(), 0.0);
+        assert_eq!(t.rate(), 0.0, "nothing moves: no rate at once");
         assert_eq!(t.eta(0.0), None, "no ETA while nothing moves");
         t.apply(&TransferEvent::Retried);
         t.apply(&TransferEvent::Retried);

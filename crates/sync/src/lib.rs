@@ -18,6 +18,7 @@ pub mod folder_sync;
 pub mod journal;
 mod kept;
 mod march;
+mod meter;
 mod open_files;
 pub mod ops;
 pub mod pairs;

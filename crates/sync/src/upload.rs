@@ -5,17 +5,25 @@
 //!
 //! Integrity: each part is read from disk once into a buffer; its MD5 is
 //! computed from that buffer and compared with the ETag the service returns
-//! (for a multipart object, the MD5 of the part MD5s). A mismatch is an
-//! error. A file whose size or modification time changes while it uploads is
-//! never completed: it is retried once at the end, then reported.
+//! (for a multipart object, the MD5 of the part MD5s). A part stored with
+//! another checksum is sent again from the same buffer; a whole file that
+//! arrives altered is an error. A file whose size or modification time
+//! changes while it uploads is never completed: it is retried once at the
+//! end, then reported.
+//!
+//! Parts that landed are kept. A completion the service refuses because a
+//! part is not as named (S3's InvalidPart) sends that part again and
+//! completes again; a failure a retry can help (the network, a frozen
+//! server) leaves the multipart upload open and in the journal, so Retry,
+//! or the next start, continues from the parts the service lists.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
 use bytes::Bytes;
 use futures::stream::{self, StreamExt, TryStreamExt};
-use stowage_store::{ObjectInfo, ObjectStore, PartInfo, PutOptions, StoreError};
+use stowage_store::{ErrorKind, ObjectInfo, ObjectStore, PartInfo, PutOptions, StoreError};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
@@ -25,6 +33,7 @@ use crate::engine::{list_all, normalize_prefix, numbered, Existing, Tuning};
 use crate::etag;
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
 use crate::journal::{modified_ns, Journal, UploadKey};
+use crate::meter::Meter;
 use crate::scan::{scan, LocalFile};
 use crate::spill::Spilled;
 /// The memory budget is counted in KiB: in MiB, every 16 KiB file held a
@@ -153,6 +162,8 @@ pub(crate) enum Failure {
     Changed,
     Cancelled,
     Error(String),
+    /// Stopped by what a retry can help; the parts that landed are kept for it.
+    Interrupted(String),
 }
 
 impl From<StoreError> for Failure {
@@ -160,6 +171,13 @@ impl From<StoreError> for Failure {
         Self::Error(e.to_string())
     }
 }
+
+/// Tries of a part whose stored checksum differs from the bytes sent.
+const PART_TRIES: u32 = 3;
+
+/// Completions refused for a part not as named, each followed by sending
+/// those parts again, before the upload fails.
+const COMPLETION_ROUNDS: u32 = 3;
 
 pub(crate) struct Engine {
     store: Arc<dyn ObjectStore>,
@@ -260,6 +278,12 @@ impl Engine {
             },
             Err(Failure::Cancelled) => FileOutcome::Cancelled,
             Err(Failure::Error(message)) => FileOutcome::Failed { message },
+            Err(Failure::Interrupted(message)) => FileOutcome::Failed {
+                message: format!(
+                    "{} The parts that arrived stay on the server: Retry continues from them.",
+                    message.trim_end()
+                ),
+            },
         };
         self.sink.send(TransferEvent::FileDone { key: key.clone(), size: file.size, outcome: outcome.clone() });
         done(file, key, outcome);
@@ -334,7 +358,9 @@ impl Engine {
     async fn put_whole(&self, file: &LocalFile, key: &str) -> Result<FileOutcome, Failure> {
         let _memory = self.memory_for(file.size).await;
         let (body, md5) = read_range(file, 0, zeroed(file.size)).await?;
-        let put = self.store.put(&self.container, key, Bytes::from(body), &self.written_as(file)).await?;
+        let meter = Meter::new(&self.sink);
+        let put =
+            meter.watching(self.store.put(&self.container, key, Bytes::from(body), &self.written_as(file))).await?;
         etag::check(put.etag.as_deref(), &md5, key).map_err(Failure::Error)?;
         let etag = Some(put.etag.unwrap_or(md5));
         // Changed after it was read: what was stored is an older snapshot, so
@@ -342,40 +368,40 @@ impl Engine {
         if !unchanged(file) {
             return Err(Failure::Changed);
         }
-        self.sink.send(TransferEvent::Progress { bytes: file.size });
+        meter.finish(file.size);
         Ok(FileOutcome::Uploaded { key: key.to_owned(), etag })
     }
 
     async fn put_parts(&self, file: &LocalFile, key: &str, part_size: u64) -> Result<FileOutcome, Failure> {
-        let (upload_id, row, done) = self.begin_multipart(file, key, part_size).await?;
-        let result = self.send_parts(file, key, &upload_id, part_size, done, row).await;
-        let outcome = match result {
+        let (upload_id, row, landed) = self.begin_multipart(file, key, part_size).await?;
+        let at = Upload { file, key, upload_id: &upload_id, part_size, row };
+        let completed = match self.send_parts(&at, landed).await {
             Ok(_) if !unchanged(file) => Err(Failure::Changed),
-            Ok(parts) => {
-                let expected = etag::of_parts(&parts);
-                let done = self.store.complete_multipart(&self.container, key, &upload_id, &parts).await;
-                match done {
-                    Ok(put) => {
-                        self.forget(row);
-                        etag::check(put.etag.as_deref(), &expected, key).map_err(Failure::Error)?;
-                        return Ok(FileOutcome::Uploaded {
-                            key: key.to_owned(),
-                            etag: Some(put.etag.unwrap_or(expected)),
-                        });
-                    }
-                    Err(e) => Err(e.into()),
-                }
-            }
+            Ok(sent) => self.complete(&at, sent).await,
             Err(failure) => Err(failure),
         };
-        // No parts are left behind, and no partial object appears.
-        self.abort(key, &upload_id).await;
-        self.forget(row);
-        outcome
+        match completed {
+            Ok(etag) => {
+                self.forget(row);
+                Ok(FileOutcome::Uploaded { key: key.to_owned(), etag: Some(etag) })
+            }
+            // Open for Retry, and in the journal: the parts stay.
+            Err(Failure::Interrupted(message)) if row.is_some() => Err(Failure::Interrupted(message)),
+            Err(failure) => {
+                // No parts are left behind, and no partial object appears.
+                self.abort(key, &upload_id).await;
+                self.forget(row);
+                Err(match failure {
+                    Failure::Interrupted(message) => Failure::Error(message),
+                    other => other,
+                })
+            }
+        }
     }
 
     /// The multipart upload to continue (recorded in the journal for this
-    /// same file, part size and key) or a new one; with the parts already done.
+    /// same file, part size and key) or a new one; with the parts that
+    /// landed: those the service lists with the ETag the journal recorded.
     async fn begin_multipart(
         &self,
         file: &LocalFile,
@@ -396,14 +422,13 @@ impl Engine {
                     None
                 };
                 if let Some(listed) = listed {
-                    // Keep the parts both the journal and the service have, with the same ETag.
-                    let done = recorded
+                    let landed: Vec<PartInfo> = recorded
                         .parts
                         .into_iter()
-                        .filter(|p| listed.iter().any(|l| l.number == p.number && l.etag == p.etag))
+                        .filter(|p| listed.iter().any(|l| l.number == p.number && l.etag.trim_matches('"') == p.etag))
                         .collect();
-                    tracing::info!(%key, "continuing an interrupted upload");
-                    return Ok((recorded.upload_id, Some(recorded.row), done));
+                    tracing::info!(%key, parts = landed.len(), "continuing an interrupted upload");
+                    return Ok((recorded.upload_id, Some(recorded.row), landed));
                 }
                 // The source changed (or the service forgot the upload): start over.
                 self.abort(key, &recorded.upload_id).await;
@@ -431,52 +456,100 @@ impl Engine {
         }
     }
 
-    async fn send_parts(
-        &self,
-        file: &LocalFile,
-        key: &str,
-        upload_id: &str,
-        part_size: u64,
-        done: Vec<PartInfo>,
-        row: Option<i64>,
-    ) -> Result<Vec<PartInfo>, Failure> {
-        let count = file.size.div_ceil(part_size).max(1);
-        let already: Vec<u64> = done.iter().map(|p| u64::from(p.number) - 1).collect();
-        let resumed: u64 = done.iter().map(|p| p.size).sum();
+    /// Sends every part that has not landed.
+    async fn send_parts(&self, at: &Upload<'_>, landed: Vec<PartInfo>) -> Result<Sent, Failure> {
+        let count = u32::try_from(at.file.size.div_ceil(at.part_size).max(1)).unwrap_or(u32::MAX);
+        let resumed: u64 = landed.iter().map(|p| p.size).sum();
         if resumed > 0 {
             self.sink.send(TransferEvent::Progress { bytes: resumed });
         }
-        let mut parts: Vec<PartInfo> = stream::iter((0..count).filter(|i| !already.contains(i)))
-            .map(|i| async move {
-                if self.cancel.is_cancelled() {
-                    return Err(Failure::Cancelled);
-                }
-                let offset = i * part_size;
-                let len = part_size.min(file.size - offset);
-                let _memory = self.memory_for(len).await;
-                let (buf, md5) = read_range(file, offset, self.buffers.take(len)).await?;
-                let body = self.buffers.share(buf);
-                let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
-                let part = self.store.upload_part(&self.container, key, upload_id, number, body).await?;
-                if part.etag.trim_matches('"') != md5 {
-                    return Err(Failure::Error(format!(
-                        "Part {number} of {key} arrived with a different checksum (sent MD5 {md5}, stored {}).",
-                        part.etag
-                    )));
-                }
-                let part = PartInfo { etag: md5, ..part };
-                if let (Some(resume), Some(row)) = (&self.resume, row) {
-                    resume.journal.part_done(row, &part).map_err(journal_error)?;
-                }
-                self.sink.send(TransferEvent::Progress { bytes: len });
-                Ok(part)
-            })
+        let fresh: BTreeSet<u32> = (1..=count).filter(|n| !landed.iter().any(|p| p.number == *n)).collect();
+        let (sent, restarted) = self.send_each(at, fresh.iter().copied()).await?;
+        let mut parts: Vec<PartInfo> = sent.into_iter().chain(landed).collect();
+        parts.sort_by_key(|p| p.number);
+        Ok(Sent { parts, restarted, fresh })
+    }
+
+    /// Sends the parts `numbers`, a few at once; with the numbers of those
+    /// a try was left midway for.
+    async fn send_each(
+        &self,
+        at: &Upload<'_>,
+        numbers: impl IntoIterator<Item = u32>,
+    ) -> Result<(Vec<PartInfo>, BTreeSet<u32>), Failure> {
+        let sent: Vec<(PartInfo, bool)> = stream::iter(numbers)
+            .map(|number| self.send_part(at, number))
             .buffer_unordered(self.tuning.parts_per_file.max(1))
             .try_collect()
             .await?;
-        parts.extend(done);
-        parts.sort_by_key(|p| p.number);
-        Ok(parts)
+        let restarted = sent.iter().filter(|(_, restarted)| *restarted).map(|(p, _)| p.number).collect();
+        Ok((sent.into_iter().map(|(p, _)| p).collect(), restarted))
+    }
+
+    /// Sends part `number` until the service holds exactly its bytes. It is
+    /// recorded in the journal as landed only when no try of it was left
+    /// midway: a late start of such a try can stand in for it on the
+    /// service (Garage keeps the latest), so a later run sends it again.
+    /// Says whether a try was left midway.
+    async fn send_part(&self, at: &Upload<'_>, number: u32) -> Result<(PartInfo, bool), Failure> {
+        if self.cancel.is_cancelled() {
+            return Err(Failure::Cancelled);
+        }
+        let offset = u64::from(number - 1) * at.part_size;
+        let len = at.part_size.min(at.file.size - offset);
+        let _memory = self.memory_for(len).await;
+        let (buf, md5) = read_range(at.file, offset, self.buffers.take(len)).await?;
+        let body = self.buffers.share(buf);
+        let meter = Meter::new(&self.sink);
+        let mut tries = 1;
+        loop {
+            let call = self.store.upload_part(&self.container, at.key, at.upload_id, number, body.clone());
+            let stored = meter.watching(call).await.map_err(interrupted)?;
+            if stored.etag.trim_matches('"') == md5 {
+                break;
+            }
+            if tries == PART_TRIES {
+                return Err(Failure::Error(format!(
+                    "Part {number} of {} arrived with a different checksum {tries} times (sent MD5 {md5}, stored {}).",
+                    at.key, stored.etag
+                )));
+            }
+            tracing::warn!(key = at.key, number, "a part was stored with another checksum; sending it again");
+            tries += 1;
+        }
+        let part = PartInfo { number, etag: md5, size: len };
+        if let (Some(resume), Some(row), false) = (&self.resume, at.row, meter.restarted()) {
+            resume.journal.part_done(row, &part).map_err(journal_error)?;
+        }
+        meter.finish(len);
+        Ok((part, meter.restarted()))
+    }
+
+    /// Completes the upload; returns the object's ETag. When the service
+    /// says a part is not as named, the suspects (see [`Sent::suspects`])
+    /// are sent again first.
+    async fn complete(&self, at: &Upload<'_>, mut sent: Sent) -> Result<String, Failure> {
+        let (key, upload_id) = (at.key, at.upload_id);
+        let expected = etag::of_parts(&sent.parts);
+        let mut round = 1;
+        loop {
+            match self.store.complete_multipart(&self.container, key, upload_id, &sent.parts).await {
+                Ok(put) => {
+                    etag::check(put.etag.as_deref(), &expected, key).map_err(Failure::Error)?;
+                    return Ok(put.etag.unwrap_or(expected));
+                }
+                Err(e) if e.kind() == ErrorKind::PartMismatch && round < COMPLETION_ROUNDS => {
+                    let listed = self.store.list_parts(&self.container, key, upload_id).await.map_err(interrupted)?;
+                    let again = sent.suspects(&listed);
+                    tracing::warn!(%key, parts = ?again, "the service refused the completion; sending parts again");
+                    // The same bytes again: the same part ETags, the same list to complete with.
+                    sent.restarted = self.send_each(at, again.iter().copied()).await?.1;
+                    sent.fresh = again;
+                    round += 1;
+                }
+                Err(e) => return Err(interrupted(e)),
+            }
+        }
     }
 
     async fn abort(&self, key: &str, upload_id: &str) {
@@ -544,6 +617,57 @@ fn zeroed(len: u64) -> Vec<u8> {
     vec![0; usize::try_from(len).unwrap_or(usize::MAX)]
 }
 
+/// The parts of an upload, all on the service, and how they got there.
+struct Sent {
+    /// Every part, in order.
+    parts: Vec<PartInfo>,
+    /// Those a try was left midway for.
+    restarted: BTreeSet<u32>,
+    /// Those sent by this run (the rest landed in an earlier one).
+    fresh: BTreeSet<u32>,
+}
+
+impl Sent {
+    /// The parts to send again after the service refused to complete with
+    /// a part not as named, given what it `listed`. A try left midway can
+    /// land after the try that counted and stand in for it (Garage keeps
+    /// the latest, and lists only finished parts), so: the parts listed
+    /// otherwise and those with a try left midway; else, when there are
+    /// none, those this run sent (an earlier run's abandoned try may have
+    /// landed after them); else all.
+    fn suspects(&self, listed: &[PartInfo]) -> BTreeSet<u32> {
+        let as_sent = |p: &PartInfo| listed.iter().any(|l| l.number == p.number && l.etag.trim_matches('"') == p.etag);
+        let named: BTreeSet<u32> =
+            self.parts.iter().filter(|p| self.restarted.contains(&p.number) || !as_sent(p)).map(|p| p.number).collect();
+        if !named.is_empty() {
+            named
+        } else if !self.fresh.is_empty() {
+            self.fresh.clone()
+        } else {
+            self.parts.iter().map(|p| p.number).collect()
+        }
+    }
+}
+
+/// Where a multipart upload's parts go.
+struct Upload<'a> {
+    file: &'a LocalFile,
+    key: &'a str,
+    upload_id: &'a str,
+    part_size: u64,
+    /// Its journal row, when uploads are recorded.
+    row: Option<i64>,
+}
+
+/// A store error, as an interruption a retry can continue when it can.
+fn interrupted(e: StoreError) -> Failure {
+    if e.retryable() {
+        Failure::Interrupted(e.to_string())
+    } else {
+        Failure::Error(e.to_string())
+    }
+}
+
 fn journal_error(e: rusqlite::Error) -> Failure {
     Failure::Error(crate::journal::unwritable(&e))
 }
@@ -584,4 +708,32 @@ pub(crate) async fn local_etag(file: &LocalFile, part_size: u64, threshold: u64)
         number += 1;
     }
     Ok(etag::of_parts(&parts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part(number: u32, etag: &str) -> PartInfo {
+        PartInfo { number, etag: etag.into(), size: 1 }
+    }
+
+    fn sent(restarted: &[u32], fresh: &[u32]) -> Sent {
+        Sent {
+            parts: vec![part(1, "a"), part(2, "b"), part(3, "c")],
+            restarted: restarted.iter().copied().collect(),
+            fresh: fresh.iter().copied().collect(),
+        }
+    }
+
+    #[test]
+    fn suspects_are_the_parts_named_then_this_runs_then_all() {
+        let as_sent = [part(1, "\"a\""), part(2, "b"), part(3, "c")];
+        let listed_otherwise = [part(1, "a"), part(2, "x")];
+        assert_eq!(sent(&[], &[1, 2, 3]).suspects(&listed_otherwise), [2, 3].into(), "listed otherwise, or missing");
+        assert_eq!(sent(&[3], &[1, 2, 3]).suspects(&as_sent), [3].into(), "a try of it was left midway");
+        // Garage lists only finished parts: all look right, yet one is not.
+        assert_eq!(sent(&[], &[2, 3]).suspects(&as_sent), [2, 3].into(), "what this run sent");
+        assert_eq!(sent(&[], &[]).suspects(&as_sent), [1, 2, 3].into(), "all, when this run sent none");
+    }
 }

@@ -99,7 +99,8 @@ where
     }
     if code == "NotImplemented" || status == Some(501) {
         // Retrying cannot help: the service lacks the feature.
-        return (ErrorKind::InvalidInput, format!("{what} failed: this service does not offer it ({said})."));
+        let code = if code.is_empty() { "HTTP 501" } else { code };
+        return (ErrorKind::InvalidInput, format!("{what} failed: this service does not offer it ({code})."));
     }
     let kind = match (kind_of_code(code), status) {
         (Some(ErrorKind::AccessDenied), _) => {
@@ -120,7 +121,10 @@ where
         _ => ErrorKind::Protocol,
     };
     let message = match (said.is_empty(), status) {
-        (false, _) => format!("{what} failed: {said}"),
+        (false, _) => match meaning(code) {
+            Some(meaning) => format!("{what} failed: {meaning} ({code})."),
+            None => format!("{what} failed: {said}"),
+        },
         (true, Some(status)) => format!("{what} failed (HTTP {status})."),
         (true, None) => format!("{what} failed: {}", causes(err)),
     };
@@ -135,8 +139,8 @@ pub(super) fn kind_of_code(code: &str) -> Option<ErrorKind> {
         "BucketAlreadyExists" | "BucketAlreadyOwnedByYou" => ErrorKind::AlreadyExists,
         "AccessDenied" | "AllAccessDisabled" => ErrorKind::AccessDenied,
         "BucketNotEmpty" | "PreconditionFailed" => ErrorKind::Precondition,
+        "InvalidPart" => ErrorKind::PartMismatch,
         "InvalidBucketName"
-        | "InvalidPart"
         | "InvalidPartOrder"
         | "EntityTooSmall"
         | "EntityTooLarge"
@@ -144,6 +148,43 @@ pub(super) fn kind_of_code(code: &str) -> Option<ErrorKind> {
         | "InvalidStorageClass" => ErrorKind::InvalidInput,
         "SlowDown" | "Throttling" | "TooManyRequests" => ErrorKind::Throttled,
         "InternalError" | "ServiceUnavailable" => ErrorKind::Server,
+        "RequestTimeout" => ErrorKind::Timeout,
+        // The bytes were cut or altered on the way: sending them again helps.
+        "IncompleteBody" | "BadDigest" | "XAmzContentSHA256Mismatch" => ErrorKind::Network,
+        _ => return None,
+    })
+}
+
+/// What an S3 error code means, as a sentence a person reads after
+/// "… failed:"; the code follows in parentheses for a search or a support
+/// ticket. The service's own text is left out: it is written for
+/// developers ("Parts given to CompleteMultipartUpload do not match").
+fn meaning(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "InvalidPart" => "the service does not hold one of the upload's parts as it was sent",
+        "InvalidPartOrder" => "the parts were named out of order",
+        "NoSuchUpload" => "the multipart upload is no longer on the service (completed, aborted or expired)",
+        "EntityTooSmall" => "a part other than the last is smaller than the 5 MiB the service needs",
+        "EntityTooLarge" => "it is larger than the service takes in one request",
+        "SlowDown" | "Throttling" | "TooManyRequests" => {
+            "the service asked for fewer requests at once; they are sent again more slowly"
+        }
+        "InternalError" => "the service failed on its side, usually for a moment",
+        "ServiceUnavailable" => "the service is unavailable for now",
+        "RequestTimeout" => {
+            "the service stopped waiting for the rest of the request: the connection is slow or was interrupted"
+        }
+        "IncompleteBody" => "the service received fewer bytes than were sent: the connection was cut",
+        "BadDigest" | "XAmzContentSHA256Mismatch" => "the bytes arrived altered (their checksum differs)",
+        "NoSuchBucket" => "the container does not exist",
+        "NoSuchKey" => "the object does not exist",
+        "BucketNotEmpty" => "the container still holds objects",
+        "PreconditionFailed" => "the object changed since it was looked at",
+        "KeyTooLongError" => "the object's name is longer than the 1,024 bytes S3 allows",
+        "InvalidStorageClass" => "this service does not offer that storage class",
+        "InvalidBucketName" => "the container's name is not valid here",
+        "QuotaExceeded" => "the project's storage quota is reached",
+        "InvalidRange" => "the bytes asked for are past the object's end",
         _ => return None,
     })
 }
@@ -233,6 +274,17 @@ mod tests {
         assert!(refused.contains("connection refused") && refused.contains("port"), "{refused}");
         let (_, tls) = connection(host, "dispatch failure: other: invalid peer certificate: UnknownIssuer");
         assert!(tls.contains("secure connection") && tls.contains("UnknownIssuer"), "{tls}");
+    }
+
+    #[test]
+    fn codes_a_person_meets_read_as_sentences() {
+        for code in ["InvalidPart", "NotImplemented", "SlowDown", "RequestTimeout", "NoSuchUpload", "QuotaExceeded"] {
+            let said = meaning(code).map_or_else(|| "this service does not offer it".to_owned(), str::to_owned);
+            assert!(said.split_whitespace().count() >= 4 && !said.contains(code), "{code}: {said}");
+        }
+        assert_eq!(kind_of_code("InvalidPart"), Some(ErrorKind::PartMismatch));
+        assert!(kind_of_code("RequestTimeout").is_some_and(ErrorKind::retryable));
+        assert!(kind_of_code("IncompleteBody").is_some_and(ErrorKind::retryable));
     }
 
     #[test]

@@ -20,6 +20,7 @@ use crate::engine::{normalize_prefix, numbered, Existing, Tuning};
 use crate::etag;
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
 use crate::journal::modified_ns;
+use crate::meter::Meter;
 use crate::plan::LocalState;
 
 /// One object to fetch.
@@ -51,14 +52,11 @@ pub(crate) async fn fetch_all(
             let result = if cancel.is_cancelled() {
                 Err(None)
             } else {
-                let fetched = fetch(store.as_ref(), container, &item, tuning, cancel).await;
+                let fetched = fetch(store.as_ref(), container, &item, tuning, sink, cancel).await;
                 fetched.map_err(|message| (!cancel.is_cancelled()).then_some(message))
             };
             let (outcome, state) = match result {
-                Ok(state) => {
-                    sink.send(TransferEvent::Progress { bytes: item.size });
-                    (FileOutcome::Downloaded, Some(state))
-                }
+                Ok(state) => (FileOutcome::Downloaded, Some(state)),
                 Err(None) => (FileOutcome::Cancelled, None),
                 Err(Some(message)) => (FileOutcome::Failed { message }, None),
             };
@@ -70,11 +68,13 @@ pub(crate) async fn fetch_all(
         .await
 }
 
+/// Fetches one object into its place, counting its bytes as they arrive.
 async fn fetch(
     store: &dyn ObjectStore,
     container: &str,
     item: &Fetch,
     tuning: &Tuning,
+    sink: &Arc<dyn EventSink>,
     cancel: &CancellationToken,
 ) -> Result<LocalState, String> {
     // The folder check and the stats below run in place: each is one quick
@@ -86,14 +86,22 @@ async fn fetch(
     let partial = partial_path(item);
     let have = || std::fs::metadata(&partial).map(|m| m.len()).unwrap_or(0);
     let fetched = if item.size > tuning.multipart_threshold {
-        ranged::fetch_ranges(store, container, item, &partial, tuning, cancel).await
-    } else if have() >= item.size && item.size > 0 {
-        Ok(())
+        ranged::fetch_ranges(store, container, item, &partial, tuning, sink, cancel).await
     } else {
+        let meter = Meter::new(sink);
         // From what the partial file holds (an earlier run's bytes).
-        stowage_store::files::append_range(store, container, &item.key, have(), item.etag.as_deref(), &partial)
-            .await
-            .map(drop)
+        let earlier = have();
+        let fetched = if earlier >= item.size && item.size > 0 {
+            Ok(())
+        } else {
+            let etag = item.etag.as_deref();
+            let rest = stowage_store::files::append_range(store, container, &item.key, earlier, etag, &partial);
+            meter.watching(rest).await.map(drop)
+        };
+        if fetched.is_ok() {
+            meter.finish(item.size);
+        }
+        fetched
     };
     let have = have();
     let placed = match fetched {

@@ -18,6 +18,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::download::Fetch;
 use crate::engine::Tuning;
+use crate::events::{EventSink, TransferEvent};
+use crate::meter::Meter;
 
 /// The ledger of `partial`: its name ends in `.part` too, which sync and
 /// watched folders ignore.
@@ -69,6 +71,7 @@ pub(crate) async fn fetch_ranges(
     item: &Fetch,
     partial: &Path,
     tuning: &Tuning,
+    sink: &Arc<dyn EventSink>,
     cancel: &CancellationToken,
 ) -> Result<(), StoreError> {
     let cannot = |e| StoreError::io(format!("Cannot write {}", partial.display()), e);
@@ -90,6 +93,10 @@ pub(crate) async fn fetch_ranges(
         .filter(|i| !ledger.done.contains(i))
         .map(|i| ledger.range(i))
         .collect();
+    let earlier = item.size - todo.iter().map(|r| r.end - r.start).sum::<u64>();
+    if earlier > 0 {
+        sink.send(TransferEvent::Progress { bytes: earlier });
+    }
     let progress = Arc::new(Mutex::new(Progress { ledger, saved: Instant::now() }));
     let ledger_file = &ledger_file;
     let fetched = stream::iter(todo)
@@ -100,7 +107,11 @@ pub(crate) async fn fetch_ranges(
                     return Err(StoreError::cancelled("The download"));
                 }
                 let etag = item.etag.as_deref();
-                stowage_store::files::write_range(store, container, &item.key, range.clone(), etag, partial).await?;
+                let meter = Meter::new(sink);
+                let written =
+                    stowage_store::files::write_range(store, container, &item.key, range.clone(), etag, partial);
+                meter.watching(written).await?;
+                meter.finish(range.end - range.start);
                 record(progress, range.start, partial, ledger_file).await.map_err(cannot)
             }
         })
