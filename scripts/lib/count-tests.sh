@@ -2,7 +2,7 @@
 # Adds up what the runners reported (cargo test, vitest, node --test) and
 # prints one closing line; exits non-zero when any test failed or none ran.
 logs=$1
-read -r cp cf ci < <(grep -h '^test result:' "$logs/cargo.log" 2>/dev/null |
+read -r cp cf ci < <(grep -h '^test result:' "$logs"/cargo*.log 2>/dev/null |
   awk '{for (i=1;i<=NF;i++){ if ($(i+1) ~ /^passed/) p+=$i; if ($(i+1) ~ /^failed/) f+=$i; if ($(i+1) ~ /^ignored/) g+=$i }} END {print p+0, f+0, g+0}')
 vp=$(grep -ho 'Tests  *[0-9]* passed' "$logs/vitest.log" 2>/dev/null | awk '{s+=$2} END {print s+0}')
 vf=$(grep -ho '[0-9]* failed' "$logs/vitest.log" 2>/dev/null | awk '{s+=$1} END {print s+0}')

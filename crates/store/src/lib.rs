@@ -22,6 +22,8 @@ pub mod s3;
 pub mod storage;
 #[cfg(feature = "test-support")]
 pub mod test_env;
+#[cfg(feature = "test-support")]
+pub mod test_garage;
 pub mod walk;
 
 use std::collections::BTreeMap;

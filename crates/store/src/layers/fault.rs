@@ -1,10 +1,13 @@
-//! For tests: fails chosen calls with chosen kinds of error, a number of
-//! times each, and counts the calls, so retries, limits and the engine's
-//! handling of failures can be tested without a misbehaving server.
+//! For tests: fails chosen calls with chosen kinds of error, or holds their
+//! answer back (the store did the work, the caller hears of it late), a
+//! number of times each, and counts the calls, so retries, timeouts, limits
+//! and the engine's handling of failures can be tested without a
+//! misbehaving server.
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use super::{around_every_call, Op};
 use crate::{ErrorKind, GetResult, ObjectStore, Result, StoreError};
@@ -15,11 +18,24 @@ pub struct Faults {
     state: Arc<Mutex<State>>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct State {
     /// Per operation: the kind of error, and how many calls still fail.
     failing: HashMap<Op, (ErrorKind, u32)>,
+    /// Per operation: how long the answer is held, and for how many calls.
+    stalling: HashMap<Op, (Duration, u32)>,
+    /// Per operation: what runs before which call (the first is 1).
+    hooks: HashMap<Op, (u64, Hook)>,
     calls: HashMap<Op, u64>,
+}
+
+/// What a test runs at a chosen call (freezing a server, say).
+type Hook = Arc<dyn Fn() + Send + Sync>;
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State").field("failing", &self.failing).field("calls", &self.calls).finish_non_exhaustive()
+    }
 }
 
 impl Faults {
@@ -30,6 +46,19 @@ impl Faults {
     /// The next `times` calls of `op` fail with `kind`.
     pub fn fail(&self, op: Op, kind: ErrorKind, times: u32) {
         self.lock().failing.insert(op, (kind, times));
+    }
+
+    /// The next `times` calls of `op` run to their end in the inner store,
+    /// and their answer comes `after` later: a server that did the work but
+    /// answered past the client's timeout.
+    pub fn stall(&self, op: Op, after: Duration, times: u32) {
+        self.lock().stalling.insert(op, (after, times));
+    }
+
+    /// Runs `hook` just before the `nth` call of `op` (the first is 1) goes
+    /// to the inner store: what a test does to a real server midway.
+    pub fn before(&self, op: Op, nth: u64, hook: impl Fn() + Send + Sync + 'static) {
+        self.lock().hooks.insert(op, (nth, Arc::new(hook)));
     }
 
     /// How many calls of `op` were made, failed ones included.
@@ -43,7 +72,15 @@ impl Faults {
 
     fn check(&self, op: Op) -> Result<()> {
         let mut state = self.lock();
-        *state.calls.entry(op).or_default() += 1;
+        let calls = state.calls.entry(op).or_default();
+        *calls += 1;
+        let nth = *calls;
+        if let Some((_, hook)) = state.hooks.get(&op).filter(|(at, _)| *at == nth) {
+            let hook = hook.clone();
+            drop(state);
+            hook();
+            state = self.lock();
+        }
         match state.failing.get_mut(&op) {
             Some((kind, times)) if *times > 0 => {
                 *times -= 1;
@@ -53,13 +90,28 @@ impl Faults {
         }
     }
 
+    fn stalls(&self, op: Op) -> Option<Duration> {
+        match self.lock().stalling.get_mut(&op) {
+            Some((after, times)) if *times > 0 => {
+                *times -= 1;
+                Some(*after)
+            }
+            _ => None,
+        }
+    }
+
     async fn around<T, F, Fut>(&self, op: Op, _sent: u64, mut call: F) -> Result<T>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T>>,
     {
         self.check(op)?;
-        call().await
+        let stall = self.stalls(op);
+        let out = call().await;
+        if let Some(after) = stall {
+            tokio::time::sleep(after).await;
+        }
+        out
     }
 
     async fn get_through<F, Fut>(&self, call: F) -> Result<GetResult>
