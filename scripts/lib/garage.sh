@@ -43,6 +43,8 @@ TOML
     GARAGE_DEFAULT_BUCKET=$STOWAGE_TEST_S3_BUCKET RUST_LOG=warn \
     garage -c "$GARAGE_DIR/garage.toml" server --single-node --default-bucket > "$GARAGE_DIR/garage.log" 2>&1 &
   GARAGE_PID=$!
+  # The WebDriver test of a frozen server stops and continues it.
+  export STOWAGE_TEST_GARAGE_PID=$GARAGE_PID
   # Ready when an anonymous request gets an S3 answer (403 AccessDenied) and
   # the default key can list buckets.
   for _ in $(seq 1 100); do

@@ -157,6 +157,47 @@ test("a transfer pauses and resumes, and lists every file it moved", async () =>
   assert.ok(shown.every((r) => r.startsWith("Uploaded")), `${shown.slice(0, 3)}`);
 });
 
+/** The ETag S3 gives `data` uploaded in parts of `partSize`: the MD5 of the parts' MD5s, and their count. */
+function multipartEtag(data, partSize = 8 * 1024 * 1024) {
+  const parts = [];
+  for (let at = 0; at < data.length; at += partSize) parts.push(createHash("md5").update(data.subarray(at, at + partSize)).digest());
+  return `${createHash("md5").update(Buffer.concat(parts)).digest("hex")}-${parts.length}`;
+}
+
+test("a server that freezes mid-upload is said within seconds, and the upload finishes once it answers", async () => {
+  const pid = Number(env("STOWAGE_TEST_GARAGE_PID"));
+  const dir = mkdtempSync(join(tmpdir(), "stowage-e2e-frozen-"));
+  const data = Buffer.alloc(160 * 1024 * 1024);
+  for (let at = 0; at < data.length; at += 4096) data.writeUInt32LE(at, at);
+  writeFileSync(join(dir, "checkpoint.pt"), data);
+
+  await (await $("nav-transfers")).click();
+  const started = await drop([join(dir, "checkpoint.pt")], "e2e-frozen/");
+  assert.ok(started.id >= 1, JSON.stringify(started));
+  // Slow enough that it is still sending when the server freezes.
+  await session.executeAsync(`window.__TAURI_INTERNALS__.invoke("set_transfer_limit", { id: arguments[0], limit: "16M" }).then(arguments[1], arguments[1])`, [started.id]);
+  const line = () => session.execute(`return document.querySelector('[data-testid="transfer"][data-id="${started.id}"] [data-testid="transfer-line"]')?.textContent ?? ""`);
+  await session.waitFor("bytes on their way", async () => /of 1 files · [1-9]/.test(await line()));
+
+  process.kill(pid, "SIGSTOP");
+  let waiting;
+  try {
+    waiting = await session.waitFor("the waiting line", async () => {
+      const text = await line();
+      return /Waiting for the server/.test(text) && text;
+    }, 10_000);
+  } finally {
+    process.kill(pid, "SIGCONT");
+  }
+  assert.doesNotMatch(waiting, /\/s|left/, `no rate or time left while nothing moves: ${waiting}`);
+
+  await session.executeAsync(`window.__TAURI_INTERNALS__.invoke("set_transfer_limit", { id: arguments[0], limit: "off" }).then(arguments[1], arguments[1])`, [started.id]);
+  const [state, text] = await finished(started.id);
+  assert.equal(state, "done", text);
+  const info = await stored("e2e-frozen/checkpoint.pt");
+  assert.equal(info.etag, multipartEtag(data), "the object is the file, byte for byte");
+});
+
 test("an upload onto a different object asks, and Skip or Replace do what they say", async () => {
   const dir = mkdtempSync(join(tmpdir(), "stowage-e2e-conflict-"));
   const file = join(dir, "epoch-01.pt");

@@ -39,7 +39,11 @@ impl EventSink for Bar {
             _ => {}
         }
         self.bar.set_position(tracker.bytes_done);
-        self.bar.set_message(format!("{}/{} files", tracker.files_done, tracker.files_total));
+        let waiting = match tracker.retries {
+            0 => String::new(),
+            n => format!(" · waiting for the server (retry {n})"),
+        };
+        self.bar.set_message(format!("{}/{} files{waiting}", tracker.files_done, tracker.files_total));
     }
 }
 

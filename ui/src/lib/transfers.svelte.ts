@@ -169,8 +169,10 @@ export function apply(list: Transfer[], update: TransferUpdated, now = Date.now(
   }
 }
 
-/** No bytes for this long (and no retry said so sooner): the line says it waits for the server. */
-export const STALL_MS = 8_000;
+/** No bytes for this long (and no retry said so sooner): the line says it waits for the server.
+ * Bytes count as the connection takes them, so a transfer that moves updates several times a
+ * second; with the window's one-second tick a stall is said 2.5 to 3.5 s after the last byte. */
+export const STALL_MS = 2_500;
 
 /** A failure of the whole transfer (no file named): it could not start. */
 function wholeFailure(summary: Summary): string | null {
@@ -197,8 +199,10 @@ function outcome(s: Summary): string {
   if (s.deleted) parts.push(`${s.deleted} deleted`);
   if (s.identical) parts.push(`${s.identical} already there`);
   if (s.skippedExisting) parts.push(`${s.skippedExisting} skipped`);
-  return parts.join(", ") || "nothing to move";
+  return parts.join(", ") || NOTHING;
 }
+
+const NOTHING = "nothing to move";
 
 /** The line under a transfer: how far it is and at what pace, or how it ended. */
 export function progressLine(t: Transfer, now: number): string {
@@ -215,6 +219,17 @@ export function progressLine(t: Transfer, now: number): string {
     }
   }
   if (!s) return "Listing the files…";
+  if (summary && summary.failed.length > 0) {
+    // What arrived, not what was sent: a failed file's sent bytes are not there.
+    const arrived = summary.uploadedBytes + summary.downloadedBytes;
+    const moved = outcome(summary);
+    return [
+      `${s.filesDone} of ${s.filesTotal} files done`,
+      `${summary.failed.length} failed`,
+      ...(arrived > 0 ? [`${formatBytes(arrived)} arrived`] : []),
+      ...(moved === NOTHING ? [] : [moved]),
+    ].join(" · ");
+  }
   const counts = `${s.filesDone} of ${s.filesTotal} files · ${formatBytes(s.bytesDone)} of ${formatBytes(s.bytesTotal)}`;
   if (summary) return `${counts} · ${outcome(summary)}`;
   if (t.paused) return `${counts} · paused`;

@@ -89,6 +89,9 @@ describe("transfers", () => {
     const t = list[0];
     expect(progressLine(t, 2_000)).toMatch(/1\.9 MB\/s · 12 s left$/);
     expect(progressLine(t, 1_000 + STALL_MS + 1)).toMatch(/Waiting for the server$/);
+    // Said within 3 s of the last byte, with the window's 1 s tick.
+    expect(STALL_MS + 1_000).toBeLessThanOrEqual(3_500);
+    expect(progressLine(t, 1_000 + 3_000)).toMatch(/Waiting for the server$/);
     apply(list, update(7, { bytesDone: 5, rate: 0, etaSeconds: null, retries: 3 }), 2_000);
     expect(progressLine(t, 2_500)).toMatch(/Waiting for the server — retry 3$/);
     apply(list, update(7, { bytesDone: 6 }), 3_000);
@@ -105,6 +108,18 @@ describe("transfers", () => {
     t.summary = summary({ uploaded: 120, uploadedBytes: 900, cancelled: true, unfinished: 85 });
     expect(stateLabel(t)).toBe("Cancelled");
     expect(progressLine(t, 0)).toBe("120 of 205 files arrived (900 B); 85 did not · 120 uploaded");
+  });
+
+  it("says what arrived when files failed, not the bytes sent for them", () => {
+    const t = transfer();
+    // The upload: every part went, the completion was refused.
+    t.snapshot = snapshot({ filesTotal: 1, filesDone: 0, bytesTotal: 200_000_000, bytesDone: 200_000_000 });
+    t.summary = summary({ uploaded: 0, uploadedBytes: 0, failed: [["big.bin", "refused"]] });
+    expect(stateLabel(t)).toBe("Some files failed");
+    expect(progressLine(t, 0)).toBe("0 of 1 files done · 1 failed");
+    t.snapshot = snapshot({ filesTotal: 3, filesDone: 2, bytesTotal: 3_000, bytesDone: 3_000 });
+    t.summary = summary({ uploaded: 2, uploadedBytes: 2_048, failed: [["c.bin", "refused"]] });
+    expect(progressLine(t, 0)).toBe("2 of 3 files done · 1 failed · 2.0 KB arrived · 2 uploaded");
   });
 
   it("says Failed with the reason when the whole transfer could not start", () => {
