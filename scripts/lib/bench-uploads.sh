@@ -40,6 +40,7 @@ upload() {
   dest=$tool-$case-$round
   case $tool in
     stowage) run "$case" stowage "$units" "$unit" -- "$stowage" upload "$src" "$profile:$bucket/$dest" ;;
+    before) run "$case" before "$units" "$unit" -- "$STOWAGE_BENCH_BEFORE" upload "$src" "$profile:$bucket/$dest" ;;
     s5cmd) run "$case" s5cmd "$units" "$unit" -- s5cmd --endpoint-url "$ep" cp "$src/*" "s3://$bucket/$dest/" ;;
     rclone) run "$case" rclone "$units" "$unit" -- env -u AWS_CA_BUNDLE rclone copy "$src" ":s3:$bucket/$dest" "${rclone_s3[@]}" --s3-endpoint "$ep" ;;
     aws) run "$case" aws "$units" "$unit" -- aws --endpoint-url "$ep" s3 cp --recursive --only-show-errors "$src" "s3://$bucket/$dest/" ;;
@@ -59,6 +60,8 @@ upload_pair() {
 # shows the mean: the server slows a little as it holds more objects, so a
 # single pass favoured whoever went first. The pair runs before and after.
 tools=(stowage s5cmd rclone aws)
+# Another build of stowage beside this one (a commit before a change), as a peer named "before".
+[ -n "${STOWAGE_BENCH_BEFORE:-}" ] && tools=(stowage before s5cmd rclone aws)
 for case in small big remote; do
   [ "$case" = small ] && upload_pair
   for tool in "${tools[@]}"; do upload "$case" "$tool"; done

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { env, openApp, TEST_PROFILE } from "./app.mjs";
 import { dragOnto } from "./drag.mjs";
+import { resize } from "./layout.mjs";
 
 let session;
 
@@ -186,6 +187,13 @@ test("a server that freezes mid-upload is said within seconds, and the upload fi
       const text = await line();
       return /Waiting for the server/.test(text) && text;
     }, 10_000);
+    const artifacts = process.env.STOWAGE_E2E_ARTIFACTS;
+    if (artifacts) {
+      writeFileSync(`${artifacts}/transfers-waiting.png`, await session.screenshot());
+      await resize(session, 760, 480);
+      writeFileSync(`${artifacts}/transfers-waiting-narrow.png`, await session.screenshot());
+      await resize(session, 1120, 748);
+    }
   } finally {
     process.kill(pid, "SIGCONT");
   }
