@@ -26,6 +26,11 @@ impl EventSink for Bar {
     fn send(&self, event: TransferEvent) {
         let mut tracker = self.tracker.lock().unwrap_or_else(|e| e.into_inner());
         tracker.apply(&event);
+        if let TransferEvent::Progress { .. } = event {
+            // Several a second per part as bytes go: the bar only moves.
+            self.bar.set_position(tracker.bytes_done);
+            return;
+        }
         match &event {
             TransferEvent::Started { bytes, skipped, .. } => {
                 self.bar.set_length(*bytes);
