@@ -75,14 +75,17 @@ pub async fn get_version_to_file(
             }
             Err(e) => return Err(StoreError::new(e.kind(), format!("{what} was interrupted: {e}")).with_source(e)),
         }
-        let file = tokio::fs::File::open(&tmp)
-            .await
-            .map_err(|e| StoreError::io(format!("Cannot write {}", tmp.display()), e))?;
-        file.sync_all().await.map_err(|e| StoreError::io(format!("Cannot write {}", tmp.display()), e))?;
+        let flushed = tokio::task::spawn_blocking({
+            let tmp = tmp.clone();
+            move || crate::disk::flush(&tmp)
+        })
+        .await
+        .map_err(|e| StoreError::new(ErrorKind::Io, format!("Writing {} was interrupted: {e}", tmp.display())))?;
+        flushed.map_err(|e| StoreError::io(format!("Cannot write {}", tmp.display()), e))?;
         if n != info.size {
             return Err(StoreError::new(ErrorKind::Network, format!("{what} ended after {n} of {} bytes.", info.size)));
         }
-        crate::local::rename(&tmp, dest)
+        crate::disk::rename(&tmp, dest).map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))
     }
     .await;
     if copied.is_err() {
@@ -203,13 +206,11 @@ async fn write_stream(mut body: ByteStream, dest: PathBuf, placement: Placement)
     let path = dest.clone();
     let writer = tokio::task::spawn_blocking(move || -> std::io::Result<u64> {
         use std::io::Seek;
-        let mut file = match placement {
-            Placement::Append => std::fs::OpenOptions::new().create(true).append(true).open(&path)?,
-            Placement::At(offset) => {
-                let mut file = std::fs::OpenOptions::new().write(true).open(&path)?;
-                file.seek(std::io::SeekFrom::Start(offset))?;
-                file
-            }
+        // Never through a link planted at the partial file's name.
+        let mut file = crate::disk::open_for_writing(&path, matches!(placement, Placement::Append))?;
+        match placement {
+            Placement::Append => file.seek(std::io::SeekFrom::End(0))?,
+            Placement::At(offset) => file.seek(std::io::SeekFrom::Start(offset))?,
         };
         let mut written = 0;
         while let Some(block) = received.blocking_recv() {

@@ -10,6 +10,7 @@
 pub mod atomic;
 pub mod config_file;
 pub mod container_name;
+pub mod disk;
 mod error;
 mod existing;
 pub mod files;
@@ -17,6 +18,7 @@ pub mod layers;
 mod listing;
 pub mod local;
 pub mod memory;
+pub mod names;
 mod probe;
 pub mod s3;
 pub mod storage;

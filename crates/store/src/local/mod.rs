@@ -364,7 +364,7 @@ fn read_blocks(file: fs::File, left: u64) -> crate::ByteStream {
 }
 
 pub(crate) fn rename(from: &Path, to: &Path) -> Result<()> {
-    fs::rename(from, to).map_err(|e| StoreError::io(format!("Cannot write {}", to.display()), e))
+    crate::disk::rename(from, to).map_err(|e| StoreError::io(format!("Cannot write {}", to.display()), e))
 }
 
 #[async_trait]
