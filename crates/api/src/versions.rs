@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use stowage_store::names::NameRules;
 use stowage_store::{ListOptions, ShareLink, VersionInfo, Versioning};
 
 use crate::error::{Error, Result};
@@ -160,7 +161,16 @@ impl App {
             return Err(Error::invalid(format!("{} is not a folder.", dest.display())));
         }
         let name = key.rsplit('/').next().unwrap_or(key);
-        let path = dest.join(version_file_name(name, version.modified_ms));
+        // Through the one way every download writes: a key's last segment on
+        // Windows can hold `..\..\` or `C:\`, which must stay characters.
+        let names = {
+            let dest = dest.to_owned();
+            tokio::task::spawn_blocking(move || NameRules::at(&dest))
+                .await
+                .unwrap_or_else(|_| NameRules::of_this_system())
+        };
+        let path = stowage_store::disk::within(dest, &names, &version_file_name(name, version.modified_ms))
+            .map_err(|e| Error::invalid(format!("That version cannot be written there: {e}.")))?;
         let store = self.store(profile).await?;
         stowage_store::files::get_version_to_file(store.as_ref(), container, key, Some(&version.version_id), &path)
             .await?;

@@ -77,6 +77,7 @@ fn push(folder: &Path, profile: &str, container: &str) -> SyncTarget {
         includes: vec![],
         excludes: vec![],
         backup_prefix: None,
+        follow_links: false,
     }
 }
 

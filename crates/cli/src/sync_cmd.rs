@@ -49,6 +49,10 @@ pub struct SyncArgs {
     /// Allow a plan that deletes more than half of the destination or more than 1,000 files.
     #[arg(long)]
     allow_many_deletes: bool,
+    /// Follow links that lead out of the folder (as rclone's --copy-links). Without it they are
+    /// left out, and nothing is deleted while one is.
+    #[arg(long)]
+    copy_links: bool,
     #[command(flatten)]
     pub transfer: crate::TransferArgs,
     /// The storage class of the objects a push writes. Default: the container's, else the service's.
@@ -105,6 +109,7 @@ fn target_of(args: &SyncArgs, app: &App) -> Result<SyncTarget, String> {
         includes: args.include.clone(),
         excludes: args.exclude.clone(),
         backup_prefix: args.backup_prefix.clone(),
+        follow_links: args.copy_links,
     })
 }
 

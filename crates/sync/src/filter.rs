@@ -19,15 +19,40 @@ use std::sync::{Arc, RwLock};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::Match;
 
-/// Partial downloads, editor swap files and OS litter: never worth syncing,
-/// and uploading a half-written `.part` file would be wrong.
-pub const DEFAULT_IGNORES: &[&str] = &["*.tmp", "*.part", "*.crdownload", "~*", ".DS_Store", "Thumbs.db"];
+/// Partial downloads, editor swap files, and what macOS and Windows leave on
+/// every disk they touch: never worth syncing (uploading a half-written
+/// `.part` file would be wrong), and the system folders among them cannot
+/// even be read, which would mark every scan incomplete and so stop all
+/// deletions. Matched in any letter case (`.ds_store` on a FAT drive). The
+/// last one is the scratch folder the name rules' probe writes.
+pub const DEFAULT_IGNORES: &[&str] = &[
+    "*.tmp",
+    "*.part",
+    "*.crdownload",
+    "~*",
+    ".DS_Store",
+    "._*",
+    "Icon\r",
+    ".Spotlight-V100/",
+    ".Trashes/",
+    ".fseventsd/",
+    ".TemporaryItems/",
+    ".DocumentRevisions-V100/",
+    "Thumbs.db",
+    "ehthumbs.db",
+    "desktop.ini",
+    "$RECYCLE.BIN/",
+    "System Volume Information/",
+    ".stowage-probe-*/",
+];
 
 /// The per-folder ignore file, with `.gitignore`'s syntax.
 pub const IGNORE_FILE: &str = ".stowageignore";
 
+/// The patterns, and whether links to outside the synced folder are
+/// followed (rclone's `--copy-links`; by default they are not).
 #[derive(Debug, Clone)]
-pub struct Filters(Arc<Inner>);
+pub struct Filters(Arc<Inner>, bool);
 
 #[derive(Debug)]
 struct Inner {
@@ -68,14 +93,27 @@ impl Filters {
 
     fn build(root: Option<PathBuf>, includes: &[String], excludes: &[String]) -> Result<Self, FilterError> {
         let defaults: Vec<String> = DEFAULT_IGNORES.iter().map(|p| (*p).to_owned()).collect();
-        Ok(Self(Arc::new(Inner {
-            root,
-            excludes: matcher(excludes)?,
-            defaults: matcher(&defaults)?,
-            includes: if includes.is_empty() { None } else { Some(matcher(includes)?) },
-            files: RwLock::default(),
-            folders: RwLock::default(),
-        })))
+        Ok(Self(
+            Arc::new(Inner {
+                root,
+                excludes: matcher(excludes, false)?,
+                defaults: matcher(&defaults, true)?,
+                includes: if includes.is_empty() { None } else { Some(matcher(includes, false)?) },
+                files: RwLock::default(),
+                folders: RwLock::default(),
+            }),
+            false,
+        ))
+    }
+
+    /// The same filters, following links to outside the folder or not.
+    pub fn following_links(self, follow: bool) -> Self {
+        Self(self.0, follow)
+    }
+
+    /// Whether links to outside the folder are followed.
+    pub fn follows_links(&self) -> bool {
+        self.1
     }
 
     /// Whether the file at relative path `path` takes part in the sync.
@@ -148,9 +186,11 @@ fn parent(path: &str) -> Option<&str> {
     path.rfind('/').map(|at| &path[..at])
 }
 
-/// Patterns as one `.gitignore` file would hold them, in order.
-fn matcher(patterns: &[String]) -> Result<Gitignore, FilterError> {
+/// Patterns as one `.gitignore` file would hold them, in order; in any
+/// letter case when `caseless`.
+fn matcher(patterns: &[String], caseless: bool) -> Result<Gitignore, FilterError> {
     let mut builder = GitignoreBuilder::new("");
+    builder.case_insensitive(caseless).map_err(|e| FilterError { pattern: String::new(), reason: reason_of(&e) })?;
     for pattern in patterns {
         builder.add_line(None, pattern).map_err(|e| FilterError { pattern: pattern.clone(), reason: reason_of(&e) })?;
     }
@@ -162,7 +202,7 @@ fn read_ignore_file(path: &Path) -> Result<Option<Gitignore>, FilterError> {
     match std::fs::read_to_string(path) {
         Ok(text) => {
             let lines: Vec<String> = text.lines().map(str::to_owned).collect();
-            matcher(&lines)
+            matcher(&lines, false)
                 .map(Some)
                 .map_err(|e| FilterError { reason: format!("{} in {}", e.reason, path.display()), ..e })
         }
@@ -198,6 +238,33 @@ mod tests {
         for kept in ["train/cat.jpg", "tmp/data.csv", "partial.csv"] {
             assert!(f.allows(kept), "{kept}");
         }
+    }
+
+    #[test]
+    fn what_macos_and_windows_leave_on_a_disk_is_left_out_in_any_case() {
+        let f = filters(&[], &[]);
+        for clutter in [
+            "photos/.ds_store",
+            "THUMBS.DB",
+            "a/Desktop.ini",
+            "a/._cat.jpg",
+            "Icon\r",
+            "sub/Icon\r",
+            "System Volume Information/IndexerVolumeGuid",
+            "$Recycle.Bin/S-1-5-21/x",
+            ".Spotlight-V100/Store-V2/x",
+            ".Trashes/501/x",
+            ".fseventsd/0000",
+            ".stowage-probe-1f2e/Case",
+        ] {
+            assert!(!f.allows(clutter), "{clutter:?}");
+        }
+        assert!(!f.enters("System Volume Information"), "never listed: it cannot be read");
+        for kept in ["Icon.png", "Icons/a.svg", "desktop.ini.bak", "my._notes", "thumbs/db.csv"] {
+            assert!(f.allows(kept), "{kept:?}");
+        }
+        let own = filters(&[], &["Cache/"]);
+        assert!(own.allows("cache/x"), "a sync's own patterns keep their case");
     }
 
     #[test]

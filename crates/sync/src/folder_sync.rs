@@ -10,10 +10,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
+use stowage_store::names::NameRules;
 use stowage_store::{ObjectInfo, ObjectStore};
 use tokio_util::sync::CancellationToken;
 
-use crate::download::{fetch_all, local_path, Fetch};
+use crate::download::{fetch_all, Fetch};
 use crate::engine::{list_all, normalize_prefix, Tuning};
 use crate::error::SyncError;
 use crate::etag;
@@ -46,6 +47,8 @@ pub struct SyncRequest {
     pub excludes: Vec<String>,
     /// Objects a push deletes are first copied under this prefix.
     pub backup_prefix: Option<String>,
+    /// Links that lead out of the folder are followed.
+    pub follow_links: bool,
 }
 
 /// A plan and what it acts on, ready to apply.
@@ -55,6 +58,8 @@ pub struct Prepared {
     pair: Pair,
     /// The folder, as an absolute path.
     folder: PathBuf,
+    /// How its disk names files.
+    names: NameRules,
     prefix: String,
     /// Both sides and the state of the paths the plan acts on, in path order
     /// (as the operations are).
@@ -107,6 +112,7 @@ pub async fn prepare(
             .map_err(|e| SyncError::local(format!("Cannot create the folder {}: {e}", request.folder.display())))?;
     }
     let (folder, filters) = open_folder(request)?;
+    let names = rules_at(&folder).await?;
     let prefix = normalize_prefix(&request.prefix);
     let pair = pair_of(&folder, request, &prefix);
 
@@ -116,7 +122,7 @@ pub async fn prepare(
         tokio::task::spawn_blocking(move || {
             let mut out = Chunked::new(local_feed);
             let scanned =
-                scan_folder_in_order(&folder, &filters, |file| out.push_blocking(file.key.clone(), file.into()));
+                scan_folder_in_order(&folder, &filters, names, |file| out.push_blocking(file.key.clone(), file.into()));
             out.flush_blocking();
             scanned
         })
@@ -140,14 +146,23 @@ pub async fn prepare(
     };
     let (base_reader, base_side) = state.read_in_order(&pair);
     let march = March::new(local_side, remote_side, base_side);
-    let (listed, marched) = tokio::join!(listing, march_through(march, &folder, request, tuning, state));
+    let marching = march_through(march, &folder, names, request, tuning, state);
+    let (listed, marched) = tokio::join!(listing, marching);
     listed?;
     let (_, incomplete) = scanning
         .await
         .map_err(|e| SyncError::local(format!("Reading the folder was interrupted: {e}")))?
         .map_err(SyncError::local)?;
     base_reader.await.map_err(|e| state_error(e.to_string()))?.map_err(|e| state_error(e.to_string()))?;
-    Ok(assemble(request, tuning, pair, folder, prefix, marched?, incomplete).await)
+    Ok(assemble(request, tuning, pair, (folder, names), prefix, marched?, incomplete).await)
+}
+
+/// The name rules of the disk holding `folder` (a probe writes there).
+async fn rules_at(folder: &std::path::Path) -> Result<NameRules, SyncError> {
+    let folder = folder.to_owned();
+    tokio::task::spawn_blocking(move || NameRules::at(&folder))
+        .await
+        .map_err(|e| SyncError::local(format!("Reading the folder was interrupted: {e}")))
 }
 
 /// Like [`prepare`] for an upload, but only for `keys` (paths in the folder
@@ -165,9 +180,10 @@ pub async fn prepare_paths(
         return Ok(None);
     }
     let (folder, filters) = open_folder(request)?;
+    let names = rules_at(&folder).await?;
     let (scan, gone) = {
         let (folder, filters, keys) = (folder.clone(), filters.clone(), keys.clone());
-        tokio::task::spawn_blocking(move || scan_paths(&folder, &filters, &keys))
+        tokio::task::spawn_blocking(move || scan_paths(&folder, &filters, names, &keys))
             .await
             .map_err(|e| SyncError::local(format!("Reading the folder was interrupted: {e}")))?
             .map_err(SyncError::local)?
@@ -202,8 +218,8 @@ pub async fn prepare_paths(
         Sorted::from_sorted(remote),
         Sorted::from_sorted(base.into_iter().collect()),
     );
-    let marched = march_through(march, &folder, request, tuning, state).await?;
-    let prepared = assemble(request, tuning, pair, folder, prefix, marched, scan.incomplete).await;
+    let marched = march_through(march, &folder, names, request, tuning, state).await?;
+    let prepared = assemble(request, tuning, pair, (folder, names), prefix, marched, scan.incomplete).await;
     let deletes = [OpKind::DeleteRemote, OpKind::DeleteLocal].into_iter().any(|kind| prepared.plan.count(kind).0 > 0);
     Ok((!deletes).then_some(prepared))
 }
@@ -222,7 +238,8 @@ fn open_folder(request: &SyncRequest) -> Result<(PathBuf, Filters), SyncError> {
     let folder = std::fs::canonicalize(&request.folder)
         .map_err(|e| SyncError::local(format!("The folder {} cannot be read: {e}", request.folder.display())))?;
     let filters = Filters::for_folder(&folder, &request.includes, &request.excludes)
-        .map_err(|e| SyncError::invalid(e.to_string()))?;
+        .map_err(|e| SyncError::invalid(e.to_string()))?
+        .following_links(request.follow_links);
     Ok((folder, filters))
 }
 
@@ -270,11 +287,12 @@ struct Marched {
 async fn march_through(
     mut march: March,
     folder: &std::path::Path,
+    names: NameRules,
     request: &SyncRequest,
     tuning: &Tuning,
     state: &SyncState,
 ) -> Result<Marched, SyncError> {
-    let mut planner = Planner::new(request.options.clone(), state.dir());
+    let mut planner = Planner::new(request.options.clone(), state.dir()).with_names(names);
     let (mut rows, mut gone, mut equal) = (KeptRows::new(state.dir()), Gone::default(), Spilled::new(state.dir()));
     loop {
         let mut batch = march.next_batch(CHUNK).await.map_err(|e| SyncError::local(e.to_string()))?;
@@ -282,7 +300,7 @@ async fn march_through(
             break;
         }
         if request.options.compare == Compare::Checksum {
-            add_checksums(&mut batch, folder, tuning).await;
+            add_checksums(&mut batch, folder, names, tuning).await;
         }
         for row in batch {
             gone.note(&row);
@@ -306,7 +324,7 @@ async fn assemble(
     request: &SyncRequest,
     tuning: &Tuning,
     pair: Pair,
-    folder: PathBuf,
+    (folder, names): (PathBuf, NameRules),
     prefix: String,
     marched: Marched,
     local_incomplete: bool,
@@ -321,23 +339,23 @@ async fn assemble(
             .beside(new_files, |(_, op)| &op.path)
             .filter_map(|((i, _), row)| {
                 let state = &row.as_ref()?.local.as_ref()?.state;
-                gone.may_be(state.size, state.modified_ns).then(|| Some((i, row?.local_file(&folder)?)))?
+                gone.may_be(state.size, state.modified_ns).then(|| Some((i, row?.local_file(&folder, &names)?)))?
             })
             .collect();
         mark_renames(&mut plan, &gone, candidates, tuning).await;
         plan.blocked = over_cap(&plan, at_destination, &request.options);
     }
-    Prepared { plan, pair, folder, prefix, rows, equal, counts, deferred: BTreeSet::new() }
+    Prepared { plan, pair, folder, names, prefix, rows, equal, counts, deferred: BTreeSet::new() }
 }
 
 /// Reads the files of `rows` whose size matches their object, to compare contents.
-async fn add_checksums(rows: &mut [Row], folder: &std::path::Path, tuning: &Tuning) {
+async fn add_checksums(rows: &mut [Row], folder: &std::path::Path, names: NameRules, tuning: &Tuning) {
     // Owned, not borrowed: see `Passing`.
     let wanted: Vec<(usize, LocalFile, String)> = rows
         .iter()
         .enumerate()
         .filter_map(|(i, row)| {
-            let (file, remote) = (row.local_file(folder)?, row.remote.as_ref()?);
+            let (file, remote) = (row.local_file(folder, &names)?, row.remote.as_ref()?);
             (file.size == remote.size).then(|| Some((i, file, remote.etag.clone()?)))?
         })
         .collect();
@@ -414,9 +432,12 @@ pub async fn apply(
     if uploads.0 > renames_sent {
         run.upload(sends, resume, &mut done).await;
     }
-    for (path, size, outcome, base) in run.download(Box::new(of_kind(OpKind::Download))).await {
+    let (downloaded, replaced) = run.download(Box::new(of_kind(OpKind::Download))).await;
+    for (path, size, outcome, base) in downloaded {
         done.record(path, size, outcome, base);
     }
+    // The old spellings that downloads took the place of are gone.
+    done.update.remove.extend(replaced);
     if !cancel.is_cancelled() && done.summary.failed.is_empty() {
         for (path, outcome) in run.delete(late).await {
             done.record(path, 0, outcome, None);
@@ -538,7 +559,7 @@ impl Iterator for UploadWork<'_> {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             let (_, row) = self.ops.next()?;
-            if let Some(file) = row.and_then(|row| row.local_file(&self.prepared.folder)) {
+            if let Some(file) = row.and_then(|row| row.local_file(&self.prepared.folder, &self.prepared.names)) {
                 let key = format!("{}{}", self.prepared.prefix, file.key);
                 return Some((file, key, Action::Upload));
             }
@@ -609,22 +630,27 @@ impl Run<'_> {
             .await
     }
 
-    async fn download(&self, ops: Passing<'_>) -> Vec<Done> {
-        let folder = &self.prepared.folder;
+    /// The downloads' outcomes, and the local paths (other spellings of
+    /// their names) that they took the place of.
+    async fn download(&self, ops: Passing<'_>) -> (Vec<Done>, Vec<String>) {
+        let (folder, names) = (&self.prepared.folder, &self.prepared.names);
         let mut done = Vec::new();
         let mut items = Vec::new();
+        let mut stand_ins = Vec::new();
         for (op, row) in self.prepared.rows.beside(ops, |op| &op.path) {
             let Some(row) = row else { continue };
             let Some(remote) = row.remote else { continue };
-            let Some(dest) = local_path(folder, &op.path) else {
-                done.push((
-                    op.path,
-                    op.size,
-                    FileOutcome::Failed { message: "Its name cannot be a file name on this computer.".into() },
-                    None,
-                ));
-                continue;
+            let dest = match stowage_store::disk::within(folder, names, &op.path) {
+                Ok(dest) => dest,
+                Err(refusal) => {
+                    let message = format!("Not downloaded: {refusal}.");
+                    done.push((op.path, op.size, FileOutcome::Failed { message }, None));
+                    continue;
+                }
             };
+            if let Some(from) = &op.from {
+                stand_ins.push((from.clone(), items.len(), op.path.clone()));
+            }
             items.push(Fetch {
                 key: self.key(&op.path),
                 dest,
@@ -632,16 +658,34 @@ impl Run<'_> {
                 etag: remote.etag.clone(),
                 modified_ms: remote.modified_ms,
                 replaces: row.local.map(|l| (l.state.size, l.state.modified_ns)),
+                stands_in: None,
             });
         }
+        // A download that takes the place of a local file under another
+        // spelling replaces that file as it was scanned.
+        stand_ins.sort();
+        let paths = stand_ins.iter().map(|(from, ..)| from.clone());
+        for ((from, i, _), row) in
+            stand_ins.iter().zip(self.prepared.rows.beside(paths, |p| p.as_str()).map(|(_, row)| row))
+        {
+            let scanned = row.and_then(|r| r.local).map(|l| (l.state.size, l.state.modified_ns));
+            let (item, path) = (&mut items[*i], names.path(folder, from));
+            if let (Some(scanned), Ok(path)) = (scanned, path) {
+                (item.replaces, item.stands_in) = (Some(scanned), Some(path));
+            }
+        }
         let fetched = fetch_all(self.store, &self.request.container, items, self.tuning, self.sink, self.cancel).await;
-        done.extend(fetched.into_iter().map(|(item, outcome, local)| {
+        let mut replaced = Vec::new();
+        for (item, outcome, local) in fetched {
             let path = item.key.strip_prefix(&self.prepared.prefix).unwrap_or(&item.key).to_owned();
+            if let (Some((from, ..)), Some(_)) = (stand_ins.iter().find(|(.., to)| *to == path), &local) {
+                replaced.push(from.clone());
+            }
             let remote = RemoteState { size: item.size, modified_ms: item.modified_ms, etag: item.etag.clone() };
             let base = local.map(|l| Base::of(&l, &remote));
-            (path, item.size, outcome, base)
-        }));
-        done
+            done.push((path, item.size, outcome, base));
+        }
+        (done, replaced)
     }
 
     async fn delete(&self, ops: Vec<Op>) -> Vec<(String, FileOutcome)> {
@@ -719,14 +763,16 @@ impl Run<'_> {
     /// folders it leaves empty (up to the synced folder).
     async fn delete_local(&self, path: &str, scanned: Option<(u64, i64)>) -> Result<(), String> {
         let folder = self.prepared.folder.clone();
-        let target = local_path(&folder, path).ok_or_else(|| format!("{path} is not a path inside the folder."))?;
+        let target = stowage_store::disk::within(&folder, &self.prepared.names, path)
+            .map_err(|refusal| format!("{path} was kept: {refusal}."))?;
         tokio::task::spawn_blocking(move || {
             let meta = std::fs::metadata(&target).map_err(|e| format!("Cannot read {}: {e}", target.display()))?;
             let now = (meta.len(), modified_ns(meta.modified().unwrap_or(std::time::SystemTime::UNIX_EPOCH)));
             if Some(now) != scanned {
                 return Err(format!("{} changed since it was compared; it was kept.", target.display()));
             }
-            std::fs::remove_file(&target).map_err(|e| format!("Cannot delete {}: {e}", target.display()))?;
+            stowage_store::disk::remove_file(&target)
+                .map_err(|e| format!("Cannot delete {}: {e}", target.display()))?;
             let mut dir = target.parent();
             while let Some(d) = dir.filter(|d| *d != folder && d.starts_with(&folder)) {
                 if std::fs::remove_dir(d).is_err() {

@@ -6,6 +6,7 @@
 //! ([`events`]), the upload journal and the last-sync state.
 
 mod buffers;
+mod clash;
 pub mod conflict;
 mod db;
 pub mod download;

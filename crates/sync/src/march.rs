@@ -10,6 +10,7 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
+use stowage_store::names::NameRules;
 use tokio::sync::mpsc;
 
 use crate::plan::{Base, LocalState, RemoteState};
@@ -49,11 +50,11 @@ pub(crate) struct Row {
 }
 
 impl Row {
-    /// The scanned file of the row, under `folder`.
-    pub fn local_file(&self, folder: &Path) -> Option<LocalFile> {
+    /// The scanned file of the row, under `folder` on a disk with `names`.
+    pub fn local_file(&self, folder: &Path, names: &NameRules) -> Option<LocalFile> {
         let local = self.local.as_ref()?;
         Some(LocalFile {
-            path: folder.join(&self.path),
+            path: names.path(folder, &self.path).ok()?,
             key: self.path.clone(),
             size: local.state.size,
             modified: local.modified,

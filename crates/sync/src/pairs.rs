@@ -72,6 +72,7 @@ mod tests {
             includes: vec![],
             excludes: vec!["*.log".into()],
             backup_prefix: None,
+            follow_links: false,
         };
         let pair = SavedSync { name: "checkpoints".into(), target: target.clone() };
         save(&path, pair.clone()).expect("save");

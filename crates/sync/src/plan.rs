@@ -12,7 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+use stowage_store::names::NameRules;
 
+use crate::clash::{Change, Clashes, Sides};
 use crate::ops::Ops;
 
 /// A local file as scanned.
@@ -202,6 +204,11 @@ pub enum Reason {
     TypeClash,
     /// A synced file under another name: its object is copied on the server.
     Renamed,
+    /// Another key has a name that differs only in letter case or accents,
+    /// which this disk holds as one name: both cannot live here.
+    NameClash,
+    /// A name this disk cannot hold (an empty folder name, too long).
+    NameRefused,
 }
 
 impl Reason {
@@ -218,6 +225,8 @@ impl Reason {
             Reason::DeletedButChanged => "deleted at the source but changed at the destination",
             Reason::TypeClash => "a file and a folder would share this name",
             Reason::Renamed => "renamed: copied on the server, nothing sent",
+            Reason::NameClash => "cannot live beside a name that differs only in letter case or accents on this disk",
+            Reason::NameRefused => "its name cannot be a file name on this disk",
         }
     }
 }
@@ -232,7 +241,9 @@ pub struct Op {
     /// Bytes moved (transfers) or removed (deletes).
     pub size: u64,
     pub reason: Reason,
-    /// For an upload that is a rename: the path whose object is copied.
+    /// For an upload that is a rename: the path whose object is copied. For
+    /// a download: the local file (another spelling of the same name on
+    /// this disk) it takes the place of. For a name clash: the other name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
 }
@@ -311,12 +322,31 @@ pub struct Planner {
     open: Vec<Open>,
     /// Closed ones with something below them: the possible clashes.
     nested: Vec<Open>,
+    /// How the local disk names and compares files.
+    names: NameRules,
+    clashes: Clashes,
 }
 
 impl Planner {
     /// A planner whose operations, past a few thousand, wait in a temporary file in `dir`.
     pub fn new(options: PlanOptions, dir: PathBuf) -> Self {
-        Self { options, plan: SyncPlan::new(dir), at_destination: 0, open: Vec::new(), nested: Vec::new() }
+        Self {
+            options,
+            plan: SyncPlan::new(dir),
+            at_destination: 0,
+            open: Vec::new(),
+            nested: Vec::new(),
+            names: NameRules::default(),
+            clashes: Clashes::default(),
+        }
+    }
+
+    /// Plans for a local disk with these name rules: a key it cannot name
+    /// is not downloaded, and keys it holds as one name are told apart.
+    pub fn with_names(mut self, names: NameRules) -> Self {
+        self.names = names;
+        self.clashes = Clashes::new(names);
+        self
     }
 
     /// Decides `path`, which comes after every path added before. Returns
@@ -358,8 +388,18 @@ impl Planner {
             }
             Decision::Conflict(..) => (None, stays),
         };
+        // Decided now, so one odd key never fails the rest of a pull.
+        let op = match op {
+            Some((OpKind::Download, size, _)) if self.names.path(std::path::Path::new(""), path).is_err() => {
+                Some((OpKind::Conflict, size, Reason::NameRefused))
+            }
+            op => op,
+        };
         self.at_destination += u64::from(there);
         self.track_clashes(path, after);
+        let sides =
+            Sides { local: local.is_some(), remote: remote.is_some(), base: base.is_some(), op: op.map(|o| o.0) };
+        self.clashes.see(path, sides);
         let Some((kind, size, reason)) = op else { return false };
         self.plan.ops.push(Op { kind, path: path.to_owned(), size, reason, from: None });
         true
@@ -412,6 +452,21 @@ impl Planner {
             .map(|open| open.path)
             .collect();
         mark_type_clashes(&mut self.plan, &clashing);
+        let names = std::mem::take(&mut self.clashes).resolve(self.options.mode, self.options.direction);
+        if !names.is_empty() {
+            self.plan.ops.rewrite(|_, mut op| {
+                match names.of(&op.path) {
+                    None => {}
+                    Some(Change::Drop) => return None,
+                    Some(Change::Clash { other }) => {
+                        (op.kind, op.reason, op.from) = (OpKind::Conflict, Reason::NameClash, Some(other));
+                    }
+                    Some(Change::Replaces { other }) => op.from = Some(other),
+                }
+                Some(op)
+            });
+            self.plan.notes.extend(names.notes);
+        }
         self.plan.blocked = over_cap(&self.plan, self.at_destination, &self.options);
         self.plan
     }
@@ -554,7 +609,8 @@ pub(crate) fn over_cap(plan: &SyncPlan, at_destination: u64, options: &PlanOptio
     if plan.count(kind).0 == 0 {
         return None;
     }
-    let moved: BTreeSet<String> = plan.ops.iter().filter_map(|op| op.from).collect();
+    let moved: BTreeSet<String> =
+        plan.ops.iter().filter(|op| op.kind == OpKind::Upload).filter_map(|op| op.from).collect();
     let deletes = plan.ops.iter().filter(|op| op.kind == kind && !moved.contains(&op.path)).count() as u64;
     let share_over = deletes * 100 > u64::from(cap.percent) * at_destination;
     if deletes == 0 || !(share_over || deletes > u64::from(cap.count)) {

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
+use stowage_store::names::NameRules;
 
 use crate::filter::Filters;
 
@@ -41,11 +42,12 @@ pub struct Scan {
 }
 
 /// Walks `sources` (files or folders) and hands each file to `emit`, in
-/// key order (sources of the same name aside). Symlinks are followed; a
-/// link back into a folder being walked is reported as a loop. Returns
-/// what was skipped.
+/// key order (sources of the same name aside). Names become keys by the
+/// rules of the disk each source is on (`ckpt：3.pt` on an exFAT drive is
+/// the key `ckpt:3.pt`). Symlinks are followed; a link back into a folder
+/// being walked is reported as a loop. Returns what was skipped.
 pub fn scan(sources: &[PathBuf], mut emit: impl FnMut(LocalFile)) -> Vec<Skipped> {
-    let mut walker = Walker::new(None, |file| {
+    let mut walker = Walker::new(None, NameRules::default(), |file| {
         emit(file);
         true
     });
@@ -54,25 +56,29 @@ pub fn scan(sources: &[PathBuf], mut emit: impl FnMut(LocalFile)) -> Vec<Skipped
         match source.file_name().and_then(|n| n.to_str()) {
             Some(name) => {
                 let meta = std::fs::metadata(source);
-                let sort_key = sort_name(name.to_owned(), meta.as_ref().is_ok_and(|m| m.is_dir()));
-                named.push((sort_key, source, name, meta));
+                let names = NameRules::at(source.parent().unwrap_or(source));
+                let key = names.decode(name);
+                let sort_key = sort_name(key.clone(), meta.as_ref().is_ok_and(|m| m.is_dir()));
+                named.push((sort_key, source, key, names, meta));
             }
             None => walker.skipped.push(skipped(source, "it has no name usable as an object key")),
         }
     }
     named.sort_by(|a, b| a.0.cmp(&b.0));
-    for (_, source, name, meta) in named {
-        walker.visit(source, name, meta);
+    for (_, source, key, names, meta) in named {
+        walker.names = names;
+        walker.visit(source, &key, meta);
     }
     walker.skipped
 }
 
-/// Walks the folder `root` for a sync: keys are relative to it, and only
-/// what `filters` allows is listed. Fails when `root` is not a folder (an
-/// unmounted disk must not look like an empty folder).
-pub fn scan_folder(root: &Path, filters: &Filters) -> Result<Scan, String> {
+/// Walks the folder `root` for a sync: keys are relative to it, named by
+/// the disk's `names` rules, and only what `filters` allows is listed.
+/// Fails when `root` is not a folder (an unmounted disk must not look like
+/// an empty folder).
+pub fn scan_folder(root: &Path, filters: &Filters, names: NameRules) -> Result<Scan, String> {
     let mut files = Vec::new();
-    let (skipped, incomplete) = scan_folder_in_order(root, filters, |file| {
+    let (skipped, incomplete) = scan_folder_in_order(root, filters, names, |file| {
         files.push(file);
         true
     })?;
@@ -86,6 +92,7 @@ pub fn scan_folder(root: &Path, filters: &Filters) -> Result<Scan, String> {
 pub fn scan_folder_in_order(
     root: &Path,
     filters: &Filters,
+    names: NameRules,
     emit: impl FnMut(LocalFile) -> bool,
 ) -> Result<(Vec<Skipped>, bool), String> {
     let meta = match std::fs::metadata(root) {
@@ -93,7 +100,8 @@ pub fn scan_folder_in_order(
         Ok(_) => return Err(format!("{} is not a folder.", root.display())),
         Err(e) => return Err(format!("The folder {} cannot be read: {e}", root.display())),
     };
-    let mut walker = Walker::new(Some(filters), emit);
+    let mut walker = Walker::new(Some(filters), names, emit);
+    walker.root = std::fs::canonicalize(root).ok();
     walker.visit(root, "", Ok(meta));
     Ok((walker.skipped, walker.incomplete))
 }
@@ -102,7 +110,12 @@ pub fn scan_folder_in_order(
 /// looks where something changed. Returns the scan and the keys that are
 /// gone; what is gone is not for this scan to judge (a deletion is decided
 /// on a full scan).
-pub fn scan_paths(root: &Path, filters: &Filters, keys: &BTreeSet<String>) -> Result<(Scan, Vec<String>), String> {
+pub fn scan_paths(
+    root: &Path,
+    filters: &Filters,
+    names: NameRules,
+    keys: &BTreeSet<String>,
+) -> Result<(Scan, Vec<String>), String> {
     if !root.is_dir() {
         return Err(format!("The folder {} cannot be read.", root.display()));
     }
@@ -114,14 +127,15 @@ pub fn scan_paths(root: &Path, filters: &Filters, keys: &BTreeSet<String>) -> Re
         if ancestors.any(|dir| !filters.enters(dir)) {
             continue;
         }
-        let path = root.join(key);
+        let Ok(path) = names.path(root, key) else { continue };
         match std::fs::symlink_metadata(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => gone.push(key.clone()),
             _ => {
-                let mut walker = Walker::new(Some(filters), |file| {
+                let mut walker = Walker::new(Some(filters), names, |file| {
                     out.files.push(file);
                     true
                 });
+                walker.root = std::fs::canonicalize(root).ok();
                 walker.visit(&path, key, std::fs::metadata(&path));
                 out.skipped.extend(walker.skipped);
                 out.incomplete |= walker.incomplete;
@@ -174,6 +188,11 @@ fn readable(path: &Path) -> std::io::Result<()> {
 /// A walk of files and folders, handing each file on in key order.
 struct Walker<'a, E> {
     filters: Option<&'a Filters>,
+    /// How the disk's names read as keys.
+    names: NameRules,
+    /// A synced folder, as a real path: links that lead out of it are not
+    /// followed unless the filters say so.
+    root: Option<PathBuf>,
     emit: E,
     /// Folders being walked, by real path: a link back into one is a loop.
     walking: HashSet<PathBuf>,
@@ -183,8 +202,28 @@ struct Walker<'a, E> {
 }
 
 impl<'a, E: FnMut(LocalFile) -> bool> Walker<'a, E> {
-    fn new(filters: Option<&'a Filters>, emit: E) -> Self {
-        Self { filters, emit, walking: HashSet::new(), skipped: Vec::new(), incomplete: false, stopped: false }
+    fn new(filters: Option<&'a Filters>, names: NameRules, emit: E) -> Self {
+        Self {
+            filters,
+            names,
+            root: None,
+            emit,
+            walking: HashSet::new(),
+            skipped: Vec::new(),
+            incomplete: false,
+            stopped: false,
+        }
+    }
+
+    /// Where the link at `path` leads, when that is outside the synced
+    /// folder and links out are not followed.
+    fn leads_out(&self, path: &Path) -> Option<PathBuf> {
+        let root = self.root.as_ref()?;
+        if self.filters.is_some_and(Filters::follows_links) {
+            return None;
+        }
+        let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        (!target.starts_with(root)).then_some(target)
     }
 
     fn unreadable(&mut self, path: &Path, reason: String) {
@@ -233,10 +272,11 @@ impl<'a, E: FnMut(LocalFile) -> bool> Walker<'a, E> {
         match std::fs::read_dir(path) {
             Err(e) => self.unreadable(path, format!("cannot be listed: {e}")),
             Ok(entries) => {
-                // Only each child's name is held while the folder is sorted
-                // (a folder of 1.28 million files is 1.28 million names, not
-                // as many paths, keys and metadata).
-                let mut children = Vec::new();
+                // Only each child's name (and its key, when the disk's rules
+                // make it another) is held while the folder is sorted (a
+                // folder of 1.28 million files is 1.28 million names, not as
+                // many paths, keys and metadata).
+                let mut children: Vec<(String, Option<String>)> = Vec::new();
                 for entry in entries.filter_map(Result::ok) {
                     let Ok(name) = entry.file_name().into_string() else {
                         let child = path.join(entry.file_name());
@@ -244,20 +284,49 @@ impl<'a, E: FnMut(LocalFile) -> bool> Walker<'a, E> {
                         continue;
                     };
                     let is_dir = match entry.file_type() {
-                        Ok(t) if t.is_symlink() => std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()),
+                        Ok(t) if t.is_symlink() => {
+                            if let Some(outside) = self.leads_out(&entry.path()) {
+                                // Not followed, and not taken as gone either:
+                                // nothing is deleted while it is left out.
+                                let reason = format!(
+                                    "a link to {}, outside the folder: not followed (turn on following links to \
+                                     sync what it leads to, or leave the link out)",
+                                    outside.display()
+                                );
+                                self.skipped.push(skipped(&entry.path(), reason));
+                                self.incomplete = true;
+                                continue;
+                            }
+                            std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir())
+                        }
                         Ok(t) => t.is_dir(),
                         Err(_) => false,
                     };
-                    children.push(sort_name(name, is_dir));
+                    let segment = self.names.decode(&name);
+                    if self.filters.is_some() && self.names.encode(&segment).as_deref() != Ok(name.as_str()) {
+                        // A pull would write the key under another name: a second file.
+                        let reason = format!(
+                            "its name reads as \"{segment}\", which is written here as \"{}\"; rename it so",
+                            self.names.encode(&segment).unwrap_or_default()
+                        );
+                        self.skipped.push(skipped(&path.join(&name), reason));
+                        self.incomplete = true;
+                        continue;
+                    }
+                    if segment == name {
+                        children.push((sort_name(name, is_dir), None));
+                    } else {
+                        children.push((sort_name(segment, is_dir), Some(name)));
+                    }
                 }
                 if children.is_empty() {
                     self.skipped.push(skipped(path, "the folder is empty, and object storage has no empty folders"));
                 }
                 children.sort_unstable();
-                for sort_name in children {
-                    let name = sort_name.strip_suffix('/').unwrap_or(&sort_name);
-                    let child = path.join(name);
-                    let child_key = if key.is_empty() { name.to_owned() } else { format!("{key}/{name}") };
+                for (sort_key, name) in children {
+                    let segment = sort_key.strip_suffix('/').unwrap_or(&sort_key);
+                    let child = path.join(name.as_deref().unwrap_or(segment));
+                    let child_key = if key.is_empty() { segment.to_owned() } else { format!("{key}/{segment}") };
                     let meta = std::fs::metadata(&child);
                     self.visit(&child, &child_key, meta);
                 }
@@ -282,11 +351,11 @@ mod tests {
         let filters = Filters::new(&[], &["logs/".to_owned()]).expect("filters");
         let keys: BTreeSet<String> =
             ["a", "a/b/2.txt", "top.txt", "gone.txt", "logs/x/4.txt"].into_iter().map(String::from).collect();
-        let (scan, gone) = scan_paths(root, &filters, &keys).expect("scan");
+        let (scan, gone) = scan_paths(root, &filters, NameRules::default(), &keys).expect("scan");
         let found: Vec<&str> = scan.files.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(found, ["a/1.txt", "a/b/2.txt", "top.txt"], "c/ was not asked for, logs/ is excluded");
         assert_eq!(gone, ["gone.txt"]);
-        assert!(scan_paths(&root.join("nowhere"), &filters, &keys).is_err());
+        assert!(scan_paths(&root.join("nowhere"), &filters, NameRules::default(), &keys).is_err());
     }
 
     #[test]
@@ -331,7 +400,7 @@ mod tests {
             std::fs::write(dir.path().join("a-link.txt"), b"x").expect("write");
         }
         let mut keys = Vec::new();
-        scan_folder_in_order(dir.path(), &Filters::new(&[], &[]).expect("filters"), |f| {
+        scan_folder_in_order(dir.path(), &Filters::new(&[], &[]).expect("filters"), NameRules::default(), |f| {
             keys.push(f.key);
             keys.len() < 9
         })
@@ -347,6 +416,29 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_scan_follows_links_inside_it_and_not_out_of_it_unless_told() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (root, outside) = (dir.path().join("synced"), dir.path().join("home"));
+        std::fs::create_dir_all(root.join("data")).expect("mkdir");
+        std::fs::create_dir_all(&outside).expect("mkdir");
+        std::fs::write(root.join("data/a.csv"), b"x").expect("write");
+        std::fs::write(outside.join("secrets.txt"), b"x").expect("write");
+        std::os::unix::fs::symlink(root.join("data"), root.join("same-data")).expect("link");
+        std::os::unix::fs::symlink(&outside, root.join("home")).expect("link");
+        let keys = |filters: Filters| {
+            let scan = scan_folder(&root, &filters, NameRules::default()).expect("scan");
+            (scan.files.into_iter().map(|f| f.key).collect::<Vec<_>>(), scan.incomplete)
+        };
+        let (found, incomplete) = keys(Filters::new(&[], &[]).expect("filters"));
+        assert_eq!(found, ["data/a.csv", "same-data/a.csv"], "a link inside the folder is followed");
+        assert!(incomplete, "what the link out holds is not taken as deleted");
+        let (found, incomplete) = keys(Filters::new(&[], &[]).expect("filters").following_links(true));
+        assert_eq!(found, ["data/a.csv", "home/secrets.txt", "same-data/a.csv"]);
+        assert!(!incomplete);
+    }
+
     #[test]
     fn a_folder_scan_is_relative_and_filtered() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -355,10 +447,11 @@ mod tests {
         std::fs::write(dir.path().join("train/a.jpg.part"), b"x").expect("write");
         std::fs::write(dir.path().join("train/.cache/blob"), b"x").expect("write");
         let filters = Filters::new(&[], &[".cache/".to_owned()]).expect("filters");
-        let scan = scan_folder(dir.path(), &filters).expect("scan");
+        let scan = scan_folder(dir.path(), &filters, NameRules::default()).expect("scan");
         let keys: Vec<&str> = scan.files.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(keys, ["train/a.jpg"]);
-        let missing = scan_folder(&dir.path().join("unmounted"), &filters).expect_err("no folder");
+        let missing =
+            scan_folder(&dir.path().join("unmounted"), &filters, NameRules::default()).expect_err("no folder");
         assert!(missing.contains("unmounted"), "{missing}");
     }
 }

@@ -33,6 +33,10 @@ pub struct SyncTarget {
     /// Objects a push deletes are first copied under this prefix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_prefix: Option<String>,
+    /// Follow links that lead out of the folder (rclone's `--copy-links`);
+    /// by default they are left out and stop deletions until they are.
+    #[serde(default)]
+    pub follow_links: bool,
 }
 
 impl SyncTarget {
@@ -59,6 +63,7 @@ impl SyncTarget {
             includes: self.includes.clone(),
             excludes: self.excludes.clone(),
             backup_prefix: self.backup_prefix.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned),
+            follow_links: self.follow_links,
         }
     }
 
@@ -88,6 +93,7 @@ mod tests {
             includes: vec![],
             excludes: vec!["*.log".into()],
             backup_prefix: Some("  ".into()),
+            follow_links: false,
         }
     }
 

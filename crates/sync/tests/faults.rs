@@ -190,6 +190,7 @@ async fn an_interrupted_listing_deletes_nothing() {
         includes: vec![],
         excludes: vec![],
         backup_prefix: None,
+        follow_links: false,
     };
     let tuning = Tuning { retry: retry(2, 10), ..Tuning::default() };
     let err = prepare(cut.as_ref(), &request, &state, &tuning).await.expect_err("the listing cannot complete");

@@ -175,6 +175,7 @@ fn pull(folder: &Path, prefix: &str) -> SyncRequest {
         includes: vec![],
         excludes: vec![],
         backup_prefix: None,
+        follow_links: false,
     }
 }
 

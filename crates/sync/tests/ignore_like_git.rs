@@ -117,7 +117,7 @@ fn git_keeps(root: &Path, excludes: &[&str]) -> BTreeSet<String> {
 fn stowage_keeps(root: &Path, excludes: &[&str]) -> (BTreeSet<String>, BTreeSet<String>) {
     let excludes: Vec<String> = excludes.iter().map(|e| (*e).to_owned()).collect();
     let filters = Filters::for_folder(root, &[], &excludes).expect("valid patterns");
-    let scan = scan_folder(root, &filters).expect("scan");
+    let scan = scan_folder(root, &filters, stowage_store::names::NameRules::default()).expect("scan");
     let scanned = scan.files.into_iter().map(|f| f.key).filter(|k| !k.ends_with(IGNORE_FILE)).collect();
     let by_path = FILES.iter().filter(|f| filters.allows(f)).map(|f| (*f).to_owned()).collect();
     (scanned, by_path)

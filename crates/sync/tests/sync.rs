@@ -85,6 +85,7 @@ impl Pair {
             includes: vec![],
             excludes: vec![],
             backup_prefix: None,
+            follow_links: false,
         }
     }
 

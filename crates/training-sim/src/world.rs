@@ -842,6 +842,7 @@ async fn move_volume(
         includes: vec![],
         excludes: vec![],
         backup_prefix: None,
+        follow_links: false,
     };
     let tuning = Tuning::default();
     let prepared =

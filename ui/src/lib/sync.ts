@@ -21,6 +21,8 @@ export const reasonText: Record<Reason, string> = {
   deletedButChanged: "deleted at the source but changed at the destination",
   typeClash: "a file and a folder would share this name",
   renamed: "renamed: copied on the server, nothing sent",
+  nameClash: "cannot live here: on this disk its name is the same as another's (letter case or accents)",
+  nameRefused: "its name cannot be a file name on this disk",
 };
 
 /** A target with every field the form edits filled in. */
@@ -29,7 +31,7 @@ export type Target = Required<SyncTarget>;
 export function blankTarget(profile: string): Target {
   return {
     profile, folder: "", container: "", prefix: "", mode: "push", direction: "up", compare: "sizeAndTime",
-    includes: [], excludes: [], backupPrefix: null,
+    includes: [], excludes: [], backupPrefix: null, followLinks: false,
   };
 }
 

@@ -8,11 +8,13 @@
 
 mod ranged;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use futures::stream::{self, StreamExt};
+use stowage_store::names::NameRules;
 use stowage_store::ObjectStore;
 use tokio_util::sync::CancellationToken;
 
@@ -34,6 +36,10 @@ pub struct Fetch {
     /// What is at `dest` now (size, modification time in ns), or `None`
     /// when nothing is: the download is abandoned if that changes.
     pub replaces: Option<(u64, i64)>,
+    /// The local file it takes the place of when that one is `dest` under
+    /// another spelling (a case-only rename, on a disk that ignores case):
+    /// `replaces` is its state, and it goes so the new name shows.
+    pub stands_in: Option<PathBuf>,
 }
 
 /// Fetches `items` through the transfer's store (its limit bounds the
@@ -149,18 +155,24 @@ async fn place(item: &Fetch, tmp: &Path) -> Result<LocalState, String> {
                 ));
             }
         }
-        if current_state(&item.dest) != item.replaces {
+        let there = item.stands_in.as_deref().unwrap_or(&item.dest);
+        if current_state(there) != item.replaces {
             return Err(format!(
                 "{} changed on this computer since it was compared; it was left as it is.",
-                item.dest.display()
+                there.display()
             ));
         }
         if let Some(ms) = item.modified_ms {
-            let file = std::fs::File::options().write(true).open(&tmp).map_err(|e| e.to_string())?;
+            let file = stowage_store::disk::open_for_writing(&tmp, false).map_err(|e| e.to_string())?;
             let when = SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0));
             file.set_modified(when).map_err(|e| format!("Cannot set the time of {}: {e}", tmp.display()))?;
         }
-        std::fs::rename(&tmp, &item.dest).map_err(|e| format!("Cannot write {}: {e}", item.dest.display()))?;
+        if let Some(old) = &item.stands_in {
+            // Replaced by a rename, the old spelling would stay on the disk.
+            stowage_store::disk::remove_file(old).map_err(|e| format!("Cannot replace {}: {e}", old.display()))?;
+        }
+        stowage_store::disk::rename(&tmp, &item.dest)
+            .map_err(|e| format!("Cannot write {}: {e}", item.dest.display()))?;
         let meta = std::fs::metadata(&item.dest).map_err(|e| e.to_string())?;
         Ok(LocalState {
             size: meta.len(),
@@ -203,25 +215,42 @@ pub async fn download(
     let store = tuning.transfer_store(store, &cancel);
     let mut summary = Summary::default();
     let base = normalize_prefix(&request.base_prefix);
+    let names = {
+        let dest = request.dest.clone();
+        tokio::task::spawn_blocking(move || NameRules::at(&dest)).await.unwrap_or_else(|_| NameRules::of_this_system())
+    };
     let (objects, failed) = crate::selection::expand(store.as_ref(), &request.container, &request.selection).await;
     summary.failed.extend(failed);
     let mut items = Vec::new();
+    // The names this download writes, as the disk compares them: two keys
+    // that are one name there are two files, never one written twice.
+    let mut claimed = HashSet::new();
     for object in objects.into_iter().filter(|o| !o.key.ends_with('/')) {
         let relative = object.key.strip_prefix(&base).unwrap_or(&object.key);
-        let Some(dest) = local_path(&request.dest, relative) else {
-            summary.failed.push((object.key.clone(), "Its name cannot be a file name on this computer.".into()));
-            continue;
+        let dest = match stowage_store::disk::within(&request.dest, &names, relative) {
+            Ok(dest) => dest,
+            Err(refusal) => {
+                summary.failed.push((object.key.clone(), format!("Not downloaded: {refusal}.")));
+                continue;
+            }
         };
-        let current = std::fs::metadata(&dest).ok();
-        let dest = match (current, request.existing) {
-            (Some(_), Existing::Skip) => {
+        let taken = |path: &Path, claimed: &HashSet<String>| {
+            path.exists() || claimed.contains(&names.fold(&path.to_string_lossy()))
+        };
+        let dest = match (taken(&dest, &claimed), request.existing) {
+            (true, Existing::Skip) => {
                 summary.skipped_existing += 1;
                 continue;
             }
             // Downloads ask nobody: keeping both loses nothing.
-            (Some(_), Existing::KeepBoth | Existing::Ask) => free_local_name(&dest),
+            (true, Existing::KeepBoth | Existing::Ask) => free_local_name(&dest, |p| taken(p, &claimed)),
+            // Replacing what is there, but never what this download wrote.
+            (true, Existing::Overwrite) if claimed.contains(&names.fold(&dest.to_string_lossy())) => {
+                free_local_name(&dest, |p| taken(p, &claimed))
+            }
             _ => dest,
         };
+        claimed.insert(names.fold(&dest.to_string_lossy()));
         let replaces = current_state(&dest);
         items.push(Fetch {
             key: object.key,
@@ -230,6 +259,7 @@ pub async fn download(
             etag: object.etag,
             modified_ms: object.modified_ms,
             replaces,
+            stands_in: None,
         });
     }
     sink.send(TransferEvent::Started {
@@ -245,29 +275,12 @@ pub async fn download(
     summary
 }
 
-/// `root` joined with the `/`-separated `relative` path; `None` for a path
-/// that would leave `root` or cannot be a file name (`..`, empty segments).
-pub(crate) fn local_path(root: &Path, relative: &str) -> Option<PathBuf> {
-    let mut path = root.to_owned();
-    for segment in relative.split('/') {
-        if segment.is_empty() || segment == "." || segment == ".." || segment.contains('\0') {
-            return None;
-        }
-        #[cfg(windows)]
-        if segment.contains(['\\', ':', '*', '?', '"', '<', '>', '|']) {
-            return None;
-        }
-        path.push(segment);
-    }
-    Some(path)
-}
-
-/// `name (1).ext`, `name (2).ext`, ...: the first name not taken in the folder.
-fn free_local_name(path: &Path) -> PathBuf {
+/// `name (1).ext`, `name (2).ext`, ...: the first name not `taken` in the folder.
+fn free_local_name(path: &Path, taken: impl Fn(&Path) -> bool) -> PathBuf {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     (1..)
         .map(|n| path.with_file_name(numbered(name, n)))
-        .find(|candidate| !candidate.exists())
+        .find(|candidate| !taken(candidate))
         .unwrap_or_else(|| path.to_owned())
 }
 
@@ -276,19 +289,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_that_would_escape_the_folder_are_refused() {
-        let root = Path::new("/data");
-        assert_eq!(local_path(root, "train/a.jpg"), Some(PathBuf::from("/data/train/a.jpg")));
-        assert_eq!(local_path(root, "../etc/passwd"), None);
-        assert_eq!(local_path(root, "a//b"), None);
-        assert_eq!(local_path(root, "a/./b"), None);
-    }
-
-    #[test]
     fn keep_both_picks_a_free_name() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("a.csv"), b"1").expect("write");
         std::fs::write(dir.path().join("a (1).csv"), b"1").expect("write");
-        assert_eq!(free_local_name(&dir.path().join("a.csv")), dir.path().join("a (2).csv"));
+        assert_eq!(free_local_name(&dir.path().join("a.csv"), Path::exists), dir.path().join("a (2).csv"));
     }
 }

@@ -85,7 +85,7 @@ pub(crate) async fn fetch_ranges(
         Some(ledger) => ledger,
         None => {
             // A file of the object's size, which the ranges fill in any order.
-            std::fs::File::create(partial).and_then(|f| f.set_len(item.size)).map_err(cannot)?;
+            stowage_store::disk::open_for_writing(partial, true).and_then(|f| f.set_len(item.size)).map_err(cannot)?;
             fresh
         }
     };
@@ -165,7 +165,7 @@ async fn record(progress: Arc<Mutex<Progress>>, start: u64, partial: &Path, ledg
 /// sync) as its ledger.
 async fn save(finished: String, partial: PathBuf, ledger_file: PathBuf) -> std::io::Result<()> {
     tokio::task::spawn_blocking(move || {
-        std::fs::File::open(&partial)?.sync_data()?;
+        stowage_store::disk::flush(&partial)?;
         stowage_store::atomic::write_atomically(&ledger_file, finished.as_bytes())
     })
     .await

@@ -57,6 +57,7 @@ impl WatchedFolder {
             includes: Vec::new(),
             excludes,
             backup_prefix: (policy == DeletePolicy::Backup).then_some(backup_prefix),
+            follow_links: false,
         };
         Self { target, paused: false }
     }
@@ -95,6 +96,8 @@ struct Stored {
     excludes: Vec<String>,
     backup_prefix: Option<String>,
     #[serde(default)]
+    follow_links: bool,
+    #[serde(default)]
     paused: bool,
 }
 
@@ -118,6 +121,7 @@ impl From<Stored> for WatchedFolder {
             includes: s.includes,
             excludes: s.excludes,
             backup_prefix,
+            follow_links: s.follow_links,
         };
         Self { target, paused: s.paused }
     }

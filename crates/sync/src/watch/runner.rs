@@ -22,8 +22,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use notify_debouncer_full::notify::{self, RecursiveMode};
-use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, RecommendedCache};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, NoCache};
 use serde::Serialize;
+use stowage_store::names::NameRules;
 use stowage_store::Storage;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
@@ -118,12 +119,12 @@ const MAX_NARROW_PATHS: usize = 256;
 
 /// The changed `paths` as keys in the folder `root`; `None` when one of them
 /// is the folder itself (or outside it): then everything is looked at.
-fn keys_in(root: &std::path::Path, paths: &BTreeSet<PathBuf>) -> Option<BTreeSet<String>> {
+fn keys_in(root: &std::path::Path, names: &NameRules, paths: &BTreeSet<PathBuf>) -> Option<BTreeSet<String>> {
     paths
         .iter()
         .map(|p| {
             let rel = p.strip_prefix(root).ok()?.to_str()?.replace('\\', "/");
-            (!rel.is_empty()).then_some(rel)
+            (!rel.is_empty()).then(|| names.key(&rel))
         })
         .collect()
 }
@@ -148,6 +149,10 @@ pub async fn run(
     // prefix) runs first to catch up, periodically, after lost events and
     // errors, and whenever a narrow round cannot decide (something is gone).
     let root = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+    let names = {
+        let root = root.clone();
+        tokio::task::spawn_blocking(move || NameRules::at(&root)).await.unwrap_or_else(|_| NameRules::of_this_system())
+    };
     let mut changed: BTreeSet<PathBuf> = BTreeSet::new();
     let mut full = true;
     let mut next = Instant::now();
@@ -177,7 +182,7 @@ pub async fn run(
                     note(signal, &mut changed, &mut full);
                 }
                 let narrow = (!full && Instant::now() < next_full && changed.len() <= MAX_NARROW_PATHS)
-                    .then(|| keys_in(&root, &changed))
+                    .then(|| keys_in(&root, &names, &changed))
                     .flatten();
                 let rescan_every = if polling_note.is_some() { timing.poll } else { timing.full_rescan };
                 if narrow.is_none() {
@@ -203,7 +208,7 @@ pub async fn run(
                     + match round {
                         Round::Done => rescan_every,
                         Round::Deferred(waiting) => {
-                            changed.extend(waiting.iter().map(|key| root.join(key)));
+                            changed.extend(waiting.iter().filter_map(|key| names.path(&root, key).ok()));
                             timing.stable
                         }
                         Round::Failed => {
@@ -220,8 +225,7 @@ fn start_watcher(
     path: &std::path::Path,
     debounce: Duration,
     tx: mpsc::UnboundedSender<Signal>,
-) -> Result<notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>, String>
-{
+) -> Result<notify_debouncer_full::Debouncer<notify::RecommendedWatcher, NoCache>, String> {
     // Ticking once per debounce window (not the default four times) keeps an
     // idle watch near zero CPU; events wait at most two windows. Only
     // changes are asked of the kernel: with opens and closes too, reading a
@@ -236,7 +240,10 @@ fn start_watcher(
         };
         let _ = tx.send(signal);
     };
-    let mut debouncer = new_debouncer_opt(debounce, Some(debounce), handler, RecommendedCache::new(), config)
+    // No file-id cache (off Linux the recommended one walks and opens every
+    // file of the folder at start and at each rescan, on an async worker):
+    // a rename reads as a removal and a creation, and a round looks at both.
+    let mut debouncer = new_debouncer_opt(debounce, Some(debounce), handler, NoCache::new(), config)
         .map_err(|e| format!("Changes are found by rescanning every minute: the folder cannot be watched ({e})."))?;
     debouncer.watch(path, RecursiveMode::Recursive).map_err(|e| match e.kind {
         notify::ErrorKind::MaxFilesWatch => "Changes are found by rescanning every minute: the system ran out of file \

@@ -682,7 +682,11 @@ export type Op = {
 	/**  Bytes moved (transfers) or removed (deletes). */
 	size: number,
 	reason: Reason,
-	/**  For an upload that is a rename: the path whose object is copied. */
+	/**
+	 *  For an upload that is a rename: the path whose object is copied. For
+	 *  a download: the local file (another spelling of the same name on
+	 *  this disk) it takes the place of. For a name clash: the other name.
+	 */
 	from?: string | null,
 };
 
@@ -772,7 +776,14 @@ export type Reason =
 /**  A file and a folder would have the same name. */
 "typeClash" | 
 /**  A synced file under another name: its object is copied on the server. */
-"renamed";
+"renamed" | 
+/**
+ *  Another key has a name that differs only in letter case or accents,
+ *  which this disk holds as one name: both cannot live here.
+ */
+"nameClash" | 
+/**  A name this disk cannot hold (an empty folder name, too long). */
+"nameRefused";
 
 /**
  *  SDK `Resources`. A request sets `flavor` and a count of `gpu` or `cpu`,
@@ -994,6 +1005,11 @@ export type SyncTarget = {
 	excludes?: string[],
 	/**  Objects a push deletes are first copied under this prefix. */
 	backupPrefix?: string | null,
+	/**
+	 *  Follow links that lead out of the folder (rclone's `--copy-links`);
+	 *  by default they are left out and stop deletions until they are.
+	 */
+	followLinks?: boolean,
 };
 
 export type TrainingView = {
