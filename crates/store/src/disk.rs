@@ -142,7 +142,8 @@ mod tests {
     use super::*;
     use crate::names::Unicode;
 
-    const WINDOWS: NameRules = NameRules { windows: true, case_insensitive: true, unicode: Unicode::Exact };
+    const WINDOWS: NameRules =
+        NameRules { windows: true, case_insensitive: true, unicode: Unicode::Exact, leading_dot: false };
 
     #[test]
     fn every_key_stays_under_the_folder() {

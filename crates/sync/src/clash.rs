@@ -267,7 +267,8 @@ mod tests {
 
     use super::*;
 
-    const CASELESS: NameRules = NameRules { windows: true, case_insensitive: true, unicode: Unicode::Exact };
+    const CASELESS: NameRules =
+        NameRules { windows: true, case_insensitive: true, unicode: Unicode::Exact, leading_dot: false };
 
     fn sides(local: bool, remote: bool, base: bool, op: Option<OpKind>) -> Sides {
         Sides { local, remote, base, op }

@@ -15,6 +15,7 @@
 //!
 //! All file work runs on tokio's blocking pool.
 
+mod migrate;
 mod names;
 
 use std::collections::BTreeMap;
@@ -35,7 +36,7 @@ use crate::{
 };
 
 /// The store's own folder inside each container; never an object name
-/// because encoded names never start with `.`.
+/// because encoded names never start with `.` (see [`names`]).
 const INTERNAL_DIR: &str = ".stowage";
 /// Holds the full segment of a folder whose name was shortened.
 const SEGMENT_FILE: &str = ".segment";
@@ -71,6 +72,9 @@ impl LocalStore {
         let root = root.into();
         fs::create_dir_all(&root)
             .map_err(|e| StoreError::io(format!("Cannot create the store folder {}", root.display()), e))?;
+        migrate::migrate(&root).map_err(|e| {
+            StoreError::io(format!("Cannot rename the files of {} to today's names", root.display()), e)
+        })?;
         Ok(Self { root: Arc::new(root) })
     }
 

@@ -1,109 +1,72 @@
-//! Maps object keys to file paths and back, so that any S3 key can be stored
-//! as a file on Linux, macOS and Windows and the folders stay readable.
+//! How the local store names its files: the one encoding of local names
+//! ([`crate::names`]), with Windows' rules on every system (a store folder
+//! copied to any disk still holds every key) and no leading dot (the
+//! store's own files start with one). Two things are the store's own: an
+//! empty segment (`a//b`) is `‛‛`, a name no key encodes to; and a name
+//! longer than [`MAX_NAME_BYTES`] is cut and ends in `~` and a hash, its full
+//! segment kept in the object's metadata (files) or in a `.segment` file
+//! inside (folders).
 //!
-//! A key is split on `/`; each segment becomes one file or folder name.
-//! Characters no file system accepts everywhere (`\ : * ? " < > |`, control
-//! characters), a leading `.` (names starting with `.` are the store's own
-//! files), a trailing `.` or space, `%` and `~` are written as `%XX`. Windows
-//! device names (`CON`, `LPT1.txt`, ...) get their first letter escaped. An
-//! empty segment (`a//b`) is `%`. A name longer than [`MAX_NAME_BYTES`] is cut
-//! and ends in `~` and a hash; its full segment is then kept in the object's
-//! metadata (files) or in a `.segment` file inside (folders).
-//!
-//! Known limit: on case-insensitive file systems (macOS and Windows defaults)
-//! keys that differ only in case map to the same file.
+//! Known limit: on case-insensitive file systems (macOS and Windows
+//! defaults) keys that differ only in case map to the same file.
 
 use sha2::{Digest, Sha256};
+
+use crate::names::{NameRules, Unicode};
+
+const RULES: NameRules =
+    NameRules { windows: true, case_insensitive: false, unicode: Unicode::Exact, leading_dot: true };
 
 /// Longest name written; below every common file system's limit of 255.
 const MAX_NAME_BYTES: usize = 200;
 
-const EMPTY_SEGMENT: &str = "%";
+/// The hash a shortened name ends with, after `~`: 16 hex digits.
+const HASH_DIGITS: usize = 16;
+
+const EMPTY_SEGMENT: &str = "‛‛";
 
 /// The file or folder name that stores `segment`.
 pub(crate) fn encode(segment: &str) -> String {
     if segment.is_empty() {
         return EMPTY_SEGMENT.to_owned();
     }
-    let last = segment.chars().count() - 1;
-    let mut out = String::with_capacity(segment.len());
-    for (i, ch) in segment.chars().enumerate() {
-        let escape = matches!(ch, '%' | '~' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
-            || ch.is_control()
-            || (i == 0 && ch == '.')
-            || (i == last && (ch == '.' || ch == ' '));
-        if escape {
-            push_escaped(&mut out, ch);
-        } else {
-            out.push(ch);
-        }
+    match RULES.encode(segment) {
+        Ok(name) if name.len() <= MAX_NAME_BYTES => name,
+        // Too long for the store (or for any disk): cut, with a hash of the whole.
+        Ok(name) | Err(crate::names::Refusal::TooLong { name }) => shortened(&name, segment),
+        Err(crate::names::Refusal::Empty) => EMPTY_SEGMENT.to_owned(),
     }
-    if is_windows_device_name(&out) {
-        let mut chars = out.chars();
-        let mut escaped = String::new();
-        if let Some(first) = chars.next() {
-            push_escaped(&mut escaped, first);
-        }
-        escaped.push_str(chars.as_str());
-        out = escaped;
+}
+
+fn shortened(name: &str, segment: &str) -> String {
+    let mut cut = MAX_NAME_BYTES - HASH_DIGITS - 2;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
     }
-    if out.len() > MAX_NAME_BYTES {
-        let mut cut = MAX_NAME_BYTES - 18;
-        while !out.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        let hash = hex::encode(&Sha256::digest(segment.as_bytes())[..8]);
-        out = format!("{}~{hash}", &out[..cut]);
-    }
-    out
+    let hash = hex::encode(&Sha256::digest(segment.as_bytes())[..HASH_DIGITS / 2]);
+    format!("{}~{hash}", &name[..cut])
 }
 
 /// The segment a name stores; `None` for a shortened name (look up its full
-/// segment beside it) or a name this store did not write.
+/// segment beside it), one of the store's own files, or a name this store
+/// would not write.
 pub(crate) fn decode(name: &str) -> Option<String> {
     if name == EMPTY_SEGMENT {
         return Some(String::new());
     }
-    if name.contains('~') || name.starts_with('.') {
+    if name.starts_with('.') || is_shortened(name) {
         return None;
     }
-    let bytes = name.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = name.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    let segment = String::from_utf8(out).ok()?;
-    // Only names this encoding produces: a hand-made "50%.txt" is not ours.
+    let segment = RULES.decode(name);
     (encode(&segment) == name).then_some(segment)
 }
 
 /// Whether `name` was shortened, so its segment is stored beside it.
 pub(crate) fn is_shortened(name: &str) -> bool {
-    name.contains('~')
-}
-
-fn push_escaped(out: &mut String, ch: char) {
-    let mut buf = [0u8; 4];
-    for b in ch.encode_utf8(&mut buf).bytes() {
-        out.push_str(&format!("%{b:02X}"));
-    }
-}
-
-fn is_windows_device_name(name: &str) -> bool {
-    let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
-    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || (stem.len() == 4
-            && (stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.as_bytes()[3].is_ascii_digit()
-            && stem.as_bytes()[3] != b'0')
+    let Some((head, hash)) = name.rsplit_once('~') else { return false };
+    hash.len() == HASH_DIGITS
+        && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        && head.len() + HASH_DIGITS + 1 > MAX_NAME_BYTES - HASH_DIGITS - 5
 }
 
 #[cfg(test)]
@@ -112,22 +75,29 @@ mod tests {
 
     #[test]
     fn plain_names_stay_readable() {
-        for s in ["train", "img 001.jpg", "données", "a+b=c#1", "日本語.txt"] {
+        for s in ["train", "img 001.jpg", "données", "a+b=c#1", "日本語.txt", "50%.txt", "~x", "v1~2"] {
             assert_eq!(encode(s), s);
             assert_eq!(decode(s).as_deref(), Some(s));
         }
     }
 
     #[test]
-    fn awkward_segments_round_trip() {
-        for s in
-            ["", ".", "..", ".hidden", "a:b", "what?", "trail.", "trail ", "CON", "lpt1.txt", "50%", "~x", "tab\there"]
-        {
-            let name = encode(s);
-            assert!(!name.starts_with('.'), "{s:?} -> {name}");
-            assert!(!name.contains(['\\', ':', '*', '?', '"', '<', '>', '|', '\t']), "{s:?} -> {name}");
-            assert!(!is_windows_device_name(&name), "{s:?} -> {name}");
-            assert_eq!(decode(&name).as_deref(), Some(s), "{s:?} -> {name}");
+    fn awkward_segments_round_trip_as_sync_would_name_them() {
+        for (s, name) in [
+            ("", "‛‛"),
+            (".", "．"),
+            ("..", "．．"),
+            (".hidden", "．hidden"),
+            ("a:b", "a：b"),
+            ("what?", "what？"),
+            ("trail.", "trail．"),
+            ("trail ", "trail␠"),
+            ("CON", "ＣON"),
+            ("lpt1.txt", "ｌpt1.txt"),
+            ("tab\there", "tab␉here"),
+        ] {
+            assert_eq!(encode(s), name, "{s:?}");
+            assert_eq!(decode(name).as_deref(), Some(s), "{name:?}");
         }
     }
 
@@ -140,11 +110,14 @@ mod tests {
         assert_eq!(decode(&name), None);
         assert_eq!(encode(&long), name);
         assert_ne!(encode(&"x".repeat(999)), name);
+        assert!(!is_shortened("backup~0123456789abcdef"), "a short name with a tilde is not one");
     }
 
     #[test]
-    fn foreign_names_are_not_ours() {
-        assert_eq!(decode("50%.txt"), None);
+    fn the_store_s_own_files_and_foreign_names_are_not_objects() {
         assert_eq!(decode(".meta"), None);
+        assert_eq!(decode(".stowage"), None);
+        // What this encoding would write otherwise: `a:b` is written `a：b`.
+        assert_eq!(decode("‛x"), Some("‛x".into()));
     }
 }

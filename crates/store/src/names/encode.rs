@@ -35,34 +35,53 @@ fn unshifted(c: char, by: u32) -> char {
     char::from_u32((c as u32).wrapping_sub(by)).unwrap_or(c)
 }
 
-/// The look-alike `c` is written as at `last` (the segment's end), if any.
-fn look_alike(c: char, last: bool, windows: bool) -> Option<char> {
+/// Which look-alikes an encoding uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Style {
+    /// Windows' rules: the refused characters, control characters, a
+    /// trailing space or dot, device names.
+    pub windows: bool,
+    /// A leading dot too (the local store's own files start with one).
+    pub leading_dot: bool,
+}
+
+/// Where a character sits in its segment.
+#[derive(Clone, Copy)]
+struct At {
+    first: bool,
+    last: bool,
+}
+
+/// The look-alike `c` is written as `at` its place, if any.
+fn look_alike(c: char, at: At, style: Style) -> Option<char> {
+    let windows = style.windows;
     match c {
         '\0' => Some(shifted(c, SYMBOLS)),
         c if windows && WINDOWS_REFUSED.contains(&c) => Some(shifted(c, FULLWIDTH)),
         '\u{1}'..='\u{1f}' if windows => Some(shifted(c, SYMBOLS)),
-        ' ' if windows && last => Some(SPACE_SYMBOL),
-        '.' if windows && last => Some(FULLWIDTH_DOT),
+        ' ' if windows && at.last => Some(SPACE_SYMBOL),
+        '.' if (windows && at.last) || (style.leading_dot && at.first) => Some(FULLWIDTH_DOT),
         _ => None,
     }
 }
 
-/// The character look-alike `c` stands for at `last`, if it is one.
-fn original(c: char, last: bool, windows: bool) -> Option<char> {
+/// The character look-alike `c` stands for `at` its place, if it is one.
+fn original(c: char, at: At, style: Style) -> Option<char> {
+    let windows = style.windows;
     let from = |by| unshifted(c, by);
     match c {
         '␀' => Some('\0'),
         _ if windows && WINDOWS_REFUSED.contains(&from(FULLWIDTH)) => Some(from(FULLWIDTH)),
         '␁'..='␟' if windows => Some(from(SYMBOLS)),
-        SPACE_SYMBOL if windows && last => Some(' '),
-        FULLWIDTH_DOT if windows && last => Some('.'),
+        SPACE_SYMBOL if windows && at.last => Some(' '),
+        FULLWIDTH_DOT if (windows && at.last) || (style.leading_dot && at.first) => Some('.'),
         _ => None,
     }
 }
 
-/// Whether `‛` before `c` (at `last`) is read as a quote.
-fn quotable(c: char, last: bool, windows: bool) -> bool {
-    c == QUOTE || original(c, last, windows).is_some()
+/// Whether `‛` before `c` (standing `at` its place) is read as a quote.
+fn quotable(c: char, at: At, style: Style) -> bool {
+    c == QUOTE || original(c, at, style).is_some()
 }
 
 /// Whole names that stand for `.` and `..`, which no disk holds as a name.
@@ -71,7 +90,8 @@ const DOTS: [&str; 2] = ["．", "．．"];
 /// Whether `text` is the same as a key and as a name, as most are: then
 /// neither encoding nor decoding has anything to do (the fast path of a
 /// scan of a million names).
-fn as_is(text: &str, windows: bool) -> bool {
+fn as_is(text: &str, style: Style) -> bool {
+    let windows = style.windows;
     let special = |c: char| {
         matches!(c, '\0' | '␀' | QUOTE | FULLWIDTH_DOT)
             || (windows
@@ -81,12 +101,13 @@ fn as_is(text: &str, windows: bool) -> bool {
                     || ('␁'..='␟').contains(&c)))
     };
     let ends_odd = windows && text.ends_with([' ', '.', SPACE_SYMBOL]);
-    let starts_odd = windows && (text.starts_with(is_fullwidth_letter) || is_device(text));
+    let starts_odd = (windows && (text.starts_with(is_fullwidth_letter) || is_device(text)))
+        || (style.leading_dot && text.starts_with('.'));
     !(text.is_empty() || text == "." || text == ".." || text.contains(special) || ends_odd || starts_odd)
 }
 
-pub(super) fn encode(segment: &str, windows: bool) -> String {
-    if as_is(segment, windows) {
+pub(super) fn encode(segment: &str, style: Style) -> String {
+    if as_is(segment, style) {
         return segment.to_owned();
     }
     match segment {
@@ -102,10 +123,10 @@ pub(super) fn encode(segment: &str, windows: bool) -> String {
         .iter()
         .enumerate()
         .map(|(i, &c)| {
-            let last = i + 1 == n;
-            match look_alike(c, last, windows) {
+            let at = At { first: i == 0, last: i + 1 == n };
+            match look_alike(c, at, style) {
                 Some(alike) => alike.to_string(),
-                None if c != QUOTE && quotable(c, last, windows) => format!("{QUOTE}{c}"),
+                None if c != QUOTE && quotable(c, at, style) => format!("{QUOTE}{c}"),
                 None => c.to_string(),
             }
         })
@@ -114,10 +135,11 @@ pub(super) fn encode(segment: &str, windows: bool) -> String {
         if chars[i] != QUOTE {
             continue;
         }
+        // Read back, what follows a `‛` stands where the `‛` does.
         let next = tokens.get(i + 1).and_then(|t| t.chars().next());
-        let next_last = i + 2 == n && tokens[i + 1].chars().count() == 1;
-        let reads_as_quote = next.is_some_and(|c| quotable(c, next_last, windows))
-            || (windows && i == 0 && next.is_some_and(|c| device_letter(c, &chars[2..])))
+        let at = At { first: i == 0, last: i + 2 == n && tokens[i + 1].chars().count() == 1 };
+        let reads_as_quote = next.is_some_and(|c| quotable(c, at, style))
+            || (style.windows && i == 0 && next.is_some_and(|c| device_letter(c, &chars[2..])))
             // `‛` then what reads as a dot name: `‛．` must not read as `．`.
             || (i == 0 && DOTS.contains(&tokens[1..].concat().as_str()));
         if reads_as_quote {
@@ -128,7 +150,7 @@ pub(super) fn encode(segment: &str, windows: bool) -> String {
     if DOTS.contains(&name.as_str()) {
         // `．` itself, or (Windows) `．.`: not to be read as `.` or `..`.
         name.insert(0, QUOTE);
-    } else if windows {
+    } else if style.windows {
         if is_device(segment) {
             // Device names start with an ASCII letter, kept as it is above.
             let first = chars[0];
@@ -140,8 +162,8 @@ pub(super) fn encode(segment: &str, windows: bool) -> String {
     name
 }
 
-pub(super) fn decode(name: &str, windows: bool) -> String {
-    if as_is(name, windows) {
+pub(super) fn decode(name: &str, style: Style) -> String {
+    if as_is(name, style) {
         return name.to_owned();
     }
     if let Some(i) = DOTS.iter().position(|d| *d == name) {
@@ -149,45 +171,49 @@ pub(super) fn decode(name: &str, windows: bool) -> String {
     }
     let chars: Vec<char> = name.chars().collect();
     // A dot name that was quoted (`‛．` is `．`; on Windows' rules that reads so anyway).
-    if chars.first() == Some(&QUOTE) && DOTS.contains(&&name[QUOTE.len_utf8()..]) && !(windows && chars.len() == 2) {
-        return decode_chars(&chars[1..], windows);
+    if chars.first() == Some(&QUOTE)
+        && DOTS.contains(&&name[QUOTE.len_utf8()..])
+        && !(style.windows && chars.len() == 2)
+    {
+        return decode_chars(&chars[1..], style, 1);
     }
-    if windows {
+    if style.windows {
         if let Some(&first) = chars.first() {
             // `ＣON.txt`: a device name, its first letter made FULLWIDTH.
             if is_fullwidth_letter(first) {
-                let device = format!("{}{}", unshifted(first, FULLWIDTH), decode_chars(&chars[1..], windows));
+                let device = format!("{}{}", unshifted(first, FULLWIDTH), decode_chars(&chars[1..], style, 1));
                 if is_device(&device) {
                     return device;
                 }
             }
             // `‛ＣON.txt`: a name that only looks like one.
             if first == QUOTE
-                && chars.get(1).is_some_and(|&c| device_letter(c, &decode_chars_vec(&chars[2..], windows)))
+                && chars.get(1).is_some_and(|&c| device_letter(c, &decode_chars_vec(&chars[2..], style, 1)))
             {
-                return format!("{}{}", chars[1], decode_chars(&chars[2..], windows));
+                return format!("{}{}", chars[1], decode_chars(&chars[2..], style, 1));
             }
         }
     }
-    decode_chars(&chars, windows)
+    decode_chars(&chars, style, 0)
 }
 
-fn decode_chars(chars: &[char], windows: bool) -> String {
-    decode_chars_vec(chars, windows).into_iter().collect()
+/// Decodes `chars`, which follow `before` characters of the segment.
+fn decode_chars(chars: &[char], style: Style, before: usize) -> String {
+    decode_chars_vec(chars, style, before).into_iter().collect()
 }
 
-fn decode_chars_vec(chars: &[char], windows: bool) -> Vec<char> {
+fn decode_chars_vec(chars: &[char], style: Style, before: usize) -> Vec<char> {
     let n = chars.len();
     let mut out = Vec::with_capacity(n);
     let mut i = 0;
     while i < n {
-        let c = chars[i];
-        if c == QUOTE && i + 1 < n && quotable(chars[i + 1], i + 2 == n, windows) {
+        let (c, first) = (chars[i], before + out.len() == 0);
+        if c == QUOTE && i + 1 < n && quotable(chars[i + 1], At { first, last: i + 2 == n }, style) {
             out.push(chars[i + 1]);
             i += 2;
             continue;
         }
-        out.push(original(c, i + 1 == n, windows).unwrap_or(c));
+        out.push(original(c, At { first, last: i + 1 == n }, style).unwrap_or(c));
         i += 1;
     }
     out
@@ -223,6 +249,11 @@ mod tests {
 
     use super::*;
 
+    const WIN: Style = Style { windows: true, leading_dot: false };
+    const PLAIN: Style = Style { windows: false, leading_dot: false };
+    /// The local store's: Windows' rules and no leading dot.
+    const STORE: Style = Style { windows: true, leading_dot: true };
+
     #[test]
     fn windows_names_as_rclone_writes_them() {
         for (key, name) in [
@@ -246,20 +277,29 @@ mod tests {
             ("‛：", "‛‛‛："),
             ("‛:", "‛‛："),
         ] {
-            assert_eq!(encode(key, true), name, "{key:?}");
-            assert_eq!(decode(name, true), key, "{name:?}");
+            assert_eq!(encode(key, WIN), name, "{key:?}");
+            assert_eq!(decode(name, WIN), key, "{name:?}");
         }
     }
 
     #[test]
     fn other_disks_keep_every_name_but_the_impossible_ones() {
-        for key in ["ckpt:3.pt", "report.", "CON", "tab\there", "wide：colon", "‛x"] {
-            assert_eq!(encode(key, false), key);
-            assert_eq!(decode(key, false), key);
+        for key in ["ckpt:3.pt", "report.", "CON", "tab\there", "wide：colon", "‛x", ".hidden"] {
+            assert_eq!(encode(key, PLAIN), key);
+            assert_eq!(decode(key, PLAIN), key);
         }
-        assert_eq!(encode("nul\0byte", false), "nul␀byte");
-        assert_eq!(encode("‛␀", false), "‛‛‛␀");
-        assert_eq!(decode("‛‛‛␀", false), "‛␀");
+        assert_eq!(encode("nul\0byte", PLAIN), "nul␀byte");
+        assert_eq!(encode("‛␀", PLAIN), "‛‛‛␀");
+        assert_eq!(decode("‛‛‛␀", PLAIN), "‛␀");
+    }
+
+    #[test]
+    fn the_local_store_never_names_a_file_with_a_leading_dot() {
+        for (key, name) in [(".hidden", "．hidden"), ("．wide", "‛．wide"), (".x.", "．x．"), ("‛．a", "‛‛．a")]
+        {
+            assert_eq!(encode(key, STORE), name, "{key:?}");
+            assert_eq!(decode(name, STORE), key, "{name:?}");
+        }
     }
 
     /// Keys made of the characters the encoding treats, plain letters, and
@@ -277,15 +317,16 @@ mod tests {
 
         #[test]
         fn every_key_comes_back(key in awkward_key()) {
-            for windows in [true, false] {
-                let name = encode(&key, windows);
-                prop_assert_eq!(decode(&name, windows), key.clone(), "windows {}: {:?}", windows, name);
+            for style in [WIN, PLAIN, STORE] {
+                let name = encode(&key, style);
+                prop_assert_eq!(decode(&name, style), key.clone(), "{:?}: {:?}", style, name);
             }
+            prop_assert!(!encode(&key, STORE).starts_with('.'));
         }
 
         #[test]
         fn a_windows_name_holds_nothing_windows_refuses(key in awkward_key()) {
-            let name = encode(&key, true);
+            let name = encode(&key, WIN);
             prop_assert!(!name.contains(WINDOWS_REFUSED) && !name.contains(|c: char| (c as u32) < 0x20), "{:?}", name);
             prop_assert!(!name.ends_with([' ', '.']), "{:?}", name);
             prop_assert!(!is_device(&name), "{:?}", name);
@@ -296,8 +337,8 @@ mod tests {
         fn any_string_comes_back(key in "\\PC{1,12}") {
             let key = key.replace('/', "");
             prop_assume!(!key.is_empty());
-            for windows in [true, false] {
-                prop_assert_eq!(decode(&encode(&key, windows), windows), key.clone());
+            for style in [WIN, PLAIN, STORE] {
+                prop_assert_eq!(decode(&encode(&key, style), style), key.clone());
             }
         }
     }

@@ -43,6 +43,8 @@ pub struct NameRules {
     /// `A.txt` and `a.txt` are one name (Windows and macOS defaults, exFAT).
     pub case_insensitive: bool,
     pub unicode: Unicode,
+    /// No name starts with a dot: the local store's own files do.
+    pub leading_dot: bool,
 }
 
 /// How a disk treats the Unicode normalization of names.
@@ -102,9 +104,9 @@ impl NameRules {
     /// that cannot be probed, say a read-only one).
     pub fn of_this_system() -> Self {
         if cfg!(windows) {
-            Self { windows: true, case_insensitive: true, unicode: Unicode::Exact }
+            Self { windows: true, case_insensitive: true, unicode: Unicode::Exact, leading_dot: false }
         } else if cfg!(target_os = "macos") {
-            Self { windows: false, case_insensitive: true, unicode: Unicode::Insensitive }
+            Self { windows: false, case_insensitive: true, unicode: Unicode::Insensitive, leading_dot: false }
         } else {
             Self::default()
         }
@@ -133,6 +135,7 @@ impl NameRules {
                 windows: system.windows || found.windows,
                 case_insensitive: system.case_insensitive || found.case_insensitive,
                 unicode: if found.unicode == Unicode::Exact { system.unicode } else { found.unicode },
+                leading_dot: false,
             },
             Err(e) => {
                 tracing::info!(root = %root.display(), "the folder's name rules could not be probed ({e}); this system's are used");
@@ -146,7 +149,7 @@ impl NameRules {
         if segment.is_empty() {
             return Err(Refusal::Empty);
         }
-        let name = encode::encode(segment, self.windows);
+        let name = encode::encode(segment, self.style());
         let length = if self.windows { name.encode_utf16().count() } else { name.len() };
         if length > MAX_NAME {
             return Err(Refusal::TooLong { name });
@@ -157,11 +160,15 @@ impl NameRules {
     /// The key segment a name on such a disk stands for. On a disk that
     /// stores names normalized, in NFC: the form keys are compared in.
     pub fn decode(&self, name: &str) -> String {
-        let segment = encode::decode(name, self.windows);
+        let segment = encode::decode(name, self.style());
         match self.unicode {
             Unicode::Normalizing => segment.nfc().collect(),
             Unicode::Exact | Unicode::Insensitive => segment,
         }
+    }
+
+    fn style(&self) -> encode::Style {
+        encode::Style { windows: self.windows, leading_dot: self.leading_dot }
     }
 
     /// `root` joined with the names of the `/`-separated `key`.
@@ -210,9 +217,12 @@ impl NameRules {
 mod tests {
     use super::*;
 
-    const WINDOWS: NameRules = NameRules { windows: true, case_insensitive: true, unicode: Unicode::Exact };
-    const MACOS: NameRules = NameRules { windows: false, case_insensitive: true, unicode: Unicode::Insensitive };
-    const LINUX: NameRules = NameRules { windows: false, case_insensitive: false, unicode: Unicode::Exact };
+    const WINDOWS: NameRules =
+        NameRules { windows: true, case_insensitive: true, unicode: Unicode::Exact, leading_dot: false };
+    const MACOS: NameRules =
+        NameRules { windows: false, case_insensitive: true, unicode: Unicode::Insensitive, leading_dot: false };
+    const LINUX: NameRules =
+        NameRules { windows: false, case_insensitive: false, unicode: Unicode::Exact, leading_dot: false };
 
     #[test]
     fn the_issue_s_keys_on_each_system() {

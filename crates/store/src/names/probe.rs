@@ -34,7 +34,7 @@ fn try_names(scratch: &Path) -> std::io::Result<NameRules> {
     } else {
         Unicode::Exact
     };
-    Ok(NameRules { windows: refuses_colon || dot_dropped, case_insensitive, unicode })
+    Ok(NameRules { windows: refuses_colon || dot_dropped, case_insensitive, unicode, leading_dot: false })
 }
 
 fn names(dir: &Path) -> std::io::Result<Vec<String>> {
