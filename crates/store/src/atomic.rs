@@ -18,7 +18,7 @@ pub fn write_atomically(dest: &Path, bytes: &[u8]) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
     }
     let tmp = sibling_tmp(dest);
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, dest));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| crate::disk::rename(&tmp, dest));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }

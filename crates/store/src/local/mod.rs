@@ -160,9 +160,8 @@ impl LocalStore {
         };
         let meta_tmp = tmp.with_extension("meta");
         write_file(&meta_tmp, &to_json(&meta)?)?;
-        fs::rename(tmp, &dest).map_err(|e| StoreError::io(format!("Cannot write object \"{key}\""), e))?;
-        fs::rename(&meta_tmp, meta_path(&dest))
-            .map_err(|e| StoreError::io(format!("Cannot write object \"{key}\""), e))?;
+        rename(tmp, &dest)?;
+        rename(&meta_tmp, &meta_path(&dest))?;
         Ok(PutResult { etag: Some(etag) })
     }
 
@@ -660,7 +659,7 @@ impl ObjectStore for LocalStore {
             if path.is_dir() {
                 return Ok(());
             }
-            match fs::remove_file(&path) {
+            match crate::disk::remove_file(&path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
                 Err(e) => return Err(StoreError::io(format!("Cannot delete object \"{key}\""), e)),
