@@ -14,7 +14,8 @@ use std::sync::Arc;
 use stowage_store::names::NameRules;
 use stowage_store::{test_env, ListOptions, ObjectStore, Storage, StoragePolicy};
 use stowage_sync::{
-    apply, prepare, Direction, Mode, NoEvents, OpKind, PlanOptions, Reason, SyncRequest, SyncState, Tuning,
+    apply, prepare, Direction, Mode, NoEvents, OpKind, PlanOptions, Prepared, Reason, Summary, SyncRequest, SyncState,
+    Tuning,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -59,6 +60,12 @@ fn request(folder: &Path, container: &str, prefix: &str, mode: Mode) -> SyncRequ
     }
 }
 
+/// Applies a plan as the app does.
+async fn run(storage: &Storage, prepared: Prepared, request: &SyncRequest, state: &SyncState) -> Summary {
+    let (sink, cancel) = (Arc::new(NoEvents), CancellationToken::new());
+    apply(storage.shared(), prepared, request, state, Tuning::default(), sink, cancel, None).await
+}
+
 async fn listed(store: &dyn ObjectStore, container: &str, prefix: &str) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let scratch = tempfile::tempdir().expect("tempdir");
@@ -98,17 +105,7 @@ async fn on_exfat_a_pull_loses_nothing_unsaid_and_a_push_gives_the_keys_back() {
     assert_eq!(conflicts.len(), 1, "{conflicts:?}");
     assert_eq!((conflicts[0].path.as_str(), conflicts[0].reason), ("a.txt", Reason::NameClash));
     assert_eq!(conflicts[0].from.as_deref(), Some("A.txt"), "both keys are named");
-    let summary = apply(
-        storage.shared(),
-        prepared,
-        &pull,
-        &state,
-        Tuning::default(),
-        Arc::new(NoEvents),
-        CancellationToken::new(),
-        None,
-    )
-    .await;
+    let summary = run(&storage, prepared, &pull, &state).await;
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     assert_eq!((summary.downloaded, summary.deleted), (9, 1), "all but the clash, and the old file");
 
@@ -137,17 +134,7 @@ async fn on_exfat_a_pull_loses_nothing_unsaid_and_a_push_gives_the_keys_back() {
     // Pushed to a new prefix, the folder gives back the keys it came from.
     let push = request(&folder, &container, "back", Mode::Push);
     let prepared = prepare(storage.store().as_ref(), &push, &state, &Tuning::default()).await.expect("plan");
-    let summary = apply(
-        storage.shared(),
-        prepared,
-        &push,
-        &state,
-        Tuning::default(),
-        Arc::new(NoEvents),
-        CancellationToken::new(),
-        None,
-    )
-    .await;
+    let summary = run(&storage, prepared, &push, &state).await;
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     let mut back = keys();
     back.remove("a.txt");
@@ -177,29 +164,19 @@ async fn on_exfat_a_case_only_rename_in_the_container_renames_the_file() {
     let home = tempfile::tempdir().expect("tempdir");
     let state = SyncState::open(&home.path().join("state.sqlite")).expect("state");
     let pull = request(&folder, &container, "d", Mode::Pull);
-    let run = |prepared| {
-        apply(
-            storage.shared(),
-            prepared,
-            &pull,
-            &state,
-            Tuning::default(),
-            Arc::new(NoEvents),
-            CancellationToken::new(),
-            None,
-        )
-    };
-    let summary = run(prepare(storage.store().as_ref(), &pull, &state, &Tuning::default()).await.expect("plan")).await;
+    let (lister, tuning) = (storage.store(), Tuning::default());
+    let plan = || prepare(lister.as_ref(), &pull, &state, &tuning);
+    let summary = run(&storage, plan().await.expect("plan"), &pull, &state).await;
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
 
     // Renamed on the server, in case only.
     store.copy(&container, "d/report.csv", "d/Report.csv").await.expect("copy");
     store.delete(&container, "d/report.csv").await.expect("delete");
-    let prepared = prepare(storage.store().as_ref(), &pull, &state, &Tuning::default()).await.expect("plan");
+    let prepared = plan().await.expect("plan");
     let ops: Vec<(OpKind, String, Option<String>)> =
         prepared.plan.ops.iter().map(|op| (op.kind, op.path, op.from)).collect();
     assert_eq!(ops, [(OpKind::Download, "Report.csv".to_owned(), Some("report.csv".to_owned()))]);
-    let summary = run(prepared).await;
+    let summary = run(&storage, prepared, &pull, &state).await;
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     let names: Vec<String> = std::fs::read_dir(&folder)
         .expect("list")
@@ -208,6 +185,6 @@ async fn on_exfat_a_case_only_rename_in_the_container_renames_the_file() {
     assert_eq!(names, ["Report.csv"], "the file shows the new name, and there is one");
     assert_eq!(std::fs::read(folder.join("Report.csv")).expect("read"), b"v1");
     // And it stays: the next pull has nothing to do.
-    let again = prepare(storage.store().as_ref(), &pull, &state, &Tuning::default()).await.expect("plan");
+    let again = plan().await.expect("plan");
     assert!(again.plan.is_empty(), "{:?}", again.plan.ops.iter().collect::<Vec<_>>());
 }
