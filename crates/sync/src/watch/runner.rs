@@ -140,6 +140,13 @@ pub async fn run(
 ) {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let path = PathBuf::from(folder.id());
+    // Probed before the watch starts: the probe's scratch files are no change.
+    let names = {
+        let path = path.clone();
+        tokio::task::spawn_blocking(move || NameRules::at(&std::fs::canonicalize(&path).unwrap_or(path)))
+            .await
+            .unwrap_or_else(|_| NameRules::of_this_system())
+    };
     let watch = |tx| match start_watcher(&path, timing.debounce, tx) {
         Ok(w) => (Some(w), None),
         Err(note) => (None, Some(note)),
@@ -149,10 +156,6 @@ pub async fn run(
     // prefix) runs first to catch up, periodically, after lost events and
     // errors, and whenever a narrow round cannot decide (something is gone).
     let root = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-    let names = {
-        let root = root.clone();
-        tokio::task::spawn_blocking(move || NameRules::at(&root)).await.unwrap_or_else(|_| NameRules::of_this_system())
-    };
     let mut changed: BTreeSet<PathBuf> = BTreeSet::new();
     let mut full = true;
     let mut next = Instant::now();
