@@ -26,6 +26,7 @@ fn main() {
         "forget_transfer_files",
         "transfer_files",
         "plan_operations",
+        "discard_plan",
         "undelete_object",
         "set_container_class",
         "container_classes",

@@ -53,6 +53,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::transfers::forget_transfer_files,
             commands::transfers::transfer_files,
             commands::sync::plan_operations,
+            commands::sync::discard_plan,
             commands::versions::undelete_object,
             commands::versions::set_container_class,
             commands::versions::container_classes,

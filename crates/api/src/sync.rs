@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use stowage_sync::pairs::{self, SavedSync};
@@ -13,9 +14,27 @@ use crate::error::{Error, Result};
 use crate::transfers::{Started, TransferInfo, TransferKind};
 use crate::App;
 
-/// Plans waiting to be applied, by id.
+/// Plans waiting to be applied, by id. A plan holds temporary files past
+/// 10,000 operations; it goes when a newer preview of the same sync
+/// arrives, when the window drops it ([`App::discard_plan`]), or an hour
+/// after it was made (at the next preview).
 #[derive(Default)]
-pub(crate) struct Plans(Mutex<HashMap<u32, (Prepared, SyncRequest)>>);
+pub(crate) struct Plans(Mutex<HashMap<u32, Waiting>>);
+
+struct Waiting {
+    prepared: Prepared,
+    request: SyncRequest,
+    made: Instant,
+}
+
+/// How long a plan nobody applied or dropped is kept.
+const PLAN_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// Whether two requests sync the same folder with the same prefix the same way.
+fn same_sync(a: &SyncRequest, b: &SyncRequest) -> bool {
+    (&a.folder, &a.store_name, &a.container, &a.prefix, a.options.mode, a.options.direction)
+        == (&b.folder, &b.store_name, &b.container, &b.prefix, b.options.mode, b.options.direction)
+}
 
 impl std::fmt::Debug for Plans {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -100,8 +119,20 @@ impl App {
         let prepared = prepare(store.as_ref(), &request, &*self.sync_state()?, &self.tuning).await?;
         let id = self.transfers.next_id();
         let preview = SyncPreview::of(id, &prepared.plan, shown);
-        self.plans.0.lock().unwrap_or_else(|e| e.into_inner()).insert(id, (prepared, request));
+        let mut plans = self.plans.0.lock().unwrap_or_else(|e| e.into_inner());
+        plans.retain(|_, w| w.made.elapsed() < PLAN_LIFETIME && !same_sync(&w.request, &request));
+        plans.insert(id, Waiting { prepared, request, made: Instant::now() });
         Ok(preview)
+    }
+
+    /// Drops a plan the window no longer shows, and its temporary files.
+    pub fn discard_plan(&self, plan_id: u32) {
+        self.plans.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&plan_id);
+    }
+
+    /// Plans waiting to be applied.
+    pub fn plans_waiting(&self) -> usize {
+        self.plans.0.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     /// Operations `offset..offset + limit` of a plan waiting to be applied,
@@ -113,17 +144,15 @@ impl App {
     /// `read` of a plan waiting to be applied (a dry run prints every operation).
     pub fn with_plan<T>(&self, plan_id: u32, read: impl FnOnce(&SyncPlan) -> T) -> Result<T> {
         let plans = self.plans.0.lock().unwrap_or_else(|e| e.into_inner());
-        let (prepared, _) =
-            plans.get(&plan_id).ok_or_else(|| Error::not_found("That plan was already applied; preview again."))?;
-        Ok(read(&prepared.plan))
+        let waiting = plans.get(&plan_id).ok_or_else(gone)?;
+        Ok(read(&waiting.prepared.plan))
     }
 
     /// Runs a plan [`App::plan_sync`] made, once; new objects go in
     /// `storage_class`, or else the container's.
     pub async fn apply_sync(self: &Arc<Self>, plan_id: u32, storage_class: Option<String>) -> Result<Started> {
         let taken = self.plans.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&plan_id);
-        let (prepared, request) =
-            taken.ok_or_else(|| Error::not_found("That plan was already applied; preview again."))?;
+        let Waiting { prepared, request, .. } = taken.ok_or_else(gone)?;
         if let Some(reason) = &prepared.plan.blocked {
             return Err(Error::invalid(reason.clone()));
         }
@@ -158,4 +187,9 @@ impl App {
     pub fn remove_saved_sync(&self, name: &str) -> Result<Vec<SavedSync>> {
         pairs::remove(&self.dirs().sync_pairs_file(), name).map_err(Error::invalid)
     }
+}
+
+/// A plan that is no longer kept.
+fn gone() -> Error {
+    Error::not_found("That plan was already applied, or replaced by a newer preview; preview again.")
 }

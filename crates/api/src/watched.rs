@@ -36,6 +36,9 @@ pub struct WatchedView {
 pub(crate) struct Watches {
     watching: AtomicBool,
     running: Mutex<HashMap<String, Running>>,
+    /// One start at a time: a start checks, awaits, then registers, and two
+    /// at once left a watch nothing could stop.
+    starting: tokio::sync::Mutex<()>,
 }
 
 #[derive(Debug)]
@@ -198,6 +201,7 @@ impl App {
     /// Starts the watch of `folder` where this process watches, unless it
     /// is paused or runs already.
     async fn start_watch(self: &Arc<Self>, folder: WatchedFolder) -> Result<()> {
+        let _one_at_a_time = self.watches.starting.lock().await;
         let running =
             |app: &App| app.watches.running.lock().unwrap_or_else(|e| e.into_inner()).contains_key(folder.id());
         if folder.paused || !self.watches.watching.load(Ordering::SeqCst) || running(self) {

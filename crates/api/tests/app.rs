@@ -301,6 +301,32 @@ async fn a_sync_plan_changes_nothing_and_is_applied_once() {
 }
 
 #[tokio::test]
+async fn a_plan_ends_when_replaced_or_dropped() {
+    let f = fixture();
+    f.app.create_container("near", "runs").await.expect("create");
+    let folder = f.dir.path().join("exp");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    std::fs::write(folder.join("metrics.json"), b"{}").expect("write");
+    let target = push(&folder, "near", "runs");
+
+    let first = f.app.plan_sync(&target, false, 10).await.expect("plan");
+    let second = f.app.plan_sync(&target, false, 10).await.expect("preview again");
+    assert_eq!(f.app.plans_waiting(), 1, "a newer preview of the same sync replaces the older plan");
+    let replaced = f.app.apply_sync(first.plan_id, None).await.expect_err("replaced");
+    assert_eq!(replaced.kind, Kind::NotFound);
+    assert!(replaced.message.contains("newer preview"), "{}", replaced.message);
+
+    let elsewhere = SyncTarget { prefix: "other/".into(), ..target.clone() };
+    let third = f.app.plan_sync(&elsewhere, false, 10).await.expect("another prefix");
+    assert_eq!(f.app.plans_waiting(), 2, "a preview of another sync leaves this one");
+    f.app.discard_plan(third.plan_id);
+    assert_eq!(f.app.plans_waiting(), 1, "the window dropped the other one");
+
+    let summary = f.app.apply_sync(second.plan_id, None).await.expect("apply").done.await.expect("join");
+    assert_eq!((summary.uploaded, f.app.plans_waiting()), (1, 0));
+}
+
+#[tokio::test]
 async fn deletes_go_by_selection_or_by_key_in_bulk_or_one_by_one() {
     let f = fixture();
     f.app.create_container("far", "bulk").await.expect("create");

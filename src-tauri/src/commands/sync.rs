@@ -31,6 +31,15 @@ pub fn plan_operations(app: Stowage<'_>, plan_id: u32, offset: u32) -> Result<Ve
     Ok(app.plan_operations(plan_id, offset as usize, OPS_SHOWN)?)
 }
 
+/// Drops a plan the window no longer shows (the view was left or the
+/// preview closed), with its temporary files.
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_plan(app: Stowage<'_>, plan_id: u32) -> Result<(), IpcError> {
+    app.discard_plan(plan_id);
+    Ok(())
+}
+
 /// Runs a plan the window showed; returns the transfer id.
 #[tauri::command]
 #[specta::specta]

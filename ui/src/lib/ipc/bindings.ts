@@ -89,6 +89,11 @@ export const commands = {
 	transferFiles: (id: number, offset: number, limit: number) => __TAURI_INVOKE<FilePage>("transfer_files", { id, offset, limit }),
 	/**  The next page of a plan's operations, from `offset`, as the window scrolls. */
 	planOperations: (planId: number, offset: number) => __TAURI_INVOKE<Op[]>("plan_operations", { planId, offset }),
+	/**
+	 *  Drops a plan the window no longer shows (the view was left or the
+	 *  preview closed), with its temporary files.
+	 */
+	discardPlan: (planId: number) => __TAURI_INVOKE<null>("discard_plan", { planId }),
 	/**  Brings back a deleted object as its newest version with content. */
 	undeleteObject: (profile: string, container: string, key: string) => __TAURI_INVOKE<VersionInfo>("undelete_object", { profile, container, key }),
 	setContainerClass: (profile: string, container: string, storageClass: string | null) => __TAURI_INVOKE<null>("set_container_class", { profile, container, storageClass }),
