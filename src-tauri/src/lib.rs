@@ -168,7 +168,7 @@ pub fn run() -> Result<(), String> {
         .setup(move |app| {
             ipc.mount_events(app);
             app.manage(observer::TransferLog::default());
-            app.manage(file_rows::FileRows::new(dirs.data.join("transfer-files")));
+            app.manage(Arc::new(file_rows::FileRows::new(dirs.data.join("transfer-files"))));
             let observer = Arc::new(observer::WindowObserver(app.handle().clone()));
             let stowage = Arc::new(App::open(dirs, Keyring::from_env(), observer)?);
             app.manage(stowage.clone());

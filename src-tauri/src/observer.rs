@@ -52,7 +52,7 @@ impl Observer for WindowObserver {
         Arc::new(Throttle::new(UPDATE_EVERY, move |snapshot| {
             let mut snapshot = plain_snapshot(snapshot);
             // Every row goes to the log the window pages through; only failures ride along.
-            let files = app.try_state::<FileRows>().map_or(0, |rows| rows.append(id, &snapshot.new_files));
+            let files = app.try_state::<Arc<FileRows>>().map_or(0, |rows| rows.append(id, &snapshot.new_files));
             snapshot.new_files.retain(|row| matches!(row.outcome, FileOutcome::Failed { .. }));
             let update = TransferUpdated::new(id, &info, u32::try_from(files).unwrap_or(u32::MAX), snapshot);
             if let Some(log) = app.try_state::<TransferLog>() {

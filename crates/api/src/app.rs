@@ -26,6 +26,8 @@ pub struct App {
     dirs: AppDirs,
     keyring: Keyring,
     settings: RwLock<Settings>,
+    /// One settings edit at a time; readers are not held up meanwhile.
+    editing: Mutex<()>,
     /// Each profile's storage, connected on first use.
     stores: Mutex<HashMap<String, Storage>>,
     journal: OnceLock<Arc<Journal>>,
@@ -63,6 +65,7 @@ impl App {
             dirs,
             keyring,
             settings: RwLock::new(settings),
+            editing: Mutex::default(),
             stores: Mutex::default(),
             journal: OnceLock::new(),
             sync_state: OnceLock::new(),
@@ -106,10 +109,16 @@ impl App {
 
     /// Runs an edit of the settings; open stores are dropped so the next use
     /// reconnects with what changed (endpoint, keys, name). Blocking: call
-    /// it through [`App::blocking`] when the edit touches the keyring.
+    /// it through [`App::blocking`] when the edit touches the keyring. The
+    /// edit works on a copy, so a keyring call (which may wait for a person
+    /// to unlock it) holds no lock a reader of the settings waits on; the
+    /// copy is put in place whatever the edit returns, as the edits change
+    /// the settings only as far as they saved them.
     pub fn edit<T, E>(&self, edit: impl FnOnce(&mut Settings, &AppDirs, &Keyring) -> Result<T, E>) -> Result<T, E> {
-        let mut settings = self.settings.write().unwrap_or_else(|e| e.into_inner());
-        let result = edit(&mut settings, &self.dirs, &self.keyring);
+        let _one_at_a_time = self.editing.lock().unwrap_or_else(|e| e.into_inner());
+        let mut next = self.settings();
+        let result = edit(&mut next, &self.dirs, &self.keyring);
+        *self.settings.write().unwrap_or_else(|e| e.into_inner()) = next;
         self.stores.lock().unwrap_or_else(|e| e.into_inner()).clear();
         result
     }
@@ -190,5 +199,35 @@ impl App {
     /// later run continues them.
     pub(crate) fn resume(&self, profile: &str) -> Result<Resume> {
         Ok(Resume { journal: self.journal()?, store: profile.to_owned() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use stowage_sync::{EventSink, NoEvents};
+
+    use super::*;
+    use crate::TransferInfo;
+
+    struct Quiet;
+
+    impl Observer for Quiet {
+        fn transfer_started(&self, _id: u32, _info: &TransferInfo) -> Arc<dyn EventSink> {
+            Arc::new(NoEvents)
+        }
+    }
+
+    #[test]
+    fn an_edit_holds_no_lock_a_reader_waits_on() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let dirs = AppDirs { config: dir.path().join("config"), data: dir.path().join("data") };
+        let app = App::open(dirs, Keyring::new("stowage-edit-test"), Arc::new(Quiet)).expect("open");
+        // Where the closure stands, a profile edit waits on the keyring.
+        let readable = app.edit(|settings, _, _| {
+            settings.bandwidth_limit = "5M".into();
+            Ok::<_, ()>(app.settings.try_read().is_ok())
+        });
+        assert_eq!(readable, Ok(true), "the settings stay readable while an edit waits");
+        assert_eq!(app.settings().bandwidth_limit, "5M", "the edit is in place after it");
     }
 }

@@ -6,7 +6,7 @@ use tauri::AppHandle;
 use tauri_plugin_autostart::ManagerExt;
 use tauri_plugin_opener::OpenerExt;
 
-use super::Stowage;
+use super::{on_blocking_pool, Stowage};
 use crate::error::{IpcError, IpcErrorCode};
 
 /// Given to the app by the login entry: start in the tray, window hidden.
@@ -23,28 +23,31 @@ pub struct AboutInfo {
 
 #[tauri::command]
 #[specta::specta]
-pub fn about(app: Stowage<'_>) -> AboutInfo {
+pub async fn about(app: Stowage<'_>) -> Result<AboutInfo, IpcError> {
     let dirs = app.dirs();
-    AboutInfo {
+    Ok(AboutInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         config_dir: dirs.config.display().to_string(),
         data_dir: dirs.data.display().to_string(),
         logs_dir: dirs.logs().display().to_string(),
-    }
+    })
 }
 
 /// Opens a folder (a download's destination, a synced folder, the logs) in
 /// the file manager, through the opener plugin (xdg-open and its kin).
 #[tauri::command]
 #[specta::specta]
-pub fn open_folder(handle: AppHandle, path: String) -> Result<(), IpcError> {
-    if !std::path::Path::new(&path).is_dir() {
-        return Err(IpcError::new(IpcErrorCode::NotFound, format!("{path} is not a folder (any more).")));
-    }
-    handle
-        .opener()
-        .open_path(&path, None::<&str>)
-        .map_err(|e| IpcError::new(IpcErrorCode::Other, format!("Cannot open the file manager: {e}")))
+pub async fn open_folder(handle: AppHandle, path: String) -> Result<(), IpcError> {
+    on_blocking_pool(move || {
+        if !std::path::Path::new(&path).is_dir() {
+            return Err(IpcError::new(IpcErrorCode::NotFound, format!("{path} is not a folder (any more).")));
+        }
+        handle
+            .opener()
+            .open_path(&path, None::<&str>)
+            .map_err(|e| IpcError::new(IpcErrorCode::Other, format!("Cannot open the file manager: {e}")))
+    })
+    .await
 }
 
 fn login_error(e: impl std::fmt::Display) -> IpcError {
@@ -55,23 +58,26 @@ fn login_error(e: impl std::fmt::Display) -> IpcError {
 /// entry, so a change made outside the app shows too).
 #[tauri::command]
 #[specta::specta]
-pub fn start_at_login(app: AppHandle) -> Result<bool, IpcError> {
-    app.autolaunch().is_enabled().map_err(login_error)
+pub async fn start_at_login(app: AppHandle) -> Result<bool, IpcError> {
+    on_blocking_pool(move || app.autolaunch().is_enabled().map_err(login_error)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn set_start_at_login(app: AppHandle, enabled: bool) -> Result<bool, IpcError> {
-    let autolaunch = app.autolaunch();
-    if enabled { autolaunch.enable() } else { autolaunch.disable() }.map_err(login_error)?;
-    tracing::info!(enabled, "start at login changed");
-    autolaunch.is_enabled().map_err(login_error)
+pub async fn set_start_at_login(app: AppHandle, enabled: bool) -> Result<bool, IpcError> {
+    on_blocking_pool(move || {
+        let autolaunch = app.autolaunch();
+        if enabled { autolaunch.enable() } else { autolaunch.disable() }.map_err(login_error)?;
+        tracing::info!(enabled, "start at login changed");
+        autolaunch.is_enabled().map_err(login_error)
+    })
+    .await
 }
 
 /// Quits now, after the window asked about running transfers. Uploads
 /// continue at the next start; downloads and syncs start over.
 #[tauri::command]
 #[specta::specta]
-pub fn quit_now(handle: AppHandle) {
+pub async fn quit_now(handle: AppHandle) {
     handle.exit(0);
 }

@@ -60,7 +60,7 @@ fn spec_of(form: &LaunchForm) -> Result<stowage_jobs::training::JobSpec, IpcErro
 /// The API JSON the form makes, shown before anything is sent.
 #[tauri::command]
 #[specta::specta]
-pub fn preview_job(form: LaunchForm) -> Result<String, IpcError> {
+pub async fn preview_job(form: LaunchForm) -> Result<String, IpcError> {
     serde_json::to_string_pretty(&spec_of(&form)?).map_err(|e| IpcError::new(IpcErrorCode::Other, e.to_string()))
 }
 
@@ -177,10 +177,11 @@ pub async fn follow_job_logs(
 
 #[tauri::command]
 #[specta::specta]
-pub fn stop_following_logs(follows: State<'_, Arc<LogFollows>>, follow: u32) {
+pub async fn stop_following_logs(follows: State<'_, Arc<LogFollows>>, follow: u32) -> Result<(), IpcError> {
     if let Some(task) = follows.running.lock().unwrap_or_else(|e| e.into_inner()).remove(&follow) {
         task.abort();
     }
+    Ok(())
 }
 
 /// Opens the run's web address (a notebook's editor, a job's HTTP port) in
@@ -202,6 +203,6 @@ pub async fn open_job_url(handle: AppHandle, app: Stowage<'_>, kind: Workload, i
 /// The profile whose datastore alias is `alias`, to open a job's outputs.
 #[tauri::command]
 #[specta::specta]
-pub fn profile_for_alias(app: Stowage<'_>, alias: String) -> Option<String> {
-    app.settings().profile_for_alias(&alias).map(|p| p.name.clone())
+pub async fn profile_for_alias(app: Stowage<'_>, alias: String) -> Result<Option<String>, IpcError> {
+    Ok(app.settings().profile_for_alias(&alias).map(|p| p.name.clone()))
 }

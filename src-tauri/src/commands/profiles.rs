@@ -27,15 +27,19 @@ fn typed_keys(access_key: Option<String>, secret_key: Option<String>) -> Keys {
 /// The profiles and which one is current. Profiles hold no secrets.
 #[tauri::command]
 #[specta::specta]
-pub fn get_profiles(app: Stowage<'_>) -> ProfilesView {
-    app.profiles()
+pub async fn get_profiles(app: Stowage<'_>) -> Result<ProfilesView, IpcError> {
+    Ok(app.profiles())
 }
 
 /// What is wrong with a profile being edited, field by field.
 #[tauri::command]
 #[specta::specta]
-pub fn check_profile(app: Stowage<'_>, original: Option<String>, profile: Profile) -> Vec<Problem> {
-    app.check_profile(original.as_deref(), &profile)
+pub async fn check_profile(
+    app: Stowage<'_>,
+    original: Option<String>,
+    profile: Profile,
+) -> Result<Vec<Problem>, IpcError> {
+    Ok(app.check_profile(original.as_deref(), &profile))
 }
 
 /// Whether a profile's keys are stored. The keys themselves never leave the keyring.

@@ -27,8 +27,8 @@ pub async fn plan_sync(
 /// The next page of a plan's operations, from `offset`, as the window scrolls.
 #[tauri::command]
 #[specta::specta]
-pub fn plan_operations(app: Stowage<'_>, plan_id: u32, offset: u32) -> Result<Vec<Op>, IpcError> {
-    Ok(app.plan_operations(plan_id, offset as usize, OPS_SHOWN)?)
+pub async fn plan_operations(app: Stowage<'_>, plan_id: u32, offset: u32) -> Result<Vec<Op>, IpcError> {
+    Ok(app.blocking(move |app| app.plan_operations(plan_id, offset as usize, OPS_SHOWN)).await?)
 }
 
 /// Drops a plan the window no longer shows (the view was left or the
@@ -49,18 +49,18 @@ pub async fn apply_sync(app: Stowage<'_>, plan_id: u32) -> Result<u32, IpcError>
 
 #[tauri::command]
 #[specta::specta]
-pub fn list_sync_pairs(app: Stowage<'_>) -> Result<Vec<SavedSync>, IpcError> {
-    Ok(app.saved_syncs()?)
+pub async fn list_sync_pairs(app: Stowage<'_>) -> Result<Vec<SavedSync>, IpcError> {
+    Ok(app.blocking(|app| app.saved_syncs()).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn save_sync_pair(app: Stowage<'_>, pair: SavedSync) -> Result<Vec<SavedSync>, IpcError> {
-    Ok(app.save_sync(pair)?)
+pub async fn save_sync_pair(app: Stowage<'_>, pair: SavedSync) -> Result<Vec<SavedSync>, IpcError> {
+    Ok(app.blocking(move |app| app.save_sync(pair)).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn remove_sync_pair(app: Stowage<'_>, name: String) -> Result<Vec<SavedSync>, IpcError> {
-    Ok(app.remove_saved_sync(&name)?)
+pub async fn remove_sync_pair(app: Stowage<'_>, name: String) -> Result<Vec<SavedSync>, IpcError> {
+    Ok(app.blocking(move |app| app.remove_saved_sync(&name)).await?)
 }

@@ -1,6 +1,8 @@
+use std::sync::Arc;
+
 use stowage_sync::{Answer, Existing};
 
-use super::Stowage;
+use super::{on_blocking_pool, Stowage};
 use crate::error::IpcError;
 use crate::events::{ConflictAsked, TransferUpdated};
 use crate::file_rows::{FilePage, FileRows};
@@ -40,7 +42,7 @@ pub async fn start_download(
 /// Stops a transfer; its unfinished multipart uploads are aborted.
 #[tauri::command]
 #[specta::specta]
-pub fn cancel_transfer(app: Stowage<'_>, id: u32) -> Result<(), IpcError> {
+pub async fn cancel_transfer(app: Stowage<'_>, id: u32) -> Result<(), IpcError> {
     Ok(app.cancel_transfer(id)?)
 }
 
@@ -48,29 +50,29 @@ pub fn cancel_transfer(app: Stowage<'_>, id: u32) -> Result<(), IpcError> {
 /// the ones in flight finish, and multipart uploads stay open to continue.
 #[tauri::command]
 #[specta::specta]
-pub fn pause_transfer(app: Stowage<'_>, id: u32, paused: bool) -> Result<(), IpcError> {
+pub async fn pause_transfer(app: Stowage<'_>, id: u32, paused: bool) -> Result<(), IpcError> {
     Ok(app.pause_transfer(id, paused)?)
 }
 
 /// Answers the question the upload `id` asked (a `ConflictAsked` event).
 #[tauri::command]
 #[specta::specta]
-pub fn answer_conflict(app: Stowage<'_>, id: u32, answer: Answer) -> Result<(), IpcError> {
+pub async fn answer_conflict(app: Stowage<'_>, id: u32, answer: Answer) -> Result<(), IpcError> {
     Ok(app.answer_conflict(id, answer)?)
 }
 
 /// The questions still waiting, for a window that opens while uploads ask.
 #[tauri::command]
 #[specta::specta]
-pub fn open_questions(app: Stowage<'_>) -> Vec<ConflictAsked> {
-    app.open_questions().into_iter().map(|(id, conflict)| ConflictAsked { id, conflict }).collect()
+pub async fn open_questions(app: Stowage<'_>) -> Result<Vec<ConflictAsked>, IpcError> {
+    Ok(app.open_questions().into_iter().map(|(id, conflict)| ConflictAsked { id, conflict }).collect())
 }
 
 /// What uploads from the window do with a different object of the same name.
 #[tauri::command]
 #[specta::specta]
-pub fn upload_existing(app: Stowage<'_>) -> Existing {
-    app.upload_existing()
+pub async fn upload_existing(app: Stowage<'_>) -> Result<Existing, IpcError> {
+    Ok(app.upload_existing())
 }
 
 #[tauri::command]
@@ -84,36 +86,41 @@ pub async fn set_upload_existing(app: Stowage<'_>, existing: Existing) -> Result
 /// background).
 #[tauri::command]
 #[specta::specta]
-pub fn transfers_so_far(log: tauri::State<'_, TransferLog>) -> Vec<TransferUpdated> {
-    log.all()
+pub async fn transfers_so_far(log: tauri::State<'_, TransferLog>) -> Result<Vec<TransferUpdated>, IpcError> {
+    Ok(log.all())
 }
 
 /// Up to `limit` finished files of transfer `id` from row `offset`, in the
 /// order they finished, and how many there are.
 #[tauri::command]
 #[specta::specta]
-pub fn transfer_files(
-    rows: tauri::State<'_, FileRows>,
+pub async fn transfer_files(
+    rows: tauri::State<'_, Arc<FileRows>>,
     id: u32,
     offset: u32,
     limit: u32,
 ) -> Result<FilePage, IpcError> {
-    rows.page(id, u64::from(offset), u64::from(limit))
-        .map_err(|e| IpcError::from(stowage_api::Error::other(format!("The list of files cannot be read: {e}"))))
+    let rows = Arc::clone(&rows);
+    on_blocking_pool(move || {
+        rows.page(id, u64::from(offset), u64::from(limit))
+            .map_err(|e| IpcError::from(stowage_api::Error::other(format!("The list of files cannot be read: {e}"))))
+    })
+    .await
 }
 
 /// Frees the per-file lists of transfers the window cleared.
 #[tauri::command]
 #[specta::specta]
-pub fn forget_transfer_files(rows: tauri::State<'_, FileRows>, ids: Vec<u32>) {
+pub async fn forget_transfer_files(rows: tauri::State<'_, Arc<FileRows>>, ids: Vec<u32>) -> Result<(), IpcError> {
     rows.forget(&ids);
+    Ok(())
 }
 
 /// The bandwidth limit of every transfer, as rclone writes it ("off" for none).
 #[tauri::command]
 #[specta::specta]
-pub fn bandwidth_limit(app: Stowage<'_>) -> String {
-    app.bandwidth_limit().to_string()
+pub async fn bandwidth_limit(app: Stowage<'_>) -> Result<String, IpcError> {
+    Ok(app.bandwidth_limit().to_string())
 }
 
 /// Sets and saves the limit of every transfer, those running included;
@@ -127,6 +134,6 @@ pub async fn set_bandwidth_limit(app: Stowage<'_>, limit: String) -> Result<Stri
 /// Limits one running transfer, below the app's limit ("off" lifts it).
 #[tauri::command]
 #[specta::specta]
-pub fn set_transfer_limit(app: Stowage<'_>, id: u32, limit: String) -> Result<String, IpcError> {
+pub async fn set_transfer_limit(app: Stowage<'_>, id: u32, limit: String) -> Result<String, IpcError> {
     Ok(app.set_transfer_limit(id, &limit)?.to_string())
 }

@@ -123,15 +123,18 @@ pub async fn download_version(
 /// The storage classes a profile's provider offers (none for a local folder).
 #[tauri::command]
 #[specta::specta]
-pub fn storage_classes(app: Stowage<'_>, profile: String) -> Result<Vec<StorageClassChoice>, IpcError> {
+pub async fn storage_classes(app: Stowage<'_>, profile: String) -> Result<Vec<StorageClassChoice>, IpcError> {
     Ok(app.storage_classes(&profile)?)
 }
 
 /// The storage class of each of a profile's containers that has one.
 #[tauri::command]
 #[specta::specta]
-pub fn container_classes(app: Stowage<'_>, profile: String) -> std::collections::BTreeMap<String, String> {
-    app.container_classes(&profile)
+pub async fn container_classes(
+    app: Stowage<'_>,
+    profile: String,
+) -> Result<std::collections::BTreeMap<String, String>, IpcError> {
+    Ok(app.container_classes(&profile))
 }
 
 #[tauri::command]

@@ -15,14 +15,18 @@ fn invalid(message: String) -> IpcError {
 /// the image, flavor, variables and command the ovhai line carries).
 #[tauri::command]
 #[specta::specta]
-pub fn preview_volumes(app: Stowage<'_>, form: LaunchForm, job_region: Option<String>) -> VolumePreview {
-    app.preview_volumes(&form, job_region)
+pub async fn preview_volumes(
+    app: Stowage<'_>,
+    form: LaunchForm,
+    job_region: Option<String>,
+) -> Result<VolumePreview, IpcError> {
+    Ok(app.preview_volumes(&form, job_region))
 }
 
 /// One volume from its `--volume` string.
 #[tauri::command]
 #[specta::specta]
-pub fn parse_volume(text: String) -> Result<Volume, IpcError> {
+pub async fn parse_volume(text: String) -> Result<Volume, IpcError> {
     text.parse().map_err(|e: stowage_jobs::ParseError| invalid(e.to_string()))
 }
 
@@ -30,7 +34,7 @@ pub fn parse_volume(text: String) -> Result<Volume, IpcError> {
 /// volumes, and the whole launch form when it was a command or a spec.
 #[tauri::command]
 #[specta::specta]
-pub fn import_volumes(text: String) -> Result<Pasted, IpcError> {
+pub async fn import_volumes(text: String) -> Result<Pasted, IpcError> {
     read_paste(&text).map_err(invalid)
 }
 
@@ -44,19 +48,19 @@ pub async fn survey_volumes(app: Stowage<'_>, volumes: Vec<Volume>) -> Result<Vo
 
 #[tauri::command]
 #[specta::specta]
-pub fn list_volume_sets(app: Stowage<'_>) -> Result<Vec<VolumeSet>, IpcError> {
-    Ok(app.volume_sets()?)
+pub async fn list_volume_sets(app: Stowage<'_>) -> Result<Vec<VolumeSet>, IpcError> {
+    Ok(app.blocking(|app| app.volume_sets()).await?)
 }
 
 /// Saves a named set, replacing the set of that name.
 #[tauri::command]
 #[specta::specta]
-pub fn save_volume_set(app: Stowage<'_>, set: VolumeSet) -> Result<Vec<VolumeSet>, IpcError> {
-    Ok(app.save_volume_set(set)?)
+pub async fn save_volume_set(app: Stowage<'_>, set: VolumeSet) -> Result<Vec<VolumeSet>, IpcError> {
+    Ok(app.blocking(move |app| app.save_volume_set(set)).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn remove_volume_set(app: Stowage<'_>, name: String) -> Result<Vec<VolumeSet>, IpcError> {
-    Ok(app.remove_volume_set(&name)?)
+pub async fn remove_volume_set(app: Stowage<'_>, name: String) -> Result<Vec<VolumeSet>, IpcError> {
+    Ok(app.blocking(move |app| app.remove_volume_set(&name)).await?)
 }

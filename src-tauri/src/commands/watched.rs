@@ -9,8 +9,8 @@ use crate::error::IpcError;
 
 #[tauri::command]
 #[specta::specta]
-pub fn list_watched(app: Stowage<'_>) -> Result<Vec<WatchedView>, IpcError> {
-    Ok(app.list_watched()?)
+pub async fn list_watched(app: Stowage<'_>) -> Result<Vec<WatchedView>, IpcError> {
+    Ok(app.blocking(|app| app.list_watched()).await?)
 }
 
 /// Watches `folder` into `container`/`prefix` of `profile`.

@@ -81,7 +81,7 @@ export const commands = {
 	uploadExisting: () => __TAURI_INVOKE<Existing>("upload_existing"),
 	setUploadExisting: (existing: Existing) => __TAURI_INVOKE<null>("set_upload_existing", { existing }),
 	/**  Frees the per-file lists of transfers the window cleared. */
-	forgetTransferFiles: (ids: number[]) => __TAURI_INVOKE<void>("forget_transfer_files", { ids }),
+	forgetTransferFiles: (ids: number[]) => __TAURI_INVOKE<null>("forget_transfer_files", { ids }),
 	/**
 	 *  Up to `limit` finished files of transfer `id` from row `offset`, in the
 	 *  order they finished, and how many there are.
@@ -176,7 +176,7 @@ export const commands = {
 	 *  ends) into `channel`; returns the id `stop_following_logs` takes.
 	 */
 	followJobLogs: (id: string, tail: number | null, channel: Channel<LogLines>) => __TAURI_INVOKE<number>("follow_job_logs", { id, tail, channel }),
-	stopFollowingLogs: (follow: number) => __TAURI_INVOKE<void>("stop_following_logs", { follow }),
+	stopFollowingLogs: (follow: number) => __TAURI_INVOKE<null>("stop_following_logs", { follow }),
 	/**
 	 *  Opens the run's web address (a notebook's editor, a job's HTTP port) in
 	 *  the browser. The address is read from the API here, not taken from the
