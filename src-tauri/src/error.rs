@@ -3,8 +3,8 @@
 //! application layer's errors carry all three; this is their wire shape.
 
 use serde::Serialize;
+use stowage_api::Field;
 use stowage_api::Kind;
-use stowage_profiles::check::Field;
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -45,14 +45,6 @@ impl From<stowage_api::Error> for IpcError {
             Kind::Credentials => IpcErrorCode::Credentials,
             Kind::Other => IpcErrorCode::Other,
         };
-        Self { code, message: stowage_store::plain(&err.message), field: err.field }
-    }
-}
-
-/// The AI Training client is called directly: the application layer hands
-/// it out, and its errors are sorted by the same rules.
-impl From<stowage_jobs::training::ApiError> for IpcError {
-    fn from(err: stowage_jobs::training::ApiError) -> Self {
-        stowage_api::Error::from(err).into()
+        Self { code, message: stowage_api::plain(&err.message), field: err.field }
     }
 }

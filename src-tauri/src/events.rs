@@ -29,18 +29,18 @@ pub struct TransferUpdated {
     /// What was dropped or chosen (uploads), the target folder (downloads),
     /// or the synced folder, so any window can show and retry it.
     pub sources: Vec<String>,
-    pub existing: stowage_sync::Existing,
+    pub existing: stowage_api::Existing,
     /// Continued at this start after a quit or crash interrupted it.
     pub resumed: bool,
     /// Finished files so far: the length of the per-file list, whose rows
     /// `transfer_files` gives a page at a time. The snapshot's own new rows
     /// are only the failed ones.
     pub files: u32,
-    pub snapshot: stowage_sync::Snapshot,
+    pub snapshot: stowage_api::Snapshot,
 }
 
 impl TransferUpdated {
-    pub fn new(id: u32, info: &TransferInfo, files: u32, snapshot: stowage_sync::Snapshot) -> Self {
+    pub fn new(id: u32, info: &TransferInfo, files: u32, snapshot: stowage_api::Snapshot) -> Self {
         Self {
             id,
             kind: info.kind,
@@ -62,7 +62,7 @@ impl TransferUpdated {
 #[serde(rename_all = "camelCase")]
 pub struct ConflictAsked {
     pub id: u32,
-    pub conflict: stowage_sync::Conflict,
+    pub conflict: stowage_api::Conflict,
 }
 
 /// A watched folder's status changed (a few times a second at most).
@@ -70,7 +70,7 @@ pub struct ConflictAsked {
 #[serde(rename_all = "camelCase")]
 pub struct WatchUpdated {
     pub folder: String,
-    pub status: stowage_sync::watch::WatchStatus,
+    pub status: stowage_api::WatchStatus,
 }
 
 /// A native menu item for the window to act on (Preferences, About).

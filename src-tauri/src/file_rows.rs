@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use serde::Serialize;
-use stowage_sync::FileRow;
+use stowage_api::FileRow;
 
 const INDEX_EVERY: u64 = 256;
 
@@ -114,7 +114,7 @@ impl FileRows {
 
 #[cfg(test)]
 mod tests {
-    use stowage_sync::FileOutcome;
+    use stowage_api::FileOutcome;
 
     use super::*;
 

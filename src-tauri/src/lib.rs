@@ -13,7 +13,7 @@ mod tray;
 use std::sync::Arc;
 
 use stowage_api::App;
-use stowage_profiles::{AppDirs, Keyring};
+use stowage_api::{AppDirs, Keyring};
 use tauri::Manager;
 use tauri_plugin_window_state::StateFlags;
 use tauri_specta::{collect_commands, collect_events};
@@ -111,7 +111,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             events::WatchUpdated,
             events::MenuChosen
         ])
-        .constant("OVH_REGIONS", stowage_profiles::profile::OVH_REGIONS)
+        .constant("OVH_REGIONS", stowage_api::OVH_REGIONS)
         // Commands throw an IpcError; the UI catches it where it can show it.
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
         // Sizes are u64; JavaScript numbers hold integers exactly up to 2^53
@@ -128,12 +128,12 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 
 pub fn run() -> Result<(), String> {
     let dirs = AppDirs::from_env().map_err(|e| e.to_string())?;
-    let _log_guard = stowage_profiles::logging::init(&dirs.logs(), "stowage-app");
-    stowage_sync::raise_open_file_limit();
+    let _log_guard = stowage_api::logging::init(&dirs.logs(), "stowage-app");
+    stowage_api::raise_open_file_limit();
     tracing::info!("starting Stowage {}", env!("CARGO_PKG_VERSION"));
     let window_state = dirs.window_state_file();
     // Checked before the window opens: a broken settings file is said at once.
-    stowage_profiles::Settings::load(&dirs).map_err(|e| e.to_string())?;
+    stowage_api::Settings::load(&dirs).map_err(|e| e.to_string())?;
 
     let background = std::env::args().any(|a| a == commands::desktop::BACKGROUND_ARG);
     let ipc = ipc();

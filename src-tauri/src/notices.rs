@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use stowage_sync::Summary;
+use stowage_api::Summary;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use stowage_api::plain;
+use stowage_api::WatchStatus;
+use stowage_api::{Conflict, EventSink, FileOutcome, Snapshot, Summary, Throttle};
 use stowage_api::{Observer, TransferInfo};
-use stowage_store::plain;
-use stowage_sync::watch::WatchStatus;
-use stowage_sync::{Conflict, EventSink, FileOutcome, Snapshot, Summary, Throttle};
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 

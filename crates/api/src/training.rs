@@ -69,7 +69,7 @@ impl App {
     }
 
     /// A client of the API with the stored token.
-    pub async fn training(self: &Arc<Self>) -> Result<TrainingClient> {
+    pub(crate) async fn training(self: &Arc<Self>) -> Result<TrainingClient> {
         self.blocking(|app| Ok(training::client(&app.settings(), app.keyring())?)).await
     }
 }

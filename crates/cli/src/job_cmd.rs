@@ -7,13 +7,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use stowage_api::App;
-use stowage_jobs::training::model::{DataSyncDirection, Job, Workload};
-use stowage_jobs::training::{job_spec, LaunchForm};
-use stowage_jobs::Volume;
+use stowage_api::LaunchForm;
+use stowage_api::Volume;
+use stowage_api::{spec_of, App};
+use stowage_api::{DataSyncDirection, Job, Workload};
 
 use crate::profile_cmd::read_secret;
-use stowage_jobs::survey::human_bytes;
+use stowage_api::human_bytes;
 
 #[derive(Subcommand)]
 pub enum JobCommand {
@@ -133,17 +133,15 @@ pub async fn run(command: JobCommand, app: &Arc<App>) -> Result<ExitCode, String
     }
     if let JobCommand::Run(args) = &command {
         if args.dry_run {
-            let spec = job_spec(&launch_form(args, app)?)?;
+            let spec = spec_of(&launch_form(args, app)?)?;
             println!("{}", serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())?);
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let client = app.training().await?;
-    let err = |e: stowage_jobs::training::ApiError| e.to_string();
     match command {
         JobCommand::Login { .. } => {}
         JobCommand::List { notebooks } => {
-            let jobs = client.list(kind(notebooks)).await.map_err(err)?;
+            let jobs = app.list_jobs(kind(notebooks)).await?;
             if jobs.is_empty() {
                 println!("No {} yet.", if notebooks { "notebooks" } else { "jobs" });
             }
@@ -152,7 +150,7 @@ pub async fn run(command: JobCommand, app: &Arc<App>) -> Result<ExitCode, String
             }
         }
         JobCommand::Get { id, notebook, json } => {
-            let job = client.get(kind(notebook), &id).await.map_err(err)?;
+            let job = app.job(kind(notebook), &id).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&job).map_err(|e| e.to_string())?);
             } else {
@@ -161,20 +159,20 @@ pub async fn run(command: JobCommand, app: &Arc<App>) -> Result<ExitCode, String
         }
         JobCommand::Run(args) => {
             let form = launch_form(&args, app)?;
-            let job = client.create(form.kind, &job_spec(&form)?).await.map_err(err)?;
+            let job = app.launch_job(&form).await?;
             println!("{} {}", job.id, job.status.state);
         }
         JobCommand::Stop { id, notebook } => {
-            client.stop(kind(notebook), &id).await.map_err(err)?;
+            app.stop_job(kind(notebook), &id).await?;
             println!("Stopping {id}: its read-write volumes are pushed back before it ends.");
         }
         JobCommand::Start { id } => {
-            client.start(Workload::Notebook, &id).await.map_err(err)?;
+            app.start_notebook(&id).await?;
             println!("Starting notebook {id}: its volumes are pulled first.");
         }
         JobCommand::Sync { id, direction, volume, notebook } => {
             let direction = if direction == "pull" { DataSyncDirection::Pull } else { DataSyncDirection::Push };
-            let sync = client.data_sync(kind(notebook), &id, direction, volume).await.map_err(err)?;
+            let sync = app.sync_job_data(kind(notebook), &id, direction, volume).await?;
             println!(
                 "Data sync {} requested ({}); follow it with `stowage job get {id}`.",
                 sync.id.as_deref().unwrap_or("-"),
@@ -183,13 +181,13 @@ pub async fn run(command: JobCommand, app: &Arc<App>) -> Result<ExitCode, String
         }
         JobCommand::Logs { id, follow, tail } => {
             if follow {
-                client.follow_logs(&id, tail, |line| println!("{line}")).await.map_err(err)?;
+                app.follow_job_logs(&id, tail, |line| println!("{line}")).await?;
             } else {
-                print!("{}", client.logs(&id, tail).await.map_err(err)?);
+                print!("{}", app.job_logs(&id, tail).await?);
             }
         }
         JobCommand::Flavors => {
-            for f in client.flavors().await.map_err(err)? {
+            for f in app.flavors().await? {
                 let gpu = f.gpu_information.as_ref().map_or(String::new(), |g| {
                     let memory = g.gpu_memory.map(|m| format!(" {}", human_bytes(m))).unwrap_or_default();
                     format!("{}{memory}", g.gpu_model.as_deref().unwrap_or(""))
@@ -238,7 +236,7 @@ fn launch_form(args: &RunArgs, app: &App) -> Result<LaunchForm, String> {
         kind: kind(args.notebook),
         name: text(&args.name),
         image: text(&args.image),
-        command: args.command.iter().map(|w| stowage_jobs::command::quote(w)).collect::<Vec<_>>().join(" "),
+        command: args.command.iter().map(|w| stowage_api::quote(w)).collect::<Vec<_>>().join(" "),
         editor: text(&args.editor),
         framework: text(&args.framework),
         framework_version: text(&args.framework_version),

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use stowage_api::App;
-use stowage_profiles::{AppDirs, Keyring};
+use stowage_api::{AppDirs, Keyring};
 
 use crate::location::Location;
 
@@ -115,7 +115,7 @@ enum Command {
 #[derive(clap::Args)]
 struct TransferArgs {
     /// Requests in flight at once.
-    #[arg(long, default_value_t = stowage_sync::Tuning::default().concurrency, value_parser = crate::at_least_one)]
+    #[arg(long, default_value_t = stowage_api::Tuning::default().concurrency, value_parser = crate::at_least_one)]
     concurrency: usize,
     /// Bandwidth limit each way, as rclone writes it: 10M, 512k, 10M:1M (up:down),
     /// or a timetable "08:00,5M 19:00,off". Default: the one set in the app.
@@ -149,8 +149,8 @@ async fn main() -> ExitCode {
         Ok(dirs) => dirs,
         Err(e) => return fail(e.to_string()),
     };
-    let _log = stowage_profiles::logging::init(&dirs.logs(), "stowage-cli");
-    stowage_sync::raise_open_file_limit();
+    let _log = stowage_api::logging::init(&dirs.logs(), "stowage-cli");
+    stowage_api::raise_open_file_limit();
     let app = match App::open(dirs, Keyring::from_env(), Arc::new(terminal::Terminal::default())) {
         Ok(app) => app,
         Err(e) => return fail(e.message),

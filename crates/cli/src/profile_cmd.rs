@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Subcommand, ValueEnum};
+use stowage_api::ovh_endpoint;
 use stowage_api::App;
-use stowage_profiles::profile::ovh_endpoint;
-use stowage_profiles::{Backend, Keys, Profile, Provider, S3Backend, Secret};
-use stowage_store::s3::{ChecksumAlgorithm, ChecksumMode};
+use stowage_api::{Backend, Keys, Profile, Provider, S3Backend, Secret};
+use stowage_api::{ChecksumAlgorithm, ChecksumMode};
 
 #[derive(Subcommand)]
 pub enum ProfileCommand {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use stowage_api::App;
-use stowage_sync::{Compare, Direction, Mode, OpKind, SyncPlan, SyncTarget};
+use stowage_api::{Compare, Direction, Mode, OpKind, SyncPlan, SyncTarget};
 
 use crate::location::Location;
 

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use stowage_api::{App, Observer, Started, TransferInfo};
-use stowage_sync::watch::{WatchState, WatchStatus};
-use stowage_sync::{EventSink, FileOutcome, Summary, Tracker, TransferEvent};
+use stowage_api::{EventSink, FileOutcome, Summary, Tracker, TransferEvent};
+use stowage_api::{WatchState, WatchStatus};
 
 #[derive(Default)]
 pub struct Terminal {

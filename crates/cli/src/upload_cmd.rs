@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use clap::ValueEnum;
 use stowage_api::App;
-use stowage_sync::Existing;
+use stowage_api::Existing;
 
 use crate::location::Location;
 

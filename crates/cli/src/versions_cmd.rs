@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use clap::Subcommand;
 use stowage_api::App;
-use stowage_store::{VersionInfo, Versioning};
+use stowage_api::{VersionInfo, Versioning};
 
 use crate::location::Location;
 

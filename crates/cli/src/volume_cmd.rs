@@ -5,10 +5,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Subcommand;
+use stowage_api::human_bytes;
 use stowage_api::App;
-use stowage_jobs::check::{has_errors, Severity};
-use stowage_jobs::survey::human_bytes;
-use stowage_jobs::{api, Volume};
+use stowage_api::{has_errors, Severity};
+use stowage_api::{volume_json as api, Volume};
 
 #[derive(Subcommand)]
 pub enum VolumeCommand {

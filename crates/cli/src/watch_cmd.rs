@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use clap::{Subcommand, ValueEnum};
 use stowage_api::App;
-use stowage_sync::watch::{DeletePolicy, WatchedFolder};
+use stowage_api::{DeletePolicy, WatchedFolder};
 
 use crate::location::Location;
 

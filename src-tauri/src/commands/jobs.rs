@@ -9,10 +9,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::Serialize;
-use stowage_api::TrainingView;
-use stowage_jobs::training::model::{DataSync, DataSyncDirection, Job, Workload};
-use stowage_jobs::training::{job_spec, Flavor, LaunchForm, NotebookOption};
-use stowage_profiles::Secret;
+use stowage_api::LaunchForm;
+use stowage_api::Secret;
+use stowage_api::{spec_of, LaunchOptions, TrainingView};
+use stowage_api::{DataSync, DataSyncDirection, Job, Workload};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -44,17 +44,13 @@ pub async fn save_training_settings(
 #[tauri::command]
 #[specta::specta]
 pub async fn list_jobs(app: Stowage<'_>, kind: Workload) -> Result<Vec<Job>, IpcError> {
-    Ok(app.training().await?.list(kind).await?)
+    Ok(app.list_jobs(kind).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_job(app: Stowage<'_>, kind: Workload, id: String) -> Result<Job, IpcError> {
-    Ok(app.training().await?.get(kind, &id).await?)
-}
-
-fn spec_of(form: &LaunchForm) -> Result<stowage_jobs::training::JobSpec, IpcError> {
-    job_spec(form).map_err(|m| IpcError::new(IpcErrorCode::InvalidInput, m))
+    Ok(app.job(kind, &id).await?)
 }
 
 /// The API JSON the form makes, shown before anything is sent.
@@ -68,21 +64,20 @@ pub async fn preview_job(form: LaunchForm) -> Result<String, IpcError> {
 #[tauri::command]
 #[specta::specta]
 pub async fn launch_job(app: Stowage<'_>, form: LaunchForm) -> Result<Job, IpcError> {
-    let spec = spec_of(&form)?;
-    Ok(app.training().await?.create(form.kind, &spec).await?)
+    Ok(app.launch_job(&form).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn stop_job(app: Stowage<'_>, kind: Workload, id: String) -> Result<(), IpcError> {
-    Ok(app.training().await?.stop(kind, &id).await?)
+    Ok(app.stop_job(kind, &id).await?)
 }
 
 /// Starts a stopped notebook again.
 #[tauri::command]
 #[specta::specta]
 pub async fn start_notebook(app: Stowage<'_>, id: String) -> Result<(), IpcError> {
-    Ok(app.training().await?.start(Workload::Notebook, &id).await?)
+    Ok(app.start_notebook(&id).await?)
 }
 
 /// "Sync now": push (or pull) one volume, or all, of a running job.
@@ -95,25 +90,14 @@ pub async fn sync_job_data(
     direction: DataSyncDirection,
     volume: Option<String>,
 ) -> Result<DataSync, IpcError> {
-    Ok(app.training().await?.data_sync(kind, &id, direction, volume).await?)
+    Ok(app.sync_job_data(kind, &id, direction, volume).await?)
 }
 
 /// What the launch form offers: flavors, notebook editors and frameworks.
-#[derive(Debug, Clone, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct LaunchOptions {
-    pub flavors: Vec<Flavor>,
-    pub editors: Vec<NotebookOption>,
-    pub frameworks: Vec<NotebookOption>,
-}
-
 #[tauri::command]
 #[specta::specta]
 pub async fn launch_options(app: Stowage<'_>) -> Result<LaunchOptions, IpcError> {
-    let client = app.training().await?;
-    let (flavors, editors, frameworks) =
-        tokio::try_join!(client.flavors(), client.notebook_editors(), client.notebook_frameworks())?;
-    Ok(LaunchOptions { flavors, editors, frameworks })
+    Ok(app.launch_options().await?)
 }
 
 /// A batch of followed log lines; the last one says the log ended (the job
@@ -144,7 +128,7 @@ pub async fn follow_job_logs(
     tail: Option<u32>,
     channel: Channel<LogLines>,
 ) -> Result<u32, IpcError> {
-    let client = app.training().await?;
+    let app = app.inner().clone();
     let follow = follows.next.fetch_add(1, Ordering::Relaxed);
     let follows_done = follows.inner().clone();
     let task = tauri::async_runtime::spawn(async move {
@@ -152,8 +136,9 @@ pub async fn follow_job_logs(
         let take =
             |pending: &Mutex<Vec<String>>| std::mem::take(&mut *pending.lock().unwrap_or_else(|e| e.into_inner()));
         let sink = pending.clone();
-        let read = client
-            .follow_logs(&id, tail, move |line| sink.lock().unwrap_or_else(|e| e.into_inner()).push(line.to_owned()));
+        let read = app.follow_job_logs(&id, tail, move |line| {
+            sink.lock().unwrap_or_else(|e| e.into_inner()).push(line.to_owned())
+        });
         tokio::pin!(read);
         let mut every = tokio::time::interval(LOG_BATCH_EVERY);
         let outcome = loop {
@@ -190,10 +175,7 @@ pub async fn stop_following_logs(follows: State<'_, Arc<LogFollows>>, follow: u3
 #[tauri::command]
 #[specta::specta]
 pub async fn open_job_url(handle: AppHandle, app: Stowage<'_>, kind: Workload, id: String) -> Result<(), IpcError> {
-    let job = app.training().await?.get(kind, &id).await?;
-    let url = job.status.url.filter(|u| u.starts_with("https://") || u.starts_with("http://")).ok_or_else(|| {
-        IpcError::new(IpcErrorCode::InvalidInput, "It has no web address yet: it gets one once it runs.")
-    })?;
+    let url = app.job_url(kind, &id).await?;
     handle
         .opener()
         .open_url(&url, None::<&str>)

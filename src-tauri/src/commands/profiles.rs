@@ -1,8 +1,8 @@
+use stowage_api::ProbeReport;
+use stowage_api::Problem;
+use stowage_api::{ImportReport, KeyStatus};
 use stowage_api::{ImportSource, ProfilesView};
-use stowage_profiles::check::Problem;
-use stowage_profiles::edit::{ImportReport, KeyStatus};
-use stowage_profiles::{Keys, Profile, Secret};
-use stowage_store::ProbeReport;
+use stowage_api::{Keys, Profile, Secret};
 use tauri::AppHandle;
 use tauri_specta::Event;
 

@@ -1,5 +1,5 @@
+use stowage_api::{ContainerInfo, ObjectInfo};
 use stowage_api::{DeleteReport, FolderPage, NewContainer, SelectionSize};
-use stowage_store::{ContainerInfo, ObjectInfo};
 use tauri::AppHandle;
 use tauri_specta::Event;
 

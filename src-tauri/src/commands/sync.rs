@@ -1,9 +1,9 @@
 //! Folder sync from the window: plan (a dry run the window shows), apply
 //! the plan the person saw, and saved syncs to run again in one click.
 
+use stowage_api::SavedSync;
 use stowage_api::SyncPreview;
-use stowage_sync::pairs::SavedSync;
-use stowage_sync::{Op, SyncTarget};
+use stowage_api::{Op, SyncTarget};
 
 use super::Stowage;
 use crate::error::IpcError;

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use stowage_sync::{Answer, Existing};
+use stowage_api::{Answer, Existing};
 
 use super::{on_blocking_pool, Stowage};
 use crate::error::IpcError;

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use stowage_api::StorageClassChoice;
-use stowage_store::{ShareLink, VersionInfo, Versioning};
+use stowage_api::{ShareLink, VersionInfo, Versioning};
 
 use super::Stowage;
 use crate::error::IpcError;

@@ -1,8 +1,8 @@
+use stowage_api::LaunchForm;
+use stowage_api::Volume;
+use stowage_api::VolumeSet;
+use stowage_api::{read_paste, Pasted};
 use stowage_api::{VolumePreview, VolumeSurveys};
-use stowage_jobs::command::{read_paste, Pasted};
-use stowage_jobs::sets::VolumeSet;
-use stowage_jobs::training::LaunchForm;
-use stowage_jobs::Volume;
 
 use super::Stowage;
 use crate::error::{IpcError, IpcErrorCode};
@@ -27,7 +27,7 @@ pub async fn preview_volumes(
 #[tauri::command]
 #[specta::specta]
 pub async fn parse_volume(text: String) -> Result<Volume, IpcError> {
-    text.parse().map_err(|e: stowage_jobs::ParseError| invalid(e.to_string()))
+    text.parse().map_err(|e: stowage_api::ParseError| invalid(e.to_string()))
 }
 
 /// What a pasted ovhai command, API JSON, or --volume lines carry: the

@@ -2,7 +2,7 @@
 //! the app was closed sync too); their status arrives as `WatchUpdated`.
 
 use stowage_api::WatchedView;
-use stowage_sync::watch::{DeletePolicy, WatchedFolder};
+use stowage_api::{DeletePolicy, WatchedFolder};
 
 use super::Stowage;
 use crate::error::IpcError;

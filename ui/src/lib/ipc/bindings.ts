@@ -170,6 +170,7 @@ export const commands = {
 	startNotebook: (id: string) => __TAURI_INVOKE<null>("start_notebook", { id }),
 	/**  "Sync now": push (or pull) one volume, or all, of a running job. */
 	syncJobData: (kind: Workload, id: string, direction: DataSyncDirection, volume: string | null) => __TAURI_INVOKE<DataSync>("sync_job_data", { kind, id, direction, volume }),
+	/**  What the launch form offers: flavors, notebook editors and frameworks. */
 	launchOptions: () => __TAURI_INVOKE<LaunchOptions>("launch_options"),
 	/**
 	 *  Follows a job's logs (the last `tail` lines, then new ones until the job
