@@ -8,6 +8,7 @@ use stowage_profiles::edit::EditError;
 use stowage_profiles::import::ImportError;
 use stowage_profiles::training::TrainingSetupError;
 use stowage_profiles::{ConnectError, KeyringError, SettingsError};
+use stowage_store::config_file::ConfigError;
 use stowage_store::{ErrorKind, StoreError};
 use stowage_sync::SyncError;
 
@@ -72,6 +73,17 @@ impl From<StoreError> for Error {
 impl From<SyncError> for Error {
     fn from(err: SyncError) -> Self {
         Self::new(kind_of(err.kind()), err.message())
+    }
+}
+
+/// A config file the disk refused or that cannot be read is not the
+/// person's input; only a request that does not fit is.
+impl From<ConfigError> for Error {
+    fn from(err: ConfigError) -> Self {
+        match err {
+            ConfigError::Refused(_) => Self::invalid(err.to_string()),
+            ConfigError::Io { .. } | ConfigError::Damaged { .. } => Self::other(err.to_string()),
+        }
     }
 }
 

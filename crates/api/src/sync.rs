@@ -176,16 +176,16 @@ impl App {
     }
 
     pub fn saved_syncs(&self) -> Result<Vec<SavedSync>> {
-        pairs::load(&self.dirs().sync_pairs_file()).map_err(Error::invalid)
+        pairs::load(&self.dirs().sync_pairs_file()).map_err(Error::from)
     }
 
     /// Saves `sync`, replacing a saved sync of the same name.
     pub fn save_sync(&self, sync: SavedSync) -> Result<Vec<SavedSync>> {
-        pairs::save(&self.dirs().sync_pairs_file(), sync).map_err(Error::invalid)
+        pairs::save(&self.dirs().sync_pairs_file(), sync).map_err(Error::from)
     }
 
     pub fn remove_saved_sync(&self, name: &str) -> Result<Vec<SavedSync>> {
-        pairs::remove(&self.dirs().sync_pairs_file(), name).map_err(Error::invalid)
+        pairs::remove(&self.dirs().sync_pairs_file(), name).map_err(Error::from)
     }
 }
 

@@ -90,15 +90,15 @@ impl App {
     }
 
     pub fn volume_sets(&self) -> Result<Vec<VolumeSet>> {
-        sets::load(&self.dirs().volume_sets_file()).map_err(Error::other)
+        sets::load(&self.dirs().volume_sets_file()).map_err(Error::from)
     }
 
     /// Saves a named set, replacing the set of that name.
     pub fn save_volume_set(&self, set: VolumeSet) -> Result<Vec<VolumeSet>> {
-        sets::put(&self.dirs().volume_sets_file(), set).map_err(Error::invalid)
+        sets::put(&self.dirs().volume_sets_file(), set).map_err(Error::from)
     }
 
     pub fn remove_volume_set(&self, name: &str) -> Result<Vec<VolumeSet>> {
-        sets::remove(&self.dirs().volume_sets_file(), name).map_err(Error::other)
+        sets::remove(&self.dirs().volume_sets_file(), name).map_err(Error::from)
     }
 }

@@ -71,7 +71,7 @@ impl App {
 
     /// The watched folders and what each is doing.
     pub fn list_watched(&self) -> Result<Vec<WatchedView>> {
-        let folders = config::load(&self.watched_file()).map_err(Error::invalid)?;
+        let folders = config::load(&self.watched_file())?;
         let view =
             |w: WatchedFolder| WatchedView { status: self.watches.status_of(&w), policy: w.policy(), watched: w };
         Ok(folders.into_iter().map(view).collect())
@@ -88,7 +88,7 @@ impl App {
         folder.target.folder = folder.target.folder.trim().to_owned();
         folder.target.container = folder.target.container.trim().to_owned();
         folder.target.prefix = folder.target.prefix.trim().to_owned();
-        let all = self.blocking(move |app| config::add(&app.watched_file(), folder).map_err(Error::invalid)).await?;
+        let all = self.blocking(move |app| config::add(&app.watched_file(), folder).map_err(Error::from)).await?;
         if let Some(added) = all.last().cloned() {
             self.start_watch(added).await?;
         }
@@ -99,9 +99,7 @@ impl App {
     pub async fn set_watch_paused(self: &Arc<Self>, folder: &str, paused: bool) -> Result<Vec<WatchedView>> {
         let id = folder.to_owned();
         let all = self
-            .blocking(move |app| {
-                config::update(&app.watched_file(), &id, |w| w.paused = paused).map_err(Error::invalid)
-            })
+            .blocking(move |app| config::update(&app.watched_file(), &id, |w| w.paused = paused).map_err(Error::from))
             .await?;
         if let Some(w) = config::find(&all, folder) {
             if paused {
@@ -119,9 +117,9 @@ impl App {
         let removed = self
             .blocking(move |app| {
                 let file = app.watched_file();
-                let all = config::load(&file).map_err(Error::invalid)?;
+                let all = config::load(&file)?;
                 let removed = config::find(&all, &id).map(|w| w.id().to_owned());
-                config::remove(&file, &id).map_err(Error::invalid)?;
+                config::remove(&file, &id)?;
                 Ok(removed)
             })
             .await?;
@@ -136,7 +134,7 @@ impl App {
     /// keeps watching. Returns the folders that could not start, and why.
     pub async fn start_watching(self: &Arc<Self>) -> Result<Vec<(String, Error)>> {
         self.watches.watching.store(true, Ordering::SeqCst);
-        let folders = config::load(&self.watched_file()).map_err(Error::invalid)?;
+        let folders = config::load(&self.watched_file())?;
         let mut failed = Vec::new();
         for folder in folders.into_iter().filter(|w| !w.paused) {
             let id = folder.id().to_owned();
@@ -163,8 +161,8 @@ impl App {
     /// "Pause all": every watched folder stops until resumed.
     pub fn pause_all_watches(&self) -> Result<()> {
         let file = self.watched_file();
-        for folder in config::load(&file).map_err(Error::invalid)?.iter().filter(|w| !w.paused) {
-            config::update(&file, folder.id(), |w| w.paused = true).map_err(Error::invalid)?;
+        for folder in config::load(&file)?.iter().filter(|w| !w.paused) {
+            config::update(&file, folder.id(), |w| w.paused = true)?;
             self.watches.stop(folder.id());
             self.observer.watch_changed(folder.id(), &WatchStatus::new(WatchState::Paused));
         }

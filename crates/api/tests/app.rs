@@ -326,6 +326,33 @@ async fn a_plan_ends_when_replaced_or_dropped() {
     assert_eq!((summary.uploaded, f.app.plans_waiting()), (1, 0));
 }
 
+#[test]
+fn a_saved_sync_file_that_cannot_be_read_is_not_the_persons_input() {
+    let f = fixture();
+    let file = f.app.dirs().sync_pairs_file();
+    let folder = f.dir.path().join("exp");
+    let pair = |name: &str| stowage_api::SavedSync { name: name.into(), target: push(&folder, "near", "runs") };
+
+    assert_eq!(f.app.save_sync(pair(" ")).expect_err("no name").kind, Kind::InvalidInput);
+    std::fs::create_dir_all(file.parent().expect("config dir")).expect("mkdir");
+    std::fs::write(&file, "[[sync]]\nname = 3\n").expect("write");
+    let damaged = f.app.saved_syncs().expect_err("damaged");
+    assert_eq!(damaged.kind, Kind::Other, "{}", damaged.message);
+    assert!(damaged.message.contains("Fix or remove it"), "{}", damaged.message);
+    assert_eq!(f.app.save_sync(pair("runs")).expect_err("not overwritten").kind, Kind::Other);
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        "[[sync]]\nname = 3\n",
+        "a damaged file is left as it is"
+    );
+
+    std::fs::remove_file(&file).expect("rm");
+    std::fs::create_dir(&file).expect("a folder where the file goes");
+    let unreadable = f.app.saved_syncs().expect_err("a folder");
+    assert_eq!(unreadable.kind, Kind::Other, "{}", unreadable.message);
+    assert!(unreadable.message.starts_with("Cannot read"), "{}", unreadable.message);
+}
+
 #[tokio::test]
 async fn deletes_go_by_selection_or_by_key_in_bulk_or_one_by_one() {
     let f = fixture();

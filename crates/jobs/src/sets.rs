@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use stowage_store::config_file::ConfigError;
 
 use crate::volume::Volume;
 
@@ -32,19 +33,20 @@ struct Stored {
 }
 
 /// The saved sets; none when the file does not exist yet.
-pub fn load(path: &Path) -> Result<Vec<VolumeSet>, String> {
+pub fn load(path: &Path) -> Result<Vec<VolumeSet>, ConfigError> {
     let file: File = stowage_store::config_file::load(path)?;
     file.sets
         .into_iter()
         .map(|s| {
             let volumes = s.volumes.iter().map(|v| v.parse::<Volume>()).collect::<Result<_, _>>();
-            let volumes = volumes.map_err(|e| format!("The volume set \"{}\" in {}: {e}", s.name, path.display()))?;
+            let volumes =
+                volumes.map_err(|e| ConfigError::damaged(path, format!("the volume set \"{}\": {e}", s.name)))?;
             Ok(VolumeSet { name: s.name, image: s.image, volumes })
         })
         .collect()
 }
 
-pub fn save(path: &Path, sets: &[VolumeSet]) -> Result<(), String> {
+pub fn save(path: &Path, sets: &[VolumeSet]) -> Result<(), ConfigError> {
     let file = File {
         sets: sets
             .iter()
@@ -59,9 +61,9 @@ pub fn save(path: &Path, sets: &[VolumeSet]) -> Result<(), String> {
 }
 
 /// Adds `set`, replacing the set of the same name, and saves.
-pub fn put(path: &Path, set: VolumeSet) -> Result<Vec<VolumeSet>, String> {
+pub fn put(path: &Path, set: VolumeSet) -> Result<Vec<VolumeSet>, ConfigError> {
     if set.name.trim().is_empty() {
-        return Err("Give the volume set a name.".to_owned());
+        return Err(ConfigError::refused("Give the volume set a name."));
     }
     let mut sets = load(path)?;
     match sets.iter_mut().find(|s| s.name == set.name) {
@@ -72,7 +74,7 @@ pub fn put(path: &Path, set: VolumeSet) -> Result<Vec<VolumeSet>, String> {
     Ok(sets)
 }
 
-pub fn remove(path: &Path, name: &str) -> Result<Vec<VolumeSet>, String> {
+pub fn remove(path: &Path, name: &str) -> Result<Vec<VolumeSet>, ConfigError> {
     let mut sets = load(path)?;
     sets.retain(|s| s.name != name);
     save(path, &sets)?;
@@ -108,6 +110,6 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("volume-sets.toml");
         std::fs::write(&path, "[[set]]\nname = \"x\"\nvolumes = [\"nope:/x\"]\n").expect("write");
-        assert!(load(&path).expect_err("bad").contains("needs a datastore alias"));
+        assert!(load(&path).expect_err("bad").to_string().contains("needs a datastore alias"));
     }
 }

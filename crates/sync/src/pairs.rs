@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use stowage_store::config_file::ConfigError;
 
 use crate::target::SyncTarget;
 
@@ -23,14 +24,14 @@ struct File {
 }
 
 /// The saved pairs; none when the file does not exist yet.
-pub fn load(path: &Path) -> Result<Vec<SavedSync>, String> {
+pub fn load(path: &Path) -> Result<Vec<SavedSync>, ConfigError> {
     Ok(stowage_store::config_file::load::<File>(path)?.pairs)
 }
 
 /// Adds `pair`, replacing a saved pair of the same name.
-pub fn save(path: &Path, pair: SavedSync) -> Result<Vec<SavedSync>, String> {
+pub fn save(path: &Path, pair: SavedSync) -> Result<Vec<SavedSync>, ConfigError> {
     if pair.name.trim().is_empty() {
-        return Err("Give the sync a name.".into());
+        return Err(ConfigError::refused("Give the sync a name."));
     }
     let mut pairs = load(path)?;
     pairs.retain(|p| p.name != pair.name);
@@ -40,14 +41,14 @@ pub fn save(path: &Path, pair: SavedSync) -> Result<Vec<SavedSync>, String> {
     Ok(pairs)
 }
 
-pub fn remove(path: &Path, name: &str) -> Result<Vec<SavedSync>, String> {
+pub fn remove(path: &Path, name: &str) -> Result<Vec<SavedSync>, ConfigError> {
     let mut pairs = load(path)?;
     pairs.retain(|p| p.name != name);
     write(path, &pairs)?;
     Ok(pairs)
 }
 
-fn write(path: &Path, pairs: &[SavedSync]) -> Result<(), String> {
+fn write(path: &Path, pairs: &[SavedSync]) -> Result<(), ConfigError> {
     stowage_store::config_file::save(path, &File { pairs: pairs.to_vec() })
 }
 

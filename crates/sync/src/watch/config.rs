@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use stowage_store::config_file::ConfigError;
 
 use crate::plan::{Compare, Direction, Mode};
 use crate::target::SyncTarget;
@@ -139,29 +140,29 @@ impl<T> Default for File<T> {
     }
 }
 
-pub fn load(path: &Path) -> Result<Vec<WatchedFolder>, String> {
+pub fn load(path: &Path) -> Result<Vec<WatchedFolder>, ConfigError> {
     let file = stowage_store::config_file::load::<File<Stored>>(path)?;
     Ok(file.folders.into_iter().map(WatchedFolder::from).collect())
 }
 
-pub fn save(path: &Path, folders: &[WatchedFolder]) -> Result<(), String> {
+pub fn save(path: &Path, folders: &[WatchedFolder]) -> Result<(), ConfigError> {
     stowage_store::config_file::save(path, &File { folders: folders.to_vec() })
 }
 
 /// Adds a watched folder; the folder must exist and not be watched already.
-pub fn add(path: &Path, mut folder: WatchedFolder) -> Result<Vec<WatchedFolder>, String> {
-    let canonical =
-        std::fs::canonicalize(folder.id()).map_err(|e| format!("The folder {} cannot be read: {e}", folder.id()))?;
+pub fn add(path: &Path, mut folder: WatchedFolder) -> Result<Vec<WatchedFolder>, ConfigError> {
+    let canonical = std::fs::canonicalize(folder.id())
+        .map_err(|e| ConfigError::refused(format!("The folder {} cannot be read: {e}", folder.id())))?;
     if !canonical.is_dir() {
-        return Err(format!("{} is not a folder.", folder.id()));
+        return Err(ConfigError::refused(format!("{} is not a folder.", folder.id())));
     }
     folder.target.folder = canonical.display().to_string();
     if folder.target.backup_prefix.as_deref().is_some_and(|p| p.trim().is_empty()) {
-        return Err("Give the backup prefix deleted objects are moved to.".into());
+        return Err(ConfigError::refused("Give the backup prefix deleted objects are moved to."));
     }
     let mut all = load(path)?;
     if all.iter().any(|w| w.id() == folder.id()) {
-        return Err(format!("{} is already watched.", folder.id()));
+        return Err(ConfigError::refused(format!("{} is already watched.", folder.id())));
     }
     all.push(folder);
     save(path, &all)?;
@@ -169,9 +170,14 @@ pub fn add(path: &Path, mut folder: WatchedFolder) -> Result<Vec<WatchedFolder>,
 }
 
 /// Changes the watched folder `id` with `change`; fails when it is not watched.
-pub fn update(path: &Path, id: &str, change: impl FnOnce(&mut WatchedFolder)) -> Result<Vec<WatchedFolder>, String> {
+pub fn update(
+    path: &Path,
+    id: &str,
+    change: impl FnOnce(&mut WatchedFolder),
+) -> Result<Vec<WatchedFolder>, ConfigError> {
     let mut all = load(path)?;
-    let found = all.iter_mut().find(|w| names(w, id)).ok_or_else(|| format!("{id} is not watched."))?;
+    let found =
+        all.iter_mut().find(|w| names(w, id)).ok_or_else(|| ConfigError::refused(format!("{id} is not watched.")))?;
     change(found);
     save(path, &all)?;
     Ok(all)
@@ -183,12 +189,12 @@ pub fn find<'a>(all: &'a [WatchedFolder], given: &str) -> Option<&'a WatchedFold
     all.iter().find(|w| names(w, given))
 }
 
-pub fn remove(path: &Path, id: &str) -> Result<Vec<WatchedFolder>, String> {
+pub fn remove(path: &Path, id: &str) -> Result<Vec<WatchedFolder>, ConfigError> {
     let mut all = load(path)?;
     let before = all.len();
     all.retain(|w| !names(w, id));
     if all.len() == before {
-        return Err(format!("{id} is not watched."));
+        return Err(ConfigError::refused(format!("{id} is not watched.")));
     }
     save(path, &all)?;
     Ok(all)
@@ -215,15 +221,15 @@ mod tests {
         };
         let watched = watch(&data, DeletePolicy::Keep, "");
         add(&config, watched.clone()).expect("add");
-        assert!(add(&config, watched.clone()).expect_err("twice").contains("already watched"));
+        assert!(add(&config, watched.clone()).expect_err("twice").to_string().contains("already watched"));
         let missing = watch(&dir.path().join("nope"), DeletePolicy::Keep, "");
-        assert!(add(&config, missing).expect_err("missing").contains("cannot be read"));
+        assert!(add(&config, missing).expect_err("missing").to_string().contains("cannot be read"));
         let id = load(&config).expect("load")[0].id().to_owned();
         let paused = update(&config, &id, |w| w.paused = true).expect("pause");
         assert!(paused[0].paused);
         assert!(remove(&config, &id).expect("remove").is_empty());
         let backup = watch(&data, DeletePolicy::Backup, " ");
-        assert!(add(&config, backup).expect_err("no prefix").contains("backup prefix"));
+        assert!(add(&config, backup).expect_err("no prefix").to_string().contains("backup prefix"));
     }
 
     #[test]
