@@ -176,29 +176,37 @@ impl App {
     }
 
     /// The journal of multipart uploads, opened on first use.
-    pub fn journal(&self) -> Result<Arc<Journal>> {
+    pub(crate) async fn journal(self: &Arc<Self>) -> Result<Arc<Journal>> {
         if let Some(journal) = self.journal.get() {
             return Ok(journal.clone());
         }
-        let journal = Journal::open(&self.dirs.journal_file())
-            .map_err(|e| Error::other(format!("The transfer journal cannot be opened: {e}")))?;
+        let journal = self
+            .blocking(|app| {
+                Journal::open(&app.dirs.journal_file())
+                    .map_err(|e| Error::other(format!("The transfer journal cannot be opened: {e}")))
+            })
+            .await?;
         Ok(self.journal.get_or_init(|| Arc::new(journal)).clone())
     }
 
     /// The last-sync state of syncs and watched folders, opened on first use.
-    pub fn sync_state(&self) -> Result<Arc<SyncState>> {
+    pub(crate) async fn sync_state(self: &Arc<Self>) -> Result<Arc<SyncState>> {
         if let Some(state) = self.sync_state.get() {
             return Ok(state.clone());
         }
-        let state = SyncState::open(&self.dirs.sync_state_file())
-            .map_err(|e| Error::other(format!("The sync state cannot be opened: {e}")))?;
+        let state = self
+            .blocking(|app| {
+                SyncState::open(&app.dirs.sync_state_file())
+                    .map_err(|e| Error::other(format!("The sync state cannot be opened: {e}")))
+            })
+            .await?;
         Ok(self.sync_state.get_or_init(|| Arc::new(state)).clone())
     }
 
     /// Where the uploads of `profile` record their multipart progress, so a
     /// later run continues them.
-    pub(crate) fn resume(&self, profile: &str) -> Result<Resume> {
-        Ok(Resume { journal: self.journal()?, store: profile.to_owned() })
+    pub(crate) async fn resume(self: &Arc<Self>, profile: &str) -> Result<Resume> {
+        Ok(Resume { journal: self.journal().await?, store: profile.to_owned() })
     }
 }
 

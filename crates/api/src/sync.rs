@@ -116,7 +116,7 @@ impl App {
             request.options.delete_cap = None;
         }
         let store = self.store(&target.profile).await?;
-        let prepared = prepare(store.as_ref(), &request, &*self.sync_state()?, &self.tuning).await?;
+        let prepared = prepare(store.as_ref(), &request, &*self.sync_state().await?, &self.tuning).await?;
         let id = self.transfers.next_id();
         let preview = SyncPreview::of(id, &prepared.plan, shown);
         let mut plans = self.plans.0.lock().unwrap_or_else(|e| e.into_inner());
@@ -157,8 +157,8 @@ impl App {
             return Err(Error::invalid(reason.clone()));
         }
         let store = self.storage(&request.store_name).await?.shared();
-        let state = self.sync_state()?;
-        let resume = Some(self.resume(&request.store_name)?);
+        let state = self.sync_state().await?;
+        let resume = Some(self.resume(&request.store_name).await?);
         let info = TransferInfo {
             kind: TransferKind::Sync,
             profile: request.store_name.clone(),

@@ -113,13 +113,16 @@ impl App {
             prefix: prefix.to_owned(),
             existing,
             ask: None,
-            resume: Some(self.resume(profile)?),
+            resume: Some(self.resume(profile).await?),
         };
         // Recorded until it ends, so a quit or crash midway runs it again at the next start.
-        let journal = self.journal()?;
-        let row = journal
-            .begin_transfer(profile, container, prefix, &request.sources, existing)
-            .map_err(|e| Error::other(stowage_sync::journal::unwritable(&e)))?;
+        let journal = self.journal().await?;
+        let begun = (profile.to_owned(), container.to_owned(), prefix.to_owned(), request.sources.clone());
+        let row = self
+            .blocking(move |_| {
+                journal.begin_transfer(&begun.0, &begun.1, &begun.2, &begun.3, existing).map_err(unwritable)
+            })
+            .await?;
         let class = storage_class.or_else(|| self.container_class(profile, container));
         Ok(self.run_upload(store, profile, request, Some(row), false, class))
     }
@@ -148,9 +151,11 @@ impl App {
             let tuning = Tuning { storage_class, ..tuning };
             let summary = upload(store, request, tuning, sink, cancel).await;
             // Ended (done, failed or cancelled): not run again. A quit never gets here.
-            if let (Some(row), Ok(journal)) = (journal_row, app.journal()) {
-                if let Err(e) = journal.end_transfer(row) {
-                    tracing::warn!("could not update the transfer journal: {e}");
+            if let Some(row) = journal_row {
+                let journal = app.journal().await;
+                let ended = app.blocking(move |_| journal?.end_transfer(row).map_err(unwritable)).await;
+                if let Err(e) = ended {
+                    tracing::warn!("could not update the transfer journal: {}", e.message);
                 }
             }
             summary
@@ -254,10 +259,14 @@ impl App {
     /// whose file is unchanged and aborts the others, so no parts stay on
     /// the service.
     pub async fn resume_interrupted(self: &Arc<Self>) -> Result<Vec<Started>> {
-        let journal = self.journal()?;
+        let journal = self.journal().await?;
         // Most starts have nothing to recover: do not touch the keyring for them.
-        let nothing =
-            journal.all().map_or(true, |e| e.is_empty()) && journal.transfers().map_or(true, |t| t.is_empty());
+        let read = journal.clone();
+        let nothing = self
+            .blocking(move |_| {
+                Ok(read.all().map_or(true, |e| e.is_empty()) && read.transfers().map_or(true, |t| t.is_empty()))
+            })
+            .await?;
         if nothing {
             return Ok(Vec::new());
         }
@@ -316,4 +325,9 @@ impl App {
         });
         Started { id, done }
     }
+}
+
+/// A journal write that failed, as the person is told.
+fn unwritable(e: stowage_sync::journal::DbCallError) -> Error {
+    Error::other(stowage_sync::journal::unwritable(&e))
 }

@@ -207,8 +207,8 @@ impl App {
         }
         let deps = WatchDeps {
             storage: self.storage(&folder.target.profile).await?,
-            state: self.sync_state()?,
-            resume: Some(self.resume(&folder.target.profile)?),
+            state: self.sync_state().await?,
+            resume: Some(self.resume(&folder.target.profile).await?),
             tuning: Tuning {
                 storage_class: self.container_class(&folder.target.profile, &folder.target.container),
                 ..self.tuning.clone()

@@ -2,6 +2,7 @@
 //! WAL, so a crash loses at most the last commit and readers never block.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use rusqlite::Connection;
 
@@ -24,4 +25,24 @@ pub fn open(path: &Path, schema: &str) -> Result<Connection, DbError> {
         .map_err(fail)?;
     db.execute_batch(schema).map_err(fail)?;
     Ok(db)
+}
+
+/// Runs `call` on `db` on the blocking pool: a commit waits on the disk,
+/// and an async worker waiting there holds up every request queued on it.
+pub(crate) async fn off_worker<D, T>(
+    db: &Arc<D>,
+    call: impl FnOnce(&D) -> rusqlite::Result<T> + Send + 'static,
+) -> rusqlite::Result<T>
+where
+    D: Send + Sync + 'static,
+    T: Send + 'static,
+{
+    let db = Arc::clone(db);
+    match tokio::task::spawn_blocking(move || call(&db)).await {
+        Ok(result) => result,
+        Err(interrupted) if interrupted.is_panic() => std::panic::resume_unwind(interrupted.into_panic()),
+        // The runtime is shutting down. (This variant is the one that
+        // carries any error without a rusqlite feature.)
+        Err(interrupted) => Err(rusqlite::Error::ToSqlConversionFailure(Box::new(interrupted))),
+    }
 }

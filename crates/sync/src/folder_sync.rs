@@ -33,7 +33,7 @@ use crate::plan::{
 use crate::renames::{mark_renames, Gone};
 use crate::scan::{outermost, scan_folder_in_order, scan_paths, LocalFile};
 use crate::spill::Spilled;
-use crate::state::{BaseUpdate, Pair, SyncState};
+use crate::state::{BaseUpdate, Pair, StateWriter, SyncState};
 
 #[derive(Debug, Clone)]
 pub struct SyncRequest {
@@ -190,13 +190,19 @@ pub async fn prepare_paths(
     };
     let prefix = normalize_prefix(&request.prefix);
     let pair = pair_of(&folder, request, &prefix);
+    let tops: Vec<String> = outermost(keys).into_iter().cloned().collect();
+    let (reader, read_pair, read_tops) = (state.clone(), pair.clone(), tops.clone());
+    let (synced_and_gone, base) = tokio::task::spawn_blocking(move || {
+        Ok::<_, rusqlite::Error>((reader.load_under(&read_pair, &gone)?, reader.load_under(&read_pair, &read_tops)?))
+    })
+    .await
+    .map_err(|e| state_error(e.to_string()))?
+    .map_err(|e| state_error(e.to_string()))?;
     // Gone and once synced: a deletion or a rename, for a full scan to judge.
     // (An editor's temp file that came and went is not.)
-    if !state.load_under(&pair, &gone).map_err(|e| state_error(e.to_string()))?.is_empty() {
+    if !synced_and_gone.is_empty() {
         return Ok(None);
     }
-    let tops: Vec<String> = outermost(keys).into_iter().cloned().collect();
-    let base = state.load_under(&pair, &tops).map_err(|e| state_error(e.to_string()))?;
     // Owned keys: a stream of borrowed ones trips the Send proof (rust-lang/rust#110338).
     let listed: Vec<Vec<ObjectInfo>> = stream::iter(tops)
         .map(|key| {
@@ -420,7 +426,8 @@ pub async fn apply(
 
     let store = tuning.transfer_store(store, &cancel);
     let run = Run { store: &store, prepared: &prepared, request, tuning: &tuning, sink: &sink, cancel: &cancel };
-    let mut done = Outcomes { summary, update: BaseUpdate::default(), state, pair: &prepared.pair };
+    let writer = StateWriter::start(state, &prepared.pair);
+    let mut done = Outcomes { summary, update: BaseUpdate::default(), writer };
     for (path, outcome) in run.delete(early).await {
         done.record(path, 0, outcome, None);
     }
@@ -461,8 +468,7 @@ pub async fn apply(
         // Only a cache: the next sync compares those paths by size and time again.
         tracing::warn!("the state of the paths found equal was not all recorded: {lost}");
     }
-    done.save();
-    let mut summary = done.summary;
+    let mut summary = done.finish().await;
     summary.cancelled |= cancel.is_cancelled();
     sink.send(TransferEvent::Finished { summary: summary.clone() });
     summary
@@ -510,17 +516,16 @@ fn making_room(deletes: &[Op], transfers: impl Iterator<Item = Op>) -> BTreeSet<
 /// What a sync's operations left: the summary, and the state of the paths
 /// that ended equal, saved a batch at a time (a sync of a million files
 /// holds a batch, and one that stops keeps what it did).
-struct Outcomes<'a> {
+struct Outcomes {
     summary: Summary,
     update: BaseUpdate,
-    state: &'a SyncState,
-    pair: &'a Pair,
+    writer: StateWriter,
 }
 
 /// Paths whose state is saved at once.
 const STATE_BATCH: usize = 10_000;
 
-impl Outcomes<'_> {
+impl Outcomes {
     fn record(&mut self, path: String, size: u64, outcome: FileOutcome, base: Option<Base>) {
         self.summary.count(&path, size, &outcome);
         match (&outcome, base) {
@@ -538,10 +543,16 @@ impl Outcomes<'_> {
     }
 
     fn save(&mut self) {
-        let update = std::mem::take(&mut self.update);
-        if let Err(e) = self.state.apply(self.pair, &update) {
+        self.writer.save(std::mem::take(&mut self.update));
+    }
+
+    /// The summary, once every batch is saved.
+    async fn finish(mut self) -> Summary {
+        self.save();
+        for e in self.writer.finish().await {
             self.summary.failed.push((String::new(), format!("The sync state could not be saved: {e}")));
         }
+        self.summary
     }
 }
 
@@ -583,7 +594,7 @@ impl Run<'_> {
         format!("{}{path}", self.prepared.prefix)
     }
 
-    async fn upload(&self, ops: Passing<'_>, resume: Option<Resume>, done: &mut Outcomes<'_>) {
+    async fn upload(&self, ops: Passing<'_>, resume: Option<Resume>, done: &mut Outcomes) {
         let work = UploadWork { prepared: self.prepared, ops: self.prepared.rows.beside(ops, |op| &op.path) };
         let engine = Engine::new(
             self.store.clone(),

@@ -48,6 +48,8 @@ pub struct RecordedTransfer {
 }
 
 pub use crate::db::DbError as JournalError;
+/// What a journal call fails with.
+pub use rusqlite::Error as DbCallError;
 
 /// What a person is told when the journal cannot record a transfer.
 pub fn unwritable(e: &rusqlite::Error) -> String {

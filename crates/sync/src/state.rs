@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{mpsc, Arc, Mutex};
 
 use rusqlite::{params, Connection, OpenFlags};
 use tokio::task::JoinHandle;
@@ -30,8 +30,11 @@ impl Pair {
     }
 }
 
+/// The base of every sync. A clone shares the one connection, so a
+/// thread of the blocking pool can take its own handle.
+#[derive(Clone)]
 pub struct SyncState {
-    db: Mutex<Connection>,
+    db: Arc<Mutex<Connection>>,
     path: PathBuf,
 }
 
@@ -70,7 +73,7 @@ impl SyncState {
                remote_size INTEGER NOT NULL, remote_etag TEXT,
                PRIMARY KEY (pair, path)) WITHOUT ROWID;",
         )?;
-        Ok(Self { db: Mutex::new(db), path: path.to_owned() })
+        Ok(Self { db: Arc::new(Mutex::new(db)), path: path.to_owned() })
     }
 
     /// The folder the state is kept in, for a sync's temporary files.
@@ -147,6 +150,37 @@ impl SyncState {
     }
 }
 
+/// Saves one sync's state a batch at a time on the blocking pool, in
+/// order, while the sync goes on: a 10,000-row transaction waits on the
+/// disk, and the transfers on that async worker would wait with it.
+pub(crate) struct StateWriter {
+    batches: mpsc::Sender<BaseUpdate>,
+    saving: JoinHandle<Vec<String>>,
+}
+
+impl StateWriter {
+    pub(crate) fn start(state: &SyncState, pair: &Pair) -> Self {
+        let (batches, arriving) = mpsc::channel::<BaseUpdate>();
+        let (state, pair) = (state.clone(), pair.clone());
+        let saving = tokio::task::spawn_blocking(move || {
+            arriving.iter().filter_map(|update| state.apply(&pair, &update).err().map(|e| e.to_string())).collect()
+        });
+        Self { batches, saving }
+    }
+
+    /// Queues a batch; it is saved after those queued before it.
+    pub(crate) fn save(&self, update: BaseUpdate) {
+        // The receiver lives until `finish`, which takes `self`.
+        let _ = self.batches.send(update);
+    }
+
+    /// Waits for every batch; returns why any could not be saved.
+    pub(crate) async fn finish(self) -> Vec<String> {
+        drop(self.batches);
+        self.saving.await.unwrap_or_else(|e| vec![format!("saving was interrupted: {e}")])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,5 +223,19 @@ mod tests {
         let update = BaseUpdate { set: vec![], remove: vec!["a.csv".into()] };
         state.apply(&pair("one/"), &update).expect("apply");
         assert!(state.load_under(&pair("one/"), &["a.csv".to_owned()]).expect("load").is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_writer_saves_batches_in_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let state = SyncState::open(&dir.path().join("state.sqlite")).expect("open");
+        let pair = Pair { folder: "/data".into(), store: "ovh".into(), container: "c".into(), prefix: String::new() };
+        let base = Base { local_size: 1, local_modified_ns: 1, remote_size: 1, remote_etag: None };
+        let writer = StateWriter::start(&state, &pair);
+        writer.save(BaseUpdate { set: vec![("a".into(), base.clone()), ("b".into(), base)], remove: vec![] });
+        writer.save(BaseUpdate { set: vec![], remove: vec!["a".into()] });
+        assert!(writer.finish().await.is_empty(), "every batch saved");
+        let kept = state.load_under(&pair, &["a".into(), "b".into()]).expect("load");
+        assert_eq!(kept.keys().collect::<Vec<_>>(), ["b"], "the removal came after the set it follows");
     }
 }

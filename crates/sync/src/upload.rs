@@ -29,6 +29,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::buffers::BufferPool;
 use crate::conflict::{AskConflict, Conflict, Questions};
+use crate::db::off_worker;
 use crate::engine::{list_all, normalize_prefix, numbered, Existing, Tuning};
 use crate::etag;
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
@@ -382,7 +383,7 @@ impl Engine {
         };
         match completed {
             Ok(etag) => {
-                self.forget(row);
+                self.forget(row).await;
                 Ok(FileOutcome::Uploaded { key: key.to_owned(), etag: Some(etag) })
             }
             // Open for Retry, and in the journal: the parts stay.
@@ -390,7 +391,7 @@ impl Engine {
             Err(failure) => {
                 // No parts are left behind, and no partial object appears.
                 self.abort(key, &upload_id).await;
-                self.forget(row);
+                self.forget(row).await;
                 Err(match failure {
                     Failure::Interrupted(message) => Failure::Error(message),
                     other => other,
@@ -410,8 +411,13 @@ impl Engine {
     ) -> Result<(String, Option<i64>, Vec<PartInfo>), Failure> {
         let source = file.path.display().to_string();
         if let Some(resume) = &self.resume {
-            let at = UploadKey { store: &resume.store, container: &self.container, key };
-            if let Some(recorded) = resume.journal.find(&at).map_err(journal_error)? {
+            let at = (resume.store.clone(), self.container.clone(), key.to_owned());
+            let recorded = off_worker(&resume.journal, move |journal| {
+                journal.find(&UploadKey { store: &at.0, container: &at.1, key: &at.2 })
+            })
+            .await
+            .map_err(journal_error)?;
+            if let Some(recorded) = recorded {
                 let same = recorded.source == source
                     && recorded.source_size == file.size
                     && recorded.source_modified_ns == modified_ns(file.modified)
@@ -432,25 +438,28 @@ impl Engine {
                 }
                 // The source changed (or the service forgot the upload): start over.
                 self.abort(key, &recorded.upload_id).await;
-                self.forget(Some(recorded.row));
+                self.forget(Some(recorded.row)).await;
             }
         }
         let upload_id = self.store.create_multipart(&self.container, key, &self.written_as(file)).await?;
         let row = match &self.resume {
             Some(resume) => {
-                let at = UploadKey { store: &resume.store, container: &self.container, key };
-                let started =
-                    resume.journal.start(&at, &upload_id, &source, file.size, modified_ns(file.modified), part_size);
-                Some(started.map_err(journal_error)?)
+                let at = (resume.store.clone(), self.container.clone(), key.to_owned(), upload_id.clone());
+                let (size, modified) = (file.size, modified_ns(file.modified));
+                let started = off_worker(&resume.journal, move |journal| {
+                    let key = UploadKey { store: &at.0, container: &at.1, key: &at.2 };
+                    journal.start(&key, &at.3, &source, size, modified, part_size)
+                });
+                Some(started.await.map_err(journal_error)?)
             }
             None => None,
         };
         Ok((upload_id, row, Vec::new()))
     }
 
-    fn forget(&self, row: Option<i64>) {
+    async fn forget(&self, row: Option<i64>) {
         if let (Some(resume), Some(row)) = (&self.resume, row) {
-            if let Err(e) = resume.journal.finish(row) {
+            if let Err(e) = off_worker(&resume.journal, move |journal| journal.finish(row)).await {
                 tracing::warn!("could not update the transfer journal: {e}");
             }
         }
@@ -519,7 +528,8 @@ impl Engine {
         }
         let part = PartInfo { number, etag: md5, size: len };
         if let (Some(resume), Some(row), false) = (&self.resume, at.row, meter.restarted()) {
-            resume.journal.part_done(row, &part).map_err(journal_error)?;
+            let done = part.clone();
+            off_worker(&resume.journal, move |journal| journal.part_done(row, &done)).await.map_err(journal_error)?;
         }
         meter.finish(len);
         Ok((part, meter.restarted()))
