@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { draftFromProfile, emptyDraft, problemsByField, profileFromDraft } from "./profile-draft";
+import { describeBackend, draftFromProfile, emptyDraft, problemsByField, profileFromDraft } from "./profile-draft";
+import type { Profile } from "./ipc";
 
 describe("profile drafts", () => {
   it("derives the OVHcloud endpoint from the region", () => {
@@ -24,6 +25,15 @@ describe("profile drafts", () => {
   it("maps a local folder", () => {
     const p = profileFromDraft({ ...emptyDraft("local"), name: "Disk", root: " /data/store " });
     expect(p).toEqual({ name: "Disk", backend: { kind: "local", root: "/data/store" }, datastoreAlias: null });
+  });
+
+  it("never reads a storage kind it does not know as S3", () => {
+    const gcs = { name: "G", backend: { kind: "gcs", bucket: "b" }, datastoreAlias: null } as unknown as Profile;
+    expect(() => draftFromProfile(gcs)).toThrow(/does not know the storage kind “gcs”/);
+    expect(describeBackend(gcs.backend)).toMatch(/does not know the storage kind “gcs”/);
+    const s3 = profileFromDraft({ ...emptyDraft("other"), name: "Ceph", endpoint: "https://s3.example.com", region: "eu" });
+    expect(describeBackend(s3.backend)).toBe("S3 · https://s3.example.com · eu");
+    expect(describeBackend({ kind: "local", root: "/d" })).toBe("Folder on this computer: /d");
   });
 
   it("shows one message per field", () => {

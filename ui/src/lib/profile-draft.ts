@@ -1,6 +1,6 @@
 // The profile form's state, and how it maps to and from a Profile. Keys are
 // typed into the form and sent once; they are never read back.
-import type { ChecksumAlgorithm, Field, Problem, Profile } from "./ipc";
+import type { Backend, ChecksumAlgorithm, Field, Problem, Profile } from "./ipc";
 
 export type ProviderChoice = "ovh" | "other" | "local";
 
@@ -37,22 +37,50 @@ export function emptyDraft(provider: ProviderChoice = "ovh"): Draft {
   };
 }
 
+/**
+ * What is said of a storage kind this window was not built for (a new
+ * `Backend` variant with no form yet): it is never read as S3. Typed
+ * `never`, so a variant added in Rust fails the UI's type check until every
+ * switch over kinds handles it.
+ */
+export function unknownBackend(backend: never): string {
+  const kind = (backend as { kind?: unknown })?.kind;
+  return `This window does not know the storage kind “${String(kind)}”; update Stowage.`;
+}
+
 export function draftFromProfile(p: Profile): Draft {
-  const draft = emptyDraft(p.backend.kind === "local" ? "local" : p.backend.provider === "ovh" ? "ovh" : "other");
-  draft.name = p.name;
-  draft.alias = p.datastoreAlias ?? "";
-  if (p.backend.kind === "local") {
-    draft.root = p.backend.root;
-  } else {
-    draft.region = p.backend.region;
-    const derived = p.backend.provider === "ovh" && p.backend.endpoint === ovhEndpoint(p.backend.region);
-    draft.endpoint = derived ? "" : p.backend.endpoint;
-    // Both have serde defaults, so the bindings mark them optional.
-    draft.pathStyle = p.backend.pathStyle ?? false;
-    const checksum = p.backend.checksum;
-    draft.checksum = checksum?.mode === "always" ? checksum.algorithm : "whenRequired";
+  const b: Backend = p.backend;
+  switch (b.kind) {
+    case "local":
+      return { ...emptyDraft("local"), name: p.name, alias: p.datastoreAlias ?? "", root: b.root };
+    case "s3": {
+      const draft = emptyDraft(b.provider === "ovh" ? "ovh" : "other");
+      draft.name = p.name;
+      draft.alias = p.datastoreAlias ?? "";
+      draft.region = b.region;
+      const derived = b.provider === "ovh" && b.endpoint === ovhEndpoint(b.region);
+      draft.endpoint = derived ? "" : b.endpoint;
+      // Both have serde defaults, so the bindings mark them optional.
+      draft.pathStyle = b.pathStyle ?? false;
+      const checksum = b.checksum;
+      draft.checksum = checksum?.mode === "always" ? checksum.algorithm : "whenRequired";
+      return draft;
+    }
+    default:
+      throw new Error(unknownBackend(b));
   }
-  return draft;
+}
+
+/** One line saying where a profile's containers are. */
+export function describeBackend(b: Backend): string {
+  switch (b.kind) {
+    case "local":
+      return `Folder on this computer: ${b.root}`;
+    case "s3":
+      return `${b.provider === "ovh" ? "OVHcloud" : "S3"} · ${b.endpoint} · ${b.region}`;
+    default:
+      return unknownBackend(b);
+  }
 }
 
 /** The endpoint the profile will use. */
