@@ -3,7 +3,10 @@
 // opened late, from openQuestions); the first one is shown, answered with
 // answerConflict. A choice "for the rest of this session" becomes the policy
 // of later uploads, so they do not ask at all.
-import { commands, events, type Answer, type ConflictAsked, type Existing } from "./ipc";
+import { area, commands, events, type Answer, type ConflictAsked, type Existing } from "./ipc";
+
+/** The setting of what uploads from the window do with a name that is taken. */
+export const uploadCommands = area("uploadExisting", "setUploadExisting");
 
 export const questions: { open: ConflictAsked[]; session: Existing | null } = $state({ open: [], session: null });
 

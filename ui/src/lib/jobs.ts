@@ -1,6 +1,12 @@
 // The Jobs view's reading of job states: the phase timeline, badge tones,
 // progress, timestamps and durations, and how often to poll.
-import type { ApiVolume, Job, LaunchForm, State, StateChange, SyncProgress, Workload } from "./ipc";
+import { area, type ApiVolume, type Job, type LaunchForm, type State, type StateChange, type SyncProgress, type Workload } from "./ipc";
+
+/** What the Jobs view, the launch dialog and the log pane ask of the app. */
+export const jobCommands = area(
+  "trainingSettings", "saveTrainingSettings", "previewJob", "listJobs", "getJob", "openJobUrl", "startNotebook", "stopJob",
+  "syncJobData", "launchOptions", "launchJob", "followJobLogs", "stopFollowingLogs", "profileForAlias",
+);
 
 export type StepStatus = "done" | "current" | "upcoming" | "failed" | "warning" | "stopped";
 export type Step = { phase: string; status: StepStatus; date?: string | null };

@@ -2,10 +2,14 @@
 // folder of a container page by page, and every storage command the view
 // sends, each naming that profile.
 import {
-  commands, isIpcError, messageOf, type ContainerInfo, type DeleteReport, type ListedObject, type ObjectInfo, type SearchPage, type SelectionSize,
+  area, commands, isIpcError, messageOf, type ContainerInfo, type DeleteReport, type ListedObject, type ObjectInfo, type SearchPage, type SelectionSize,
   type ShareLink, type StorageClassChoice, type VersionInfo, type Versioning,
 } from "./ipc";
 import { parentOf } from "./path";
+
+/** What views other than the browser ask of storage: a profile's containers (a
+ * sync's or a watch's destination) and a container's class. */
+export const storageCommands = area("listContainers", "setContainerClass");
 
 /** A folder's rows as listed so far; see `Browser.listed`. */
 interface Listed {

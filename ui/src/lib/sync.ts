@@ -1,5 +1,10 @@
 // The Sync panel's wording and form helpers; the plan itself comes from Rust.
-import type { Direction, OpKind, Reason, SavedSync, SyncTarget } from "./ipc";
+import { area, type Direction, type OpKind, type Reason, type SavedSync, type SyncTarget } from "./ipc";
+
+/** What the Sync view asks of the app. */
+export const syncCommands = area(
+  "planSync", "planOperations", "applySync", "discardPlan", "listSyncPairs", "saveSyncPair", "removeSyncPair",
+);
 
 export const kindLabel: Record<OpKind, string> = {
   upload: "Upload",

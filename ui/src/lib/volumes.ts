@@ -1,6 +1,11 @@
 // Building job volumes in the window: new rows, volumes from a storage
 // location, reordering, and sizes for the estimate line.
-import type { Finding, Volume } from "./ipc";
+import { area, type Finding, type Volume } from "./ipc";
+
+/** What the Job volumes view asks of the app. */
+export const volumeCommands = area(
+  "previewVolumes", "listVolumeSets", "saveVolumeSet", "removeVolumeSet", "surveyVolumes", "importVolumes",
+);
 
 /** A fresh datastore volume, mounted at the next free /workspace folder. */
 export function newVolume(alias: string, taken: string[]): Volume {

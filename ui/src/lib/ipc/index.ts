@@ -13,3 +13,15 @@ export function messageOf(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
+
+import { commands } from "./bindings";
+
+/**
+ * The commands of one area of the window (storage, sync, jobs...): its lib
+ * module exports them, and views and components reach the app only through
+ * those modules, never `commands` directly, so what an area asks of Rust is
+ * listed in one place.
+ */
+export function area<K extends keyof typeof commands>(...names: K[]): Pick<typeof commands, K> {
+  return Object.fromEntries(names.map((name) => [name, commands[name]])) as Pick<typeof commands, K>;
+}
