@@ -74,6 +74,17 @@ async fn a_retry_gives_up_saying_so_and_never_retries_a_refusal() {
 }
 
 #[tokio::test]
+async fn version_calls_are_counted_as_themselves() {
+    let (_, faults) = faulty().await;
+    faults.fail(Op::DeleteVersion, ErrorKind::AccessDenied, 1);
+    let err = faults.delete_version("box", "k", "v1").await.expect_err("refused");
+    assert_eq!(err.kind(), ErrorKind::AccessDenied);
+    let _ = faults.restore_version("box", "k", "v1").await;
+    let counted = [Op::DeleteVersion, Op::RestoreVersion, Op::Delete, Op::Copy].map(|op| faults.calls(op));
+    assert_eq!(counted, [1, 1, 0, 0], "a version's delete and restore are not a delete and a copy");
+}
+
+#[tokio::test]
 async fn a_cancelled_retry_stops_waiting() {
     let (_, faults) = faulty().await;
     faults.fail(Op::List, ErrorKind::Network, 100);

@@ -56,6 +56,8 @@ pub enum Op {
     ShareLink,
     Versioning,
     ListVersions,
+    DeleteVersion,
+    RestoreVersion,
 }
 
 impl Op {
@@ -79,6 +81,8 @@ impl Op {
             Self::ShareLink => "signing a share link",
             Self::Versioning => "reading or changing versioning",
             Self::ListVersions => "listing versions",
+            Self::DeleteVersion => "deleting a version",
+            Self::RestoreVersion => "restoring a version",
         }
     }
 }
@@ -223,7 +227,7 @@ macro_rules! around_every_call {
             }
 
             async fn delete_version(&self, container: &str, key: &str, version_id: &str) -> $crate::Result<()> {
-                self.around(Op::Delete, 0, || self.inner.delete_version(container, key, version_id)).await
+                self.around(Op::DeleteVersion, 0, || self.inner.delete_version(container, key, version_id)).await
             }
 
             async fn restore_version(
@@ -232,7 +236,7 @@ macro_rules! around_every_call {
                 key: &str,
                 version_id: &str,
             ) -> $crate::Result<$crate::PutResult> {
-                self.around(Op::Copy, 0, || self.inner.restore_version(container, key, version_id)).await
+                self.around(Op::RestoreVersion, 0, || self.inner.restore_version(container, key, version_id)).await
             }
         }
     };
