@@ -75,17 +75,22 @@ pub async fn get_version_to_file(
             }
             Err(e) => return Err(StoreError::new(e.kind(), format!("{what} was interrupted: {e}")).with_source(e)),
         }
-        let flushed = tokio::task::spawn_blocking({
-            let tmp = tmp.clone();
-            move || crate::disk::flush(&tmp)
-        })
-        .await
-        .map_err(|e| StoreError::new(ErrorKind::Io, format!("Writing {} was interrupted: {e}", tmp.display())))?;
-        flushed.map_err(|e| StoreError::io(format!("Cannot write {}", tmp.display()), e))?;
         if n != info.size {
             return Err(StoreError::new(ErrorKind::Network, format!("{what} ended after {n} of {} bytes.", info.size)));
         }
-        crate::disk::rename(&tmp, dest).map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))
+        // On the blocking pool: the flush waits on the disk, and the rename
+        // may wait seconds for another program to let go of the file.
+        let placed = tokio::task::spawn_blocking({
+            let (tmp, dest) = (tmp.clone(), dest.to_owned());
+            move || {
+                crate::disk::flush(&tmp).map_err(|e| StoreError::io(format!("Cannot write {}", tmp.display()), e))?;
+                crate::disk::rename(&tmp, &dest)
+                    .map_err(|e| StoreError::io(format!("Cannot write {}", dest.display()), e))
+            }
+        })
+        .await
+        .map_err(|e| StoreError::new(ErrorKind::Io, format!("Writing {} was interrupted: {e}", tmp.display())))?;
+        placed
     }
     .await;
     if copied.is_err() {
