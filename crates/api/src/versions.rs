@@ -163,12 +163,7 @@ impl App {
         let name = key.rsplit('/').next().unwrap_or(key);
         // Through the one way every download writes: a key's last segment on
         // Windows can hold `..\..\` or `C:\`, which must stay characters.
-        let names = {
-            let dest = dest.to_owned();
-            tokio::task::spawn_blocking(move || NameRules::at(&dest))
-                .await
-                .unwrap_or_else(|_| NameRules::of_this_system())
-        };
+        let names = NameRules::at_off_worker(dest).await;
         let path = stowage_store::disk::within(dest, &names, &version_file_name(name, version.modified_ms))
             .map_err(|e| Error::invalid(format!("That version cannot be written there: {e}.")))?;
         let store = self.store(profile).await?;

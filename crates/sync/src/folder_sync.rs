@@ -112,7 +112,7 @@ pub async fn prepare(
             .map_err(|e| SyncError::local(format!("Cannot create the folder {}: {e}", request.folder.display())))?;
     }
     let (folder, filters) = open_folder(request)?;
-    let names = rules_at(&folder).await?;
+    let names = NameRules::at_off_worker(&folder).await;
     let prefix = normalize_prefix(&request.prefix);
     let pair = pair_of(&folder, request, &prefix);
 
@@ -157,14 +157,6 @@ pub async fn prepare(
     Ok(assemble(request, tuning, pair, (folder, names), prefix, marched?, incomplete).await)
 }
 
-/// The name rules of the disk holding `folder` (a probe writes there).
-async fn rules_at(folder: &std::path::Path) -> Result<NameRules, SyncError> {
-    let folder = folder.to_owned();
-    tokio::task::spawn_blocking(move || NameRules::at(&folder))
-        .await
-        .map_err(|e| SyncError::local(format!("Reading the folder was interrupted: {e}")))
-}
-
 /// Like [`prepare`] for an upload, but only for `keys` (paths in the folder
 /// where something changed): the rest of the folder is not walked and the
 /// rest of the prefix not listed. `None` when only a full scan can decide:
@@ -180,7 +172,7 @@ pub async fn prepare_paths(
         return Ok(None);
     }
     let (folder, filters) = open_folder(request)?;
-    let names = rules_at(&folder).await?;
+    let names = NameRules::at_off_worker(&folder).await;
     let (scan, gone) = {
         let (folder, filters, keys) = (folder.clone(), filters.clone(), keys.clone());
         tokio::task::spawn_blocking(move || scan_paths(&folder, &filters, names, &keys))

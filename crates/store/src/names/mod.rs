@@ -117,6 +117,9 @@ impl NameRules {
     /// folder and disk while the app runs. A folder that cannot be probed
     /// (read-only, gone) gets this system's rules.
     pub fn at(root: &Path) -> Self {
+        // One entry per folder however it was named (a link, `..`).
+        let canonical = std::fs::canonicalize(root);
+        let root = canonical.as_deref().unwrap_or(root);
         static FOUND: std::sync::Mutex<Vec<((PathBuf, u64), NameRules)>> = std::sync::Mutex::new(Vec::new());
         let disk = (root.to_owned(), disk_of(root));
         let found = |list: &Vec<((PathBuf, u64), NameRules)>| list.iter().find(|(at, _)| *at == disk).map(|(_, r)| *r);
@@ -126,6 +129,13 @@ impl NameRules {
         let rules = Self::probed(root);
         FOUND.lock().unwrap_or_else(|e| e.into_inner()).push((disk, rules));
         rules
+    }
+
+    /// [`NameRules::at`] on the blocking pool: a first probe writes and
+    /// reads files, which async callers must not wait on.
+    pub async fn at_off_worker(root: &Path) -> Self {
+        let root = root.to_owned();
+        tokio::task::spawn_blocking(move || Self::at(&root)).await.unwrap_or_else(|_| Self::of_this_system())
     }
 
     fn probed(root: &Path) -> Self {

@@ -215,10 +215,7 @@ pub async fn download(
     let store = tuning.transfer_store(store, &cancel);
     let mut summary = Summary::default();
     let base = normalize_prefix(&request.base_prefix);
-    let names = {
-        let dest = request.dest.clone();
-        tokio::task::spawn_blocking(move || NameRules::at(&dest)).await.unwrap_or_else(|_| NameRules::of_this_system())
-    };
+    let names = NameRules::at_off_worker(&request.dest).await;
     let (objects, failed) = crate::selection::expand(store.as_ref(), &request.container, &request.selection).await;
     summary.failed.extend(failed);
     let mut items = Vec::new();

@@ -141,12 +141,7 @@ pub async fn run(
     let (tx, mut rx) = mpsc::unbounded_channel();
     let path = PathBuf::from(folder.id());
     // Probed before the watch starts: the probe's scratch files are no change.
-    let names = {
-        let path = path.clone();
-        tokio::task::spawn_blocking(move || NameRules::at(&std::fs::canonicalize(&path).unwrap_or(path)))
-            .await
-            .unwrap_or_else(|_| NameRules::of_this_system())
-    };
+    let names = NameRules::at_off_worker(&path).await;
     let watch = |tx| match start_watcher(&path, timing.debounce, tx) {
         Ok(w) => (Some(w), None),
         Err(note) => (None, Some(note)),
