@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
-
 use std::time::Duration;
 
 use stowage_profiles::{connect, AppDirs, Keyring, Settings};
@@ -86,7 +85,7 @@ impl App {
     }
 
     /// How every profile's storage uses the network: the settings' stall
-    /// time, one request limit for all, the transfers' retries.
+    /// time, one request limit per profile, the transfers' retries.
     pub(crate) fn storage_policy(&self) -> StoragePolicy {
         let stall = self
             .settings()

@@ -1,8 +1,10 @@
 //! One profile's storage as every feature reaches it, as OpenDAL's operator
 //! does: the backend behind one stack of layers, built once when the profile
 //! is connected. Every call is timed (a request that shows no progress for
-//! the stall time fails, to be sent again) and takes a slot of one request
-//! limit for the whole app. Browsing, a plan's listing, watch rounds, volume
+//! the stall time fails, to be sent again) and takes a slot of the
+//! profile's one request limit, which every transfer, view and watch of the
+//! profile shares (one server's limit: another profile is another server).
+//! Browsing, a plan's listing, watch rounds, volume
 //! surveys and crash recovery use [`Storage::store`], which also retries; a
 //! transfer builds its own retries, pause gate, limit and bandwidth limits
 //! over [`Storage::shared`] (stowage-sync's `Tuning::transfer_store`), so it
@@ -19,7 +21,8 @@ use crate::ObjectStore;
 pub struct StoragePolicy {
     /// A request that shows no progress for this long fails and is retried.
     pub stall: Duration,
-    /// Requests in flight at once, every transfer and view together.
+    /// Requests in flight at once to the profile's server, every transfer,
+    /// view and watch together.
     pub requests: usize,
     /// How calls outside transfers are retried.
     pub retry: RetryPolicy,
