@@ -30,7 +30,16 @@ pub(super) fn migrate(root: &Path) -> std::io::Result<()> {
     fs::write(marker, b"local names: stowage_store::names\n")
 }
 
+/// An entry of a folder whose name changes.
+struct Move {
+    from: String,
+    to: String,
+    is_dir: bool,
+}
+
 fn migrate_dir(dir: &Path) -> std::io::Result<()> {
+    let mut moves = Vec::new();
+    let mut folders = Vec::new();
     for entry in fs::read_dir(dir)?.flatten() {
         let Ok(name) = entry.file_name().into_string() else { continue };
         if name.starts_with('.') {
@@ -47,22 +56,45 @@ fn migrate_dir(dir: &Path) -> std::io::Result<()> {
         };
         let Some(segment) = segment else { continue };
         let new = super::names::encode(&segment);
-        let path = if new != name {
-            let moved = dir.join(&new);
-            fs::rename(&path, &moved)?;
-            if !is_dir && meta_path(&path).exists() {
-                fs::rename(meta_path(&path), meta_path(&moved))?;
-            }
-            moved
-        } else {
-            path
-        };
         if is_dir {
-            if super::names::is_shortened(&new) {
-                fs::write(path.join(SEGMENT_FILE), segment.as_bytes())?;
-            }
-            migrate_dir(&path)?;
+            folders.push((new.clone(), segment));
         }
+        if new != name {
+            moves.push(Move { from: name, to: new, is_dir });
+        }
+    }
+    // Never onto a name that is taken: a file may still hold, under its old
+    // name, the new name of another (a key with a fullwidth colon beside one
+    // with a colon). Such a move waits for that file to move on first.
+    while !moves.is_empty() {
+        let before = moves.len();
+        let mut waiting = Vec::new();
+        for m in moves {
+            let (from, to) = (dir.join(&m.from), dir.join(&m.to));
+            if to.symlink_metadata().is_ok() {
+                waiting.push(m);
+                continue;
+            }
+            fs::rename(&from, &to)?;
+            if !m.is_dir && meta_path(&from).exists() {
+                fs::rename(meta_path(&from), meta_path(&to))?;
+            }
+        }
+        if waiting.len() == before {
+            for m in &waiting {
+                tracing::warn!(from = %m.from, to = %m.to, "a local store file keeps its old name: the new one is taken");
+            }
+            folders.retain(|(name, _)| !waiting.iter().any(|m| m.is_dir && m.to == *name));
+            break;
+        }
+        moves = waiting;
+    }
+    for (name, segment) in folders {
+        let path = dir.join(&name);
+        if super::names::is_shortened(&name) {
+            fs::write(path.join(SEGMENT_FILE), segment.as_bytes())?;
+        }
+        migrate_dir(&path)?;
     }
     Ok(())
 }
@@ -200,10 +232,32 @@ mod tests {
             ]
         );
         assert_eq!(names(&container.join("．config")), ["x~y"]);
+        assert_eq!(std::fs::read_to_string(container.join("a：b")).expect("read"), "a:b");
         assert!(dir.path().join(MARKER).exists());
         // Once: a name made by hand after it stays as it is.
         std::fs::write(container.join("b%3Ac"), b"").expect("write");
         migrate(dir.path()).expect("again");
         assert!(container.join("b%3Ac").exists());
+    }
+
+    #[test]
+    fn a_file_whose_name_another_takes_moves_first_and_nothing_is_overwritten() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let container = dir.path().join("data");
+        std::fs::create_dir_all(&container).expect("mkdir");
+        // The old names of the keys "x:y" and "x：y": the first one's new name is the second one's old.
+        // Several of each, so that whatever order the folder lists them in, some
+        // colon comes before its fullwidth twin.
+        for i in 0..8 {
+            std::fs::write(container.join(format!("x{i}：y")), format!("fullwidth {i}")).expect("write");
+            std::fs::write(container.join(format!("x{i}%3Ay")), format!("colon {i}")).expect("write");
+        }
+        migrate(dir.path()).expect("migrate");
+        let read = |name: &str| std::fs::read_to_string(container.join(name)).expect(name);
+        for i in 0..8 {
+            assert_eq!(read(&super::super::names::encode(&format!("x{i}:y"))), format!("colon {i}"));
+            assert_eq!(read(&super::super::names::encode(&format!("x{i}：y"))), format!("fullwidth {i}"));
+        }
+        assert_eq!(std::fs::read_dir(&container).expect("list").count(), 16);
     }
 }
