@@ -218,25 +218,70 @@ pub async fn download(
     let names = NameRules::at_off_worker(&request.dest).await;
     let (objects, failed) = crate::selection::expand(store.as_ref(), &request.container, &request.selection).await;
     summary.failed.extend(failed);
-    let mut items = Vec::new();
-    // The names this download writes, as the disk compares them: two keys
-    // that are one name there are two files, never one written twice.
+    // Where each goes, on the blocking pool: a stat or two per object.
+    let (dest, existing) = (request.dest.clone(), request.existing);
+    let placed = tokio::task::spawn_blocking(move || destinations(objects, &base, &dest, &names, existing)).await;
+    let items = match placed {
+        Ok(placed) => {
+            summary.skipped_existing += placed.skipped;
+            summary.failed.extend(placed.refused);
+            placed.items
+        }
+        Err(e) => {
+            summary.failed.push((String::new(), format!("Choosing where the files go was interrupted: {e}")));
+            Vec::new()
+        }
+    };
+    sink.send(TransferEvent::Started {
+        files: items.len() as u64,
+        bytes: items.iter().map(|i| i.size).sum(),
+        skipped: Vec::new(),
+    });
+    for (item, outcome, _) in fetch_all(&store, &request.container, items, &tuning, &sink, &cancel).await {
+        summary.count(&item.key, item.size, &outcome);
+    }
+    summary.cancelled |= cancel.is_cancelled();
+    sink.send(TransferEvent::Finished { summary: summary.clone() });
+    summary
+}
+
+/// Where a download's objects go.
+struct Placed {
+    items: Vec<Fetch>,
+    /// Left alone: a file of that name is there (Existing::Skip).
+    skipped: u64,
+    /// Keys no file here can be named for, and why.
+    refused: Vec<(String, String)>,
+}
+
+/// The file each object goes to under `root`, its key below `base` named
+/// as the disk names it. The names this download writes are claimed as the
+/// disk compares them: two keys that are one name there are two files,
+/// never one written twice.
+fn destinations(
+    objects: Vec<stowage_store::ObjectInfo>,
+    base: &str,
+    root: &Path,
+    names: &NameRules,
+    existing: Existing,
+) -> Placed {
+    let mut placed = Placed { items: Vec::new(), skipped: 0, refused: Vec::new() };
     let mut claimed = HashSet::new();
     for object in objects.into_iter().filter(|o| !o.key.ends_with('/')) {
-        let relative = object.key.strip_prefix(&base).unwrap_or(&object.key);
-        let dest = match stowage_store::disk::within(&request.dest, &names, relative) {
+        let relative = object.key.strip_prefix(base).unwrap_or(&object.key);
+        let dest = match stowage_store::disk::within(root, names, relative) {
             Ok(dest) => dest,
             Err(refusal) => {
-                summary.failed.push((object.key.clone(), format!("Not downloaded: {refusal}.")));
+                placed.refused.push((object.key.clone(), format!("Not downloaded: {refusal}.")));
                 continue;
             }
         };
         let taken = |path: &Path, claimed: &HashSet<String>| {
             path.exists() || claimed.contains(&names.fold(&path.to_string_lossy()))
         };
-        let dest = match (taken(&dest, &claimed), request.existing) {
+        let dest = match (taken(&dest, &claimed), existing) {
             (true, Existing::Skip) => {
-                summary.skipped_existing += 1;
+                placed.skipped += 1;
                 continue;
             }
             // Downloads ask nobody: keeping both loses nothing.
@@ -249,7 +294,7 @@ pub async fn download(
         };
         claimed.insert(names.fold(&dest.to_string_lossy()));
         let replaces = current_state(&dest);
-        items.push(Fetch {
+        placed.items.push(Fetch {
             key: object.key,
             dest,
             size: object.size,
@@ -259,17 +304,7 @@ pub async fn download(
             stands_in: None,
         });
     }
-    sink.send(TransferEvent::Started {
-        files: items.len() as u64,
-        bytes: items.iter().map(|i| i.size).sum(),
-        skipped: Vec::new(),
-    });
-    for (item, outcome, _) in fetch_all(&store, &request.container, items, &tuning, &sink, &cancel).await {
-        summary.count(&item.key, item.size, &outcome);
-    }
-    summary.cancelled |= cancel.is_cancelled();
-    sink.send(TransferEvent::Finished { summary: summary.clone() });
-    summary
+    placed
 }
 
 /// `name (1).ext`, `name (2).ext`, ...: the first name not `taken` in the folder.
