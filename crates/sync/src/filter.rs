@@ -52,7 +52,10 @@ pub const IGNORE_FILE: &str = ".stowageignore";
 /// The patterns, and whether links to outside the synced folder are
 /// followed (rclone's `--copy-links`; by default they are not).
 #[derive(Debug, Clone)]
-pub struct Filters(Arc<Inner>, bool);
+pub struct Filters {
+    inner: Arc<Inner>,
+    follow_links: bool,
+}
 
 #[derive(Debug)]
 struct Inner {
@@ -87,33 +90,31 @@ impl Filters {
     pub fn for_folder(root: &Path, includes: &[String], excludes: &[String]) -> Result<Self, FilterError> {
         let filters = Self::build(Some(root.to_owned()), includes, excludes)?;
         let top = read_ignore_file(&root.join(IGNORE_FILE))?;
-        filters.0.files.write().unwrap_or_else(|e| e.into_inner()).insert(String::new(), top.map(Arc::new));
+        filters.inner.files.write().unwrap_or_else(|e| e.into_inner()).insert(String::new(), top.map(Arc::new));
         Ok(filters)
     }
 
     fn build(root: Option<PathBuf>, includes: &[String], excludes: &[String]) -> Result<Self, FilterError> {
         let defaults: Vec<String> = DEFAULT_IGNORES.iter().map(|p| (*p).to_owned()).collect();
-        Ok(Self(
-            Arc::new(Inner {
-                root,
-                excludes: matcher(excludes, false)?,
-                defaults: matcher(&defaults, true)?,
-                includes: if includes.is_empty() { None } else { Some(matcher(includes, false)?) },
-                files: RwLock::default(),
-                folders: RwLock::default(),
-            }),
-            false,
-        ))
+        let inner = Inner {
+            root,
+            excludes: matcher(excludes, false)?,
+            defaults: matcher(&defaults, true)?,
+            includes: if includes.is_empty() { None } else { Some(matcher(includes, false)?) },
+            files: RwLock::default(),
+            folders: RwLock::default(),
+        };
+        Ok(Self { inner: Arc::new(inner), follow_links: false })
     }
 
     /// The same filters, following links to outside the folder or not.
     pub fn following_links(self, follow: bool) -> Self {
-        Self(self.0, follow)
+        Self { follow_links: follow, ..self }
     }
 
     /// Whether links to outside the folder are followed.
     pub fn follows_links(&self) -> bool {
-        self.1
+        self.follow_links
     }
 
     /// Whether the file at relative path `path` takes part in the sync.
@@ -121,24 +122,24 @@ impl Filters {
         let inside = parent(path).is_none_or(|dir| self.enters(dir));
         inside
             && !self.left_out(path, false)
-            && self.0.includes.as_ref().is_none_or(|set| set.matched_path_or_any_parents(path, false).is_ignore())
+            && self.inner.includes.as_ref().is_none_or(|set| set.matched_path_or_any_parents(path, false).is_ignore())
     }
 
     /// Whether to look inside the folder at `path` at all: neither it nor a
     /// folder above it is left out.
     pub fn enters(&self, path: &str) -> bool {
-        if let Some(&known) = self.0.folders.read().unwrap_or_else(|e| e.into_inner()).get(path) {
+        if let Some(&known) = self.inner.folders.read().unwrap_or_else(|e| e.into_inner()).get(path) {
             return known;
         }
         let enters = parent(path).is_none_or(|dir| self.enters(dir)) && !self.left_out(path, true);
-        self.0.folders.write().unwrap_or_else(|e| e.into_inner()).insert(path.to_owned(), enters);
+        self.inner.folders.write().unwrap_or_else(|e| e.into_inner()).insert(path.to_owned(), enters);
         enters
     }
 
     /// What the strongest layer with an opinion says of `path` itself.
     fn left_out(&self, path: &str, is_dir: bool) -> bool {
         let decided = |m: Match<&ignore::gitignore::Glob>| (!m.is_none()).then(|| m.is_ignore());
-        if let Some(out) = decided(self.0.excludes.matched(path, is_dir)) {
+        if let Some(out) = decided(self.inner.excludes.matched(path, is_dir)) {
             return out;
         }
         // Ignore files from the folder holding `path` up to the root; each
@@ -157,15 +158,15 @@ impl Filters {
                 None => break,
             }
         }
-        self.0.defaults.matched(path, is_dir).is_ignore()
+        self.inner.defaults.matched(path, is_dir).is_ignore()
     }
 
     /// The `.stowageignore` of the folder `dir`, read on first use. A bad
     /// pattern in a subfolder's file is logged and the file left out (git
     /// also goes on past a bad line).
     fn ignore_file(&self, dir: &str) -> Option<Arc<Gitignore>> {
-        let root = self.0.root.as_ref()?;
-        if let Some(known) = self.0.files.read().unwrap_or_else(|e| e.into_inner()).get(dir) {
+        let root = self.inner.root.as_ref()?;
+        if let Some(known) = self.inner.files.read().unwrap_or_else(|e| e.into_inner()).get(dir) {
             return known.clone();
         }
         let path = root.join(dir).join(IGNORE_FILE);
@@ -176,7 +177,7 @@ impl Filters {
                 None
             }
         };
-        self.0.files.write().unwrap_or_else(|e| e.into_inner()).insert(dir.to_owned(), file.clone());
+        self.inner.files.write().unwrap_or_else(|e| e.into_inner()).insert(dir.to_owned(), file.clone());
         file
     }
 }
