@@ -33,7 +33,7 @@ impl App {
         let store = self.store(profile).await?;
         store.create_container(name).await?;
         if new.versioning {
-            if let Err(e) = store.set_versioning(name, true).await {
+            if let Err(e) = store.versions_or_err()?.set_versioning(name, true).await {
                 if let Err(undo) = store.delete_container(name).await {
                     tracing::warn!(container = name, "could not remove the container after versioning failed: {undo}");
                 }
@@ -54,16 +54,19 @@ impl App {
         key: &str,
         expires_in: Duration,
     ) -> Result<ShareLink> {
-        Ok(self.store(profile).await?.share_link(container, key, expires_in).await?)
+        Ok(self.store(profile).await?.share_links_or_err()?.share_link(container, key, expires_in).await?)
     }
 
     pub async fn versioning(self: &Arc<Self>, profile: &str, container: &str) -> Result<Versioning> {
-        Ok(self.store(profile).await?.versioning(container).await?)
+        match self.store(profile).await?.versions() {
+            Some(versions) => Ok(versions.versioning(container).await?),
+            None => Ok(Versioning::Unsupported),
+        }
     }
 
     /// Turns versioning on, or suspends it (versions kept so far stay).
     pub async fn set_versioning(self: &Arc<Self>, profile: &str, container: &str, enabled: bool) -> Result<()> {
-        Ok(self.store(profile).await?.set_versioning(container, enabled).await?)
+        Ok(self.store(profile).await?.versions_or_err()?.set_versioning(container, enabled).await?)
     }
 
     /// The versions and delete markers of `key`, newest first.
@@ -99,9 +102,10 @@ impl App {
         keep: impl Fn(&VersionInfo) -> bool,
     ) -> Result<Vec<VersionInfo>> {
         let store = self.store(profile).await?;
+        let versions = store.versions_or_err()?;
         let mut found = Vec::new();
         loop {
-            let page = store.list_versions(container, options).await?;
+            let page = versions.list_versions(container, options).await?;
             found.extend(page.versions.into_iter().filter(&keep));
             match page.next {
                 Some(next) => options.continuation = Some(next),
@@ -119,7 +123,7 @@ impl App {
         key: &str,
         version_id: &str,
     ) -> Result<()> {
-        self.store(profile).await?.restore_version(container, key, version_id).await?;
+        self.store(profile).await?.versions_or_err()?.restore_version(container, key, version_id).await?;
         Ok(())
     }
 
@@ -143,7 +147,7 @@ impl App {
         key: &str,
         version_id: &str,
     ) -> Result<()> {
-        Ok(self.store(profile).await?.delete_version(container, key, version_id).await?)
+        Ok(self.store(profile).await?.versions_or_err()?.delete_version(container, key, version_id).await?)
     }
 
     /// Downloads one version of `key` into the folder `dest`, named after

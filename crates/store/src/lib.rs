@@ -250,11 +250,15 @@ pub struct DeleteFailure {
     pub error: StoreError,
 }
 
-/// Object storage as Stowage uses it. Implementations are cheap to share
-/// (`Arc<dyn ObjectStore>`) and safe to call concurrently. Putting bytes in
-/// local files is done above the trait, once for every backend ([`files`]);
-/// retries, limits and fault injection are wrappers that implement the trait
-/// too ([`layers`]).
+/// Object storage as Stowage uses it: nine calls every backend has, and
+/// the capabilities some have (multipart uploads, versions, share links),
+/// each a trait of its own that a backend declares by returning itself from
+/// [`ObjectStore::multipart`], [`ObjectStore::versions`] or
+/// [`ObjectStore::share_links`], as object_store keeps `MultipartStore`
+/// apart and OpenDAL states a `Capability`. Implementations are cheap to
+/// share (`Arc<dyn ObjectStore>`) and safe to call concurrently. Putting
+/// bytes in local files is done above the trait, once for every backend
+/// ([`files`]); retries, limits and fault injection are [`layers`].
 #[async_trait]
 pub trait ObjectStore: Send + Sync + std::fmt::Debug {
     // Containers.
@@ -310,8 +314,62 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
         Ok(failed)
     }
 
-    // Multipart uploads.
+    // Capabilities: `None` where the backend lacks one.
 
+    /// Big files go in parts only where this is `Some`; elsewhere in one put.
+    fn multipart(&self) -> Option<&dyn MultipartStore> {
+        None
+    }
+
+    fn versions(&self) -> Option<&dyn VersionStore> {
+        None
+    }
+
+    fn share_links(&self) -> Option<&dyn ShareLinks> {
+        None
+    }
+
+    /// What this store can do beyond the nine calls, for a front end to
+    /// offer only what works.
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            multipart: self.multipart().is_some(),
+            versions: self.versions().is_some(),
+            share_links: self.share_links().is_some(),
+        }
+    }
+}
+
+/// For a caller that needs a capability: the capability, or an error that
+/// says the store lacks it.
+impl dyn ObjectStore {
+    pub fn multipart_or_err(&self) -> Result<&dyn MultipartStore> {
+        self.multipart().ok_or_else(|| StoreError::unsupported("This store cannot upload in parts."))
+    }
+
+    pub fn versions_or_err(&self) -> Result<&dyn VersionStore> {
+        self.versions().ok_or_else(|| StoreError::unsupported("This store keeps no versions of objects."))
+    }
+
+    pub fn share_links_or_err(&self) -> Result<&dyn ShareLinks> {
+        self.share_links().ok_or_else(|| StoreError::unsupported("This store cannot make share links."))
+    }
+}
+
+/// The capabilities of a store, as [`ObjectStore::capabilities`] tells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Capabilities {
+    pub multipart: bool,
+    pub versions: bool,
+    pub share_links: bool,
+}
+
+/// Uploads in parts: a big file is sent as many requests, in parallel, and
+/// an interrupted upload continues from the parts that landed.
+#[async_trait]
+pub trait MultipartStore: Send + Sync {
     /// Starts a multipart upload and returns its id.
     async fn create_multipart(&self, container: &str, key: &str, options: &PutOptions) -> Result<String>;
 
@@ -339,47 +397,36 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
     async fn abort_multipart(&self, container: &str, key: &str, upload_id: &str) -> Result<()>;
 
     async fn list_parts(&self, container: &str, key: &str, upload_id: &str) -> Result<Vec<PartInfo>>;
+}
 
-    // Sharing.
-
-    /// A URL that reads the object without credentials for `expires_in`
-    /// (a presigned GET on S3, at most [`MAX_LINK_LIFETIME`]).
-    async fn share_link(&self, container: &str, key: &str, expires_in: std::time::Duration) -> Result<ShareLink> {
-        let _ = (container, key, expires_in);
-        Err(StoreError::unsupported("This store cannot make share links."))
-    }
-
-    // Versions.
-
-    async fn versioning(&self, container: &str) -> Result<Versioning> {
-        let _ = container;
-        Ok(Versioning::Unsupported)
-    }
+/// Object versions: a container that keeps each overwritten or deleted
+/// object's earlier bytes.
+#[async_trait]
+pub trait VersionStore: Send + Sync {
+    /// Whether the container keeps versions ([`Versioning::Unsupported`]
+    /// where this server cannot, though the protocol can).
+    async fn versioning(&self, container: &str) -> Result<Versioning>;
 
     /// Turns versioning on, or suspends it (S3 cannot turn it off for good).
-    async fn set_versioning(&self, container: &str, enabled: bool) -> Result<()> {
-        let _ = (container, enabled);
-        Err(StoreError::unsupported("This store keeps no versions of objects."))
-    }
+    async fn set_versioning(&self, container: &str, enabled: bool) -> Result<()>;
 
     /// One page of the versions and delete markers under `options.prefix`.
-    async fn list_versions(&self, container: &str, options: &ListOptions) -> Result<VersionPage> {
-        let _ = (container, options);
-        Err(StoreError::unsupported("This store keeps no versions of objects."))
-    }
+    async fn list_versions(&self, container: &str, options: &ListOptions) -> Result<VersionPage>;
 
     /// Deletes one version (or delete marker) for good.
-    async fn delete_version(&self, container: &str, key: &str, version_id: &str) -> Result<()> {
-        let _ = (container, key, version_id);
-        Err(StoreError::unsupported("This store keeps no versions of objects."))
-    }
+    async fn delete_version(&self, container: &str, key: &str, version_id: &str) -> Result<()>;
 
     /// Copies a version over the key, on the server, as its newest version:
     /// an overwritten or deleted object comes back, and history is kept.
-    async fn restore_version(&self, container: &str, key: &str, version_id: &str) -> Result<PutResult> {
-        let _ = (container, key, version_id);
-        Err(StoreError::unsupported("This store keeps no versions of objects."))
-    }
+    async fn restore_version(&self, container: &str, key: &str, version_id: &str) -> Result<PutResult>;
+}
+
+/// Links that read an object without credentials.
+#[async_trait]
+pub trait ShareLinks: Send + Sync {
+    /// A URL that reads the object for `expires_in` (a presigned GET on
+    /// S3, at most [`MAX_LINK_LIFETIME`]).
+    async fn share_link(&self, container: &str, key: &str, expires_in: std::time::Duration) -> Result<ShareLink>;
 }
 
 /// Keys one bulk delete sends at once: S3's DeleteObjects takes 1,000.

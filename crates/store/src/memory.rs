@@ -12,8 +12,8 @@ use md5::{Digest, Md5};
 
 use crate::{
     check_completion, check_key, check_part_number, container_name, listing, multipart_etag, now_ms, ContainerInfo,
-    GetOptions, GetResult, ListOptions, ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result,
-    StoreError,
+    GetOptions, GetResult, ListOptions, ListPage, MultipartStore, ObjectInfo, ObjectStore, PartInfo, PutOptions,
+    PutResult, Result, StoreError,
 };
 
 #[derive(Debug, Default)]
@@ -238,6 +238,33 @@ impl ObjectStore for MemoryStore {
         Ok(PutResult { etag: Some(etag) })
     }
 
+    async fn copy(&self, container: &str, from: &str, to: &str) -> Result<PutResult> {
+        check_key(from)?;
+        check_key(to)?;
+        let mut state = self.lock();
+        let objects = &mut state.container(container)?.objects;
+        let source = objects.get(from).ok_or_else(|| StoreError::no_object(container, from))?;
+        let info = ObjectInfo { key: to.to_owned(), modified_ms: Some(now_ms()), ..source.info.clone() };
+        let copied = Object { data: source.data.clone(), info };
+        let etag = copied.info.etag.clone();
+        objects.insert(to.to_owned(), copied);
+        self.wrote();
+        Ok(PutResult { etag })
+    }
+
+    async fn delete(&self, container: &str, key: &str) -> Result<()> {
+        check_key(key)?;
+        self.lock().container(container)?.objects.remove(key);
+        Ok(())
+    }
+
+    fn multipart(&self) -> Option<&dyn MultipartStore> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl MultipartStore for MemoryStore {
     async fn create_multipart(&self, container: &str, key: &str, options: &PutOptions) -> Result<String> {
         check_key(key)?;
         let mut state = self.lock();
@@ -302,25 +329,5 @@ impl ObjectStore for MemoryStore {
     async fn list_parts(&self, container: &str, key: &str, upload_id: &str) -> Result<Vec<PartInfo>> {
         let mut state = self.lock();
         Ok(state.upload(container, key, upload_id)?.parts.values().map(|(p, _)| p.clone()).collect())
-    }
-
-    async fn copy(&self, container: &str, from: &str, to: &str) -> Result<PutResult> {
-        check_key(from)?;
-        check_key(to)?;
-        let mut state = self.lock();
-        let objects = &mut state.container(container)?.objects;
-        let source = objects.get(from).ok_or_else(|| StoreError::no_object(container, from))?;
-        let info = ObjectInfo { key: to.to_owned(), modified_ms: Some(now_ms()), ..source.info.clone() };
-        let copied = Object { data: source.data.clone(), info };
-        let etag = copied.info.etag.clone();
-        objects.insert(to.to_owned(), copied);
-        self.wrote();
-        Ok(PutResult { etag })
-    }
-
-    async fn delete(&self, container: &str, key: &str) -> Result<()> {
-        check_key(key)?;
-        self.lock().container(container)?.objects.remove(key);
-        Ok(())
     }
 }

@@ -190,7 +190,7 @@ mod tests {
     use bytes::Bytes;
 
     use super::*;
-    use crate::layers::Op;
+    use crate::layers::{Layer, Layered, Op};
     use crate::memory::MemoryStore;
     use crate::PutOptions;
 
@@ -249,19 +249,19 @@ mod tests {
     }
 
     /// A store a round trip away that notes how many calls were in flight at most.
-    #[derive(Debug)]
+    #[derive(Debug, Default)]
     struct Far {
-        inner: std::sync::Arc<dyn ObjectStore>,
         in_flight: AtomicUsize,
         most: AtomicUsize,
         calls: AtomicUsize,
     }
 
-    impl Far {
+    impl Layer for Far {
         async fn around<T, F, Fut>(&self, _op: Op, _sent: u64, mut call: F) -> Result<T>
         where
-            F: FnMut() -> Fut,
-            Fut: std::future::Future<Output = Result<T>>,
+            T: Send,
+            F: FnMut() -> Fut + Send,
+            Fut: std::future::Future<Output = Result<T>> + Send,
         {
             self.calls.fetch_add(1, Ordering::SeqCst);
             let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
@@ -271,17 +271,7 @@ mod tests {
             self.in_flight.fetch_sub(1, Ordering::SeqCst);
             result
         }
-
-        async fn get_through<F, Fut>(&self, call: F) -> Result<crate::GetResult>
-        where
-            F: FnMut() -> Fut,
-            Fut: std::future::Future<Output = Result<crate::GetResult>>,
-        {
-            self.around(Op::Get, 0, call).await
-        }
     }
-
-    crate::layers::around_every_call!(Far);
 
     #[tokio::test]
     async fn folders_are_listed_many_at_once_and_a_flat_prefix_page_by_page() {
@@ -289,12 +279,7 @@ mod tests {
             (0..100).flat_map(|f| (0..11).map(move |n| format!("train/c{f:03}/{n}.jpg"))).collect();
         keys.extend((0..1500).map(|n| format!("flat/{n:04}")));
         keys.extend((0..5).map(|n| format!("small/d{n}/x")));
-        let far = Far {
-            inner: std::sync::Arc::new(store_with(&keys).await),
-            in_flight: AtomicUsize::new(0),
-            most: AtomicUsize::new(0),
-            calls: AtomicUsize::new(0),
-        };
+        let far = Layered::new(std::sync::Arc::new(store_with(&keys).await), Far::default());
         assert_eq!(walked(&far, "train/").await.len(), 1100);
         let most = far.most.load(Ordering::SeqCst);
         assert!(most > 1 && most <= LIST_IN_FLIGHT, "{most} listings at once");

@@ -1,7 +1,8 @@
 //! One conformance suite for every ObjectStore backend: memory and local
 //! always, and S3 against three implementations scripts/test starts on
 //! 127.0.0.1: Garage (STOWAGE_TEST_S3_*), OpenStack Swift's s3api
-//! (STOWAGE_TEST_SWIFT_S3_*) and moto (STOWAGE_TEST_MOTO_S3_*).
+//! (STOWAGE_TEST_SWIFT_S3_*) and moto (STOWAGE_TEST_MOTO_S3_*); Garage
+//! once more behind the layers a profile's storage puts over it.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -14,7 +15,10 @@ use stowage_store::files::{self, get_to_file, put_file};
 use stowage_store::local::LocalStore;
 use stowage_store::memory::MemoryStore;
 use stowage_store::s3::{ChecksumAlgorithm, ChecksumMode, S3Settings, S3Store};
-use stowage_store::{test_env, ErrorKind, GetOptions, ListOptions, ObjectStore, PartInfo, PutOptions, Versioning};
+use stowage_store::{
+    test_env, Capabilities, ErrorKind, GetOptions, ListOptions, ObjectStore, PartInfo, PutOptions, Storage,
+    StoragePolicy, Versioning,
+};
 use tempfile::TempDir;
 
 /// A store with one empty container to work in, and scratch space for files.
@@ -86,6 +90,15 @@ async fn s3_crc32() -> Fixture {
 async fn s3_with(checksum: ChecksumMode) -> Fixture {
     let settings = S3Settings { checksum, ..test_env::s3_settings() };
     let garage = with_container(Arc::new(S3Store::new(&settings, test_env::credentials())), Backend::S3).await;
+    Fixture { differences: &[Difference::NoVersioning, Difference::OneStorageClass], ..garage }
+}
+
+/// Garage behind the layers every profile's storage has (timeout, limit,
+/// retry): what the app uses, so each call and capability passes them.
+async fn s3_layered() -> Fixture {
+    let store = Arc::new(S3Store::new(&test_env::s3_settings(), test_env::credentials()));
+    let storage = Storage::new(store, StoragePolicy::default());
+    let garage = with_container(storage.store(), Backend::S3).await;
     Fixture { differences: &[Difference::NoVersioning, Difference::OneStorageClass], ..garage }
 }
 
@@ -348,8 +361,12 @@ mod cases {
         let err = f.store.list("no-such-container-here", &ListOptions::folder("")).await.expect_err("list");
         assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
         assert_eq!(err.to_string(), "The container \"no-such-container-here\" does not exist.");
-        let err =
-            f.store.abort_multipart(&f.container, "k", "0123456789abcdef0123456789abcdef").await.expect_err("abort");
+        let err = f.store.multipart_or_err().expect("parts").abort_multipart(
+            &f.container,
+            "k",
+            "0123456789abcdef0123456789abcdef",
+        );
+        let err = err.await.expect_err("abort");
         assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
     }
 
@@ -447,17 +464,18 @@ mod cases {
         let mut whole = first.clone();
         whole.extend_from_slice(&last);
         let key = "checkpoints/epoch-01.pt";
+        let parts = f.store.multipart().expect("every backend here uploads in parts");
 
-        let id = f.store.create_multipart(&f.container, key, &PutOptions::default()).await.expect("create");
-        let p1 = f.store.upload_part(&f.container, key, &id, 1, Bytes::from(first.clone())).await.expect("part 1");
+        let id = parts.create_multipart(&f.container, key, &PutOptions::default()).await.expect("create");
+        let p1 = parts.upload_part(&f.container, key, &id, 1, Bytes::from(first.clone())).await.expect("part 1");
         let slice = Bytes::from(last.clone());
-        let p2 = f.store.upload_part(&f.container, key, &id, 2, slice).await.expect("part 2");
+        let p2 = parts.upload_part(&f.container, key, &id, 2, slice).await.expect("part 2");
         assert_eq!(p1.etag, md5_hex(&first));
         assert_eq!(p2.etag, md5_hex(&last));
 
         // The server's difference is asserted by its own test below.
         if !f.differences.contains(&Difference::ListPartsRootElement) {
-            let listed = f.store.list_parts(&f.container, key, &id).await.expect("list parts");
+            let listed = parts.list_parts(&f.container, key, &id).await.expect("list parts");
             assert_eq!(
                 listed.iter().map(|p| (p.number, p.size)).collect::<Vec<_>>(),
                 [(1, first.len() as u64), (2, last.len() as u64)]
@@ -465,12 +483,12 @@ mod cases {
         }
 
         let wrong = [p1.clone(), PartInfo { etag: md5_hex(b"other"), ..p2.clone() }];
-        let err = f.store.complete_multipart(&f.container, key, &id, &wrong).await.expect_err("wrong etag");
+        let err = parts.complete_multipart(&f.container, key, &id, &wrong).await.expect_err("wrong etag");
         // The one refusal an engine answers by sending the part again.
         assert_eq!(err.kind(), ErrorKind::PartMismatch, "{err}");
         assert_eq!(f.store.head(&f.container, key).await.expect_err("not created").kind(), ErrorKind::NotFound);
 
-        let done = f.store.complete_multipart(&f.container, key, &id, &[p1, p2]).await.expect("complete");
+        let done = parts.complete_multipart(&f.container, key, &id, &[p1, p2]).await.expect("complete");
         let etag = done.etag.expect("etag");
         assert!(etag.ends_with("-2"), "a multipart ETag is not an MD5: {etag}");
         let head = f.store.head(&f.container, key).await.expect("head");
@@ -478,13 +496,10 @@ mod cases {
         assert_eq!(f.read(key).await, whole);
 
         // An aborted upload leaves no parts and no object.
-        let id = f.store.create_multipart(&f.container, "aborted.bin", &PutOptions::default()).await.expect("create");
-        f.store
-            .upload_part(&f.container, "aborted.bin", &id, 1, Bytes::from_static(b"0123456789"))
-            .await
-            .expect("part");
-        f.store.abort_multipart(&f.container, "aborted.bin", &id).await.expect("abort");
-        let err = f.store.list_parts(&f.container, "aborted.bin", &id).await.expect_err("gone");
+        let id = parts.create_multipart(&f.container, "aborted.bin", &PutOptions::default()).await.expect("create");
+        parts.upload_part(&f.container, "aborted.bin", &id, 1, Bytes::from_static(b"0123456789")).await.expect("part");
+        parts.abort_multipart(&f.container, "aborted.bin", &id).await.expect("abort");
+        let err = parts.list_parts(&f.container, "aborted.bin", &id).await.expect_err("gone");
         assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
         assert_eq!(f.store.head(&f.container, "aborted.bin").await.expect_err("no object").kind(), ErrorKind::NotFound);
     }
@@ -515,12 +530,15 @@ mod cases {
         let key = "shared/val set.txt";
         f.put(key, b"for a collaborator").await;
         let hour = Duration::from_secs(3600);
-        let link = f.store.share_link(&f.container, key, hour).await;
+        let Some(links) = f.store.share_links() else {
+            assert_eq!(f.backend, Backend::Memory, "only memory has no addresses to share");
+            let err = f.store.share_links_or_err().err().expect("no share links");
+            assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+            return;
+        };
+        let link = links.share_link(&f.container, key, hour).await;
         match f.backend {
-            Backend::Memory => {
-                let err = link.expect_err("memory has no addresses");
-                assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
-            }
+            Backend::Memory => unreachable!("memory has no share links"),
             Backend::Local => {
                 let link = link.expect("a file address");
                 assert_eq!(link.expires_ms, None);
@@ -539,9 +557,9 @@ mod cases {
                 assert_eq!(got.status(), 200, "a plain GET without credentials reads it");
                 assert_eq!(got.bytes().await.expect("body").as_ref(), b"for a collaborator");
 
-                let too_long = f.store.share_link(&f.container, key, Duration::from_secs(8 * 24 * 3600)).await;
+                let too_long = links.share_link(&f.container, key, Duration::from_secs(8 * 24 * 3600)).await;
                 assert_eq!(too_long.expect_err("8 days").kind(), ErrorKind::InvalidInput);
-                let short = f.store.share_link(&f.container, key, Duration::from_secs(1)).await.expect("1 s link");
+                let short = links.share_link(&f.container, key, Duration::from_secs(1)).await.expect("1 s link");
                 tokio::time::sleep(Duration::from_millis(2500)).await;
                 let refused = reqwest::get(&short.url).await.expect("fetch");
                 if f.differences.contains(&Difference::LinksDoNotExpire) {
@@ -552,7 +570,7 @@ mod cases {
                 }
             }
         }
-        let missing = f.store.share_link(&f.container, "nothing-here", hour).await;
+        let missing = links.share_link(&f.container, "nothing-here", hour).await;
         if f.backend == Backend::Local {
             assert_eq!(missing.expect_err("no object").kind(), ErrorKind::NotFound);
         }
@@ -560,9 +578,9 @@ mod cases {
 
     pub async fn versions(f: Fixture) {
         let key = "ckpt/model.pt";
-        if f.backend != Backend::S3 {
-            assert_eq!(f.store.versioning(&f.container).await.expect("versioning"), Versioning::Unsupported);
-            let err = f.store.set_versioning(&f.container, true).await.expect_err("no versions here");
+        let Some(versions) = f.store.versions() else {
+            assert_ne!(f.backend, Backend::S3, "S3 speaks versions (a server may still refuse them)");
+            let err = f.store.versions_or_err().err().expect("no versions here");
             assert!(err.message().contains("no versions"), "{err}");
             let asked = GetOptions { version_id: Some("v1".into()), ..GetOptions::default() };
             f.put(key, b"one").await;
@@ -571,22 +589,22 @@ mod cases {
                 ErrorKind::InvalidInput
             );
             return;
-        }
-        assert_eq!(f.store.versioning(&f.container).await.expect("versioning"), Versioning::Off);
+        };
+        assert_eq!(versions.versioning(&f.container).await.expect("versioning"), Versioning::Off);
         if f.differences.contains(&Difference::NoVersioning) {
-            let err = f.store.set_versioning(&f.container, true).await.expect_err("this server has no versioning");
+            let err = versions.set_versioning(&f.container, true).await.expect_err("this server has no versioning");
             assert!(!err.retryable(), "{err}");
             return;
         }
-        f.store.set_versioning(&f.container, true).await.expect("turn versioning on");
-        assert_eq!(f.store.versioning(&f.container).await.expect("versioning"), Versioning::Enabled);
+        versions.set_versioning(&f.container, true).await.expect("turn versioning on");
+        assert_eq!(versions.versioning(&f.container).await.expect("versioning"), Versioning::Enabled);
         f.put(key, b"epoch 1").await;
         f.put(key, b"epoch 2, overwritten by mistake").await;
         f.put("ckpt/model.pt.bak", b"a neighbour with the key as prefix").await;
         f.store.delete(&f.container, key).await.expect("delete");
         assert_eq!(f.store.head(&f.container, key).await.expect_err("deleted").kind(), ErrorKind::NotFound);
 
-        let page = f.store.list_versions(&f.container, &ListOptions::recursive(key)).await.expect("versions");
+        let page = versions.list_versions(&f.container, &ListOptions::recursive(key)).await.expect("versions");
         let mine: Vec<_> = page.versions.iter().filter(|v| v.key == key).collect();
         assert_eq!(mine.len(), 3, "{mine:?}");
         assert!(mine[0].latest && mine[0].delete_marker, "newest first, the delete marker: {mine:?}");
@@ -602,16 +620,26 @@ mod cases {
         files::get_version_to_file(f.store.as_ref(), &f.container, key, Some(&first), &dest).await.expect("download");
         assert_eq!(std::fs::read(&dest).expect("read"), b"epoch 1");
 
-        f.store.restore_version(&f.container, key, &first).await.expect("restore");
+        versions.restore_version(&f.container, key, &first).await.expect("restore");
         assert_eq!(f.read(key).await, b"epoch 1", "the deleted object is back, as its first version");
         let second = mine[1].version_id.clone();
-        f.store.delete_version(&f.container, key, &second).await.expect("delete a version");
-        let page = f.store.list_versions(&f.container, &ListOptions::recursive(key)).await.expect("versions");
+        versions.delete_version(&f.container, key, &second).await.expect("delete a version");
+        let page = versions.list_versions(&f.container, &ListOptions::recursive(key)).await.expect("versions");
         let ids: Vec<_> = page.versions.iter().filter(|v| v.key == key).map(|v| v.version_id.clone()).collect();
         assert_eq!(ids.len(), 3, "restored, marker, first: {ids:?}");
         assert!(!ids.contains(&second), "the deleted version is gone for good");
-        f.store.set_versioning(&f.container, false).await.expect("suspend");
-        assert_eq!(f.store.versioning(&f.container).await.expect("versioning"), Versioning::Suspended);
+        versions.set_versioning(&f.container, false).await.expect("suspend");
+        assert_eq!(versions.versioning(&f.container).await.expect("versioning"), Versioning::Suspended);
+    }
+
+    pub async fn capabilities(f: Fixture) {
+        let said = f.store.capabilities();
+        let expected = match f.backend {
+            Backend::Memory => Capabilities { multipart: true, versions: false, share_links: false },
+            Backend::Local => Capabilities { multipart: true, versions: false, share_links: true },
+            Backend::S3 => Capabilities { multipart: true, versions: true, share_links: true },
+        };
+        assert_eq!(said, expected);
     }
 
     pub async fn storage_class(f: Fixture) {
@@ -675,6 +703,7 @@ macro_rules! conformance {
             conformance!(@case $backend, share_link $(, #[$attr])?);
             conformance!(@case $backend, versions $(, #[$attr])?);
             conformance!(@case $backend, storage_class $(, #[$attr])?);
+            conformance!(@case $backend, capabilities $(, #[$attr])?);
         }
     };
     (@case $backend:ident, $case:ident $(, #[$attr:meta])?) => {
@@ -689,6 +718,7 @@ macro_rules! conformance {
 conformance!(memory);
 conformance!(local);
 conformance!(s3, #[ignore = "needs a real S3 server: scripts/test starts Garage and runs this with --include-ignored"]);
+conformance!(s3_layered, #[ignore = "needs a real S3 server: scripts/test starts Garage and runs this with --include-ignored"]);
 conformance!(s3_crc32, #[ignore = "needs a real S3 server: scripts/test starts Garage and runs this with --include-ignored"]);
 conformance!(swift, #[ignore = "needs OpenStack Swift with s3api: scripts/test starts it and runs this with --include-ignored"]);
 conformance!(moto, #[ignore = "needs moto's S3 server: scripts/test starts it and runs this with --include-ignored"]);
@@ -699,9 +729,10 @@ conformance!(moto, #[ignore = "needs moto's S3 server: scripts/test starts it an
 #[ignore = "needs moto's S3 server: scripts/test starts it and runs this with --include-ignored"]
 async fn moto_differs_list_parts_answers_with_the_wrong_root_element() {
     let f = moto().await;
-    let id = f.store.create_multipart(&f.container, "k", &PutOptions::default()).await.expect("create");
-    f.store.upload_part(&f.container, "k", &id, 1, Bytes::from_static(b"part")).await.expect("part");
-    let err = f.store.list_parts(&f.container, "k", &id).await.expect_err("moto's ListPartsResponse");
+    let parts = f.store.multipart_or_err().expect("parts");
+    let id = parts.create_multipart(&f.container, "k", &PutOptions::default()).await.expect("create");
+    parts.upload_part(&f.container, "k", &id, 1, Bytes::from_static(b"part")).await.expect("part");
+    let err = parts.list_parts(&f.container, "k", &id).await.expect_err("moto's ListPartsResponse");
     assert_eq!(err.kind(), ErrorKind::Protocol, "{err}");
     assert!(format!("{err:?}").contains("ListPartsResponse"), "{err:?}");
 }

@@ -11,9 +11,11 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures::StreamExt;
-use stowage_store::layers::{BandwidthLimit, Faults, Limit, OnRetry, Op, Retry, RetryPolicy, Throttle, Throttled};
+use stowage_store::layers::{
+    BandwidthLimit, Faults, Layered, Limit, OnRetry, Op, Retry, RetryPolicy, Throttle, Throttled,
+};
 use stowage_store::memory::MemoryStore;
-use stowage_store::{test_env, ErrorKind, GetOptions, ObjectStore, PutOptions};
+use stowage_store::{test_env, ErrorKind, GetOptions, MultipartStore, ObjectStore, PutOptions, VersionStore};
 use tokio_util::sync::CancellationToken;
 
 fn quick() -> RetryPolicy {
@@ -25,7 +27,7 @@ fn quick() -> RetryPolicy {
     }
 }
 
-async fn faulty() -> (Arc<MemoryStore>, Faults) {
+async fn faulty() -> (Arc<MemoryStore>, Layered<Faults>) {
     let memory = Arc::new(MemoryStore::new());
     memory.create_container("box").await.expect("container");
     let faults = Faults::wrap(memory.clone());

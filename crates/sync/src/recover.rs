@@ -81,7 +81,11 @@ pub async fn recover(journal: &Arc<Journal>, store_for: impl Fn(&str) -> Option<
                 resume: resume(&store_name),
             }),
             _ => {
-                if let Err(e) = store.abort_multipart(&container, &key, &recorded.upload_id).await {
+                let aborted = match store.multipart_or_err() {
+                    Ok(parts) => parts.abort_multipart(&container, &key, &recorded.upload_id).await,
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = aborted {
                     tracing::warn!(%key, "could not abort an interrupted upload: {e}");
                 }
                 let _ = journal.finish(recorded.row);

@@ -204,6 +204,11 @@ impl Engine {
         cancel: CancellationToken,
         resume: Option<Resume>,
     ) -> Self {
+        let mut tuning = tuning;
+        // A store without multipart uploads takes every file in one put.
+        if store.multipart().is_none() {
+            tuning.multipart_threshold = u64::MAX;
+        }
         Self {
             store,
             container,
@@ -423,7 +428,7 @@ impl Engine {
                     && recorded.source_modified_ns == modified_ns(file.modified)
                     && recorded.part_size == part_size;
                 let listed = if same {
-                    self.store.list_parts(&self.container, key, &recorded.upload_id).await.ok()
+                    self.store.multipart_or_err()?.list_parts(&self.container, key, &recorded.upload_id).await.ok()
                 } else {
                     None
                 };
@@ -441,7 +446,8 @@ impl Engine {
                 self.forget(Some(recorded.row)).await;
             }
         }
-        let upload_id = self.store.create_multipart(&self.container, key, &self.written_as(file)).await?;
+        let upload_id =
+            self.store.multipart_or_err()?.create_multipart(&self.container, key, &self.written_as(file)).await?;
         let row = match &self.resume {
             Some(resume) => {
                 let at = (resume.store.clone(), self.container.clone(), key.to_owned(), upload_id.clone());
@@ -512,7 +518,8 @@ impl Engine {
         let meter = Meter::new(&self.sink);
         let mut tries = 1;
         loop {
-            let call = self.store.upload_part(&self.container, at.key, at.upload_id, number, body.clone());
+            let call =
+                self.store.multipart_or_err()?.upload_part(&self.container, at.key, at.upload_id, number, body.clone());
             let stored = meter.watching(call).await.map_err(interrupted)?;
             if stored.etag.trim_matches('"') == md5 {
                 break;
@@ -543,13 +550,19 @@ impl Engine {
         let expected = etag::of_parts(&sent.parts);
         let mut round = 1;
         loop {
-            match self.store.complete_multipart(&self.container, key, upload_id, &sent.parts).await {
+            match self.store.multipart_or_err()?.complete_multipart(&self.container, key, upload_id, &sent.parts).await
+            {
                 Ok(put) => {
                     etag::check(put.etag.as_deref(), &expected, key).map_err(Failure::Error)?;
                     return Ok(put.etag.unwrap_or(expected));
                 }
                 Err(e) if e.kind() == ErrorKind::PartMismatch && round < COMPLETION_ROUNDS => {
-                    let listed = self.store.list_parts(&self.container, key, upload_id).await.map_err(interrupted)?;
+                    let listed = self
+                        .store
+                        .multipart_or_err()?
+                        .list_parts(&self.container, key, upload_id)
+                        .await
+                        .map_err(interrupted)?;
                     let again = sent.suspects(&listed);
                     tracing::warn!(%key, parts = ?again, "the service refused the completion; sending parts again");
                     // The same bytes again: the same part ETags, the same list to complete with.
@@ -563,7 +576,10 @@ impl Engine {
     }
 
     async fn abort(&self, key: &str, upload_id: &str) {
-        let aborted = self.store.abort_multipart(&self.container, key, upload_id).await;
+        let aborted = match self.store.multipart_or_err() {
+            Ok(parts) => parts.abort_multipart(&self.container, key, upload_id).await,
+            Err(e) => Err(e),
+        };
         if let Err(e) = aborted {
             tracing::warn!(%key, "could not abort a multipart upload: {e}");
         }

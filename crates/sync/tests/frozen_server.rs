@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use stowage_store::layers::{Faults, Op};
+use stowage_store::layers::{Faults, Layered, Op};
 use stowage_store::memory::MemoryStore;
 use stowage_store::test_garage::{Garage, BUCKET};
 use stowage_store::{ListOptions, ObjectStore, Storage, StoragePolicy};
@@ -38,7 +38,7 @@ fn storage(backend: Arc<dyn ObjectStore>, stall: Duration) -> Storage {
 /// Garage behind a fault layer whose hook freezes it before the `nth` call of `op`.
 struct Frozen {
     garage: Arc<Garage>,
-    faults: Faults,
+    faults: Layered<Faults>,
     thawed: Arc<Mutex<Option<std::thread::JoinHandle<()>>>>,
 }
 

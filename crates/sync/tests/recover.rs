@@ -27,9 +27,10 @@ async fn unchanged_files_continue_and_changed_ones_are_aborted() {
         let body: Vec<u8> = (0..12 * MIB).map(|i| (i % 241) as u8).collect();
         std::fs::write(&path, &body).expect("write");
         let key = format!("run-7/{name}");
-        let id = store.create_multipart("runs", &key, &PutOptions::default()).await.expect("create");
+        let parts = store.multipart().expect("this store uploads in parts");
+        let id = parts.create_multipart("runs", &key, &PutOptions::default()).await.expect("create");
         let part =
-            store.upload_part("runs", &key, &id, 1, Bytes::copy_from_slice(&body[..5 * MIB])).await.expect("part");
+            parts.upload_part("runs", &key, &id, 1, Bytes::copy_from_slice(&body[..5 * MIB])).await.expect("part");
         let meta = std::fs::metadata(&path).expect("stat");
         let at = UploadKey { store: "here", container: "runs", key: &key };
         let row = journal
@@ -50,7 +51,8 @@ async fn unchanged_files_continue_and_changed_ones_are_aborted() {
     let recovery = recover(&journal, |name| (name == "here").then(|| store.clone())).await;
     assert_eq!(recovery.aborted.len(), 1);
     assert_eq!(recovery.aborted[0].0, "run-7/edited.bin");
-    let err = store.list_parts("runs", &ids[1].0, &ids[1].1).await.expect_err("aborted");
+    let err =
+        store.multipart_or_err().expect("parts").list_parts("runs", &ids[1].0, &ids[1].1).await.expect_err("aborted");
     assert_eq!(err.kind(), ErrorKind::NotFound);
 
     assert_eq!(recovery.resume.len(), 1);

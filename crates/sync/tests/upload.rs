@@ -1,12 +1,13 @@
 //! Uploads of real files into every backend: memory and local always, S3
 //! against the Garage server that scripts/test starts.
 
-use std::path::PathBuf;
+use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use bytes::Bytes;
+use stowage_store::layers::{Layer, Layered, Op};
 use stowage_store::local::LocalStore;
 use stowage_store::memory::MemoryStore;
 use stowage_store::test_env;
@@ -295,63 +296,35 @@ async fn conflicts_are_asked_s3() {
     conflicts_are_asked(s3(), &test_env::unique_container("asked")).await;
 }
 
-/// A store that appends to a source file while a part of it uploads.
+/// A layer that appends to a source file while a part of it uploads.
 #[derive(Debug)]
 struct AppendWhileUploading {
-    inner: Arc<dyn ObjectStore>,
     file: PathBuf,
     /// How many uploads of parts append (then it stops).
     times: AtomicUsize,
 }
 
-#[async_trait]
-impl ObjectStore for AppendWhileUploading {
-    async fn list_containers(&self) -> Result<Vec<ContainerInfo>> {
-        self.inner.list_containers().await
+impl AppendWhileUploading {
+    fn over(inner: Arc<dyn ObjectStore>, file: &Path, times: usize) -> Arc<dyn ObjectStore> {
+        Arc::new(Layered::new(inner, Self { file: file.to_owned(), times: AtomicUsize::new(times) }))
     }
-    async fn create_container(&self, name: &str) -> Result<()> {
-        self.inner.create_container(name).await
-    }
-    async fn delete_container(&self, name: &str) -> Result<()> {
-        self.inner.delete_container(name).await
-    }
-    async fn list(&self, c: &str, o: &ListOptions) -> Result<ListPage> {
-        self.inner.list(c, o).await
-    }
-    async fn head(&self, c: &str, k: &str) -> Result<ObjectInfo> {
-        self.inner.head(c, k).await
-    }
-    async fn get(&self, c: &str, k: &str, o: &GetOptions) -> Result<GetResult> {
-        self.inner.get(c, k, o).await
-    }
-    async fn put(&self, c: &str, k: &str, b: Bytes, o: &PutOptions) -> Result<PutResult> {
-        self.inner.put(c, k, b, o).await
-    }
-    async fn create_multipart(&self, c: &str, k: &str, o: &PutOptions) -> Result<String> {
-        self.inner.create_multipart(c, k, o).await
-    }
-    async fn upload_part(&self, c: &str, k: &str, id: &str, n: u32, b: Bytes) -> Result<PartInfo> {
-        if self.times.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| t.checked_sub(1)).is_ok() {
+}
+
+impl Layer for AppendWhileUploading {
+    async fn around<T, F, Fut>(&self, op: Op, _sent: u64, mut call: F) -> Result<T>
+    where
+        T: Send,
+        F: FnMut() -> Fut + Send,
+        Fut: Future<Output = Result<T>> + Send,
+    {
+        if op == Op::UploadPart
+            && self.times.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| t.checked_sub(1)).is_ok()
+        {
             use std::io::Write;
             let mut f = std::fs::OpenOptions::new().append(true).open(&self.file).expect("open");
             f.write_all(b"appended while uploading").expect("append");
         }
-        self.inner.upload_part(c, k, id, n, b).await
-    }
-    async fn complete_multipart(&self, c: &str, k: &str, id: &str, p: &[PartInfo]) -> Result<PutResult> {
-        self.inner.complete_multipart(c, k, id, p).await
-    }
-    async fn abort_multipart(&self, c: &str, k: &str, id: &str) -> Result<()> {
-        self.inner.abort_multipart(c, k, id).await
-    }
-    async fn list_parts(&self, c: &str, k: &str, id: &str) -> Result<Vec<PartInfo>> {
-        self.inner.list_parts(c, k, id).await
-    }
-    async fn copy(&self, c: &str, from: &str, to: &str) -> Result<PutResult> {
-        self.inner.copy(c, from, to).await
-    }
-    async fn delete(&self, c: &str, k: &str) -> Result<()> {
-        self.inner.delete(c, k).await
+        call().await
     }
 }
 
@@ -362,18 +335,14 @@ async fn appended_while_uploading(store: Arc<dyn ObjectStore>, container: &str) 
 
     // Appended once: the upload is abandoned, retried, and the final content arrives.
     std::fs::write(&file, bytes(11 * MIB, 9)).expect("write");
-    let once = Arc::new(AppendWhileUploading { inner: store.clone(), file: file.clone(), times: AtomicUsize::new(1) });
+    let once = AppendWhileUploading::over(store.clone(), &file, 1);
     let (summary, _) = run(once, container, vec![file.clone()], Existing::Overwrite).await;
     assert_eq!(summary.uploaded, 1, "{summary:?}");
     assert_eq!(read(store.as_ref(), container, "in/log.bin").await, std::fs::read(&file).expect("read"));
 
     // Appended on every try: reported, and nothing torn is stored.
     std::fs::write(&file, bytes(11 * MIB, 10)).expect("write");
-    let always = Arc::new(AppendWhileUploading {
-        inner: store.clone(),
-        file: file.clone(),
-        times: AtomicUsize::new(usize::MAX),
-    });
+    let always = AppendWhileUploading::over(store.clone(), &file, usize::MAX);
     let (summary, _) = run(always, container, vec![file.clone()], Existing::Overwrite).await;
     assert_eq!(summary.uploaded, 0);
     assert!(summary.failed[0].1.contains("changed while uploading"), "{summary:?}");
@@ -523,4 +492,65 @@ async fn an_upload_of_more_files_than_it_holds_sends_each_one() {
     let leftovers: Vec<_> =
         std::fs::read_dir(data.path()).expect("dir").map(|e| e.expect("entry").file_name()).collect();
     assert!(leftovers.iter().all(|name| name.to_string_lossy().starts_with("journal.sqlite")), "{leftovers:?}");
+}
+
+/// A backend with only the nine calls every store has: no multipart
+/// uploads, versions or share links (a plain HTTP or WebDAV store would be so).
+#[derive(Debug)]
+struct CoreOnly(MemoryStore);
+
+#[async_trait]
+impl ObjectStore for CoreOnly {
+    async fn list_containers(&self) -> Result<Vec<ContainerInfo>> {
+        self.0.list_containers().await
+    }
+    async fn create_container(&self, name: &str) -> Result<()> {
+        self.0.create_container(name).await
+    }
+    async fn delete_container(&self, name: &str) -> Result<()> {
+        self.0.delete_container(name).await
+    }
+    async fn list(&self, c: &str, o: &ListOptions) -> Result<ListPage> {
+        self.0.list(c, o).await
+    }
+    async fn head(&self, c: &str, k: &str) -> Result<ObjectInfo> {
+        self.0.head(c, k).await
+    }
+    async fn get(&self, c: &str, k: &str, o: &GetOptions) -> Result<GetResult> {
+        self.0.get(c, k, o).await
+    }
+    async fn put(&self, c: &str, k: &str, b: bytes::Bytes, o: &PutOptions) -> Result<PutResult> {
+        self.0.put(c, k, b, o).await
+    }
+    async fn copy(&self, c: &str, from: &str, to: &str) -> Result<PutResult> {
+        self.0.copy(c, from, to).await
+    }
+    async fn delete(&self, c: &str, k: &str) -> Result<()> {
+        self.0.delete(c, k).await
+    }
+}
+
+/// Big files go to a store without multipart uploads in one put, through
+/// the transfer's layers, and the same file sent again is known as identical
+/// (its ETag is the plain MD5 the store gave, not a multipart one).
+#[tokio::test]
+async fn a_store_without_parts_takes_big_files_whole() {
+    let core: Arc<dyn ObjectStore> = Arc::new(CoreOnly(MemoryStore::new()));
+    assert_eq!(core.capabilities(), Capabilities { multipart: false, versions: false, share_links: false });
+    core.create_container("plain").await.expect("container");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("weights.bin");
+    let body = bytes(12 * MIB, 4);
+    std::fs::write(&file, &body).expect("write");
+
+    let layered = tuning().transfer_store(core.clone(), &CancellationToken::new());
+    assert!(layered.multipart().is_none(), "layers do not add what the store lacks");
+    let (summary, _) = run(layered.clone(), "plain", vec![file.clone()], Existing::Overwrite).await;
+    assert_eq!(summary.uploaded, 1, "{summary:?}");
+    assert_eq!(read(core.as_ref(), "plain", "in/weights.bin").await, body);
+    let etag = core.head("plain", "in/weights.bin").await.expect("head").etag.expect("etag");
+    assert!(!etag.contains('-'), "one put, not parts: {etag}");
+
+    let (again, _) = run(layered, "plain", vec![file], Existing::Overwrite).await;
+    assert_eq!((again.identical, again.uploaded, again.replaced), (1, 0, 0), "{again:?}");
 }

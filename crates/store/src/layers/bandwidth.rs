@@ -16,7 +16,7 @@ use futures::StreamExt;
 use tokio::time::Instant;
 
 use super::body::BodyWatch;
-use super::{around_every_call, Op};
+use super::{Layer, Layered, Op};
 use crate::{GetResult, ObjectStore, Result};
 
 /// Which way bytes go; each way has its own bucket, as in rclone.
@@ -251,19 +251,21 @@ pub(crate) async fn take_all(throttles: &[Throttle], direction: Direction, bytes
 /// (the app's and the transfer's; the tighter one sets the pace).
 #[derive(Debug, Clone)]
 pub struct Throttled {
-    inner: Arc<dyn ObjectStore>,
     throttles: Vec<Throttle>,
 }
 
 impl Throttled {
-    pub fn wrap(inner: Arc<dyn ObjectStore>, throttles: Vec<Throttle>) -> Self {
-        Self { inner, throttles }
+    pub fn wrap(inner: Arc<dyn ObjectStore>, throttles: Vec<Throttle>) -> Layered<Self> {
+        Layered::new(inner, Self { throttles })
     }
+}
 
+impl Layer for Throttled {
     async fn around<T, F, Fut>(&self, _op: Op, sent: u64, mut call: F) -> Result<T>
     where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T>>,
+        T: Send,
+        F: FnMut() -> Fut + Send,
+        Fut: Future<Output = Result<T>> + Send,
     {
         if sent == 0 || self.throttles.is_empty() {
             return call().await;
@@ -278,8 +280,8 @@ impl Throttled {
 
     async fn get_through<F, Fut>(&self, mut call: F) -> Result<GetResult>
     where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<GetResult>>,
+        F: FnMut() -> Fut + Send,
+        Fut: Future<Output = Result<GetResult>> + Send,
     {
         let got = call().await?;
         let throttles = self.throttles.clone();
@@ -295,8 +297,6 @@ impl Throttled {
         Ok(GetResult { info: got.info, body: body.boxed() })
     }
 }
-
-around_every_call!(Throttled);
 
 #[cfg(test)]
 mod tests {

@@ -9,12 +9,11 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::{around_every_call, Op};
-use crate::{ErrorKind, GetResult, ObjectStore, Result, StoreError};
+use super::{Layer, Layered, Op};
+use crate::{ErrorKind, ObjectStore, Result, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct Faults {
-    inner: Arc<dyn ObjectStore>,
     state: Arc<Mutex<State>>,
 }
 
@@ -39,8 +38,8 @@ impl std::fmt::Debug for State {
 }
 
 impl Faults {
-    pub fn wrap(inner: Arc<dyn ObjectStore>) -> Self {
-        Self { inner, state: Arc::default() }
+    pub fn wrap(inner: Arc<dyn ObjectStore>) -> Layered<Self> {
+        Layered::new(inner, Self { state: Arc::default() })
     }
 
     /// The next `times` calls of `op` fail with `kind`.
@@ -99,11 +98,14 @@ impl Faults {
             _ => None,
         }
     }
+}
 
+impl Layer for Faults {
     async fn around<T, F, Fut>(&self, op: Op, _sent: u64, mut call: F) -> Result<T>
     where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T>>,
+        T: Send,
+        F: FnMut() -> Fut + Send,
+        Fut: Future<Output = Result<T>> + Send,
     {
         self.check(op)?;
         let stall = self.stalls(op);
@@ -113,14 +115,4 @@ impl Faults {
         }
         out
     }
-
-    async fn get_through<F, Fut>(&self, call: F) -> Result<GetResult>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<GetResult>>,
-    {
-        self.around(Op::Get, 0, call).await
-    }
 }
-
-around_every_call!(Faults);

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-use super::{around_every_call, Op};
-use crate::{GetResult, ObjectStore, Result};
+use super::{Layer, Layered, Op};
+use crate::{ObjectStore, Result};
 
 #[derive(Debug, Clone)]
 pub struct PauseGate(Arc<tokio::sync::watch::Sender<bool>>);
@@ -41,32 +41,24 @@ impl PauseGate {
 
 #[derive(Debug, Clone)]
 pub struct Gate {
-    inner: Arc<dyn ObjectStore>,
     gate: PauseGate,
     cancel: CancellationToken,
 }
 
 impl Gate {
-    pub fn wrap(inner: Arc<dyn ObjectStore>, gate: PauseGate, cancel: CancellationToken) -> Self {
-        Self { inner, gate, cancel }
+    pub fn wrap(inner: Arc<dyn ObjectStore>, gate: PauseGate, cancel: CancellationToken) -> Layered<Self> {
+        Layered::new(inner, Self { gate, cancel })
     }
+}
 
+impl Layer for Gate {
     async fn around<T, F, Fut>(&self, _op: Op, _sent: u64, mut call: F) -> Result<T>
     where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T>>,
+        T: Send,
+        F: FnMut() -> Fut + Send,
+        Fut: Future<Output = Result<T>> + Send,
     {
         self.gate.wait_open(&self.cancel).await;
         call().await
     }
-
-    async fn get_through<F, Fut>(&self, call: F) -> Result<GetResult>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<GetResult>>,
-    {
-        self.around(Op::Get, 0, call).await
-    }
 }
-
-around_every_call!(Gate);

@@ -9,29 +9,31 @@ use std::sync::Arc;
 use futures::StreamExt;
 use tokio::sync::Semaphore;
 
-use super::{around_every_call, Op};
+use super::{Layer, Layered, Op};
 use crate::{ErrorKind, GetResult, ObjectStore, Result, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct Limit {
-    inner: Arc<dyn ObjectStore>,
     slots: Arc<Semaphore>,
 }
 
 impl Limit {
-    pub fn wrap(inner: Arc<dyn ObjectStore>, calls_in_flight: usize) -> Self {
-        Self { inner, slots: Arc::new(Semaphore::new(calls_in_flight.max(1))) }
+    pub fn wrap(inner: Arc<dyn ObjectStore>, calls_in_flight: usize) -> Layered<Self> {
+        Layered::new(inner, Self { slots: Arc::new(Semaphore::new(calls_in_flight.max(1))) })
     }
 
     async fn slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit> {
         // The semaphore is never closed; this is only its error type.
         self.slots.clone().acquire_owned().await.map_err(|e| StoreError::new(ErrorKind::Io, e.to_string()))
     }
+}
 
+impl Layer for Limit {
     async fn around<T, F, Fut>(&self, _op: Op, _sent: u64, mut call: F) -> Result<T>
     where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T>>,
+        T: Send,
+        F: FnMut() -> Fut + Send,
+        Fut: Future<Output = Result<T>> + Send,
     {
         let _slot = self.slot().await?;
         call().await
@@ -39,8 +41,8 @@ impl Limit {
 
     async fn get_through<F, Fut>(&self, mut call: F) -> Result<GetResult>
     where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<GetResult>>,
+        F: FnMut() -> Fut + Send,
+        Fut: Future<Output = Result<GetResult>> + Send,
     {
         let slot = self.slot().await?;
         let got = call().await?;
@@ -52,5 +54,3 @@ impl Limit {
         Ok(GetResult { info: got.info, body: body.boxed() })
     }
 }
-
-around_every_call!(Limit);

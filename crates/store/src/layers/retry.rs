@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::{around_every_call, Op};
-use crate::{GetResult, ObjectStore, Result, StoreError};
+use super::{Layer, Layered, Op};
+use crate::{ObjectStore, Result, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
@@ -47,25 +47,30 @@ impl Default for RetryPolicy {
 
 #[derive(Debug, Clone)]
 pub struct Retry {
-    inner: Arc<dyn ObjectStore>,
     policy: RetryPolicy,
     cancel: CancellationToken,
 }
 
 impl Retry {
-    pub fn wrap(inner: Arc<dyn ObjectStore>, policy: RetryPolicy) -> Self {
-        Self { inner, policy, cancel: CancellationToken::new() }
+    pub fn wrap(inner: Arc<dyn ObjectStore>, policy: RetryPolicy) -> Layered<Self> {
+        Layered::new(inner, Self { policy, cancel: CancellationToken::new() })
     }
+}
 
+impl Layered<Retry> {
     /// Stops retrying, and waiting to, once `cancel` fires.
     pub fn until(self, cancel: CancellationToken) -> Self {
-        Self { cancel, ..self }
+        let layer = Retry { cancel, policy: self.policy.clone() };
+        Layered::new(self.inner, layer)
     }
+}
 
+impl Layer for Retry {
     async fn around<T, F, Fut>(&self, op: Op, _sent: u64, mut call: F) -> Result<T>
     where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T>>,
+        T: Send,
+        F: FnMut() -> Fut + Send,
+        Fut: Future<Output = Result<T>> + Send,
     {
         let mut delay = self.policy.first_backoff;
         let mut tries = 1;
@@ -88,17 +93,7 @@ impl Retry {
             }
         }
     }
-
-    async fn get_through<F, Fut>(&self, call: F) -> Result<GetResult>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<GetResult>>,
-    {
-        self.around(Op::Get, 0, call).await
-    }
 }
-
-around_every_call!(Retry);
 
 /// The last error, saying it was not the first try.
 fn tried(error: StoreError, tries: u32) -> StoreError {

@@ -14,24 +14,26 @@ use std::time::Duration;
 use futures::StreamExt;
 
 use super::body::Clock;
-use super::{around_every_call, Op};
+use super::{Layer, Layered, Op};
 use crate::{ErrorKind, GetResult, ObjectStore, Result, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct Timeout {
-    inner: Arc<dyn ObjectStore>,
     stall: Duration,
 }
 
 impl Timeout {
-    pub fn wrap(inner: Arc<dyn ObjectStore>, stall: Duration) -> Self {
-        Self { inner, stall }
+    pub fn wrap(inner: Arc<dyn ObjectStore>, stall: Duration) -> Layered<Self> {
+        Layered::new(inner, Self { stall })
     }
+}
 
+impl Layer for Timeout {
     async fn around<T, F, Fut>(&self, op: Op, _sent: u64, mut call: F) -> Result<T>
     where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T>>,
+        T: Send,
+        F: FnMut() -> Fut + Send,
+        Fut: Future<Output = Result<T>> + Send,
     {
         let clock = Clock::start();
         let call = clock.watching(call());
@@ -51,8 +53,8 @@ impl Timeout {
 
     async fn get_through<F, Fut>(&self, call: F) -> Result<GetResult>
     where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<GetResult>>,
+        F: FnMut() -> Fut + Send,
+        Fut: Future<Output = Result<GetResult>> + Send,
     {
         let got = self.around(Op::Get, 0, call).await?;
         let stall = self.stall;
@@ -70,8 +72,6 @@ impl Timeout {
         Ok(GetResult { info: got.info, body: body.boxed() })
     }
 }
-
-around_every_call!(Timeout);
 
 fn stalled(op: Op, stall: Duration) -> StoreError {
     StoreError::new(

@@ -31,8 +31,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     check_completion, check_key, check_part_number, container_name, listing, multipart_etag, system_time_ms,
-    ContainerInfo, ErrorKind, GetOptions, GetResult, ListOptions, ListPage, ObjectInfo, ObjectStore, PartInfo,
-    PutOptions, PutResult, Result, ShareLink, StoreError,
+    ContainerInfo, ErrorKind, GetOptions, GetResult, ListOptions, ListPage, MultipartStore, ObjectInfo, ObjectStore,
+    PartInfo, PutOptions, PutResult, Result, ShareLink, ShareLinks, StoreError,
 };
 
 /// The store's own folder inside each container; never an object name
@@ -465,18 +465,6 @@ impl ObjectStore for LocalStore {
         .await
     }
 
-    /// A `file://` address of the object: it opens on this computer only,
-    /// and does not expire.
-    async fn share_link(&self, container: &str, key: &str, _expires_in: std::time::Duration) -> Result<ShareLink> {
-        check_key(key)?;
-        let path = self.object_path(container, key)?;
-        if !path.is_file() {
-            return Err(StoreError::no_object(container, key));
-        }
-        let path = path.canonicalize().map_err(|e| StoreError::io(format!("Cannot read object \"{key}\""), e))?;
-        Ok(ShareLink { url: format!("file://{}", crate::percent_encoded(&path.to_string_lossy())), expires_ms: None })
-    }
-
     async fn get(&self, container: &str, key: &str, options: &GetOptions) -> Result<GetResult> {
         crate::no_versions(options)?;
         check_key(key)?;
@@ -516,6 +504,69 @@ impl ObjectStore for LocalStore {
         .await
     }
 
+    async fn copy(&self, container: &str, from: &str, to: &str) -> Result<PutResult> {
+        check_key(to)?;
+        let (container, from, to) = (container.to_owned(), from.to_owned(), to.to_owned());
+        self.blocking(move |this| {
+            let source = this.object_path(&container, &from)?;
+            if !source.is_file() {
+                return Err(StoreError::no_object(&container, &from));
+            }
+            let info = this.info(&from, &source)?;
+            let tmp = new_tmp(&this.tmp_dir(&container)?);
+            let result = fs::copy(&source, &tmp)
+                .map_err(|e| StoreError::io(format!("Cannot copy object \"{from}\""), e))
+                .and_then(|_| {
+                    // A file put in the folder by hand has no recorded ETag yet.
+                    let etag = match info.etag {
+                        Some(etag) => etag,
+                        None => md5_hex(&fs::read(&tmp).map_err(|e| StoreError::io("Cannot read the copy", e))?),
+                    };
+                    let options =
+                        PutOptions { content_type: info.content_type, metadata: info.metadata, storage_class: None };
+                    this.place(&container, &to, &tmp, etag, &options)
+                });
+            if result.is_err() {
+                let _ = fs::remove_file(&tmp);
+                let _ = fs::remove_file(tmp.with_extension("meta"));
+            }
+            result
+        })
+        .await
+    }
+
+    async fn delete(&self, container: &str, key: &str) -> Result<()> {
+        let (container, key) = (container.to_owned(), key.to_owned());
+        self.blocking(move |this| {
+            let path = this.object_path(&container, &key)?;
+            if path.is_dir() {
+                return Ok(());
+            }
+            match crate::disk::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+                Err(e) => return Err(StoreError::io(format!("Cannot delete object \"{key}\""), e)),
+            }
+            let _ = fs::remove_file(meta_path(&path));
+            if let Some(parent) = path.parent() {
+                this.prune(&this.container_dir(&container)?, parent.to_owned());
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    fn multipart(&self) -> Option<&dyn MultipartStore> {
+        Some(self)
+    }
+
+    fn share_links(&self) -> Option<&dyn ShareLinks> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl MultipartStore for LocalStore {
     async fn create_multipart(&self, container: &str, key: &str, options: &PutOptions) -> Result<String> {
         check_key(key)?;
         let record = UploadRecord {
@@ -620,57 +671,20 @@ impl ObjectStore for LocalStore {
         })
         .await
     }
+}
 
-    async fn copy(&self, container: &str, from: &str, to: &str) -> Result<PutResult> {
-        check_key(to)?;
-        let (container, from, to) = (container.to_owned(), from.to_owned(), to.to_owned());
-        self.blocking(move |this| {
-            let source = this.object_path(&container, &from)?;
-            if !source.is_file() {
-                return Err(StoreError::no_object(&container, &from));
-            }
-            let info = this.info(&from, &source)?;
-            let tmp = new_tmp(&this.tmp_dir(&container)?);
-            let result = fs::copy(&source, &tmp)
-                .map_err(|e| StoreError::io(format!("Cannot copy object \"{from}\""), e))
-                .and_then(|_| {
-                    // A file put in the folder by hand has no recorded ETag yet.
-                    let etag = match info.etag {
-                        Some(etag) => etag,
-                        None => md5_hex(&fs::read(&tmp).map_err(|e| StoreError::io("Cannot read the copy", e))?),
-                    };
-                    let options =
-                        PutOptions { content_type: info.content_type, metadata: info.metadata, storage_class: None };
-                    this.place(&container, &to, &tmp, etag, &options)
-                });
-            if result.is_err() {
-                let _ = fs::remove_file(&tmp);
-                let _ = fs::remove_file(tmp.with_extension("meta"));
-            }
-            result
-        })
-        .await
-    }
-
-    async fn delete(&self, container: &str, key: &str) -> Result<()> {
-        let (container, key) = (container.to_owned(), key.to_owned());
-        self.blocking(move |this| {
-            let path = this.object_path(&container, &key)?;
-            if path.is_dir() {
-                return Ok(());
-            }
-            match crate::disk::remove_file(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-                Err(e) => return Err(StoreError::io(format!("Cannot delete object \"{key}\""), e)),
-            }
-            let _ = fs::remove_file(meta_path(&path));
-            if let Some(parent) = path.parent() {
-                this.prune(&this.container_dir(&container)?, parent.to_owned());
-            }
-            Ok(())
-        })
-        .await
+#[async_trait]
+impl ShareLinks for LocalStore {
+    /// A `file://` address of the object: it opens on this computer only,
+    /// and does not expire.
+    async fn share_link(&self, container: &str, key: &str, _expires_in: std::time::Duration) -> Result<ShareLink> {
+        check_key(key)?;
+        let path = self.object_path(container, key)?;
+        if !path.is_file() {
+            return Err(StoreError::no_object(container, key));
+        }
+        let path = path.canonicalize().map_err(|e| StoreError::io(format!("Cannot read object \"{key}\""), e))?;
+        Ok(ShareLink { url: format!("file://{}", crate::percent_encoded(&path.to_string_lossy())), expires_ms: None })
     }
 }
 

@@ -47,8 +47,8 @@ use crate::layers::BodyWatch;
 
 use crate::{
     check_key, check_part_number, ContainerInfo, DeleteFailure, ErrorKind, GetOptions, GetResult, ListOptions,
-    ListPage, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result, ShareLink, StoreError, VersionInfo,
-    VersionPage, Versioning, MAX_LINK_LIFETIME,
+    ListPage, MultipartStore, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result, ShareLink, ShareLinks,
+    StoreError, VersionInfo, VersionPage, VersionStore, Versioning, MAX_LINK_LIFETIME,
 };
 
 /// Where and how to reach the service. Credentials travel separately.
@@ -441,6 +441,127 @@ impl ObjectStore for S3Store {
         Ok(PutResult { etag: unquote(out.e_tag()) })
     }
 
+    async fn copy(&self, container: &str, from: &str, to: &str) -> Result<PutResult> {
+        check_key(to)?;
+        let size = self.head(container, from).await?.size;
+        let source = copy_source(container, from);
+        let what = format!("Copying \"{container}/{from}\" to \"{to}\"");
+        if size <= MAX_SINGLE_COPY {
+            let out = self
+                .client(container)
+                .copy_object()
+                .bucket(container)
+                .key(to)
+                .copy_source(&source)
+                .send()
+                .await
+                .map_err(|e| map_err(e, &what, &self.target))?;
+            return Ok(PutResult { etag: unquote(out.copy_object_result().and_then(|r| r.e_tag())) });
+        }
+        // Above 5 GiB S3 copies only in parts, each a byte range of the source.
+        let upload_id = self.create_multipart(container, to, &PutOptions::default()).await?;
+        let part_size = MAX_SINGLE_COPY.max(size.div_ceil(10_000));
+        let mut parts = Vec::new();
+        for (index, offset) in (0..size).step_by(usize::try_from(part_size).unwrap_or(usize::MAX)).enumerate() {
+            let end = (offset + part_size).min(size) - 1;
+            let number = i32::try_from(index + 1).unwrap_or(i32::MAX);
+            let copied = self
+                .client(container)
+                .upload_part_copy()
+                .bucket(container)
+                .key(to)
+                .upload_id(&upload_id)
+                .part_number(number)
+                .copy_source(&source)
+                .copy_source_range(format!("bytes={offset}-{end}"))
+                .send()
+                .await
+                .map_err(|e| map_err(e, &what, &self.target));
+            match copied {
+                Ok(out) => parts.push(PartInfo {
+                    number: u32::try_from(number).unwrap_or(0),
+                    etag: unquote(out.copy_part_result().and_then(|r| r.e_tag())).unwrap_or_default(),
+                    size: end + 1 - offset,
+                }),
+                Err(e) => {
+                    let _ = self.abort_multipart(container, to, &upload_id).await;
+                    return Err(e);
+                }
+            }
+        }
+        self.complete_multipart(container, to, &upload_id, &parts).await
+    }
+
+    async fn delete(&self, container: &str, key: &str) -> Result<()> {
+        check_key(key)?;
+        self.client(container)
+            .delete_object()
+            .bucket(container)
+            .key(key)
+            .send()
+            .await
+            .map_err(|e| map_err(e, &format!("Deleting \"{container}/{key}\""), &self.target))?;
+        Ok(())
+    }
+
+    async fn delete_many(&self, container: &str, keys: &[String]) -> Result<Vec<DeleteFailure>> {
+        let mut failed = Vec::new();
+        for batch in keys.chunks(crate::DELETE_BATCH) {
+            let what = format!("Deleting {} objects in \"{container}\"", batch.len());
+            let mut objects = Vec::with_capacity(batch.len());
+            for key in batch {
+                check_key(key)?;
+                objects.push(
+                    ObjectIdentifier::builder()
+                        .key(key)
+                        .build()
+                        .map_err(|e| StoreError::invalid_input(e.to_string()))?,
+                );
+            }
+            let delete = Delete::builder()
+                .set_objects(Some(objects))
+                .quiet(true)
+                .build()
+                .map_err(|e| StoreError::invalid_input(e.to_string()))?;
+            let out = self
+                .client(container)
+                .delete_objects()
+                .bucket(container)
+                .delete(delete)
+                .customize()
+                .mutate_request(content_md5)
+                .send()
+                .await
+                .map_err(|e| map_err(e, &what, &self.target))?;
+            for error in out.errors() {
+                let key = error.key().unwrap_or_default().to_owned();
+                let code = error.code().unwrap_or("Unknown");
+                let message = format!(
+                    "Deleting \"{container}/{key}\" was refused: {} ({code}).",
+                    error.message().unwrap_or("no reason given")
+                );
+                let kind = kind_of_code(code).unwrap_or(ErrorKind::Protocol);
+                failed.push(DeleteFailure { key, error: StoreError::new(kind, message) });
+            }
+        }
+        Ok(failed)
+    }
+
+    fn multipart(&self) -> Option<&dyn MultipartStore> {
+        Some(self)
+    }
+
+    fn versions(&self) -> Option<&dyn VersionStore> {
+        Some(self)
+    }
+
+    fn share_links(&self) -> Option<&dyn ShareLinks> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl MultipartStore for S3Store {
     async fn create_multipart(&self, container: &str, key: &str, options: &PutOptions) -> Result<String> {
         check_key(key)?;
         let out = self
@@ -559,77 +680,10 @@ impl ObjectStore for S3Store {
             }
         }
     }
+}
 
-    async fn copy(&self, container: &str, from: &str, to: &str) -> Result<PutResult> {
-        check_key(to)?;
-        let size = self.head(container, from).await?.size;
-        let source = copy_source(container, from);
-        let what = format!("Copying \"{container}/{from}\" to \"{to}\"");
-        if size <= MAX_SINGLE_COPY {
-            let out = self
-                .client(container)
-                .copy_object()
-                .bucket(container)
-                .key(to)
-                .copy_source(&source)
-                .send()
-                .await
-                .map_err(|e| map_err(e, &what, &self.target))?;
-            return Ok(PutResult { etag: unquote(out.copy_object_result().and_then(|r| r.e_tag())) });
-        }
-        // Above 5 GiB S3 copies only in parts, each a byte range of the source.
-        let upload_id = self.create_multipart(container, to, &PutOptions::default()).await?;
-        let part_size = MAX_SINGLE_COPY.max(size.div_ceil(10_000));
-        let mut parts = Vec::new();
-        for (index, offset) in (0..size).step_by(usize::try_from(part_size).unwrap_or(usize::MAX)).enumerate() {
-            let end = (offset + part_size).min(size) - 1;
-            let number = i32::try_from(index + 1).unwrap_or(i32::MAX);
-            let copied = self
-                .client(container)
-                .upload_part_copy()
-                .bucket(container)
-                .key(to)
-                .upload_id(&upload_id)
-                .part_number(number)
-                .copy_source(&source)
-                .copy_source_range(format!("bytes={offset}-{end}"))
-                .send()
-                .await
-                .map_err(|e| map_err(e, &what, &self.target));
-            match copied {
-                Ok(out) => parts.push(PartInfo {
-                    number: u32::try_from(number).unwrap_or(0),
-                    etag: unquote(out.copy_part_result().and_then(|r| r.e_tag())).unwrap_or_default(),
-                    size: end + 1 - offset,
-                }),
-                Err(e) => {
-                    let _ = self.abort_multipart(container, to, &upload_id).await;
-                    return Err(e);
-                }
-            }
-        }
-        self.complete_multipart(container, to, &upload_id, &parts).await
-    }
-
-    async fn share_link(&self, container: &str, key: &str, expires_in: Duration) -> Result<ShareLink> {
-        check_key(key)?;
-        if expires_in.is_zero() || expires_in > MAX_LINK_LIFETIME {
-            return Err(StoreError::invalid_input("A share link lives from a second to 7 days, the most S3 allows."));
-        }
-        let config = aws_sdk_s3::presigning::PresigningConfig::expires_in(expires_in)
-            .map_err(|e| StoreError::invalid_input(format!("That lifetime cannot be signed: {e}")))?;
-        let signed = self
-            .client(container)
-            .get_object()
-            .bucket(container)
-            .key(key)
-            .presigned(config)
-            .await
-            .map_err(|e| map_err(e, &format!("Signing a link to \"{container}/{key}\""), &self.target))?;
-        let expires_ms = crate::now_ms() + i64::try_from(expires_in.as_millis()).unwrap_or(i64::MAX);
-        Ok(ShareLink { url: signed.uri().to_owned(), expires_ms: Some(expires_ms) })
-    }
-
+#[async_trait]
+impl VersionStore for S3Store {
     async fn versioning(&self, container: &str) -> Result<Versioning> {
         let status = match self.client(container).get_bucket_versioning().bucket(container).send().await {
             Ok(out) => out.status().map(|s| s.as_str().to_owned()),
@@ -746,60 +800,27 @@ impl ObjectStore for S3Store {
             .map_err(|e| map_err(e, &format!("Restoring a version of \"{container}/{key}\""), &self.target))?;
         Ok(PutResult { etag: unquote(out.copy_object_result().and_then(|r| r.e_tag())) })
     }
+}
 
-    async fn delete(&self, container: &str, key: &str) -> Result<()> {
+#[async_trait]
+impl ShareLinks for S3Store {
+    async fn share_link(&self, container: &str, key: &str, expires_in: Duration) -> Result<ShareLink> {
         check_key(key)?;
-        self.client(container)
-            .delete_object()
+        if expires_in.is_zero() || expires_in > MAX_LINK_LIFETIME {
+            return Err(StoreError::invalid_input("A share link lives from a second to 7 days, the most S3 allows."));
+        }
+        let config = aws_sdk_s3::presigning::PresigningConfig::expires_in(expires_in)
+            .map_err(|e| StoreError::invalid_input(format!("That lifetime cannot be signed: {e}")))?;
+        let signed = self
+            .client(container)
+            .get_object()
             .bucket(container)
             .key(key)
-            .send()
+            .presigned(config)
             .await
-            .map_err(|e| map_err(e, &format!("Deleting \"{container}/{key}\""), &self.target))?;
-        Ok(())
-    }
-
-    async fn delete_many(&self, container: &str, keys: &[String]) -> Result<Vec<DeleteFailure>> {
-        let mut failed = Vec::new();
-        for batch in keys.chunks(crate::DELETE_BATCH) {
-            let what = format!("Deleting {} objects in \"{container}\"", batch.len());
-            let mut objects = Vec::with_capacity(batch.len());
-            for key in batch {
-                check_key(key)?;
-                objects.push(
-                    ObjectIdentifier::builder()
-                        .key(key)
-                        .build()
-                        .map_err(|e| StoreError::invalid_input(e.to_string()))?,
-                );
-            }
-            let delete = Delete::builder()
-                .set_objects(Some(objects))
-                .quiet(true)
-                .build()
-                .map_err(|e| StoreError::invalid_input(e.to_string()))?;
-            let out = self
-                .client(container)
-                .delete_objects()
-                .bucket(container)
-                .delete(delete)
-                .customize()
-                .mutate_request(content_md5)
-                .send()
-                .await
-                .map_err(|e| map_err(e, &what, &self.target))?;
-            for error in out.errors() {
-                let key = error.key().unwrap_or_default().to_owned();
-                let code = error.code().unwrap_or("Unknown");
-                let message = format!(
-                    "Deleting \"{container}/{key}\" was refused: {} ({code}).",
-                    error.message().unwrap_or("no reason given")
-                );
-                let kind = kind_of_code(code).unwrap_or(ErrorKind::Protocol);
-                failed.push(DeleteFailure { key, error: StoreError::new(kind, message) });
-            }
-        }
-        Ok(failed)
+            .map_err(|e| map_err(e, &format!("Signing a link to \"{container}/{key}\""), &self.target))?;
+        let expires_ms = crate::now_ms() + i64::try_from(expires_in.as_millis()).unwrap_or(i64::MAX);
+        Ok(ShareLink { url: signed.uri().to_owned(), expires_ms: Some(expires_ms) })
     }
 }
 
