@@ -8,6 +8,7 @@ mod menu;
 mod notices;
 mod observer;
 mod quit;
+mod single_instance;
 mod tray;
 
 use std::sync::Arc;
@@ -140,7 +141,7 @@ pub fn run() -> Result<(), String> {
     tauri::Builder::default()
         // First: a second launch hands over to the running app and exits
         // before anything else starts.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| tray::show_window(app)))
+        .plugin(single_instance::plugin(tray::show_window))
         // Native file and folder pickers (Add files, download to, sync folder).
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())

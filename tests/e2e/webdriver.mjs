@@ -128,11 +128,18 @@ class Element {
   }
 }
 
+/** No WebDriver command takes this long: a driver that waits for an app
+ * that never started fails the test with a reason instead of hanging it. */
+const COMMAND_TIMEOUT_MS = 120_000;
+
 async function call(base, method, path, body) {
   const response = await fetch(base + path, {
     method,
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(COMMAND_TIMEOUT_MS),
+  }).catch((e) => {
+    throw new Error(`${method} ${path}: ${e.name === "TimeoutError" ? `no answer in ${COMMAND_TIMEOUT_MS / 1000} s` : e}`);
   });
   const json = await response.json().catch(() => ({}));
   if (!response.ok) {
