@@ -197,8 +197,14 @@ pub fn run() -> Result<(), String> {
                 }
             }
         })
-        .run(tauri::generate_context!())
-        .map_err(|e| e.to_string())
+        .build(tauri::generate_context!())
+        .map_err(|e| e.to_string())?
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                single_instance::release(app);
+            }
+        });
+    Ok(())
 }
 
 /// At launch: uploads a quit or crash interrupted continue, and every

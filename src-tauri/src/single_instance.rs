@@ -22,13 +22,23 @@ pub fn plugin(show: fn(&AppHandle)) -> TauriPlugin<Wry> {
     return tauri_plugin_single_instance::init(move |app, _args, _cwd| show(app));
 }
 
+/// Lets go of the one-instance claim as the app exits, before its last
+/// work: a launch in the meantime starts instead of asking a quitting app
+/// to show itself.
+pub fn release(app: &AppHandle) {
+    #[cfg(target_os = "linux")]
+    linux::release(app);
+    #[cfg(not(target_os = "linux"))]
+    tauri_plugin_single_instance::destroy(app);
+}
+
 #[cfg(target_os = "linux")]
 mod linux {
     use tauri::plugin::{Builder, TauriPlugin};
     use tauri::{AppHandle, Manager, Wry};
     use zbus::blocking::connection::Builder as Connect;
     use zbus::blocking::{fdo::DBusProxy, Connection};
-    use zbus::names::BusName;
+    use zbus::names::{BusName, WellKnownName};
     use zbus::object_server::Interface;
 
     const INTERFACE: &str = "app.stowage.desktop.SingleInstance";
@@ -47,9 +57,18 @@ mod linux {
         }
     }
 
-    /// Holds the name while the app runs; dropped with the app's state.
+    /// Holds the name while the app runs.
     struct Held {
-        _bus: Connection,
+        bus: Connection,
+        name: String,
+    }
+
+    pub fn release(app: &AppHandle) {
+        if let Some(held) = app.try_state::<Held>() {
+            if let Ok(name) = WellKnownName::try_from(held.name.as_str()) {
+                let _ = held.bus.release_name(name);
+            }
+        }
     }
 
     pub fn plugin(show: fn(&AppHandle)) -> TauriPlugin<Wry> {
@@ -59,7 +78,7 @@ mod linux {
                 let running = || Running { app: app.clone(), show };
                 match claim(&name, running) {
                     Ok(Claim::Ours(connection)) => {
-                        app.manage(Held { _bus: connection });
+                        app.manage(Held { bus: connection, name });
                     }
                     Ok(Claim::HandedOver) => {
                         app.cleanup_before_exit();

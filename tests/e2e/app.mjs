@@ -1,5 +1,7 @@
 // Opening the app for a test: a WebDriver session on the real binary, past
 // the first-run screen, with the current profile shown.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { Session } from "./webdriver.mjs";
 
 export const env = (name) => {
@@ -56,4 +58,43 @@ export async function remoteKeys(session, prefix) {
     window.__TAURI_INTERNALS__.invoke("list_folder", { profile, container, prefix, continuation: null })
       .then(done, (e) => done({ objects: [], error: e }));`, [TEST_PROFILE, env("STOWAGE_TEST_S3_BUCKET"), prefix]);
   return page.objects.map((o) => o.key).sort();
+}
+
+/** The tray icon's menu, read over D-Bus from the tray host run.sh starts:
+ * [{ id, label }] in order, and a function that clicks an item. */
+export function trayMenu() {
+  const gdbus = (...args) => execFileSync("gdbus", ["call", "--session", ...args], { encoding: "utf8" });
+  const prop = (dest, path, iface, name) =>
+    gdbus("--dest", dest, "--object-path", path, "--method", "org.freedesktop.DBus.Properties.Get", iface, name);
+  const items = prop("org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher",
+    "RegisteredStatusNotifierItems").match(/'([^']+)'/g)?.map((q) => q.slice(1, -1)) ?? [];
+  assert.equal(items.length, 1, `one tray icon registered: ${items}`);
+  const [bus, ...rest] = items[0].split("/");
+  const menu = prop(bus, `/${rest.join("/")}`, "org.kde.StatusNotifierItem", "Menu").match(/'([^']+)'/)[1];
+  const layout = gdbus("--dest", bus, "--object-path", menu, "--method", "com.canonical.dbusmenu.GetLayout", "--", "0", "-1", "@as []");
+  const entries = [...layout.matchAll(/<\((\d+), \{([^}]*)\}/g)]
+    .map(([, id, props]) => ({ id: Number(id), label: props.match(/'label': <'([^']*)'>/)?.[1] }))
+    .filter((e) => e.label !== undefined);
+  const click = (label) => {
+    const entry = entries.find((e) => e.label === label);
+    assert.ok(entry, `the tray menu has "${label}": ${JSON.stringify(entries)}`);
+    gdbus("--dest", bus, "--object-path", menu, "--method", "com.canonical.dbusmenu.Event", "--",
+      String(entry.id), "clicked", "<int32 0>", "0");
+  };
+  return { labels: entries.map((e) => e.label), click };
+}
+
+/** Quits as a person does (the tray's "Quit Stowage", which is what File →
+ * Quit calls) when nothing runs, and waits until the app's process is gone. */
+export async function quitThroughTheTray(session) {
+  trayMenu().click("Quit Stowage");
+  const running = () => {
+    try {
+      return execFileSync("pgrep", ["-x", "stowage-app"], { encoding: "utf8" }).trim() !== "";
+    } catch {
+      return false; // pgrep exits 1 when nothing matches
+    }
+  };
+  await session.waitFor("the app to exit", async () => !running(), 30_000);
+  await session.end();
 }

@@ -13,7 +13,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { env, openApp, remoteKeys, TEST_PROFILE, watchThroughTheWindow } from "./app.mjs";
+import { env, openApp, remoteKeys, TEST_PROFILE, trayMenu, watchThroughTheWindow } from "./app.mjs";
 
 let session;
 
@@ -122,30 +122,6 @@ test("a watched folder whose root vanishes shows the error, notifies once, and d
   await (await $("confirm-delete")).click();
   rmSync(parent, { recursive: true, force: true });
 });
-
-/** The tray icon's menu, read over D-Bus from the tray host run.sh starts:
- * [{ id, label }] in order, and a function that clicks an item. */
-function trayMenu() {
-  const gdbus = (...args) => execFileSync("gdbus", ["call", "--session", ...args], { encoding: "utf8" });
-  const prop = (dest, path, iface, name) =>
-    gdbus("--dest", dest, "--object-path", path, "--method", "org.freedesktop.DBus.Properties.Get", iface, name);
-  const items = prop("org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher",
-    "RegisteredStatusNotifierItems").match(/'([^']+)'/g)?.map((q) => q.slice(1, -1)) ?? [];
-  assert.equal(items.length, 1, `one tray icon registered: ${items}`);
-  const [bus, ...rest] = items[0].split("/");
-  const menu = prop(bus, `/${rest.join("/")}`, "org.kde.StatusNotifierItem", "Menu").match(/'([^']+)'/)[1];
-  const layout = gdbus("--dest", bus, "--object-path", menu, "--method", "com.canonical.dbusmenu.GetLayout", "--", "0", "-1", "@as []");
-  const entries = [...layout.matchAll(/<\((\d+), \{([^}]*)\}/g)]
-    .map(([, id, props]) => ({ id: Number(id), label: props.match(/'label': <'([^']*)'>/)?.[1] }))
-    .filter((e) => e.label !== undefined);
-  const click = (label) => {
-    const entry = entries.find((e) => e.label === label);
-    assert.ok(entry, `the tray menu has "${label}": ${JSON.stringify(entries)}`);
-    gdbus("--dest", bus, "--object-path", menu, "--method", "com.canonical.dbusmenu.Event", "--",
-      String(entry.id), "clicked", "<int32 0>", "0");
-  };
-  return { labels: entries.map((e) => e.label), click };
-}
 
 test("the tray menu sums up the watched folders and pauses them all", async () => {
   const folder = mkdtempSync(join(tmpdir(), "stowage-e2e-tray-"));

@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { env, openApp } from "./app.mjs";
+import { env, openApp, quitThroughTheTray } from "./app.mjs";
 
 let session;
 
@@ -127,6 +127,18 @@ test("a pasted command replaces the list; a bad one says which volume is wrong",
   await commandPreview(/--volume notebooks@GRA:\/workspace\/notebooks:rw:cache[\s\\]+--volume extra@GRA:\/workspace\/extra:ro$/);
   await (await session.find('[aria-label="Remove volume 2"]')).click();
   assert.equal((await $$("volume-card")).length, 1);
+});
+
+test("what is being composed is there again after Quit and a new start", async () => {
+  await (await $("set-name")).clear();
+  await (await $("set-name")).type("draft kept");
+  const before = await commandPreview(/--volume notebooks@GRA:\/workspace\/notebooks:rw:cache$/);
+  await quitThroughTheTray(session);
+  session = await openApp();
+  await (await $("nav-volumes")).click();
+  assert.equal(await commandPreview(/--volume notebooks@GRA/), before);
+  assert.equal((await $$("volume-card")).length, 1);
+  assert.equal(await session.execute('return document.querySelector("[data-testid=set-name]").value'), "draft kept");
 });
 
 test("a container dragged from Storage becomes a volume, and its storage is checked", async () => {

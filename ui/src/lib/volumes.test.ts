@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { findingsFor, moved, newVolume, volumeFromLocation } from "./volumes";
+import { emptyForm } from "./jobs";
+import { draftFrom, draftText, findingsFor, moved, newVolume, volumeFromLocation } from "./volumes";
 
 describe("volumes in the window", () => {
   it("mounts new volumes at free folders", () => {
@@ -23,5 +24,20 @@ describe("volumes in the window", () => {
   it("sorts a volume's findings by severity", () => {
     const f = (volume: number, severity: "error" | "hint" | "warning") => ({ volume, severity, field: "mountPath" as const, message: severity });
     expect(findingsFor([f(0, "hint"), f(1, "error"), f(0, "error"), f(0, "warning")], 0).map((x) => x.message)).toEqual(["error", "warning", "hint"]);
+  });
+
+  it("keeps a draft across a restart, without its environment variables", () => {
+    const form = { ...emptyForm("job"), image: "ovhcom/ai-training-pytorch", env: "HF_TOKEN=hf_secret", volumes: [volumeFromLocation("GRA", "data", "set/", [])] };
+    const text = draftText({ form, jobRegion: "GRA", setName: "imagenet" });
+    expect(text).not.toContain("hf_secret");
+    const back = draftFrom(text);
+    expect(back).toEqual({ form: { ...form, env: "" }, jobRegion: "GRA", setName: "imagenet" });
+  });
+
+  it("starts empty from nothing saved or from something unreadable", () => {
+    const empty = { form: emptyForm("job"), jobRegion: "", setName: "" };
+    expect(draftFrom(null)).toEqual(empty);
+    expect(draftFrom("{not json")).toEqual(empty);
+    expect(draftFrom('{"form": {"image": "x"}}')).toEqual(empty);
   });
 });

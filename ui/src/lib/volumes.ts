@@ -1,6 +1,7 @@
 // Building job volumes in the window: new rows, volumes from a storage
 // location, reordering, and sizes for the estimate line.
-import { area, type Finding, type Volume } from "./ipc";
+import { emptyForm } from "./jobs";
+import { area, type Finding, type LaunchForm, type Volume } from "./ipc";
 
 /** What the Job volumes view asks of the app. */
 export const volumeCommands = area(
@@ -65,4 +66,34 @@ export interface DraggedLocation {
   alias: string;
   container: string;
   prefix: string;
+}
+
+/** A job or notebook being composed: its form, region and volume set's name. */
+export interface Draft {
+  form: LaunchForm;
+  jobRegion: string;
+  setName: string;
+}
+
+/** The draft saved by the last run (`draftText`), or an empty one. */
+export function draftFrom(saved: string | null): Draft {
+  const empty: Draft = { form: emptyForm("job"), jobRegion: "", setName: "" };
+  try {
+    const draft = JSON.parse(saved ?? "null");
+    if (!Array.isArray(draft?.form?.volumes)) return empty;
+    return {
+      form: { ...empty.form, ...draft.form },
+      jobRegion: typeof draft.jobRegion === "string" ? draft.jobRegion : "",
+      setName: typeof draft.setName === "string" ? draft.setName : "",
+    };
+  } catch {
+    return empty;
+  }
+}
+
+/** The draft as saved. Without its environment variables: their values may
+ * be tokens, and nothing secret is written to disk, so they last as long as
+ * the window. */
+export function draftText(draft: Draft): string {
+  return JSON.stringify({ ...draft, form: { ...draft.form, env: "" } });
 }
