@@ -67,6 +67,9 @@ test("a push is previewed, saved, applied, and then has nothing to do", async ()
     s.value = arguments[0]; s.dispatchEvent(new Event("change", { bubbles: true }));`, [bucket()]);
   const prefixInput = await $("sync-prefix");
   await prefixInput.type(prefix);
+  // A new sync deletes nothing until a mode that deletes is chosen.
+  assert.deepEqual(await session.execute(`return ["mode-copy", "mode-push", "mode-pull", "direction-up"].map((id) =>
+    document.querySelector('[data-testid="' + id + '"]').classList.contains("on"))`), [true, false, false, true]);
   await (await $("mode-push")).click();
 
   await preview();

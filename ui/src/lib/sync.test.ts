@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { blankTarget, describePair, fromSaved, parseGlobs, toSaved, type Target } from "./sync";
 
 const target: Target = {
-  ...blankTarget("ovh"), folder: "/runs/42", container: "runs", prefix: "42/", excludes: ["*.log"], backupPrefix: "trash/",
+  ...blankTarget("ovh"), folder: "/runs/42", container: "runs", prefix: "42/", mode: "push", excludes: ["*.log"], backupPrefix: "trash/",
 };
 
 describe("sync form helpers", () => {
@@ -19,6 +19,10 @@ describe("sync form helpers", () => {
   it("fills what an older saved sync left out", () => {
     const back = fromSaved({ name: "old", folder: "/f", profile: "p", container: "c", mode: "pull" });
     expect(back).toEqual({ ...blankTarget("p"), folder: "/f", container: "c", mode: "pull" });
+  });
+
+  it("starts a new sync as a copy up, which deletes nothing", () => {
+    expect(blankTarget("p")).toMatchObject({ mode: "copy", direction: "up" });
   });
 
   it("describes the direction files move", () => {

@@ -33,9 +33,10 @@ export const reasonText: Record<Reason, string> = {
 /** A target with every field the form edits filled in. */
 export type Target = Required<SyncTarget>;
 
+/** A new sync copies up: the modes that delete (push, pull) are chosen, never the default. */
 export function blankTarget(profile: string): Target {
   return {
-    profile, folder: "", container: "", prefix: "", mode: "push", direction: "up", compare: "sizeAndTime",
+    profile, folder: "", container: "", prefix: "", mode: "copy", direction: "up", compare: "sizeAndTime",
     includes: [], excludes: [], backupPrefix: null, followLinks: false,
   };
 }
