@@ -137,6 +137,21 @@ test("an OVHcloud profile: checked as you type, tested, saved, switched to, brow
   assert.ok(containers.length >= 1);
 });
 
+test("a region typo is the Region field's: Test says so there, without the SDK's words or a server", async () => {
+  await (await field("nav-settings")).click();
+  await (await field("add-profile")).click();
+  await (await field("provider-other")).click();
+  await retype("profile-name", "Typo");
+  await retype("profile-endpoint", env("STOWAGE_TEST_S3_ENDPOINT"));
+  await retype("profile-region", "GRA 2");
+  const said = await testResult();
+  assert.match(said, /lowercase/);
+  assert.doesNotMatch(said, /Endpoint|DNS name/);
+  assert.equal(await textMatching("error-region", /lowercase/), said);
+  await session.execute("document.querySelector('[data-testid=profile-form]').previousElementSibling.click()");
+  await session.waitFor("the form to close", async () => (await session.findAll('[data-testid="profile-form"]')).length === 0);
+});
+
 test("a canary secret comes back in no IPC response, event, page, log or config file", async () => {
   const profile = {
     name: "Canary",

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use stowage_profiles::check::Problem;
+use stowage_profiles::check::{self, Field, Problem};
 use stowage_profiles::edit::{self, ImportReport, KeyStatus};
 use stowage_profiles::import::{self, aws_default_paths, rclone_default_path};
 use stowage_profiles::{connect_with, Keys, Profile};
@@ -93,7 +93,8 @@ impl App {
         .await
     }
 
-    /// Tests a profile as typed: the keys given, else the stored keys of
+    /// Tests a profile as typed (after the checks of the fields a
+    /// connection depends on): the keys given, else the stored keys of
     /// `original` (or of the profile's own name).
     pub async fn test_profile(
         self: &Arc<Self>,
@@ -101,6 +102,12 @@ impl App {
         profile: Profile,
         keys: Keys,
     ) -> Result<ProbeReport> {
+        // What the form already marks is said again, not sent to a server
+        // that would answer it in its own words.
+        let problems = check::check(&profile, &[]);
+        if let Some(problem) = problems.into_iter().find(|p| CONNECTION_FIELDS.contains(&p.field)) {
+            return Err(Error { field: Some(problem.field), ..Error::invalid(problem.message) });
+        }
         let lookup = Profile { name: original.unwrap_or_else(|| profile.name.clone()), ..profile };
         let backend = self.blocking(move |app| Ok(connect_with(&lookup, &keys, app.keyring())?)).await?;
         // One try each, timed as every call is: the form says at once what is wrong.
@@ -132,3 +139,6 @@ impl App {
         .await
     }
 }
+
+/// The fields a connection test depends on: the name and alias do not.
+const CONNECTION_FIELDS: [Field; 3] = [Field::Endpoint, Field::Region, Field::Root];

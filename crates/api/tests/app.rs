@@ -503,3 +503,25 @@ async fn a_bandwidth_limit_paces_transfers_and_is_kept_for_the_next_start() {
     let gone = f.app.set_transfer_limit(started.id, "1M").expect_err("finished");
     assert_eq!(gone.kind, Kind::NotFound);
 }
+
+/// A connection test of a form whose Region the checks refuse says so at
+/// the Region field, before any key is read or any server asked.
+#[tokio::test]
+async fn a_connection_test_refuses_what_the_form_marks() {
+    let f = fixture();
+    let profile = Profile {
+        name: "typo".into(),
+        backend: Backend::S3(stowage_profiles::S3Backend {
+            provider: stowage_profiles::Provider::Other,
+            endpoint: "http://127.0.0.1:9".into(),
+            region: "GRA 2".into(),
+            path_style: true,
+            checksum: Default::default(),
+        }),
+        datastore_alias: None,
+    };
+    let keys = Keys { access_key: None, secret_key: None };
+    let err = f.app.test_profile(None, profile, keys).await.expect_err("refused");
+    assert_eq!(err.field, Some(stowage_profiles::check::Field::Region), "{err:?}");
+    assert!(err.message.contains("lowercase"), "{err}");
+}

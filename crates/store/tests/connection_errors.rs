@@ -164,3 +164,15 @@ async fn working_credentials_pass() {
     assert!(report.containers >= 1);
     assert!(report.listed.is_some());
 }
+
+/// A region the SDK cannot put in a host name is the Region field's fault,
+/// in the form's words: not the Endpoint's, and not the SDK's sentence.
+#[tokio::test]
+async fn a_region_that_cannot_be_a_host_name() {
+    let port = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("address").port();
+    let err = failure(store(&format!("http://127.0.0.1:{port}"), "GRA 2", "AK", "SK")).await;
+    assert_says(&err, ErrorKind::InvalidInput, &["Region", "GRA 2"]);
+    assert!(!err.message().contains("Endpoint"), "{err}");
+    assert!(!err.message().contains("DNS name"), "{err}");
+    assert!(!err.retryable());
+}

@@ -15,6 +15,7 @@ use crate::{ErrorKind, StoreError};
 #[derive(Debug, Clone)]
 pub(super) struct Target {
     pub endpoint: String,
+    pub region: String,
     pub timeout_secs: u64,
 }
 
@@ -39,6 +40,17 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     let host = target.host();
+    // The SDK puts the region in host names and refuses one that cannot be.
+    if causes(err).contains("region was not a valid DNS name") {
+        return (
+            ErrorKind::InvalidInput,
+            format!(
+                "The region \"{}\" cannot be part of a server name. Check the Region field: lowercase letters, \
+                 digits and '-', such as gra or us-east-1.",
+                target.region
+            ),
+        );
+    }
     match err {
         SdkError::TimeoutError(_) => return timeout(host, target.timeout_secs),
         SdkError::DispatchFailure(failure) if failure.is_timeout() => return timeout(host, target.timeout_secs),
@@ -289,7 +301,8 @@ mod tests {
 
     #[test]
     fn host_comes_from_the_endpoint() {
-        let target = Target { endpoint: "https://s3.gra.io.cloud.ovh.net/".into(), timeout_secs: 5 };
+        let target =
+            Target { endpoint: "https://s3.gra.io.cloud.ovh.net/".into(), region: "gra".into(), timeout_secs: 5 };
         assert_eq!(target.host(), "s3.gra.io.cloud.ovh.net");
     }
 }

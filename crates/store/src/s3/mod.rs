@@ -146,7 +146,7 @@ impl S3Store {
             path_client,
             region: settings.region.clone(),
             checksum,
-            target: Target { endpoint, timeout_secs },
+            target: Target { endpoint, region: settings.region.clone(), timeout_secs },
         }
     }
 
