@@ -90,6 +90,13 @@ test("a bandwidth limit is set in Settings, paces a running transfer, and one tr
   const id = await upload(TEST_PROFILE, env("STOWAGE_TEST_S3_BUCKET"), [join(dir, "shard.tar")], "e2e-limit/");
   const row = `[data-testid="transfer"][data-id="${id}"]`;
   await session.waitFor("the limit menu of the running transfer", () => session.find(`${row} [data-testid="transfer-limit"]`));
+  // The bytes count as they are sent, not when the file ends: part of it shows while it goes.
+  const partway = await session.waitFor("a part of the file counted while it is sent", async () => {
+    const line = await session.execute(`return document.querySelector(arguments[0])?.textContent`, [`${row} [data-testid="transfer-line"]`]);
+    const [, sent, total] = line?.match(/^0 of 1 files · (\S+ \S+) of (\S+ \S+) · /) ?? [];
+    return sent && sent !== "0 B" && sent !== total && line;
+  }, 10_000);
+  assert.doesNotMatch(partway, /NaN|Infinity/, partway);
   assert.equal(await session.execute(`return document.querySelector('[data-testid="global-limit"]').value`), "1M");
   await choose("transfer-limit", "5M");
   await sleep(1500);

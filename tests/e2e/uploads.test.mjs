@@ -355,6 +355,40 @@ test("a cancelled upload says what arrived and what did not", async () => {
   assert.doesNotMatch(text, /2 of 2 files/, text);
 });
 
+test("Cancel holds the transfer while it asks; Keep going lets it go on; the bar of a cancel shows what arrived", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "stowage-e2e-ask-"));
+  mkdirSync(join(dir, "run"));
+  writeFileSync(join(dir, "run", "a-note.txt"), "small");
+  writeFileSync(join(dir, "run", "weights.bin"), Buffer.alloc(24 * 1024 * 1024, 7));
+  await (await $("nav-transfers")).click();
+  const started = await drop([join(dir, "run")], "e2e-ask/");
+  const row = `[data-testid="transfer"][data-id="${started.id}"]`;
+  const invoke = (command, args) => session.executeAsync(
+    `window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(arguments[2], arguments[2])`, [command, args]);
+  const line = () => session.execute(`return document.querySelector(arguments[0])?.textContent ?? ""`, [`${row} [data-testid="transfer-line"]`]);
+  // Held at 1 MiB/s so it is still going while the test looks.
+  await invoke("pause_transfer", { id: started.id, paused: true });
+  await session.waitFor("the limit menu", () => session.find(`${row} [data-testid="transfer-limit"]`));
+  await session.execute(`const s = document.querySelector(arguments[0]); s.value = "1M"; s.dispatchEvent(new Event("change", { bubbles: true }));`,
+    [`${row} [data-testid="transfer-limit"]`]);
+  await invoke("pause_transfer", { id: started.id, paused: false });
+  await session.waitFor("a megabyte sent", async () => /· [1-9][\d.]* MB of /.test(await line()), 30_000);
+
+  await (await session.find(`${row} [data-testid="cancel-transfer"]`)).click();
+  await $("confirm-dialog");
+  await session.waitFor("the transfer held while the question is open", async () => (await line()).endsWith("· paused"));
+  await (await $("confirm-cancel")).click();
+  await session.waitFor("the transfer going on", async () => !(await line()).endsWith("· paused") && (await line()).includes("left"), 30_000);
+
+  await (await session.find(`${row} [data-testid="cancel-transfer"]`)).click();
+  await (await $("confirm-delete")).click();
+  const [state, text] = await finished(started.id);
+  assert.equal(state, "cancelled", text);
+  const width = await session.execute(`return parseFloat(document.querySelector(arguments[0]).style.width)`, [`${row} [data-testid="transfer-bar"]`]);
+  // Sent bytes of the unfinished file did not arrive: the bar holds the note's 5 bytes, not the megabytes sent.
+  assert.ok(width < 1, `the bar is ${width}% full for: ${text}`);
+});
+
 test("files and folders dragged from the desktop upload byte-identical, also beside a running transfer; other views say where to drop", async () => {
   const dir = mkdtempSync(join(tmpdir(), "stowage-e2e-drag-"));
   const stamp = Date.now();

@@ -205,6 +205,20 @@ function outcome(s: Summary): string {
 const NOTHING = "nothing to move";
 
 /** The line under a transfer: how far it is and at what pace, or how it ended. */
+/** How full a transfer's bar is, 0 to 100: while it runs, the bytes sent;
+ * once it ended short of done (cancelled, failed), the bytes that arrived,
+ * so the bar agrees with its line. */
+export function barPercent(t: Transfer): number {
+  const s = t.snapshot;
+  const total = s?.bytesTotal ?? 0;
+  if (total <= 0) return t.summary && stateOf(t) === "done" ? 100 : 0;
+  const summary = t.summary;
+  const shown = summary && (summary.cancelled || summary.failed.length > 0)
+    ? summary.uploadedBytes + summary.downloadedBytes
+    : (s?.bytesDone ?? 0);
+  return Math.min(100, (shown / total) * 100);
+}
+
 export function progressLine(t: Transfer, now: number): string {
   const s = t.snapshot;
   const summary = t.summary;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Snapshot, Summary } from "./ipc";
-import { apply, FILE_PAGE, FileList, fromHistory, progressLine, toHistory, STALL_MS, stateLabel, stateOf, type Transfer } from "./transfers.svelte";
+import { apply, barPercent, FILE_PAGE, FileList, fromHistory, progressLine, toHistory, STALL_MS, stateLabel, stateOf, type Transfer } from "./transfers.svelte";
 
 const snapshot = (over: Partial<Snapshot> = {}): Snapshot => ({
   filesTotal: 2, filesDone: 1, bytesTotal: 10, bytesDone: 5, rate: 1, etaSeconds: 5, retries: 0,
@@ -142,5 +142,18 @@ describe("transfers", () => {
     expect(back.map((t) => t.id)).toEqual([-1]);
     expect(stateOf(back[0])).toBe("done");
     expect(progressLine(back[0], 0)).toMatch(/2 uploaded$/);
+  });
+
+  it("fills the bar with what arrived once a transfer stopped short", () => {
+    const running = { ...transfer(), snapshot: snapshot({ bytesTotal: 100, bytesDone: 4 }) };
+    expect(barPercent(running)).toBe(4);
+    const cancelled = { ...running, summary: summary({ uploaded: 0, uploadedBytes: 0, cancelled: true }) };
+    expect(barPercent(cancelled)).toBe(0);
+    const failed = { ...running, summary: summary({ uploadedBytes: 50, failed: [["k", "boom"]] }) };
+    expect(barPercent(failed)).toBe(50);
+    const done = { ...running, snapshot: snapshot({ bytesTotal: 100, bytesDone: 100 }), summary: summary() };
+    expect(barPercent(done)).toBe(100);
+    const empty = { ...transfer(), snapshot: snapshot({ bytesTotal: 0, bytesDone: 0 }), summary: summary({ uploaded: 1 }) };
+    expect(barPercent(empty)).toBe(100);
   });
 });
