@@ -204,12 +204,15 @@ test("Stop asks first, then the job is interrupted without an error", async () =
   await session.waitFor("the notice", async () => (await texts("jobs-notice"))[0]?.startsWith("Stopping"));
   await session.waitFor("INTERRUPTED", async () => (await jobState()) === "INTERRUPTED", 30_000);
   assert.deepEqual(await texts("jobs-error"), [], "the 204 answer is a success");
+  await session.waitFor("the notice gone with the stop it was about", async () => (await texts("jobs-notice")).length === 0);
+  assert.equal(await session.execute("return document.querySelector('.toolbar h1').textContent"), "Jobs");
   assert.match((await texts("timeline"))[0], /RUNNING.*INTERRUPTING.*FINALIZING.*INTERRUPTED/s);
 });
 
 test("a notebook launches with an editor and framework, opens in the browser, stops and starts again", async () => {
   await (await $("kind-notebooks")).click();
   await session.waitFor("the empty notebook list", async () => (await texts("job-list"))[0]?.includes("No notebooks yet"));
+  assert.equal(await session.execute("return document.querySelector('.toolbar h1').textContent"), "Notebooks");
   await (await $("jobs-launch")).click();
   await session.waitFor("the frameworks", async () => (await texts("launch-framework"))[0]?.includes("PyTorch"));
   await select("launch-editor", "vscode");

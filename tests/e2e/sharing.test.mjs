@@ -93,11 +93,13 @@ test("a bandwidth limit is set in Settings, paces a running transfer, and one tr
   // The bytes count as they are sent, not when the file ends: part of it shows while it goes.
   const partway = await session.waitFor("a part of the file counted while it is sent", async () => {
     const line = await session.execute(`return document.querySelector(arguments[0])?.textContent`, [`${row} [data-testid="transfer-line"]`]);
-    const [, sent, total] = line?.match(/^0 of 1 files · (\S+ \S+) of (\S+ \S+) · /) ?? [];
+    const [, sent, total] = line?.match(/^0 of 1 file · (\S+ \S+) of (\S+ \S+) · /) ?? [];
     return sent && sent !== "0 B" && sent !== total && line;
   }, 10_000);
   assert.doesNotMatch(partway, /NaN|Infinity/, partway);
   assert.equal(await session.execute(`return document.querySelector('[data-testid="global-limit"]').value`), "1M");
+  assert.equal(await session.execute(`return document.querySelector(arguments[0] + ' [data-testid="transfer-limit"] option[value="off"]').textContent`, [row]),
+    "No limit", "one name for no limit, as in Settings");
   await choose("transfer-limit", "5M");
   await sleep(1500);
   assert.equal(await session.execute(`return document.querySelector(arguments[0]).dataset.state`, [row]), "running",
@@ -133,6 +135,12 @@ test("a share link opens without credentials and says until when", async () => {
   assert.equal(fetched.status, 200);
   assert.equal(await fetched.text(), "id,label\n1,cat\n");
   await (await session.find('[data-testid="share-dialog"] .dialog-actions button')).click();
+
+  // Garage keeps no versions: offered while unknown, refused in a sentence, then not offered again.
+  await (await $("turn-on-versioning")).click();
+  const refused = await session.waitFor("the refusal", async () => (await session.texts('[data-testid="versions-error"]'))[0]);
+  assert.match(refused, /does not offer it/, refused);
+  await session.waitFor("no second offer", async () => (await session.findAll('[data-testid="turn-on-versioning"]')).length === 0);
 });
 
 test("a versioned container keeps an overwritten file and brings back a deleted one; its class goes to every upload", async () => {

@@ -178,7 +178,7 @@ test("a server that freezes mid-upload is said within seconds, and the upload fi
   // Slow enough that it is still sending when the server freezes.
   await session.executeAsync(`window.__TAURI_INTERNALS__.invoke("set_transfer_limit", { id: arguments[0], limit: "16M" }).then(arguments[1], arguments[1])`, [started.id]);
   const line = () => session.execute(`return document.querySelector('[data-testid="transfer"][data-id="${started.id}"] [data-testid="transfer-line"]')?.textContent ?? ""`);
-  await session.waitFor("bytes on their way", async () => /of 1 files · [1-9]/.test(await line()));
+  await session.waitFor("bytes on their way", async () => /of 1 file · [1-9]/.test(await line()));
 
   process.kill(pid, "SIGSTOP");
   let waiting;

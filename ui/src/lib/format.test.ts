@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDate, formatEta, formatRate } from "./format";
+import { counted, formatBytes, formatDate, formatEta, formatRate } from "./format";
+
+describe("counts", () => {
+  it("says one thing in the singular and thousands with separators", () => {
+    expect(counted(1, "file")).toBe("1 file");
+    expect(counted(0, "file")).toBe("0 files");
+    expect(counted(1200, "match", "matches")).toBe("1,200 matches");
+  });
+});
 
 describe("formatBytes", () => {
   it("uses human units", () => {

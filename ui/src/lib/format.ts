@@ -16,6 +16,11 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(digits)} ${UNITS[unit]}`;
 }
 
+/** "1 file", "2 files", "1,200 files"; `many` where adding an s is wrong. */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}
+
 /** A timestamp in ms as a short local date and time; "—" when unknown. */
 export function formatDate(ms: number | null | undefined, locale?: string): string {
   if (ms === null || ms === undefined) return "—";

@@ -24,7 +24,7 @@ export const phaseHelp: Record<string, string> = {
   INITIALIZING: "Pulling the volumes from Object Storage.",
   STARTING: "Pulling the volumes from Object Storage.",
   PENDING: "Starting the container.",
-  RUNNING: "Running. Read-write volumes can be pushed now with Sync now.",
+  RUNNING: "Read-write volumes can be pushed to Object Storage now with Sync now.",
   TIMEOUT: "The job reached its timeout: it is about to be interrupted, and its read-write volumes pushed back.",
   FINALIZING: "Pushing read-write volumes back to Object Storage.",
   STOPPING: "Pushing read-write volumes back to Object Storage.",

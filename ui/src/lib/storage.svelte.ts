@@ -157,7 +157,13 @@ export class Browser {
   }
 
   async turnOnVersioning() {
-    await commands.setVersioning(this.profile, this.container!, true);
+    try {
+      await commands.setVersioning(this.profile, this.container!, true);
+    } catch (e) {
+      // A service without versions refuses (NotImplemented): it is not offered again.
+      if (isIpcError(e) && e.code === "invalidInput") this.versioning = "unsupported";
+      throw e;
+    }
     this.versioning = "enabled";
   }
 

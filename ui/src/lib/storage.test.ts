@@ -72,6 +72,16 @@ describe("the storage browser", () => {
     expect(b.keepsVersions).toBe(false);
   });
 
+  it("stops offering versioning where the service refused it", async () => {
+    const b = new Browser("near");
+    answers.containerVersioning = "off";
+    answers.listFolder = page([], []);
+    await b.open("runs");
+    answers.setVersioning = { code: "invalidInput", message: "Turning on versioning failed: this service does not offer it (NotImplemented).", field: null };
+    await expect(b.turnOnVersioning()).rejects.toMatchObject({ code: "invalidInput" });
+    expect(b.versioning).toBe("unsupported");
+  });
+
   it("pages a folder and goes back up to the containers when it vanished", async () => {
     const b = new Browser("near");
     answers.listFolder = page([], ["1"], "token");

@@ -1,7 +1,7 @@
 // Every transfer of this session, as the Transfers view and the sidebar show
 // them; fed by the engine's TransferUpdated events.
 import { commands, events, type Existing, type FilePage, type FileRow, type Snapshot, type Summary, type TransferKind, type TransferUpdated } from "./ipc";
-import { formatBytes, formatEta, formatRate } from "./format";
+import { counted, formatBytes, formatEta, formatRate } from "./format";
 
 export type TransferState = "running" | "done" | "failed" | "cancelled";
 
@@ -229,7 +229,7 @@ export function progressLine(t: Transfer, now: number): string {
       const arrived = summary.uploadedBytes + summary.downloadedBytes;
       const moved = summary.uploaded + summary.replaced + summary.downloaded;
       const stopped = summary.unfinished ? `; ${summary.unfinished} did not` : "";
-      return `${moved} of ${s?.filesTotal ?? moved} files arrived (${formatBytes(arrived)})${stopped} · ${outcome(summary)}`;
+      return `${moved} of ${counted(s?.filesTotal ?? moved, "file")} arrived (${formatBytes(arrived)})${stopped} · ${outcome(summary)}`;
     }
   }
   if (!s) return "Listing the files…";
@@ -238,13 +238,13 @@ export function progressLine(t: Transfer, now: number): string {
     const arrived = summary.uploadedBytes + summary.downloadedBytes;
     const moved = outcome(summary);
     return [
-      `${s.filesDone} of ${s.filesTotal} files done`,
+      `${s.filesDone} of ${counted(s.filesTotal, "file")} done`,
       `${summary.failed.length} failed`,
       ...(arrived > 0 ? [`${formatBytes(arrived)} arrived`] : []),
       ...(moved === NOTHING ? [] : [moved]),
     ].join(" · ");
   }
-  const counts = `${s.filesDone} of ${s.filesTotal} files · ${formatBytes(s.bytesDone)} of ${formatBytes(s.bytesTotal)}`;
+  const counts = `${s.filesDone} of ${counted(s.filesTotal, "file")} · ${formatBytes(s.bytesDone)} of ${formatBytes(s.bytesTotal)}`;
   if (summary) return `${counts} · ${outcome(summary)}`;
   if (t.paused) return `${counts} · paused`;
   if (s.retries > 0 || now - t.movedAt > STALL_MS) {

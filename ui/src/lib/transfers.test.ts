@@ -116,7 +116,7 @@ describe("transfers", () => {
     t.snapshot = snapshot({ filesTotal: 1, filesDone: 0, bytesTotal: 200_000_000, bytesDone: 200_000_000 });
     t.summary = summary({ uploaded: 0, uploadedBytes: 0, failed: [["big.bin", "refused"]] });
     expect(stateLabel(t)).toBe("Some files failed");
-    expect(progressLine(t, 0)).toBe("0 of 1 files done · 1 failed");
+    expect(progressLine(t, 0)).toBe("0 of 1 file done · 1 failed");
     t.snapshot = snapshot({ filesTotal: 3, filesDone: 2, bytesTotal: 3_000, bytesDone: 3_000 });
     t.summary = summary({ uploaded: 2, uploadedBytes: 2_048, failed: [["c.bin", "refused"]] });
     expect(progressLine(t, 0)).toBe("2 of 3 files done · 1 failed · 2.0 KB arrived · 2 uploaded");
