@@ -60,6 +60,9 @@ test("creating a container through the UI makes it appear", async () => {
     return texts.some((t) => t.includes(name)) && texts;
   });
   assert.ok(rows.some((t) => t.includes(seeded)), "the seeded container is still listed");
+  // Each container's contents are counted in the background.
+  await session.waitFor("the new container counted", async () =>
+    (await session.texts(`[data-container="${name}"] [data-testid="container-size"]`))[0] === "0 objects · 0 B");
 
   // Opening it shows the empty-folder state.
   const row = (await session.findAll('[data-testid="container-row"]')).at(rows.findIndex((t) => t.includes(name)));

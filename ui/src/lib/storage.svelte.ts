@@ -5,6 +5,7 @@ import {
   area, commands, isIpcError, messageOf, type ContainerInfo, type DeleteReport, type ListedObject, type ObjectInfo, type SearchPage, type SelectionSize,
   type ShareLink, type StorageClassChoice, type VersionInfo, type Versioning,
 } from "./ipc";
+import { counted, formatBytes } from "./format";
 import { parentOf } from "./path";
 
 /** What views other than the browser ask of storage: a profile's containers (a
@@ -27,6 +28,18 @@ function appended(listed: Listed, folders: string[], objects: ListedObject[]): L
   for (const folder of folders) listed.folders.push(folder);
   for (const object of objects) listed.objects.push(object);
   return { folders: listed.folders, objects: listed.objects };
+}
+
+/** Where `Browser.sizes` keeps the size of a folder. */
+export function sizeKey(container: string, prefix: string): string {
+  return `${container}/${prefix}`;
+}
+
+/** A folder's or container's size as a line says it: "counting…" until known. */
+export function sizeText(size: SelectionSize | null | undefined): string {
+  if (size === undefined) return "";
+  if (size === null) return "counting…";
+  return `${counted(size.objects, "object")} · ${formatBytes(size.bytes)}`;
 }
 
 /** A search on the server: what it looked for, what it found so far, where it goes on. */
@@ -100,6 +113,31 @@ export class Browser {
     } finally {
       if (!superseded()) this.loading = false;
     }
+  }
+
+  /** Lists the rest of the folder, page after page, so that all of it is shown in order. */
+  async listAll() {
+    const folder = [this.container, this.prefix];
+    const same = () => this.container === folder[0] && this.prefix === folder[1];
+    while (same() && this.next !== null && !this.error) await this.load(true);
+  }
+
+  /** What each folder holds ("container/prefix"; "" the whole container), below it too: counted in the
+   * background, null while counting, absent when not asked for or it could not be counted. */
+  sizes: Partial<Record<string, SelectionSize | null>> = $state({});
+  /** Counting one folder at a time: a profile's containers are counted in turn, not all at once. */
+  private counting: Promise<unknown> = Promise.resolve();
+
+  /** Counts the objects and bytes of `prefix` in `container` (once; `again` to count anew). */
+  count(container: string, prefix: string, again = false) {
+    const at = sizeKey(container, prefix);
+    if (at in this.sizes && !again) return;
+    this.sizes[at] = null;
+    this.counting = this.counting.then(() =>
+      commands.measureSelection(this.profile, container, [prefix]).then(
+        (size) => (this.sizes[at] = size),
+        () => delete this.sizes[at],
+      ));
   }
 
   /** Searches the folder (`deep`: and below it) for names containing `needle`; `more` goes on from where it stopped. */

@@ -17,7 +17,7 @@ vi.mock("./ipc", async (actual) => {
   return { ...real, commands };
 });
 
-const { Browser } = await import("./storage.svelte");
+const { Browser, sizeKey, sizeText } = await import("./storage.svelte");
 
 const page = (prefixes: string[], keys: string[], next: string | null = null) => ({
   prefixes, next, objects: keys.map((key) => ({ key, size: 1, modifiedMs: 0, storageClass: null })),
@@ -70,6 +70,31 @@ describe("the storage browser", () => {
     answers.containerVersioning = "unsupported";
     await b.open("other");
     expect(b.keepsVersions).toBe(false);
+  });
+
+  it("lists the rest of a folder when asked, so all of it is in order", async () => {
+    const b = new Browser("near");
+    answers.listFolder = page([], ["img_1", "img_10", "img_100"], "t1");
+    await b.open("runs", "");
+    const pages = [page([], ["img_2"], "t2"), page([], ["img_3"])];
+    answers.listFolder = () => pages.shift();
+    await b.listAll();
+    expect(b.objects.map((o) => o.key)).toEqual(["img_1", "img_10", "img_100", "img_2", "img_3"]);
+    expect(b.next).toBeNull();
+  });
+
+  it("counts a folder once, in the background, and says so until it knows", async () => {
+    const b = new Browser("near");
+    let answer: (size: unknown) => void = () => {};
+    answers.measureSelection = () => new Promise((resolve) => (answer = resolve));
+    b.count("runs", "a/");
+    b.count("runs", "a/");
+    expect(sizeText(b.sizes[sizeKey("runs", "a/")])).toBe("counting…");
+    await Promise.resolve();
+    answer({ objects: 3000, bytes: 1536 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(sizeText(b.sizes[sizeKey("runs", "a/")])).toBe("3,000 objects · 1.5 KB");
+    expect(sent.filter(([name]) => name === "measureSelection")).toEqual([["measureSelection", ["near", "runs", ["a/"]]]]);
   });
 
   it("stops offering versioning where the service refused it", async () => {
