@@ -1,20 +1,16 @@
 // Accessibility as axe-core judges it (WCAG 2 A and AA rules), run in the
-// real window. Dark mode is the page's own dark styles switched on: every
-// "prefers-color-scheme: dark" rule is made to apply, as the desktop's dark
-// setting would (WebDriver cannot change the desktop's preference).
+// real window, in light and in dark (the page's data-theme, as Settings' Theme
+// sets it; WebDriver cannot change the desktop's own preference).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-/** Makes the page's dark rules apply (`dark`) or follow the desktop again. */
+/** Shows the page dark (`dark`) or light, as the theme would. */
 export function setDark(session, dark) {
-  return session.execute(`
-    // The dark rules, found once (their condition is rewritten below).
-    window.__darkRules ??= [...document.styleSheets].flatMap((sheet) => [...sheet.cssRules])
-      .filter((rule) => rule instanceof CSSMediaRule && rule.conditionText.includes("prefers-color-scheme: dark"));
-    for (const rule of window.__darkRules) rule.media.mediaText = arguments[0] ? "all" : "(prefers-color-scheme: dark)";
-    document.documentElement.style.colorScheme = arguments[0] ? "dark" : "";`, [dark]);
+  return session.execute(`const shown = arguments[0] ? "dark" : "light";
+    document.documentElement.dataset.theme = shown;
+    document.documentElement.style.colorScheme = shown;`, [dark]);
 }
 
 /** The serious and critical violations on the page now, one line each. */

@@ -245,3 +245,20 @@ test("the window opens again at the size and place it was left", async () => {
     { x: left.x, y: left.y, width: left.width, height: left.height },
   );
 });
+
+test("the theme chosen in Settings is shown at once and at the next start; As the system follows the desktop", async () => {
+  const shown = () => session.execute(`return [document.documentElement.dataset.theme, getComputedStyle(document.documentElement).backgroundColor]`);
+  await (await $("nav-settings")).click();
+  await (await $("theme-dark")).click();
+  assert.deepEqual(await shown(), ["dark", "rgb(22, 25, 30)"]);
+  press("ctrl+q");
+  await session.waitFor("the app gone", async () => visibleWindows().length === 0, 15_000);
+  await session.end();
+
+  session = await openApp();
+  assert.deepEqual(await shown(), ["dark", "rgb(22, 25, 30)"], "dark from the first paint of the next start");
+  await (await $("nav-settings")).click();
+  await (await $("theme-system")).click();
+  // The test desktop (Xvfb) asks for nothing: light.
+  assert.deepEqual(await shown(), ["light", "rgb(247, 248, 250)"]);
+});

@@ -1,5 +1,8 @@
 import { mount } from "svelte";
 import App from "./App.svelte";
 import "./app.css";
+import { applyTheme } from "./lib/theme.svelte";
 
+// Before the first paint: the window opens in its colours, not in light first.
+applyTheme();
 mount(App, { target: document.getElementById("app")! });
