@@ -81,6 +81,10 @@ fn main() {
         "about",
         "start_at_login",
         "set_start_at_login",
+        "notify_when",
+        "set_notify_when",
+        "download_folder",
+        "set_download_folder",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri-build failed");
 }

@@ -103,6 +103,10 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::desktop::about,
             commands::desktop::start_at_login,
             commands::desktop::set_start_at_login,
+            commands::desktop::notify_when,
+            commands::desktop::set_notify_when,
+            commands::desktop::download_folder,
+            commands::desktop::set_download_folder,
         ])
         .events(collect_events![
             events::ContainersChanged,

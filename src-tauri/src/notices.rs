@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use stowage_api::Summary;
+use stowage_api::{App, Notify, Summary};
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 
@@ -23,10 +23,22 @@ fn window_in_view(app: &AppHandle) -> bool {
     app.get_webview_window("main").is_some_and(|w| w.is_visible().unwrap_or(false) && w.is_focused().unwrap_or(false))
 }
 
-/// A finished transfer is worth a notification when it was long and the
-/// window is not in view; a cancelled one never is (the user did it).
-pub fn worth_telling(took: Duration, in_view: bool, summary: &Summary) -> bool {
-    !summary.cancelled && took >= LONG_TRANSFER && !in_view
+/// What the person chose to be told of (the default before the app is up).
+fn chosen(app: &AppHandle) -> Notify {
+    app.try_state::<std::sync::Arc<App>>().map_or_else(Notify::default, |s| s.notify())
+}
+
+/// A finished transfer is worth a notification, as chosen, when the window
+/// is not in view: a long one, or (with `Failures`) one where files failed,
+/// however short; a cancelled one never is (the person did it).
+pub fn worth_telling(notify: Notify, took: Duration, in_view: bool, summary: &Summary) -> bool {
+    let failed = !summary.failed.is_empty();
+    let wanted = match notify {
+        Notify::Finished => took >= LONG_TRANSFER || failed,
+        Notify::Failures => failed,
+        Notify::Never => false,
+    };
+    wanted && !summary.cancelled && !in_view
 }
 
 /// "Upload finished" / "Upload finished with 3 failures", and where to.
@@ -47,7 +59,7 @@ pub fn transfer_text(kind: TransferKind, destination: &str, summary: &Summary) -
 }
 
 pub fn transfer_finished(app: &AppHandle, kind: TransferKind, destination: &str, took: Duration, summary: &Summary) {
-    if worth_telling(took, window_in_view(app), summary) {
+    if worth_telling(chosen(app), took, window_in_view(app), summary) {
         let (title, body) = transfer_text(kind, destination, summary);
         notify(app, &title, &body);
     }
@@ -55,7 +67,9 @@ pub fn transfer_finished(app: &AppHandle, kind: TransferKind, destination: &str,
 
 /// A watched folder just went to its error state.
 pub fn watch_failed(app: &AppHandle, folder: &str, reason: &str) {
-    notify(app, "A watched folder needs attention", &format!("{folder}: {reason}"));
+    if chosen(app) != Notify::Never {
+        notify(app, "A watched folder needs attention", &format!("{folder}: {reason}"));
+    }
 }
 
 #[cfg(test)]
@@ -66,11 +80,23 @@ mod tests {
     fn only_long_uncancelled_transfers_out_of_view_are_told() {
         let done = Summary::default();
         let long = LONG_TRANSFER + Duration::from_secs(1);
-        assert!(worth_telling(long, false, &done));
-        assert!(!worth_telling(long, true, &done), "the user is looking at the window");
-        assert!(!worth_telling(Duration::from_secs(3), false, &done), "short transfers end in view");
+        let finished = Notify::Finished;
+        assert!(worth_telling(finished, long, false, &done));
+        assert!(!worth_telling(finished, long, true, &done), "the user is looking at the window");
+        assert!(!worth_telling(finished, Duration::from_secs(3), false, &done), "short transfers end in view");
         let cancelled = Summary { cancelled: true, ..Summary::default() };
-        assert!(!worth_telling(long, false, &cancelled), "the user cancelled it");
+        assert!(!worth_telling(finished, long, false, &cancelled), "the user cancelled it");
+    }
+
+    #[test]
+    fn failures_are_told_however_short_and_never_means_never() {
+        let short = Duration::from_secs(1);
+        let failed = Summary { failed: vec![("a".into(), "x".into())], ..Summary::default() };
+        let long = LONG_TRANSFER + Duration::from_secs(1);
+        assert!(worth_telling(Notify::Finished, short, false, &failed));
+        assert!(worth_telling(Notify::Failures, short, false, &failed));
+        assert!(!worth_telling(Notify::Failures, long, false, &Summary::default()), "a success is not told");
+        assert!(!worth_telling(Notify::Never, long, false, &failed));
     }
 
     #[test]

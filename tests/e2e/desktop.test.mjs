@@ -262,3 +262,16 @@ test("the theme chosen in Settings is shown at once and at the next start; As th
   // The test desktop (Xvfb) asks for nothing: light.
   assert.deepEqual(await shown(), ["light", "rgb(247, 248, 250)"]);
 });
+
+test("what notifications tell is chosen in Settings and kept", async () => {
+  const settings = () => readFileSync(join(env("STOWAGE_CONFIG_DIR"), "settings.toml"), "utf8");
+  await (await $("nav-settings")).click();
+  const choose = (value) => session.execute(`const s = document.querySelector('[data-testid="notify-when"]');
+    s.value = arguments[0]; s.dispatchEvent(new Event("change", { bubbles: true }));`, [value]);
+  await session.waitFor("the choice read", async () =>
+    (await session.execute(`return document.querySelector('[data-testid="notify-when"]').value`)) === "finished");
+  await choose("never");
+  await session.waitFor("never kept", async () => /^notify = "never"$/m.test(settings()));
+  await choose("finished");
+  await session.waitFor("the default kept as no line", async () => !/^notify =/m.test(settings()));
+});

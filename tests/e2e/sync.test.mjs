@@ -116,6 +116,19 @@ test("deleting most of the prefix is refused until allowed", async () => {
 });
 
 test("the browser shows details, downloads, and deletes a counted selection", async () => {
+  // Downloads go where Settings says, without a dialog; a folder that is not one is refused.
+  const dest = mkdtempSync(join(tmpdir(), "stowage-e2e-download-"));
+  await (await $("nav-settings")).click();
+  const folderField = await $("download-folder");
+  await folderField.clear();
+  await folderField.type(join(dest, "missing"));
+  await (await $("save-download-folder")).click();
+  assert.match(await session.waitFor("the refusal", async () => (await texts("download-folder-error"))[0]), /is not a folder/);
+  await folderField.clear();
+  await folderField.type(dest);
+  await (await $("save-download-folder")).click();
+  await session.waitFor("the folder kept", async () => (await texts("download-folder-error")).length === 0
+    && readFileSync(join(env("STOWAGE_CONFIG_DIR"), "settings.toml"), "utf8").includes(`download_folder = "${dest}"`));
   await (await $("nav-storage")).click();
   await session.waitFor("the bucket row", async () => (await texts("container-row")).some((t) => t.includes(bucket())));
   await session.execute(`[...document.querySelectorAll('[data-testid="container-row"]')].find((r) => r.dataset.container === arguments[0]).click()`, [bucket()]);
@@ -131,13 +144,7 @@ test("the browser shows details, downloads, and deletes a counted selection", as
   const [etag] = await session.waitFor("the details", async () => (await texts("details-etag")).length && texts("details-etag"));
   assert.match(etag, /^[0-9a-f]{32}$/, `the ETag is the MD5 of a single-part upload: ${etag}`);
 
-  // Download (the button opens a native folder dialog WebDriver cannot drive;
-  // the test calls the command the dialog's answer goes to).
-  const dest = mkdtempSync(join(tmpdir(), "stowage-e2e-download-"));
-  const started = await session.executeAsync(`const [profile, container, basePrefix, selection, dest, done] = arguments;
-    window.__TAURI_INTERNALS__.invoke("start_download", { profile, container, basePrefix, selection, dest, existing: "keepBoth" })
-      .then((id) => done({ id }), (e) => done({ error: e }));`, [TEST_PROFILE, bucket(), `${prefix}checkpoints/`, [`${prefix}checkpoints/epoch-1.pt`], dest]);
-  assert.ok(started.id >= 1, JSON.stringify(started));
+  await (await $("download-object")).click();
   await session.waitFor("the downloaded file", async () => existsSync(join(dest, "epoch-1.pt")), 30_000);
   assert.deepEqual(readFileSync(join(dest, "epoch-1.pt")), Buffer.alloc(70_000, 3));
 

@@ -10,6 +10,7 @@ mod classes;
 mod error;
 mod jobs;
 mod observer;
+mod preferences;
 mod profiles;
 mod questions;
 mod storage;

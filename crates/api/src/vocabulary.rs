@@ -7,7 +7,9 @@
 pub use stowage_profiles::check::{Field, Problem};
 pub use stowage_profiles::edit::{ImportReport, KeyStatus};
 pub use stowage_profiles::profile::{ovh_endpoint, OVH_REGIONS};
-pub use stowage_profiles::{logging, AppDirs, Backend, Keyring, Keys, Profile, Provider, S3Backend, Secret, Settings};
+pub use stowage_profiles::{
+    logging, AppDirs, Backend, Keyring, Keys, Notify, Profile, Provider, S3Backend, Secret, Settings,
+};
 
 // Storage: what a listing, a probe, a share link and versions answer.
 pub use stowage_store::s3::{ChecksumAlgorithm, ChecksumMode};

@@ -525,3 +525,21 @@ async fn a_connection_test_refuses_what_the_form_marks() {
     assert_eq!(err.field, Some(stowage_profiles::check::Field::Region), "{err:?}");
     assert!(err.message.contains("lowercase"), "{err}");
 }
+
+/// The notification choice and the download folder are kept for the next
+/// start; a folder that is not one is refused and changes nothing.
+#[tokio::test]
+async fn desktop_choices_are_kept_and_a_wrong_folder_changes_nothing() {
+    let f = fixture();
+    assert_eq!(f.app.notify(), stowage_api::Notify::Finished);
+    f.app.set_notify(stowage_api::Notify::Failures).await.expect("notify");
+    let folder = tempfile::tempdir().expect("tempdir");
+    f.app.set_download_folder(Some(folder.path().to_owned())).await.expect("folder");
+    for wrong in [folder.path().join("missing"), std::path::PathBuf::from("relative/dir")] {
+        let err = f.app.set_download_folder(Some(wrong)).await.expect_err("refused");
+        assert_eq!(err.kind, Kind::InvalidInput, "{err}");
+    }
+    let reopened = App::open(f.app.dirs().clone(), Keyring::new("stowage-api-test"), f.told.clone()).expect("reopen");
+    assert_eq!(reopened.notify(), stowage_api::Notify::Failures);
+    assert_eq!(reopened.download_folder().as_deref(), Some(folder.path()));
+}

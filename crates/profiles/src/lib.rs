@@ -17,4 +17,4 @@ pub use connect::{connect, connect_with, ConnectError, Keys};
 pub use keyring::{Keyring, KeyringError};
 pub use profile::{Backend, Profile, Provider, S3Backend, SecretKind};
 pub use secret::Secret;
-pub use settings::{AppDirs, Settings, SettingsError};
+pub use settings::{AppDirs, Notify, Settings, SettingsError};

@@ -74,6 +74,23 @@ impl AppDirs {
     }
 }
 
+/// What the desktop is told of in a notification while the window is not in view.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum Notify {
+    /// Long transfers that end, and watched folders in trouble.
+    #[default]
+    Finished,
+    /// Only transfers that failed in part, and watched folders in trouble.
+    Failures,
+    Never,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     /// The name of the profile the window opens with.
@@ -98,6 +115,12 @@ pub struct Settings {
     /// (a frozen server, a dropped link); unset for 30.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_timeout_secs: Option<u64>,
+    /// What the desktop is told of in a notification.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub notify: Notify,
+    /// Where downloads from the window go without asking; unset: asked each time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download_folder: Option<PathBuf>,
     #[serde(default, rename = "profile")]
     pub profiles: Vec<Profile>,
 }

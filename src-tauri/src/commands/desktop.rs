@@ -2,6 +2,7 @@
 //! whether Stowage starts at login, and quitting once the window asked.
 
 use serde::Serialize;
+use stowage_api::Notify;
 use tauri::AppHandle;
 use tauri_plugin_autostart::ManagerExt;
 use tauri_plugin_opener::OpenerExt;
@@ -72,6 +73,32 @@ pub async fn set_start_at_login(app: AppHandle, enabled: bool) -> Result<bool, I
         autolaunch.is_enabled().map_err(login_error)
     })
     .await
+}
+
+/// What the desktop is told of in a notification.
+#[tauri::command]
+#[specta::specta]
+pub async fn notify_when(app: Stowage<'_>) -> Result<Notify, IpcError> {
+    Ok(app.notify())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_notify_when(app: Stowage<'_>, notify: Notify) -> Result<(), IpcError> {
+    Ok(app.set_notify(notify).await?)
+}
+
+/// Where downloads go without asking; null: asked each time.
+#[tauri::command]
+#[specta::specta]
+pub async fn download_folder(app: Stowage<'_>) -> Result<Option<String>, IpcError> {
+    Ok(app.download_folder().map(|f| f.display().to_string()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_download_folder(app: Stowage<'_>, folder: Option<String>) -> Result<(), IpcError> {
+    Ok(app.set_download_folder(folder.map(std::path::PathBuf::from)).await?)
 }
 
 /// Quits now, after the window asked about running transfers. Uploads

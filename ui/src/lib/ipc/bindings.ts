@@ -199,6 +199,12 @@ export const commands = {
 	 */
 	startAtLogin: () => __TAURI_INVOKE<boolean>("start_at_login"),
 	setStartAtLogin: (enabled: boolean) => __TAURI_INVOKE<boolean>("set_start_at_login", { enabled }),
+	/**  What the desktop is told of in a notification. */
+	notifyWhen: () => __TAURI_INVOKE<Notify>("notify_when"),
+	setNotifyWhen: (notify: Notify) => __TAURI_INVOKE<null>("set_notify_when", { notify }),
+	/**  Where downloads go without asking; null: asked each time. */
+	downloadFolder: () => __TAURI_INVOKE<string | null>("download_folder"),
+	setDownloadFolder: (folder: string | null) => __TAURI_INVOKE<null>("set_download_folder", { folder }),
 };
 
 /** Events */
@@ -658,6 +664,13 @@ export type NotebookOption = {
 	docUrl?: string | null,
 	versions?: string[],
 };
+
+/**  What the desktop is told of in a notification while the window is not in view. */
+export type Notify = 
+/**  Long transfers that end, and watched folders in trouble. */
+"finished" | 
+/**  Only transfers that failed in part, and watched folders in trouble. */
+"failures" | "never";
 
 /**  What a listing or a HEAD says about one object. */
 export type ObjectInfo = {
