@@ -88,7 +88,15 @@ const states = [
       await $("job-facts");
     }
   }],
-  ["settings", async () => { await click("nav-settings"); await $("add-profile"); }],
+  ["launch-job-dialog", async () => { await click("jobs-launch"); await $("launch-dialog"); await pause(300); }],
+  ["launch-notebook-dialog", async () => {
+    await session.keys("\uE00C");
+    await click("kind-notebooks");
+    await click("jobs-launch");
+    await $("launch-framework");
+    await session.waitFor("the frameworks", async () => (await session.texts('[data-testid="launch-framework"]'))[0]?.includes("PyTorch"));
+  }],
+  ["settings", async () => { await session.keys("\uE00C"); await click("kind-jobs"); await click("nav-settings"); await $("add-profile"); }],
   ["profile-dialog-tested", async () => {
     await click("add-profile");
     await (await $("profile-name")).type("Sizes check");
@@ -100,6 +108,27 @@ const states = [
   }],
   ["about-dialog", async () => { await session.keys("\uE00C"); await click("open-about"); await pause(300); }],
 ];
+
+test("the layout checker sees a select narrower than its choice, a dialog past the window, a dialog's buttons under its edge and a name cut beside free room", async () => {
+  await resize(session, 760, 480);
+  const problems = await session.execute(`
+    const made = document.createElement("div");
+    made.id = "layout-check-fixture";
+    made.innerHTML = '<select style="width: 40px"><option>PyTorch 2.4</option></select>'
+      + '<div style="position: fixed; top: 100px; left: 20px; width: 300px; height: 600px; overflow: auto">'
+      + '<p>A form</p><div style="height: 520px"></div><div><button>Launch the fixture</button></div></div>'
+      + '<div role="dialog" style="position: fixed; top: 20px; left: 360px; width: 300px; height: 200px; overflow: auto">'
+      + '<div style="height: 400px"></div><div class="dialog-actions" style="bottom: -20px"><button>Go</button></div></div>'
+      + '<div style="position: fixed; top: 300px; left: 100px; width: 600px; display: flex; justify-content: space-between">'
+      + '<span class="ellipsis" style="max-width: 30px">A long folder name</span><button>One</button></div>';
+    document.body.appendChild(made);
+    ${FIND_PROBLEMS}`);
+  await session.execute('document.getElementById("layout-check-fixture").remove()');
+  assert.ok(problems.some((p) => p.startsWith("a select narrower than its choice") && p.includes("PyTorch 2.4")), problems.join("\n"));
+  assert.ok(problems.some((p) => p.startsWith("outside the window") && p.includes("Launch the fixture")), problems.join("\n"));
+  assert.ok(problems.some((p) => p.startsWith("a dialog's buttons cut off by its edge")), problems.join("\n"));
+  assert.ok(problems.some((p) => p.startsWith("cut to an ellipsis beside") && p.includes("A long folder name")), problems.join("\n"));
+});
 
 for (const [width, height] of [[760, 480], [1120, 748]]) {
   test(`every view and dialog holds at ${width}x${height}${width === 1120 ? ", and passes axe in light and dark" : ""}`, async () => {
