@@ -23,7 +23,7 @@ pub struct LaunchOptions {
 
 /// The API's spec for the form: what a launch sends and a dry run shows.
 pub fn spec_of(form: &LaunchForm) -> Result<JobSpec> {
-    job_spec(form).map_err(Error::invalid)
+    job_spec(form).map_err(|e| Error::invalid(e.0))
 }
 
 impl App {

@@ -53,7 +53,7 @@ impl App {
     pub fn preview_volumes(&self, form: &LaunchForm, job_region: Option<String>) -> VolumePreview {
         let (command, command_problem) = match run_command(form) {
             Ok(command) => (command, None),
-            Err(problem) => (String::new(), Some(problem)),
+            Err(problem) => (String::new(), Some(problem.0)),
         };
         VolumePreview {
             strings: form.volumes.iter().map(ToString::to_string).collect(),

@@ -82,7 +82,7 @@ pub fn check(volumes: &[Volume], context: &Context) -> Vec<Finding> {
         match &volume.source {
             Source::DataStore { alias, container, prefix } => {
                 if let Err(rule) = stowage_store::container_name::validate(container) {
-                    add(VolumeField::Container, Severity::Error, format!("Volume {n}: {rule}"));
+                    add(VolumeField::Container, Severity::Error, format!("Volume {n}: {}", rule.message()));
                 }
                 if alias.is_empty() {
                     add(

@@ -5,12 +5,16 @@
 
 use crate::training::launch::{env_vars, LaunchForm};
 use crate::training::model::{JobSpec, Workload};
-use crate::volume::Volume;
+use crate::volume::{ParseError, Volume};
 
 /// `ovhai job run IMAGE --flavor F --gpu N ... -- COMMAND`, quoted for a
 /// POSIX shell, one option per line. A job without an image has no
 /// command to copy: the error says to give it.
-pub fn run_command(form: &LaunchForm) -> Result<String, String> {
+pub fn run_command(form: &LaunchForm) -> Result<String, ParseError> {
+    command_text(form).map_err(ParseError)
+}
+
+fn command_text(form: &LaunchForm) -> Result<String, String> {
     let mut line = match form.kind {
         Workload::Job => {
             let image = form.image.trim();
@@ -107,7 +111,11 @@ pub struct Pasted {
 /// Reads a pasted `ovhai job run` / `ovhai notebook run` command: the
 /// volumes and the launch form they belong to. The first bad volume is
 /// reported with its position.
-pub fn launch_from_command(line: &str) -> Result<Pasted, String> {
+pub fn launch_from_command(line: &str) -> Result<Pasted, ParseError> {
+    read_command(line).map_err(ParseError)
+}
+
+fn read_command(line: &str) -> Result<Pasted, String> {
     let words = split_words(line)?;
     let mut form = LaunchForm::default();
     let mut left_out = Vec::new();
@@ -212,7 +220,11 @@ fn launch_from_spec(spec: JobSpec) -> Result<LaunchForm, String> {
 /// Whatever was pasted: an `ovhai ... run` command, API JSON (a volumes
 /// list, or a job or notebook spec, also nested under `spec`), or one
 /// `--volume` string per line.
-pub fn read_paste(text: &str) -> Result<Pasted, String> {
+pub fn read_paste(text: &str) -> Result<Pasted, ParseError> {
+    read_any(text).map_err(ParseError)
+}
+
+fn read_any(text: &str) -> Result<Pasted, String> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err("Paste an ovhai command, the API's JSON, or --volume strings.".to_owned());
@@ -232,7 +244,7 @@ pub fn read_paste(text: &str) -> Result<Pasted, String> {
         return Ok(Pasted { volumes: crate::api::from_json(trimmed)?, launch: None, left_out: Vec::new() });
     }
     if trimmed.starts_with("ovhai") {
-        return launch_from_command(trimmed);
+        return read_command(trimmed);
     }
     let volumes = trimmed
         .lines()
@@ -334,7 +346,7 @@ mod tests {
     #[test]
     fn a_job_without_an_image_has_no_command_to_copy() {
         let form = LaunchForm { volumes: volumes(&["a@GRA:/a"]), ..LaunchForm::default() };
-        assert!(run_command(&form).expect_err("no image").contains("image"));
+        assert!(run_command(&form).expect_err("no image").0.contains("image"));
     }
 
     #[test]
@@ -389,17 +401,20 @@ mod tests {
         assert_eq!(read_paste("ovhai job run img -v a@GRA:/a").expect("command").volumes.len(), 1);
         let lines = read_paste("a@GRA:/a\n\n b@GRA:/b:rw \n").expect("lines");
         assert_eq!((lines.volumes.len(), lines.launch), (2, None));
-        assert!(read_paste("a@GRA:/a\nbad").expect_err("line").starts_with("Line 2:"));
+        assert!(read_paste("a@GRA:/a\nbad").expect_err("line").0.starts_with("Line 2:"));
         assert!(read_paste("  ").is_err());
     }
 
     #[test]
     fn says_what_is_wrong() {
-        assert!(launch_from_command("ovhai job run").expect_err("no image").contains("no image"));
-        assert!(launch_from_command("ovhai job run img -v 'a@GRA:/a").expect_err("quote").contains("not closed"));
-        assert!(launch_from_command("ovhai job run img -v a@GRA:/a -v bad").expect_err("bad").starts_with("Volume 2:"));
-        assert!(launch_from_command("ovhai job run img python train.py").expect_err("no --").contains("after `--`"));
-        assert!(launch_from_command("ovhai job run img --gpu two").expect_err("count").contains("whole number"));
-        assert!(launch_from_command("ovhai job list").expect_err("not run").contains("run"));
+        assert!(launch_from_command("ovhai job run").expect_err("no image").0.contains("no image"));
+        assert!(launch_from_command("ovhai job run img -v 'a@GRA:/a").expect_err("quote").0.contains("not closed"));
+        assert!(launch_from_command("ovhai job run img -v a@GRA:/a -v bad")
+            .expect_err("bad")
+            .0
+            .starts_with("Volume 2:"));
+        assert!(launch_from_command("ovhai job run img python train.py").expect_err("no --").0.contains("after `--`"));
+        assert!(launch_from_command("ovhai job run img --gpu two").expect_err("count").0.contains("whole number"));
+        assert!(launch_from_command("ovhai job list").expect_err("not run").0.contains("run"));
     }
 }

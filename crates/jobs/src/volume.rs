@@ -76,7 +76,8 @@ impl Source {
     }
 }
 
-/// Why a `--volume` string could not be read, as a sentence with the fix.
+/// Why input could not be read or used — a `--volume` string, a pasted
+/// command or spec, a launch form with no image — as a sentence with the fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct ParseError(pub String);

@@ -1,8 +1,15 @@
 //! S3's rules for container (bucket) names, each broken rule with its own sentence.
 
-/// Checks `name` against the S3 bucket naming rules and says which rule it
-/// breaks, as a sentence that tells how to fix it.
-pub fn validate(name: &str) -> Result<(), String> {
+use crate::StoreError;
+
+/// Checks `name` against the S3 bucket naming rules: an
+/// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) error says
+/// which rule it breaks, as a sentence that tells how to fix it.
+pub fn validate(name: &str) -> Result<(), StoreError> {
+    broken_rule(name).map_err(StoreError::invalid_input)
+}
+
+fn broken_rule(name: &str) -> Result<(), String> {
     let len = name.chars().count();
     if !(3..=63).contains(&len) {
         return Err(format!("A container name has 3 to 63 characters; \"{name}\" has {len}."));
@@ -43,7 +50,7 @@ mod tests {
     #[test]
     fn accepts_usual_names() {
         for name in ["abc", "my-dataset", "train.v2", "a1b2c3", &"a".repeat(63)] {
-            assert_eq!(validate(name), Ok(()), "{name}");
+            assert!(validate(name).is_ok(), "{name}");
         }
     }
 
@@ -62,8 +69,9 @@ mod tests {
             ("data-s3alias", "reserves"),
         ];
         for (name, fragment) in cases {
-            let message = validate(name).expect_err(name);
-            assert!(message.contains(fragment), "{name}: {message}");
+            let error = validate(name).expect_err(name);
+            assert_eq!(error.kind(), crate::ErrorKind::InvalidInput);
+            assert!(error.message().contains(fragment), "{name}: {error}");
         }
     }
 }

@@ -170,7 +170,7 @@ impl ObjectStore for MemoryStore {
     }
 
     async fn create_container(&self, name: &str) -> Result<()> {
-        container_name::validate(name).map_err(StoreError::invalid_input)?;
+        container_name::validate(name)?;
         let mut state = self.lock();
         if state.containers.contains_key(name) {
             return Err(StoreError::new(

@@ -149,10 +149,8 @@ pub async fn prepare(
     let marching = march_through(march, &folder, names, request, tuning, state);
     let (listed, marched) = tokio::join!(listing, marching);
     listed?;
-    let (_, incomplete) = scanning
-        .await
-        .map_err(|e| SyncError::local(format!("Reading the folder was interrupted: {e}")))?
-        .map_err(SyncError::local)?;
+    let (_, incomplete) =
+        scanning.await.map_err(|e| SyncError::local(format!("Reading the folder was interrupted: {e}")))??;
     base_reader.await.map_err(|e| state_error(e.to_string()))?.map_err(|e| state_error(e.to_string()))?;
     Ok(assemble(request, tuning, pair, (folder, names), prefix, marched?, incomplete).await)
 }
@@ -177,8 +175,7 @@ pub async fn prepare_paths(
         let (folder, filters, keys) = (folder.clone(), filters.clone(), keys.clone());
         tokio::task::spawn_blocking(move || scan_paths(&folder, &filters, names, &keys))
             .await
-            .map_err(|e| SyncError::local(format!("Reading the folder was interrupted: {e}")))?
-            .map_err(SyncError::local)?
+            .map_err(|e| SyncError::local(format!("Reading the folder was interrupted: {e}")))??
     };
     let prefix = normalize_prefix(&request.prefix);
     let pair = pair_of(&folder, request, &prefix);

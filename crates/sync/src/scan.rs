@@ -11,6 +11,7 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 use stowage_store::names::NameRules;
 
+use crate::error::SyncError;
 use crate::filter::Filters;
 
 /// A local file and the key it is uploaded to (relative to the destination prefix).
@@ -76,7 +77,7 @@ pub fn scan(sources: &[PathBuf], mut emit: impl FnMut(LocalFile)) -> Vec<Skipped
 /// the disk's `names` rules, and only what `filters` allows is listed.
 /// Fails when `root` is not a folder (an unmounted disk must not look like
 /// an empty folder).
-pub fn scan_folder(root: &Path, filters: &Filters, names: NameRules) -> Result<Scan, String> {
+pub fn scan_folder(root: &Path, filters: &Filters, names: NameRules) -> Result<Scan, SyncError> {
     let mut files = Vec::new();
     let (skipped, incomplete) = scan_folder_in_order(root, filters, names, |file| {
         files.push(file);
@@ -94,11 +95,11 @@ pub fn scan_folder_in_order(
     filters: &Filters,
     names: NameRules,
     emit: impl FnMut(LocalFile) -> bool,
-) -> Result<(Vec<Skipped>, bool), String> {
+) -> Result<(Vec<Skipped>, bool), SyncError> {
     let meta = match std::fs::metadata(root) {
         Ok(meta) if meta.is_dir() => meta,
-        Ok(_) => return Err(format!("{} is not a folder.", root.display())),
-        Err(e) => return Err(format!("The folder {} cannot be read: {e}", root.display())),
+        Ok(_) => return Err(SyncError::local(format!("{} is not a folder.", root.display()))),
+        Err(e) => return Err(SyncError::local(format!("The folder {} cannot be read: {e}", root.display()))),
     };
     let mut walker = Walker::new(Some(filters), names, emit);
     walker.root = std::fs::canonicalize(root).ok();
@@ -115,9 +116,9 @@ pub fn scan_paths(
     filters: &Filters,
     names: NameRules,
     keys: &BTreeSet<String>,
-) -> Result<(Scan, Vec<String>), String> {
+) -> Result<(Scan, Vec<String>), SyncError> {
     if !root.is_dir() {
-        return Err(format!("The folder {} cannot be read.", root.display()));
+        return Err(SyncError::local(format!("The folder {} cannot be read.", root.display())));
     }
     let mut out = Scan::default();
     let mut gone = Vec::new();
@@ -452,6 +453,6 @@ mod tests {
         assert_eq!(keys, ["train/a.jpg"]);
         let missing =
             scan_folder(&dir.path().join("unmounted"), &filters, NameRules::default()).expect_err("no folder");
-        assert!(missing.contains("unmounted"), "{missing}");
+        assert!(missing.message().contains("unmounted"), "{missing}");
     }
 }

@@ -35,7 +35,7 @@ pub async fn parse_volume(text: String) -> Result<Volume, IpcError> {
 #[tauri::command]
 #[specta::specta]
 pub async fn import_volumes(text: String) -> Result<Pasted, IpcError> {
-    read_paste(&text).map_err(invalid)
+    read_paste(&text).map_err(|e| invalid(e.0))
 }
 
 /// Counts what each datastore volume would download, through the profile

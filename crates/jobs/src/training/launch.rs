@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::model::{EnvVar, JobSpec, NotebookEnv, Resources, Workload};
 use crate::api::ApiVolume;
 use crate::command::split_words;
+use crate::volume::ParseError;
 use crate::Volume;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,7 +56,11 @@ impl Default for LaunchForm {
     }
 }
 
-pub fn job_spec(form: &LaunchForm) -> Result<JobSpec, String> {
+pub fn job_spec(form: &LaunchForm) -> Result<JobSpec, ParseError> {
+    spec_of(form).map_err(ParseError)
+}
+
+fn spec_of(form: &LaunchForm) -> Result<JobSpec, String> {
     let (image, env, command) = match form.kind {
         Workload::Job => {
             let image = form.image.trim();
@@ -181,11 +186,11 @@ mod tests {
 
     #[test]
     fn says_what_is_missing() {
-        assert!(job_spec(&LaunchForm { image: " ".into(), ..form() }).expect_err("no image").contains("image"));
-        assert!(job_spec(&LaunchForm { gpu: Some(0), ..form() }).expect_err("zero").contains("at least one"));
-        assert!(job_spec(&LaunchForm { cpu: Some(2), ..form() }).expect_err("both").contains("not both"));
-        assert!(job_spec(&LaunchForm { env: "JUSTANAME".into(), ..form() }).expect_err("env").contains("NAME=VALUE"));
+        assert!(job_spec(&LaunchForm { image: " ".into(), ..form() }).expect_err("no image").0.contains("image"));
+        assert!(job_spec(&LaunchForm { gpu: Some(0), ..form() }).expect_err("zero").0.contains("at least one"));
+        assert!(job_spec(&LaunchForm { cpu: Some(2), ..form() }).expect_err("both").0.contains("not both"));
+        assert!(job_spec(&LaunchForm { env: "JUSTANAME".into(), ..form() }).expect_err("env").0.contains("NAME=VALUE"));
         let notebook = LaunchForm { kind: Workload::Notebook, ..form() };
-        assert!(job_spec(&notebook).expect_err("no editor").contains("editor"));
+        assert!(job_spec(&notebook).expect_err("no editor").0.contains("editor"));
     }
 }

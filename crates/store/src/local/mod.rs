@@ -91,7 +91,7 @@ impl LocalStore {
     }
 
     fn container_dir(&self, container: &str) -> Result<PathBuf> {
-        container_name::validate(container).map_err(StoreError::invalid_input)?;
+        container_name::validate(container)?;
         let dir = self.root.join(container);
         if dir.is_dir() {
             Ok(dir)
@@ -394,7 +394,7 @@ impl ObjectStore for LocalStore {
     }
 
     async fn create_container(&self, name: &str) -> Result<()> {
-        container_name::validate(name).map_err(StoreError::invalid_input)?;
+        container_name::validate(name)?;
         let dir = self.root.join(name);
         self.blocking(move |_| match fs::create_dir(&dir) {
             Ok(()) => Ok(()),

@@ -289,7 +289,7 @@ impl ObjectStore for S3Store {
     }
 
     async fn create_container(&self, name: &str) -> Result<()> {
-        crate::container_name::validate(name).map_err(StoreError::invalid_input)?;
+        crate::container_name::validate(name)?;
         // AWS in us-east-1 (and moto, which follows it) answers 200 to
         // creating a bucket you already own: ask first, so an existing
         // container is never reported as created. Any other answer (403
