@@ -16,7 +16,10 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use tokio_util::sync::CancellationToken;
+
 use super::bandwidth::{take_all, Direction, Throttle};
+use super::gate::PauseGate;
 
 tokio::task_local! {
     static WATCH: BodyWatch;
@@ -30,6 +33,9 @@ pub type Moved = Arc<dyn Fn(u64) + Send + Sync>;
 pub struct BodyWatch {
     /// Limits an upload's chunks take their turn from.
     throttles: Vec<Throttle>,
+    /// A paused transfer's gate: an upload's chunks wait while it is closed
+    /// (until the transfer is cancelled).
+    gate: Option<(PauseGate, CancellationToken)>,
     /// The timeout layer's clock.
     clock: Option<Arc<Clock>>,
     moved: Option<Moved>,
@@ -57,14 +63,25 @@ impl BodyWatch {
         watch
     }
 
-    /// Waits until `len` more bytes may go up; the call does not count as
+    /// Waits until `len` more bytes may go up: while the transfer is
+    /// paused, then for the bandwidth limits. The call does not count as
     /// stalled meanwhile (the wait is ours, not the server's).
     pub async fn pace(&self, len: u64) {
-        if self.throttles.is_empty() {
+        let paused = self.gate.as_ref().filter(|(gate, cancel)| gate.is_paused() && !cancel.is_cancelled());
+        if self.throttles.is_empty() && paused.is_none() {
             return;
         }
         let _held = self.clock.as_ref().map(|clock| clock.hold());
+        if let Some((gate, cancel)) = paused {
+            gate.wait_open(cancel).await;
+        }
         take_all(&self.throttles, Direction::Up, len).await;
+    }
+
+    /// Runs `call` with its upload bodies held while `gate` is closed.
+    pub(crate) async fn gated<F: Future>(gate: &PauseGate, cancel: &CancellationToken, call: F) -> F::Output {
+        let gate = (gate.clone(), cancel.clone());
+        Self::scope(|watch| watch.gate = Some(gate), call).await
     }
 
     /// The body reached `position` bytes in this try.

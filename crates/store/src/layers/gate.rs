@@ -1,6 +1,8 @@
-//! A gate in front of the store: while it is closed no new call starts
-//! (calls in flight finish; a part is never cut in half). A paused transfer
-//! closes its gate; a cancelled one is let through, to fail or to abort its
+//! A gate in front of the store: while it is closed no new call starts, and
+//! an upload in flight stops sending at its next chunk (where the backend
+//! streams bodies) until it opens: a paused transfer moves nothing. A part
+//! held past the server's patience fails and is sent again, whole, once the
+//! gate opens. A cancelled transfer is let through, to fail or to abort its
 //! uploads. Clones of a [`PauseGate`] share it.
 
 use std::future::Future;
@@ -8,6 +10,7 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
+use super::body::BodyWatch;
 use super::{Layer, Layered, Op};
 use crate::{ObjectStore, Result};
 
@@ -59,6 +62,6 @@ impl Layer for Gate {
         Fut: Future<Output = Result<T>> + Send,
     {
         self.gate.wait_open(&self.cancel).await;
-        call().await
+        BodyWatch::gated(&self.gate, &self.cancel, call()).await
     }
 }
