@@ -530,9 +530,9 @@ test("select all in a folder of more than a page offers everything in it, and th
   assert.deepEqual(tail, ["e2e-many/many/f998.txt", "e2e-many/many/f999.txt", "e2e-many/many/f1000.txt"]);
   assert.deepEqual(await session.texts('[data-testid="listing-partial"]'), [], "listed whole, the order is the folder's");
   await (await $("delete-selection")).click();
-  assert.match(await (await $("confirm-dialog")).text(), /Delete 1001 objects \(1001 B\)\?/);
+  assert.match(await (await $("confirm-dialog")).text(), /Delete 1,001 objects \(1001 B\)\?/);
   await (await $("confirm-delete")).click();
-  await session.waitFor("the folder emptied", async () => (await session.texts('[data-testid="storage-notice"]')).some((t) => t.includes("Deleted 1001 objects")), 30_000);
+  await session.waitFor("the folder emptied", async () => (await session.texts('[data-testid="storage-notice"]')).some((t) => t.includes("Deleted 1,001 objects")), 30_000);
 });
 
 test("New folder opens an empty folder there, and what is dropped into it lands below it", async () => {
