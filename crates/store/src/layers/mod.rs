@@ -6,8 +6,8 @@
 //!   with backoff; the final error says how often it was tried.
 //! - [`Limit`]: at most N calls in flight (a transfer's whole pool of
 //!   requests); a read holds its slot until its body is consumed.
-//! - [`Gate`]: no call starts while a [`PauseGate`] is closed (a paused
-//!   transfer).
+//! - [`Gate`]: while a [`PauseGate`] is closed (a paused transfer) no call
+//!   starts and an upload in flight holds at its next chunk.
 //! - [`Throttled`]: bytes sent and received take their turn from one or
 //!   more [`Throttle`]s (a bandwidth limit).
 //! - [`Timeout`]: a call that shows no sign of life for the stall time
