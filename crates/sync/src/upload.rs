@@ -299,6 +299,16 @@ impl Engine {
         self.cancel.is_cancelled()
     }
 
+    /// Runs a request a cancel ends at once: its future is dropped, so the
+    /// bytes stop (a cancelled transfer does not send its parts in flight to
+    /// their end).
+    async fn unless_cancelled<T>(&self, call: impl std::future::Future<Output = T>) -> Result<T, Failure> {
+        tokio::select! {
+            out = call => Ok(out),
+            () = self.cancel.cancelled() => Err(Failure::Cancelled),
+        }
+    }
+
     async fn run(&self, file: &LocalFile, key: &str, action: &Action) -> Result<FileOutcome, Failure> {
         if self.cancel.is_cancelled() {
             return Err(Failure::Cancelled);
@@ -365,8 +375,14 @@ impl Engine {
         let _memory = self.memory_for(file.size).await;
         let (body, md5) = read_range(file, 0, zeroed(file.size)).await?;
         let meter = Meter::new(&self.sink);
-        let put =
-            meter.watching(self.store.put(&self.container, key, Bytes::from(body), &self.written_as(file))).await?;
+        let put = self
+            .unless_cancelled(meter.watching(self.store.put(
+                &self.container,
+                key,
+                Bytes::from(body),
+                &self.written_as(file),
+            )))
+            .await??;
         etag::check(put.etag.as_deref(), &md5, key).map_err(Failure::Error)?;
         let etag = Some(put.etag.unwrap_or(md5));
         // Changed after it was read: what was stored is an older snapshot, so
@@ -520,7 +536,7 @@ impl Engine {
         loop {
             let call =
                 self.store.multipart_or_err()?.upload_part(&self.container, at.key, at.upload_id, number, body.clone());
-            let stored = meter.watching(call).await.map_err(interrupted)?;
+            let stored = self.unless_cancelled(meter.watching(call)).await?.map_err(interrupted)?;
             if stored.etag.trim_matches('"') == md5 {
                 break;
             }

@@ -554,3 +554,57 @@ async fn a_store_without_parts_takes_big_files_whole() {
     let (again, _) = run(layered, "plain", vec![file], Existing::Overwrite).await;
     assert_eq!((again.identical, again.uploaded, again.replaced), (1, 0, 0), "{again:?}");
 }
+
+/// A layer under which parts never answer, and which says when one is on its way.
+#[derive(Debug, Default)]
+struct PartsHang {
+    asked: tokio::sync::Notify,
+}
+
+impl Layer for PartsHang {
+    async fn around<T, F, Fut>(&self, op: Op, _sent: u64, mut call: F) -> Result<T>
+    where
+        T: Send,
+        F: FnMut() -> Fut + Send,
+        Fut: Future<Output = Result<T>> + Send,
+    {
+        if op == Op::UploadPart {
+            self.asked.notify_one();
+            std::future::pending::<()>().await;
+        }
+        call().await
+    }
+}
+
+/// Cancel ends a transfer whose parts are on their way: it does not wait
+/// for them (a slow link took minutes), and the upload is not completed.
+#[tokio::test]
+async fn a_cancel_ends_the_parts_in_flight() {
+    let memory = Arc::new(MemoryStore::new());
+    memory.create_container("stuck").await.expect("container");
+    let hang = Arc::new(Layered::new(memory.clone(), PartsHang::default()));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("weights.bin");
+    std::fs::write(&file, bytes(12 * MIB, 5)).expect("write");
+    let cancel = CancellationToken::new();
+    let request = UploadRequest {
+        sources: vec![file],
+        container: "stuck".into(),
+        prefix: String::new(),
+        existing: Existing::Overwrite,
+        ask: None,
+        resume: None,
+    };
+    let running = tokio::spawn(upload(hang.clone(), request, tuning(), Arc::new(Recorder::default()), cancel.clone()));
+    hang.asked.notified().await;
+    cancel.cancel();
+    // A guard, not a timing: before, the cancel waited for parts that never end.
+    let summary = tokio::time::timeout(std::time::Duration::from_secs(60), running)
+        .await
+        .expect("the cancel waited for the parts in flight")
+        .expect("join");
+    assert!(summary.cancelled, "{summary:?}");
+    assert_eq!((summary.uploaded, summary.unfinished), (0, 1), "{summary:?}");
+    let listed = memory.list("stuck", &ListOptions::recursive("")).await.expect("list");
+    assert!(listed.objects.is_empty(), "nothing completed: {:?}", listed.objects);
+}
