@@ -15,12 +15,15 @@ make_files "$src" "$files" 4096 100
 sync_with() {
   case $1 in
     stowage) echo "$stowage" sync "$src" "bench:$bucket/stowage-sync" ;;
+    before) echo "$STOWAGE_BENCH_BEFORE" sync "$src" "bench:$bucket/before-sync" ;;
     s5cmd) echo s5cmd --endpoint-url "$endpoint" sync "$src/" "s3://$bucket/s5cmd-sync/" ;;
     rclone) echo env -u AWS_CA_BUNDLE rclone sync "$src" ":s3:$bucket/rclone-sync" "${rclone_s3[@]}" ;;
     aws) echo aws --endpoint-url "$endpoint" s3 sync --only-show-errors "$src" "s3://$bucket/aws-sync/" ;;
   esac
 }
 tools=(stowage s5cmd rclone aws)
+# Another build of stowage beside this one (a commit before a change), as a peer named "before".
+[ -n "${STOWAGE_BENCH_BEFORE:-}" ] && tools=(stowage before s5cmd rclone aws)
 
 echo "First sync of each tool (not timed)"
 for tool in "${tools[@]}"; do $(sync_with "$tool") >/dev/null 2>&1 || echo "$tool: first sync failed"; done
