@@ -97,5 +97,8 @@ fi
 if [ $status -ne 0 ]; then
   echo "--- tauri-driver log"; tail -n 40 "$work/tauri-driver.log"
   echo "--- notification server (dunst) log"; tail -n 20 "$work/dunst.log"
+  # The app's own logs go with $work: kept beside the test log for whoever looks into the failure.
+  mkdir -p "$logs/app-logs" && cp "$STOWAGE_DATA_DIR"/logs/* "$logs/app-logs/" 2>/dev/null || true
+  echo "--- the app's logs are kept in $logs/app-logs"
 fi
 exit $status
