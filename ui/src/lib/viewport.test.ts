@@ -46,4 +46,13 @@ describe("a virtual list's viewport", () => {
     expect(middleTop).toBeGreaterThanOrEqual(0);
     expect(middleTop + 38).toBeLessThanOrEqual(height);
   });
+
+  it("shows the last rows, never an empty window, for a position past the end of a shorter list", () => {
+    // The folder before had 1,001 rows and was scrolled to its end; this one has 20.
+    const view = viewport(20, 38, 400);
+    const shown = rowsInView(view, 20, 38, 1_001 * 38 - 400, 400, 10);
+    expect(shown.end).toBe(20);
+    expect(shown.start).toBeLessThan(20);
+    expect(rowsInView(view, 20, 38, -50, 400, 10).start).toBe(0);
+  });
 });

@@ -22,6 +22,10 @@ export function viewport(rows: number, rowHeight: number, height: number): Viewp
 
 /** The rows to render around `scrollTop` (`overscan` more each side) and where in the space the first of them goes. */
 export function rowsInView(view: Viewport, rows: number, rowHeight: number, scrollTop: number, height: number, overscan: number) {
+  // A position past the end (a longer list's, kept until the browser clamps
+  // it, which may come with no scroll event) shows the last rows, as the
+  // browser will: never an empty window over rows that exist.
+  scrollTop = Math.min(Math.max(0, scrollTop), Math.max(0, view.space - height));
   const contentTop = scrollTop * view.scale;
   const start = Math.max(0, Math.floor(contentTop / rowHeight) - overscan);
   const end = Math.min(rows, Math.ceil((contentTop + height) / rowHeight) + overscan);
