@@ -81,10 +81,9 @@ pub async fn recover(journal: &Arc<Journal>, store_for: impl Fn(&str) -> Option<
                 resume: resume(&store_name),
             }),
             _ => {
-                let aborted = match store.multipart_or_err() {
-                    Ok(parts) => parts.abort_multipart(&container, &key, &recorded.upload_id).await,
-                    Err(e) => Err(e),
-                };
+                let aborted =
+                    async { store.multipart_or_err()?.abort_multipart(&container, &key, &recorded.upload_id).await };
+                let aborted = aborted.await;
                 if let Err(e) = aborted {
                     tracing::warn!(%key, "could not abort an interrupted upload: {e}");
                 }

@@ -592,10 +592,8 @@ impl Engine {
     }
 
     async fn abort(&self, key: &str, upload_id: &str) {
-        let aborted = match self.store.multipart_or_err() {
-            Ok(parts) => parts.abort_multipart(&self.container, key, upload_id).await,
-            Err(e) => Err(e),
-        };
+        let aborted = async { self.store.multipart_or_err()?.abort_multipart(&self.container, key, upload_id).await };
+        let aborted = aborted.await;
         if let Err(e) = aborted {
             tracing::warn!(%key, "could not abort a multipart upload: {e}");
         }

@@ -497,7 +497,7 @@ async fn an_upload_of_more_files_than_it_holds_sends_each_one() {
 /// A backend with only the nine calls every store has: no multipart
 /// uploads, versions or share links (a plain HTTP or WebDAV store would be so).
 #[derive(Debug)]
-struct CoreOnly(MemoryStore);
+struct CoreOnly(Arc<dyn ObjectStore>);
 
 #[async_trait]
 impl ObjectStore for CoreOnly {
@@ -533,11 +533,10 @@ impl ObjectStore for CoreOnly {
 /// Big files go to a store without multipart uploads in one put, through
 /// the transfer's layers, and the same file sent again is known as identical
 /// (its ETag is the plain MD5 the store gave, not a multipart one).
-#[tokio::test]
-async fn a_store_without_parts_takes_big_files_whole() {
-    let core: Arc<dyn ObjectStore> = Arc::new(CoreOnly(MemoryStore::new()));
+async fn a_store_without_parts_takes_big_files_whole(inner: Arc<dyn ObjectStore>, container: &str) {
+    let core: Arc<dyn ObjectStore> = Arc::new(CoreOnly(inner));
     assert_eq!(core.capabilities(), Capabilities { multipart: false, versions: false, share_links: false });
-    core.create_container("plain").await.expect("container");
+    core.create_container(container).await.expect("container");
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("weights.bin");
     let body = bytes(12 * MIB, 4);
@@ -545,14 +544,25 @@ async fn a_store_without_parts_takes_big_files_whole() {
 
     let layered = tuning().transfer_store(core.clone(), &CancellationToken::new());
     assert!(layered.multipart().is_none(), "layers do not add what the store lacks");
-    let (summary, _) = run(layered.clone(), "plain", vec![file.clone()], Existing::Overwrite).await;
+    let (summary, _) = run(layered.clone(), container, vec![file.clone()], Existing::Overwrite).await;
     assert_eq!(summary.uploaded, 1, "{summary:?}");
-    assert_eq!(read(core.as_ref(), "plain", "in/weights.bin").await, body);
-    let etag = core.head("plain", "in/weights.bin").await.expect("head").etag.expect("etag");
+    assert_eq!(read(core.as_ref(), container, "in/weights.bin").await, body);
+    let etag = core.head(container, "in/weights.bin").await.expect("head").etag.expect("etag");
     assert!(!etag.contains('-'), "one put, not parts: {etag}");
 
-    let (again, _) = run(layered, "plain", vec![file], Existing::Overwrite).await;
+    let (again, _) = run(layered, container, vec![file], Existing::Overwrite).await;
     assert_eq!((again.identical, again.uploaded, again.replaced), (1, 0, 0), "{again:?}");
+}
+
+#[tokio::test]
+async fn a_store_without_parts_takes_big_files_whole_memory() {
+    a_store_without_parts_takes_big_files_whole(Arc::new(MemoryStore::new()), "plain").await;
+}
+
+#[tokio::test]
+#[ignore = "needs the S3 server that scripts/test starts"]
+async fn a_store_without_parts_takes_big_files_whole_s3() {
+    a_store_without_parts_takes_big_files_whole(s3(), &test_env::unique_container("plain")).await;
 }
 
 /// A layer under which parts never answer, and which says when one is on its way.
