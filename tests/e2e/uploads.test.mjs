@@ -533,6 +533,8 @@ test("select all in a folder of more than a page offers everything in it, and th
   assert.match(await (await $("confirm-dialog")).text(), /Delete 1,001 objects \(1001 B\)\?/);
   await (await $("confirm-delete")).click();
   await session.waitFor("the folder emptied", async () => (await session.texts('[data-testid="storage-notice"]')).some((t) => t.includes("Deleted 1,001 objects")), 30_000);
+  await session.waitFor("the folder counted again", async () =>
+    (await session.texts('[data-testid="folder-size"]'))[0] === "This folder: 0 objects · 0 B", 30_000);
 });
 
 test("New folder opens an empty folder there, and what is dropped into it lands below it", async () => {
