@@ -106,3 +106,45 @@ test("a container that is not empty is said so before any confirmation; an empty
   await session.waitFor("the empty container gone", async () => !(await session.texts('[data-testid="container-row"]')).some((t) => t.includes(empty)));
   assert.ok((await session.texts('[data-testid="container-row"]')).some((t) => t.includes(full)), "the full one stays");
 });
+
+test("a row shows a focus ring only while the keyboard moves through the list, and row actions show without hovering", async () => {
+  const ring = () => session.execute("const e = document.activeElement; return [e.dataset.container ?? e.dataset.key ?? e.tagName, getComputedStyle(e).outlineStyle]");
+  await (await session.find('[data-testid="crumb-root"]')).click();
+  // A container created from the keyboard gets focus from the app, not from the user: no ring.
+  const name = `e2e-ring-${Date.now()}`;
+  await (await session.waitFor("New container", () => session.find('[data-testid="new-container"]'))).click();
+  const input = await session.waitFor("the name field", () => session.find('[data-testid="container-name"]'));
+  await input.type(`${name}\uE007`);
+  const [focused, outline] = await session.waitFor("the new row focused", async () => {
+    const now = await ring();
+    return now[0] === name && now;
+  });
+  assert.equal(outline, "none", `the row ${focused} the app focused shows no ring`);
+
+  // Every row's actions can be seen with the pointer elsewhere.
+  const hidden = await session.execute(`return [...document.querySelectorAll('[data-testid="container-row"] .row-action')]
+    .filter((b) => !b.closest('.row').matches(':hover') && (getComputedStyle(b).opacity !== "1" || getComputedStyle(b).visibility !== "visible"))
+    .map((b) => b.textContent.trim())`);
+  assert.deepEqual(hidden, [], "row actions hidden until hover");
+
+  const dir = mkdtempSync(join(tmpdir(), "stowage-e2e-ring-"));
+  for (const file of ["a.txt", "b.txt"]) writeFileSync(join(dir, file), file);
+  const done = await session.executeAsync(`const [profile, container, paths, done] = arguments;
+    window.__TAURI_INTERNALS__.invoke("start_upload", { profile, paths, container, prefix: "", existing: "overwrite" })
+      .then(() => done("ok"), (e) => done(JSON.stringify(e)));`, [await currentProfile(session), name, [join(dir, "a.txt"), join(dir, "b.txt")]]);
+  assert.equal(done, "ok");
+  await session.execute(`document.querySelector('[data-container="${name}"]').click()`);
+  const first = await session.waitFor("both files listed", async () => {
+    const rows = await session.findAll('[data-testid="object-row"]');
+    return rows.length === 2 && rows[0];
+  });
+  await first.click();
+  assert.deepEqual(await ring(), ["a.txt", "none"], "a clicked row shows no ring");
+  await session.keys("\uE015");
+  assert.deepEqual(await ring(), ["b.txt", "solid"], "the row reached with an arrow key shows its ring");
+  // Focus elsewhere: no row keeps a mark.
+  await (await session.find('[data-testid="filter"]')).click();
+  const marked = await session.execute(`return [...document.querySelectorAll('[data-testid="object-row"]')]
+    .filter((r) => getComputedStyle(r).outlineStyle !== "none" || getComputedStyle(r).boxShadow !== "none").map((r) => r.dataset.key)`);
+  assert.deepEqual(marked, [], "rows marked with the focus elsewhere");
+});
