@@ -89,7 +89,10 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::jobs::preview_job,
             commands::jobs::launch_job,
             commands::jobs::stop_job,
-            commands::jobs::start_notebook,
+            commands::jobs::start_job,
+            commands::jobs::delete_job,
+            commands::jobs::label_job,
+            commands::jobs::quota_warning,
             commands::jobs::sync_job_data,
             commands::jobs::launch_options,
             commands::jobs::follow_job_logs,
@@ -114,7 +117,8 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             events::TransferUpdated,
             events::ConflictAsked,
             events::WatchUpdated,
-            events::MenuChosen
+            events::MenuChosen,
+            events::QuitAsked
         ])
         .constant("OVH_REGIONS", stowage_api::OVH_REGIONS)
         // Commands throw an IpcError; the UI catches it where it can show it.

@@ -19,8 +19,9 @@ from datetime import datetime, timezone
 from ovhai.models import (
     DataStoreVolumeSource, DataSync, DataSyncProgress, DataSyncSpec, DataSyncSpecDirection, DataSyncStatus, Env,
     Flavor, GpuInformation, Info, InfoArguments, Job, JobList, JobSpec, JobSpecLabelsType0, JobStateHistory,
-    JobStatus, Links, Metadata, Notebook, NotebookEnv, NotebookFramework, NotebookEditor, NotebookSpec,
-    NotebookStatus, PublicGitVolumeSource, Resources, ResourcesPerUnit, Volume, VolumeStatus,
+    JobImage, JobStatus, Links, Metadata, Notebook, NotebookEnv, NotebookFramework, NotebookEditor, NotebookSpec,
+    NotebookStatus, NotebookWorkspace, PrivateSwiftVolumeSource, ProjectQuotas, ProjectQuotasResources,
+    PublicGitVolumeSource, Resources, ResourcesPerUnit, StandaloneVolumeSource, Volume, VolumeStatus,
 )
 
 
@@ -160,6 +161,31 @@ FLAVORS = [
 EDITORS = [NotebookEditor(id="jupyterlab", name="JupyterLab", description="JupyterLab", versions=["4"])]
 FRAMEWORKS = [NotebookFramework(id="pytorch", name="PyTorch", description="PyTorch", versions=["2.4", "2.3"])]
 
+ODD_VOLUMES = Job(
+    id="7c1d0a42-0000-4000-8000-00000000000e", created_at=at("2026-11-27T09:00:00Z"),
+    updated_at=at("2026-11-27T09:05:00Z"), user="user-1",
+    spec=JobSpec(image="busybox", volumes=[
+        Volume(mount_path="/workspace/legacy", permission="R",
+               private_swift=PrivateSwiftVolumeSource(container="old-data", region="GRA", prefix="2019/")),
+        Volume(mount_path="/workspace/scratch", permission="RW", standalone=StandaloneVolumeSource()),
+    ]),
+    status=JobStatus(state="RUNNING", ip="10.42.0.7", external_ip="51.68.0.1",
+                     last_transition_date=at("2026-11-27T09:04:59.5Z")),
+)
+ODD_PAGE = JobList(items=[ODD_VOLUMES, Job(id="7c1d0a42-0000-4000-8000-00000000000f")],
+                   metadata=Metadata(current_page=1, page_count=1, total=2))
+NOTEBOOK_WORKSPACE = Notebook(
+    id="5b2e7d10-0000-4000-8000-000000000002", spec=NotebookSpec(env=NotebookEnv(editor_id="vscode")),
+    status=NotebookStatus(state="RUNNING", workspace=NotebookWorkspace(storage_used=3145728, storage_free=10734272512),
+                          last_job_status=JobStatus(state="FAILED", exit_code=137)),
+)
+_quota_resources = ProjectQuotasResources()
+_quota_resources.additional_properties.update({"CPU": 12, "GPU": 4})
+QUOTA = ProjectQuotas(resources=_quota_resources, storage=80000000000)
+JOB_IMAGES = [JobImage(id="ovhcom/ai-training-pytorch", name="PyTorch", description="PyTorch with CUDA",
+                       doc_url="https://help.ovhcloud.com", logo_url="https://example.invalid/pytorch.svg",
+                       versions=["2.4.0"])]
+
 FIXTURES = {
     "job-done-two-volumes": ("Job", JOB_DONE.to_dict(),
         "A finished job with a read-only dataset and a read-write output, a pull and a failed manual push. "
@@ -186,6 +212,18 @@ FIXTURES = {
         "GET /v1/capabilities/notebook/editor."),
     "notebook-frameworks": ("List[NotebookFramework]", [f.to_dict() for f in FRAMEWORKS],
         "GET /v1/capabilities/notebook/framework: frameworkVersion in a notebook spec is one of versions."),
+    "job-list-odd-volumes": ("JobList", ODD_PAGE.to_dict(),
+        "Volume.permission is a free string (the SDK's docstring says 'R for read-only', the prose docs RO); a "
+        "volume's source may be privateSwift {container, region, prefix} or standalone {} (free-form). The second "
+        "job has nothing but its id: every field of the SDK's Job is optional. The running job has ip, externalIp "
+        "and lastTransitionDate."),
+    "notebook-workspace": ("Notebook", NOTEBOOK_WORKSPACE.to_dict(),
+        "A notebook's status has workspace {storageUsed, storageFree} (bytes) and lastJobStatus, a whole JobStatus."),
+    "quota": ("List[ProjectQuotas]", [QUOTA.to_dict()],
+        "GET /v1/capabilities/quota answers a list of ProjectQuotas, not one: resources is a free-form map of unit "
+        "kind to count (CPU, GPU); storage is in bits, the SDK says."),
+    "job-images": ("List[JobImage]", [i.to_dict() for i in JOB_IMAGES],
+        "GET /v1/capabilities/job/image: the id is what a JobSpec's image takes."),
 }
 
 

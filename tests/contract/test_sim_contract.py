@@ -28,16 +28,21 @@ import httpx
 import ovhai.models as models
 from ovhai import AuthenticatedClient
 from ovhai.api.capabilities import (
-    get_v1_capabilities_flavor, get_v1_capabilities_notebook_editor, get_v1_capabilities_notebook_framework,
+    get_v1_capabilities_flavor, get_v1_capabilities_job_image, get_v1_capabilities_notebook_editor,
+    get_v1_capabilities_notebook_framework, get_v1_capabilities_quota,
 )
-from ovhai.api.job import job_data_sync, job_get, job_get_all, job_kill, job_log, job_new
+from ovhai.api.job import (
+    job_data_sync, job_delete, job_edit_label, job_get, job_get_all, job_kill, job_log, job_new, job_start,
+)
 from ovhai.api.notebook import (
-    notebook_data_sync, notebook_get, notebook_get_all, notebook_new, notebook_start, notebook_stop,
+    notebook_data_sync, notebook_delete, notebook_edit_label, notebook_get, notebook_get_all, notebook_new,
+    notebook_start, notebook_stop,
 )
 from ovhai.errors import UnexpectedStatus
 from ovhai.models import (
-    DataStoreVolumeSource, DataSyncSpec, DataSyncSpecDirection, Env, JobSpec, JobSpecLabelsType0, NotebookEnv,
-    NotebookSpec, PublicGitVolumeSource, Resources, Volume,
+    DataStoreVolumeSource, DataSyncSpec, DataSyncSpecDirection, Env, JobSpec, JobSpecLabelsType0, LabelUpdate,
+    NotebookEnv, NotebookSpec, Order, PrivateSwiftVolumeSource, PublicGitVolumeSource, Resources,
+    StandaloneVolumeSource, Volume,
 )
 from ovhai.ovhai_types import Unset
 
@@ -45,7 +50,7 @@ TOKEN = "contract-token-4b1e"
 
 # Models that are free-form maps: all their content is additional properties.
 FREE_FORM = (models.InfoArguments, models.JobSpecLabelsType0, models.NotebookSpecLabelsType0,
-             models.StandaloneVolumeSource)
+             models.StandaloneVolumeSource, models.ProjectQuotasResources)
 HINT_NAMES = {**vars(models), **vars(typing), "datetime": datetime, "Unset": Unset}
 # The API writes timestamps in UTC with 0 to 6 fractional digits.
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$")
@@ -268,6 +273,51 @@ class Contract(unittest.TestCase):
         running = self.parsed(job_get_all.sync_detailed(client=self.client, status_state=["DONE"], size=2))
         self.assertTrue(all(j.status.state == "DONE" for j in running.items))
 
+    def test_a_finished_job_restarts_is_relabelled_filtered_and_deleted(self):
+        labels = JobSpecLabelsType0()
+        labels.additional_properties["team"] = "vision"
+        job = self.parsed(job_new.sync_detailed(client=self.client, body=JobSpec(image="busybox", labels=labels)))
+        self.wait(job_get, job.id, "DONE")
+        self.parsed(job_start.sync_detailed(job.id, client=self.client), 204)
+        self.wait(job_get, job.id, "DONE")
+        self.parsed(job_edit_label.sync_detailed(job.id, client=self.client, body=LabelUpdate(name="team", value="nlp")), 204)
+        self.assertEqual(self.parsed(job_get.sync_detailed(job.id, client=self.client)).spec.labels["team"], "nlp")
+        by_label = self.parsed(job_get_all.sync_detailed(client=self.client, label_selector="team=nlp", size=2))
+        self.assertEqual([j.id for j in by_label.items], [job.id])
+        self.parsed(job_edit_label.sync_detailed(job.id, client=self.client, body=LabelUpdate(name="team", value=None)), 204)
+        self.assertNotIn("team", self.parsed(job_get.sync_detailed(job.id, client=self.client)).spec.labels.additional_properties)
+        ordered = self.parsed(job_get_all.sync_detailed(client=self.client, order=Order.ASC, sort="updatedAt",
+                                                        updated_after=int(time.time()) - 3600, size=2))
+        self.assertTrue(ordered.items, "updated within the hour")
+        self.assertEqual(self.parsed(job_get_all.sync_detailed(client=self.client, updated_after=int(time.time()) + 3600)).items, [])
+        running = self.parsed(job_new.sync_detailed(client=self.client, body=JobSpec(image="busybox", command=["sleep", "60"])))
+        self.wait(job_get, running.id, "RUNNING")
+        self.parsed(job_start.sync_detailed(running.id, client=self.client), 400)
+        self.parsed(job_delete.sync_detailed(running.id, client=self.client), 400)
+        self.parsed(job_delete.sync_detailed(running.id, client=self.client, force=True), 204)
+        self.parsed(job_delete.sync_detailed(job.id, client=self.client), 204)
+        self.parsed(job_get.sync_detailed(job.id, client=self.client), 404)
+
+    def test_quota_and_job_images(self):
+        (quota,) = self.parsed(get_v1_capabilities_quota.sync_detailed(client=self.client))
+        self.assertGreater(quota.resources["GPU"], 0)
+        images = self.parsed(get_v1_capabilities_job_image.sync_detailed(client=self.client))
+        self.assertTrue(all(i.id and i.versions for i in images))
+
+    def test_a_list_holding_odd_volumes_parses(self):
+        body = JobSpec(image="busybox", volumes=[
+            Volume(mount_path="/workspace/legacy", permission="R",
+                   private_swift=PrivateSwiftVolumeSource(container="old", region="GRA", prefix="2019/")),
+            Volume(mount_path="/workspace/scratch", permission="RW", standalone=StandaloneVolumeSource()),
+        ])
+        job = self.parsed(job_new.sync_detailed(client=self.client, body=body))
+        listed = self.parsed(job_get_all.sync_detailed(client=self.client, size=2, order=Order.ASC,
+                                                       label_selector=None, status_state=[job.status.state]))
+        self.assertTrue(listed.metadata.total >= 1)
+        got = self.parsed(job_get.sync_detailed(job.id, client=self.client))
+        self.assertEqual([v.permission for v in got.spec.volumes], ["R", "RW"])
+        self.assertEqual(got.spec.volumes[0].private_swift.container, "old")
+
     def test_a_notebook_starts_syncs_stops_and_starts_again(self):
         spec = NotebookSpec(
             name="explore", env=NotebookEnv(editor_id="jupyterlab", framework_id="pytorch", framework_version="2.4"),
@@ -290,7 +340,13 @@ class Contract(unittest.TestCase):
         self.assertIsNotNone(stopped.status.last_stopped_at)
         self.parsed(notebook_stop.sync_detailed(notebook.id, client=self.client), 400)
         self.parsed(notebook_start.sync_detailed(notebook.id, client=self.client), 204)
-        self.wait(notebook_get, notebook.id, "RUNNING")
+        running = self.wait(notebook_get, notebook.id, "RUNNING")
+        self.assertGreater(running.status.workspace.storage_free, 0)
+        self.parsed(notebook_edit_label.sync_detailed(notebook.id, client=self.client,
+                                                      body=LabelUpdate(name="owner", value="me")), 204)
+        self.parsed(notebook_delete.sync_detailed(notebook.id, client=self.client), 400)
+        self.parsed(notebook_delete.sync_detailed(notebook.id, client=self.client, force=True), 204)
+        self.parsed(notebook_get.sync_detailed(notebook.id, client=self.client), 404)
 
     def test_the_clients_job_spec_parses_in_the_sdk(self):
         cli = os.environ.get("STOWAGE_CLI_BIN")
@@ -302,6 +358,8 @@ class Contract(unittest.TestCase):
                 ["--image", "ovhcom/ai-training-pytorch", "--name", "r42", "--flavor", "l40s-1-gpu", "--gpu", "2",
                  "-e", "EPOCHS=3", "-v", "datasets@GRA/train:/workspace/data:ro:cache", "-v",
                  "runs@GRA:/workspace/out:rwd", "-v", "https://github.com/ovh/ai-training-examples.git:/workspace/code:rw",
+                 "-l", "team=vision", "--label", "run=42", "-s", "ssh-ed25519 AAAAC3 me@laptop", "--timeout", "12h",
+                 "--default-http-port", "8501", "--unsecure-http", "-v", "standalone:/workspace/scratch:rw",
                  "--", "python", "train.py"],
                 ["--notebook", "--framework", "pytorch", "--editor", "jupyterlab", "--cpu", "2",
                  "-v", "notes@GRA:/workspace/notes:rw"],

@@ -95,12 +95,15 @@ test("a volume whose alias no profile has is flagged before launch", async () =>
 
 test("a pasted ovhai job run keeps everything, and Copy asks for the image first", async () => {
   const bucket = env("STOWAGE_TEST_S3_BUCKET");
-  const notice = await importCommand(`ovhai job run ovhcom/ai-training-pytorch --name e2e-run --flavor l40s-1-gpu --gpu 2 \\
-    -e EPOCHS=3 --label team=e2e -v ${bucket}@S3GRA/e2e/:/workspace/data:ro -v ${bucket}@S3GRA/e2e-out/:/workspace/out:rw -- sleep 8`);
+  // The issue's own command: -s, --label, --timeout and --ssh-public-keys before the image.
+  const notice = await importCommand(`ovhai job run -s 'ssh-ed25519 AAAAE2E e2e@test' --label team=e2e --timeout 3600 \\
+    --ssh-public-keys K2 ovhcom/ai-training-pytorch --name e2e-run --flavor l40s-1-gpu --gpu 2 \\
+    -e EPOCHS=3 -v ${bucket}@S3GRA/e2e/:/workspace/data:ro -v ${bucket}@S3GRA/e2e-out/:/workspace/out:rw -- sleep 8`);
   assert.match(notice, /Imported 2 volumes and the job's image, flavor/);
-  assert.match(notice, /Not carried over: --label team=e2e/);
+  assert.doesNotMatch(notice, /Not carried over/);
   const [command] = await texts("command-preview");
   assert.match(command, /--flavor l40s-1-gpu \\\n {2}--gpu 2 \\\n {2}--env EPOCHS=3/);
+  assert.match(command, /--label team=e2e \\\n {2}--ssh-public-keys 'ssh-ed25519 AAAAE2E e2e@test' \\\n {2}--ssh-public-keys K2 \\\n {2}--timeout 3600/);
   assert.match(command, /-- sleep 8$/);
 
   // Without an image there is nothing to copy: Copy says so at the image.
@@ -129,6 +132,13 @@ test("the launch form lists the platform's flavors and sends the flavor with the
   assert.deepEqual(spec.command, ["sleep", "8"]);
   assert.deepEqual(spec.envVars, [{ name: "EPOCHS", value: "3" }]);
   assert.equal(spec.volumes[1].permission, "RW");
+  // What the paste carried beyond the basics is in the form, under More, and sent.
+  assert.deepEqual(spec.labels, { team: "e2e" });
+  assert.deepEqual(spec.sshPublicKeys, ["ssh-ed25519 AAAAE2E e2e@test", "K2"]);
+  assert.equal(spec.timeout, 3600);
+  assert.equal(await value("launch-labels"), "team=e2e");
+  assert.equal(await value("launch-timeout"), "1");
+  assert.ok(await session.execute("return document.querySelector('[data-testid=launch-more]').open"), "More is open when it holds something");
   await (await $("launch-confirm")).click();
 
   // The Jobs view opens on the new job.
@@ -238,5 +248,60 @@ test("a notebook launches with an editor and framework, opens in the browser, st
   await session.waitFor("STOPPED", async () => (await jobState()) === "STOPPED", 30_000);
   await (await $("start-notebook")).click();
   await session.waitFor("running again", async () => (await jobState()) === "RUNNING", 30_000);
+  assert.deepEqual(await texts("jobs-error"), []);
+});
+
+test("jobs filter by state and label; a finished job is relabelled, runs again, and is deleted after a confirmation", async () => {
+  await (await $("nav-jobs")).click();
+  await (await $("kind-jobs")).click();
+  const rows = () => session.execute(`return [...document.querySelectorAll('[data-testid="job-row"]')].map((r) => r.dataset.id)`);
+  const filterBy = async (testid, text) => {
+    await session.execute(`const f = document.querySelector('[data-testid="${testid}"]'); f.value = arguments[0];
+      f.dispatchEvent(new Event("input", { bubbles: true })); f.dispatchEvent(new Event("change", { bubbles: true }));`, [text]);
+  };
+  await session.waitFor("the jobs listed", async () => (await rows()).includes(jobId));
+  const all = await rows();
+  assert.equal(all.length, 2, `jobs: ${all}`);
+
+  // Both jobs came from the pasted command, label and all.
+  await filterBy("filter-label", "team=e2e");
+  await session.waitFor("the labelled jobs", async () => (await rows()).length === 2);
+  await filterBy("filter-label", "team=nobody");
+  await session.waitFor("no match said", async () => (await texts("job-list"))[0]?.includes("No jobs match"));
+  await filterBy("filter-label", "");
+  await filterBy("filter-state", "INTERRUPTED");
+  const interrupted = await session.waitFor("only the stopped job", async () => {
+    const now = await rows();
+    return now.length === 1 && now[0] !== jobId && now;
+  });
+  await filterBy("filter-state", "");
+  await session.waitFor("every job again", async () => (await rows()).length === all.length);
+
+  // Labels: edited in place, shown in the list, filtered by.
+  await session.execute(`document.querySelector('[data-testid="job-row"][data-id="${jobId}"]').click()`);
+  await (await $("edit-labels")).click();
+  await paste("labels-input", "team=e2e\nstage=tune");
+  await (await $("labels-save")).click();
+  await session.waitFor("both labels shown", async () => /team=e2e.*stage=tune|stage=tune.*team=e2e/.test((await texts("job-labels"))[0] ?? ""));
+  await filterBy("filter-label", "stage=tune");
+  await session.waitFor("found by its new label", async () => JSON.stringify(await rows()) === JSON.stringify([jobId]));
+  await filterBy("filter-label", "");
+
+  // Run again: the same id goes through its phases once more and ends DONE.
+  await session.waitFor("the job page", async () => (await jobState()) === "DONE");
+  await (await $("restart-job")).click();
+  await session.waitFor("running again", async () => ["QUEUED", "INITIALIZING", "PENDING", "RUNNING"].includes(await jobState()), 30_000);
+  await session.waitFor("DONE again", async () => (await jobState()) === "DONE", 60_000);
+  assert.equal((await texts("job-id"))[0].split(" ")[0], jobId);
+
+  // Delete: the confirmation names what the containers keep.
+  await session.execute(`document.querySelector('[data-testid="job-row"][data-id="${interrupted[0]}"]').click()`);
+  await session.waitFor("the stopped job open", async () => (await jobState()) === "INTERRUPTED");
+  await (await $("delete-job")).click();
+  const [question] = await texts("delete-confirm");
+  assert.match(question, /Delete this job for good\? Its containers keep what it pushed \(.*@S3GRA.*\); its logs and history go with it\./);
+  await (await $("delete-confirm-yes")).click();
+  await session.waitFor("the row gone", async () => !(await rows()).includes(interrupted[0]));
+  assert.match((await texts("jobs-notice"))[0] ?? "", /^Deleted\./);
   assert.deepEqual(await texts("jobs-error"), []);
 });

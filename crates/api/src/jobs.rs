@@ -1,12 +1,18 @@
-//! AI Training jobs and notebooks: list, read, launch from the form, stop
-//! and start, intermediate data syncs, logs, what the platform offers, and
-//! a run's web address, checked here so no front end opens anything else.
+//! AI Training jobs and notebooks: list (filtered), read, launch from the
+//! form, stop, start and restart, delete, label, intermediate data syncs,
+//! logs, what the platform offers and the project's quota, and a run's web
+//! address, checked here so no front end opens anything else.
 
 use std::sync::Arc;
 
 use serde::Serialize;
+use stowage_jobs::training::capabilities::units;
 use stowage_jobs::training::model::{DataSync, DataSyncDirection, Job, Workload};
-use stowage_jobs::training::{job_spec, Flavor, JobSpec, LaunchForm, NotebookOption};
+use stowage_jobs::training::{job_spec, Flavor, JobSpec, LaunchForm, ListFilter, NotebookOption, Quota};
+
+/// The states in which a run holds its units against the quota.
+const ACTIVE: &[&str] =
+    &["QUEUED", "INITIALIZING", "PENDING", "RUNNING", "STARTING", "RESTARTING", "INTERRUPTING", "FINALIZING"];
 
 use crate::error::{Error, Result};
 use crate::App;
@@ -19,6 +25,10 @@ pub struct LaunchOptions {
     pub flavors: Vec<Flavor>,
     pub editors: Vec<NotebookOption>,
     pub frameworks: Vec<NotebookOption>,
+    /// The images OVHcloud offers for jobs (empty where the API lists none).
+    pub images: Vec<NotebookOption>,
+    /// The project's quota, when the API says (a launch beyond it is warned of).
+    pub quota: Option<Quota>,
 }
 
 /// The API's spec for the form: what a launch sends and a dry run shows.
@@ -27,8 +37,8 @@ pub fn spec_of(form: &LaunchForm) -> Result<JobSpec> {
 }
 
 impl App {
-    pub async fn list_jobs(self: &Arc<Self>, kind: Workload) -> Result<Vec<Job>> {
-        Ok(self.training().await?.list(kind).await?)
+    pub async fn list_jobs(self: &Arc<Self>, kind: Workload, filter: &ListFilter) -> Result<Vec<Job>> {
+        Ok(self.training().await?.list(kind, filter).await?)
     }
 
     pub async fn job(self: &Arc<Self>, kind: Workload, id: &str) -> Result<Job> {
@@ -46,9 +56,27 @@ impl App {
         Ok(self.training().await?.stop(kind, id).await?)
     }
 
-    /// Starts a stopped notebook again; its volumes are pulled first.
-    pub async fn start_notebook(self: &Arc<Self>, id: &str) -> Result<()> {
-        Ok(self.training().await?.start(Workload::Notebook, id).await?)
+    /// Starts a stopped notebook, or a DONE or INTERRUPTED job, again; its
+    /// volumes are pulled first.
+    pub async fn start_job(self: &Arc<Self>, kind: Workload, id: &str) -> Result<()> {
+        Ok(self.training().await?.start(kind, id).await?)
+    }
+
+    /// Deletes a run for good; what it pushed stays in its containers.
+    pub async fn delete_job(self: &Arc<Self>, kind: Workload, id: &str, force: bool) -> Result<()> {
+        Ok(self.training().await?.delete(kind, id, force).await?)
+    }
+
+    /// Sets (a value given) or removes a label of a run.
+    pub async fn label_job(self: &Arc<Self>, kind: Workload, id: &str, name: &str, value: Option<&str>) -> Result<()> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid("Give the label a name."));
+        }
+        if name.starts_with("ovh/") {
+            return Err(Error::invalid("Labels that start with ovh/ belong to the platform; choose another name."));
+        }
+        Ok(self.training().await?.set_label(kind, id, name, value).await?)
     }
 
     /// "Sync now": push (or pull) one volume, or all, of a running job.
@@ -73,16 +101,57 @@ impl App {
         Ok(self.training().await?.follow_logs(id, tail, line).await?)
     }
 
+    pub async fn quota(self: &Arc<Self>) -> Result<Quota> {
+        Ok(self.training().await?.quota().await?)
+    }
+
+    /// A sentence when launching `form` would pass the project's quota,
+    /// counting what the jobs and notebooks that run or wait hold; `None`
+    /// when it fits or the API states no quota.
+    pub async fn quota_warning(self: &Arc<Self>, form: &LaunchForm) -> Result<Option<String>> {
+        let client = self.training().await?;
+        let (quota, flavors) = tokio::join!(client.quota(), client.flavors());
+        let (Ok(quota), Ok(flavors)) = (quota, flavors) else { return Ok(None) };
+        let (kind, asked) = units(form.flavor.trim(), form.gpu, form.cpu, &flavors);
+        let active = ListFilter { states: ACTIVE.iter().map(|s| (*s).to_owned()).collect(), ..ListFilter::default() };
+        let (jobs, notebooks) =
+            tokio::try_join!(client.list(Workload::Job, &active), client.list(Workload::Notebook, &active))?;
+        let held = jobs
+            .iter()
+            .chain(&notebooks)
+            .map(|j| {
+                let r = &j.spec.resources;
+                units(r.flavor.as_deref().unwrap_or(""), r.gpu.filter(|g| *g > 0), r.cpu, &flavors)
+            })
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, n)| n)
+            .sum();
+        Ok(quota.exceeded(kind, asked, held))
+    }
+
     /// The machines a run can have, with their GPUs.
     pub async fn flavors(self: &Arc<Self>) -> Result<Vec<Flavor>> {
         Ok(self.training().await?.flavors().await?)
     }
 
+    /// What the launch form offers. Images and quota are extras: a server
+    /// that does not answer them leaves them out, not the form.
     pub async fn launch_options(self: &Arc<Self>) -> Result<LaunchOptions> {
         let client = self.training().await?;
-        let (flavors, editors, frameworks) =
-            tokio::try_join!(client.flavors(), client.notebook_editors(), client.notebook_frameworks())?;
-        Ok(LaunchOptions { flavors, editors, frameworks })
+        let (flavors, editors, frameworks, images, quota) = tokio::join!(
+            client.flavors(),
+            client.notebook_editors(),
+            client.notebook_frameworks(),
+            client.job_images(),
+            client.quota()
+        );
+        Ok(LaunchOptions {
+            flavors: flavors?,
+            editors: editors?,
+            frameworks: frameworks?,
+            images: images.unwrap_or_default(),
+            quota: quota.ok(),
+        })
     }
 
     /// The run's web address (a notebook's editor, a job's HTTP port), as

@@ -28,6 +28,7 @@ pub use stowage_jobs::check::{has_errors, Severity};
 pub use stowage_jobs::command::{quote, read_paste, Pasted};
 pub use stowage_jobs::sets::VolumeSet;
 pub use stowage_jobs::survey::human_bytes;
+pub use stowage_jobs::training::launch::duration_seconds;
 pub use stowage_jobs::training::model::{DataSync, DataSyncDirection, Job, Workload};
-pub use stowage_jobs::training::LaunchForm;
+pub use stowage_jobs::training::{LaunchForm, ListFilter, Quota, State};
 pub use stowage_jobs::{api as volume_json, ParseError, Volume};

@@ -562,6 +562,30 @@ fn jobs_from_the_terminal_against_the_api_simulator() {
     let err = fails(home.run(&["job", "get", "no-such-job"]));
     assert!(err.contains("does not know it (404)"), "{err}");
 
+    // ovhai's habits: machine-readable lists, labels, filters, restart, delete, quota.
+    let listed: serde_json::Value = serde_json::from_str(&ok(home.run(&["job", "list", "-o", "json"]))).expect("JSON");
+    assert_eq!(listed[0]["id"], id.as_str());
+    assert!(ok(home.run(&["job", "get", &id, "-o", "yaml"])).contains(&format!("id: {id}")));
+    assert!(ok(home.run(&["job", "label", &id, "team=ml", "stage=tune"])).contains("stage=tune team=ml"));
+    assert!(ok(home.run(&["job", "list", "-l", "team=ml"])).contains(&id));
+    assert_eq!(ok(home.run(&["job", "list", "--label", "team=nlp"])).trim(), "No jobs match.");
+    assert!(ok(home.run(&["job", "label", &id, "--remove", "stage"])).ends_with("team=ml\n"));
+    assert!(ok(home.run(&["job", "list", "--status", "INTERRUPTED"])).contains(&id));
+    ok(home.run(&["job", "restart", &id]));
+    assert!(
+        !ok(home.run(&["job", "get", &id])).lines().next().is_some_and(|l| l.contains("INTERRUPTED")),
+        "it runs again"
+    );
+    let err = fails(home.run(&["job", "delete", &id]));
+    assert!(err.contains("--yes") && err.contains("containers keep what it pushed (out@GRA)"), "{err}");
+    assert!(ok(home.run(&["job", "list"])).contains(&id), "nothing deleted without --yes");
+    assert!(ok(home.run(&["job", "delete", &id, "--yes", "--force"])).starts_with(&format!("Deleted {id}.")));
+    assert_eq!(ok(home.run(&["job", "list"])).trim(), "No jobs yet.");
+    assert!(ok(home.run(&["job", "quota"])).lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["GPU", "4"]));
+    let warned =
+        home.run(&["job", "run", "--image", "busybox", "--gpu", "5", "-l", "a=b", "-s", "K", "--timeout", "1h"]);
+    assert!(String::from_utf8_lossy(&warned.stderr).contains("the project's quota is 4 GPU"), "{warned:?}");
+
     assert!(!home.files_text().contains(token), "the token was written to a file or log");
 }
 

@@ -5,7 +5,11 @@
 //!  "mountPath": "/workspace/dataset", "permission": "RO", "cache": true}
 //! {"publicGit": {"url": "https://github.com/ovh/ai-training-examples.git"},
 //!  "mountPath": "/workspace/code", "permission": "RW"}
+//! {"standalone": {}, "mountPath": "/workspace/scratch", "permission": "RW"}
 //! ```
+//!
+//! Read leniently, as the SDK reads it: a permission is any text (its
+//! docstring itself says "R"), and a `privateSwift` source is kept.
 
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +25,12 @@ pub struct ApiVolume {
     pub public_git: Option<ApiUrl>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_swift: Option<ApiUrl>,
+    /// A container in the project's Swift storage (SDK `PrivateSwiftVolumeSource`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_swift: Option<ApiPrivateSwift>,
+    /// An empty volume that lives with the job (SDK `StandaloneVolumeSource`, a free-form map).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standalone: Option<ApiStandalone>,
     pub mount_path: String,
     #[serde(default)]
     pub permission: ApiPermission,
@@ -43,7 +53,21 @@ pub struct ApiUrl {
     pub url: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ApiPrivateSwift {
+    pub container: String,
+    pub region: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+}
+
+/// Sent as `{}`; whatever the API puts in it is not needed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ApiStandalone {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum ApiPermission {
@@ -51,6 +75,9 @@ pub enum ApiPermission {
     Ro,
     Rw,
     Rwd,
+    /// A value this client does not know, kept as the API wrote it.
+    #[serde(untagged)]
+    Other(String),
 }
 
 impl From<Permission> for ApiPermission {
@@ -63,34 +90,43 @@ impl From<Permission> for ApiPermission {
     }
 }
 
-impl From<ApiPermission> for Permission {
-    fn from(p: ApiPermission) -> Self {
+impl TryFrom<ApiPermission> for Permission {
+    type Error = String;
+
+    fn try_from(p: ApiPermission) -> Result<Self, String> {
         match p {
-            ApiPermission::Ro => Self::Ro,
-            ApiPermission::Rw => Self::Rw,
-            ApiPermission::Rwd => Self::Rwd,
+            ApiPermission::Ro => Ok(Self::Ro),
+            ApiPermission::Rw => Ok(Self::Rw),
+            ApiPermission::Rwd => Ok(Self::Rwd),
+            // The SDK's own docstring calls read-only "R".
+            ApiPermission::Other(text) if text.eq_ignore_ascii_case("r") => Ok(Self::Ro),
+            ApiPermission::Other(text) => Err(format!("the permission \"{text}\" is not RO, RW or RWD")),
         }
     }
 }
 
 impl From<&Volume> for ApiVolume {
     fn from(v: &Volume) -> Self {
-        let (data_store, public_git, public_swift) = match &v.source {
-            Source::DataStore { alias, container, prefix } => {
-                let prefix = (!prefix.is_empty()).then(|| prefix.clone());
-                (Some(ApiDataStore { alias: alias.clone(), container: container.clone(), prefix }), None, None)
-            }
-            Source::Url { url } if v.source.is_git() => (None, Some(ApiUrl { url: url.clone() }), None),
-            Source::Url { url } => (None, None, Some(ApiUrl { url: url.clone() })),
-        };
-        Self {
-            data_store,
-            public_git,
-            public_swift,
+        let mut api = Self {
+            data_store: None,
+            public_git: None,
+            public_swift: None,
+            private_swift: None,
+            standalone: None,
             mount_path: v.mount_path.clone(),
             permission: v.permission.into(),
             cache: v.cache,
+        };
+        match &v.source {
+            Source::DataStore { alias, container, prefix } => {
+                let prefix = (!prefix.is_empty()).then(|| prefix.clone());
+                api.data_store = Some(ApiDataStore { alias: alias.clone(), container: container.clone(), prefix });
+            }
+            Source::Url { url } if v.source.is_git() => api.public_git = Some(ApiUrl { url: url.clone() }),
+            Source::Url { url } => api.public_swift = Some(ApiUrl { url: url.clone() }),
+            Source::Standalone => api.standalone = Some(ApiStandalone {}),
         }
+        api
     }
 }
 
@@ -98,20 +134,40 @@ impl TryFrom<ApiVolume> for Volume {
     type Error = String;
 
     fn try_from(v: ApiVolume) -> Result<Self, String> {
-        let source = match (v.data_store, v.public_git, v.public_swift) {
-            (Some(ds), None, None) => {
-                Source::DataStore { alias: ds.alias, container: ds.container, prefix: ds.prefix.unwrap_or_default() }
-            }
-            (None, Some(ApiUrl { url }), None) | (None, None, Some(ApiUrl { url })) => Source::Url { url },
-            (None, None, None) => {
+        let mount = v.mount_path.clone();
+        let mut sources = Vec::new();
+        if let Some(ds) = v.data_store {
+            sources.push(Source::DataStore {
+                alias: ds.alias,
+                container: ds.container,
+                prefix: ds.prefix.unwrap_or_default(),
+            });
+        }
+        for ApiUrl { url } in [v.public_git, v.public_swift].into_iter().flatten() {
+            sources.push(Source::Url { url });
+        }
+        // `container@REGION` is how ovhai writes a container of the project's Swift storage.
+        if let Some(swift) = v.private_swift {
+            sources.push(Source::DataStore {
+                alias: swift.region,
+                container: swift.container,
+                prefix: swift.prefix.unwrap_or_default(),
+            });
+        }
+        if v.standalone.is_some() {
+            sources.push(Source::Standalone);
+        }
+        let source = match <[Source; 1]>::try_from(sources) {
+            Ok([source]) => source,
+            Err(none) if none.is_empty() => {
                 return Err(format!(
-                    "The volume at {} has no source: give dataStore, publicGit or publicSwift.",
-                    v.mount_path
+                    "The volume at {mount} has no source: give dataStore, publicGit, publicSwift, privateSwift or standalone."
                 ))
             }
-            _ => return Err(format!("The volume at {} has more than one source; keep one.", v.mount_path)),
+            Err(_) => return Err(format!("The volume at {mount} has more than one source; keep one.")),
         };
-        Ok(Volume { source, mount_path: v.mount_path, permission: v.permission.into(), cache: v.cache })
+        let permission = Permission::try_from(v.permission).map_err(|e| format!("The volume at {mount}: {e}."))?;
+        Ok(Volume { source, mount_path: v.mount_path, permission, cache: v.cache })
     }
 }
 

@@ -129,6 +129,7 @@ pub fn check(volumes: &[Volume], context: &Context) -> Vec<Finding> {
                     );
                 }
             }
+            Source::Standalone => {}
         }
         if volume.permission == Permission::Rwd {
             add(
@@ -176,6 +177,7 @@ fn describe(source: &Source) -> String {
         Source::DataStore { alias, container, prefix } if prefix.is_empty() => format!("{container}@{alias}"),
         Source::DataStore { alias, container, prefix } => format!("{container}@{alias}/{prefix}"),
         Source::Url { url } => url.clone(),
+        Source::Standalone => "standalone".into(),
     }
 }
 

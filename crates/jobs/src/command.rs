@@ -1,9 +1,10 @@
 //! The `ovhai job run` and `ovhai notebook run` command lines: written from
 //! a launch form, and read back from a pasted command into the whole form
 //! (image or notebook environment, name, flavor and count, variables,
-//! command, volumes).
+//! labels, SSH keys, timeout, HTTP port and access, command, volumes).
+//! What a paste holds that the form cannot is named in `left_out`.
 
-use crate::training::launch::{env_vars, LaunchForm};
+use crate::training::launch::{duration_seconds, env_vars, labels, LaunchForm};
 use crate::training::model::{JobSpec, Workload};
 use crate::volume::{ParseError, Volume};
 
@@ -53,6 +54,21 @@ fn command_text(form: &LaunchForm) -> Result<String, String> {
     for volume in &form.volumes {
         option("volume", &volume.to_string());
     }
+    for (name, value) in labels(&form.labels)? {
+        option("label", &format!("{name}={}", value.unwrap_or_default()));
+    }
+    for key in form.ssh_public_keys.lines().map(str::trim).filter(|k| !k.is_empty()) {
+        option("ssh-public-keys", key);
+    }
+    if let Some(timeout) = form.timeout {
+        option("timeout", &timeout.to_string());
+    }
+    if let Some(port) = form.default_http_port {
+        option("default-http-port", &port.to_string());
+    }
+    if form.unsecure_http {
+        line.push_str(" \\\n  --unsecure-http");
+    }
     if form.kind == Workload::Job {
         let words = split_words(&form.command)?;
         if !words.is_empty() {
@@ -93,7 +109,10 @@ const VALUE_OPTIONS: &[&str] = &[
     "output",
     "token",
 ];
-const SHORT_OPTIONS: &[(&str, &str)] = &[("-v", "volume"), ("-e", "env")];
+const SHORT_OPTIONS: &[(&str, &str)] =
+    &[("-v", "volume"), ("-e", "env"), ("-l", "label"), ("-s", "ssh-public-keys"), ("-o", "output")];
+/// The options that take no value and that the form carries.
+const FLAGS: &[&str] = &["unsecure-http"];
 
 /// What a pasted command or spec carried.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -104,7 +123,8 @@ pub struct Pasted {
     /// The whole launch form, when the paste was a command or a job spec
     /// (not only volumes).
     pub launch: Option<LaunchForm>,
-    /// Options Stowage does not carry over (`--label`, `--timeout`...), as written.
+    /// What the paste holds that the form does not carry (`-o json`, an
+    /// unknown option, a spec's `grpcPort`), as written.
     pub left_out: Vec<String>,
 }
 
@@ -121,6 +141,8 @@ fn read_command(line: &str) -> Result<Pasted, String> {
     let mut left_out = Vec::new();
     let mut positional = Vec::new();
     let mut env = Vec::new();
+    let mut labels = Vec::new();
+    let mut keys = Vec::new();
     let mut iter = words.into_iter().skip_while(|w| w == "ovhai");
     match iter.next().as_deref() {
         Some("job") => {}
@@ -149,6 +171,10 @@ fn read_command(line: &str) -> Result<Pasted, String> {
                 }
             },
         };
+        if FLAGS.contains(&name.as_str()) && inline.is_none() {
+            form.unsecure_http = true;
+            continue;
+        }
         if !VALUE_OPTIONS.contains(&name.as_str()) {
             left_out.push(word);
             continue;
@@ -167,6 +193,17 @@ fn read_command(line: &str) -> Result<Pasted, String> {
             "cpu" => form.cpu = Some(count(&value)?),
             "env" => env.push(value),
             "framework-version" => form.framework_version = value,
+            "label" => labels.push(value),
+            "ssh-public-keys" => keys.push(value),
+            // `ovhai notebook run` has neither: named, not carried.
+            "timeout" | "default-http-port" if form.kind == Workload::Notebook => {
+                left_out.push(format!("--{name} {value}"))
+            }
+            "timeout" => form.timeout = Some(duration_seconds(&value).map_err(|e| format!("--timeout: {e}"))?),
+            "default-http-port" => {
+                form.default_http_port =
+                    Some(value.parse().map_err(|_| format!("--default-http-port {value}: give a port, 1 to 65535."))?)
+            }
             "volume" => {
                 let volume = value.parse().map_err(|e| format!("Volume {}: {e}", form.volumes.len() + 1))?;
                 form.volumes.push(volume);
@@ -175,6 +212,8 @@ fn read_command(line: &str) -> Result<Pasted, String> {
         }
     }
     form.env = env.join("\n");
+    form.labels = labels.join("\n");
+    form.ssh_public_keys = keys.join("\n");
     match (form.kind, positional.as_slice()) {
         (Workload::Job, [image]) => form.image = image.clone(),
         (Workload::Job, []) => return Err("The command names no image: `ovhai job run IMAGE ...`.".into()),
@@ -197,11 +236,19 @@ fn read_command(line: &str) -> Result<Pasted, String> {
     Ok(Pasted { volumes: form.volumes.clone(), launch: Some(form), left_out })
 }
 
-/// A job or notebook spec (API JSON) as the launch form.
-fn launch_from_spec(spec: JobSpec) -> Result<LaunchForm, String> {
+/// A job or notebook spec (API JSON) as the launch form, and what of it
+/// the form does not carry.
+fn launch_from_spec(spec: JobSpec) -> Result<(LaunchForm, Vec<String>), String> {
     let volumes = spec.volumes.into_iter().map(Volume::try_from).collect::<Result<Vec<_>, _>>()?;
+    let mut left_out = Vec::new();
+    if let Some(restart) = spec.timeout_auto_restart {
+        left_out.push(format!("\"timeoutAutoRestart\": {restart}"));
+    }
+    if let Some(port) = spec.grpc_port {
+        left_out.push(format!("\"grpcPort\": {port}"));
+    }
     let env = spec.env.unwrap_or_default();
-    Ok(LaunchForm {
+    let form = LaunchForm {
         kind: if spec.image.is_some() { Workload::Job } else { Workload::Notebook },
         name: spec.name.unwrap_or_default(),
         image: spec.image.unwrap_or_default(),
@@ -214,7 +261,18 @@ fn launch_from_spec(spec: JobSpec) -> Result<LaunchForm, String> {
         cpu: spec.resources.cpu,
         env: spec.env_vars.iter().map(|v| format!("{}={}", v.name, v.value)).collect::<Vec<_>>().join("\n"),
         volumes,
-    })
+        labels: spec
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("")))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ssh_public_keys: spec.ssh_public_keys.join("\n"),
+        timeout: spec.timeout,
+        default_http_port: spec.default_http_port,
+        unsecure_http: spec.unsecure_http.unwrap_or(false),
+    };
+    Ok((form, left_out))
 }
 
 /// Whatever was pasted: an `ovhai ... run` command, API JSON (a volumes
@@ -236,8 +294,8 @@ fn read_any(text: &str) -> Result<Pasted, String> {
         if spec.get("image").is_some() || spec.get("env").is_some() {
             let spec: JobSpec =
                 serde_json::from_value(spec.clone()).map_err(|e| format!("The spec is not in the API's form: {e}."))?;
-            let form = launch_from_spec(spec)?;
-            return Ok(Pasted { volumes: form.volumes.clone(), launch: Some(form), left_out: Vec::new() });
+            let (form, left_out) = launch_from_spec(spec)?;
+            return Ok(Pasted { volumes: form.volumes.clone(), launch: Some(form), left_out });
         }
     }
     if trimmed.starts_with('[') || trimmed.starts_with('{') {
@@ -351,14 +409,32 @@ mod tests {
 
     #[test]
     fn reads_the_usual_spellings_and_says_what_it_left_out() {
-        let line = r#"ovhai job run img --gpu=1 -v a@GRA:/a --volume="b@GRA:/b:rw" --label team=ml --unsecure-http -e A=1 --env B=2 -- python train.py"#;
+        let line = r#"ovhai job run img --gpu=1 -v a@GRA:/a --volume="b@GRA:/b:rw" --label team=ml --unsecure-http -e A=1 --env B=2 -o json --mystery -- python train.py"#;
         let pasted = launch_from_command(line).expect("read");
         let form = pasted.launch.expect("form");
         let strings: Vec<String> = form.volumes.iter().map(ToString::to_string).collect();
         assert_eq!(strings, ["a@GRA:/a:ro", "b@GRA:/b:rw"]);
         assert_eq!((form.image.as_str(), form.gpu, form.env.as_str()), ("img", Some(1), "A=1\nB=2"));
+        assert_eq!((form.labels.as_str(), form.unsecure_http), ("team=ml", true));
         assert_eq!(form.command, "python train.py");
-        assert_eq!(pasted.left_out, ["--label team=ml", "--unsecure-http"]);
+        assert_eq!(pasted.left_out, ["--output json", "--mystery"]);
+    }
+
+    #[test]
+    fn the_issue_s_command_fills_every_field() {
+        let pasted = launch_from_command(
+            "ovhai job run -s 'ssh-ed25519 AAAAC3 me@laptop' --label a=b --timeout 3600 --ssh-public-keys K2 -l c=d --default-http-port 8501 ovhcom/ai-training-pytorch -- python train.py",
+        )
+        .expect("read");
+        let form = pasted.launch.expect("form");
+        assert_eq!(form.image, "ovhcom/ai-training-pytorch");
+        assert_eq!(form.ssh_public_keys, "ssh-ed25519 AAAAC3 me@laptop\nK2");
+        assert_eq!((form.labels.as_str(), form.timeout, form.default_http_port), ("a=b\nc=d", Some(3600), Some(8501)));
+        assert_eq!(form.command, "python train.py");
+        assert!(pasted.left_out.is_empty(), "{:?}", pasted.left_out);
+        // Written back and read again, nothing changes.
+        assert_eq!(launch_from_command(&run_command(&form).expect("write")).expect("again").launch, Some(form));
+        assert!(launch_from_command("ovhai job run --timeout 2x img").expect_err("bad").0.contains("--timeout"));
     }
 
     #[test]
@@ -384,6 +460,11 @@ mod tests {
             ("pytorch", "jupyterlab", "2.4")
         );
         assert_eq!(form.cpu, Some(4));
+        let with_timeout = launch_from_command("ovhai notebook run pytorch jupyterlab --timeout 60").expect("read");
+        assert_eq!(
+            (with_timeout.launch.expect("form").timeout, with_timeout.left_out),
+            (None, vec!["--timeout 60".to_owned()])
+        );
         assert_eq!(
             run_command(&form).expect("write").lines().next(),
             Some("ovhai notebook run pytorch jupyterlab --framework-version 2.4 \\")
@@ -398,6 +479,21 @@ mod tests {
           "volumes": [{"dataStore": {"alias": "GRA", "container": "d"}, "mountPath": "/d", "permission": "RO"}]}"#;
         let form = read_paste(spec).expect("spec").launch.expect("a spec fills the form");
         assert_eq!((form.image.as_str(), form.command.as_str(), form.cpu), ("img", "python 'a b.py'", Some(2)));
+        let full = r#"{"image": "img", "labels": {"team": "ml"}, "sshPublicKeys": ["K"], "timeout": 60,
+          "defaultHttpPort": 8501, "unsecureHttp": true, "grpcPort": 9000, "timeoutAutoRestart": true}"#;
+        let pasted = read_paste(full).expect("full spec");
+        let form = pasted.launch.expect("form");
+        assert_eq!(
+            (
+                form.labels.as_str(),
+                form.ssh_public_keys.as_str(),
+                form.timeout,
+                form.default_http_port,
+                form.unsecure_http
+            ),
+            ("team=ml", "K", Some(60), Some(8501), true)
+        );
+        assert_eq!(pasted.left_out, ["\"timeoutAutoRestart\": true", "\"grpcPort\": 9000"]);
         assert_eq!(read_paste("ovhai job run img -v a@GRA:/a").expect("command").volumes.len(), 1);
         let lines = read_paste("a@GRA:/a\n\n b@GRA:/b:rw \n").expect("lines");
         assert_eq!((lines.volumes.len(), lines.launch), (2, None));

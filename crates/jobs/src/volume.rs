@@ -3,6 +3,7 @@
 //! ```text
 //! <container>@<alias>[/<prefix>]:<mount_path>[:<permission>][:<cache>]
 //! <url>:<mount_path>[:<permission>][:<cache>]
+//! standalone:<mount_path>[:<permission>]
 //! ```
 //!
 //! A URL holds `:` itself, so the string is read from the right: optional
@@ -35,6 +36,8 @@ pub enum Source {
     /// A public container or a public Git repository (a URL ending in `.git`).
     #[serde(rename_all = "camelCase")]
     Url { url: String },
+    /// An empty volume that lives and ends with the job (scratch space).
+    Standalone,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -136,6 +139,9 @@ fn parse_source(source: &str, whole: &str) -> Result<Source, ParseError> {
     if source.is_empty() {
         return err(format!("\"{whole}\" names no source before the mount path. Write container@ALIAS or a URL."));
     }
+    if source == "standalone" {
+        return Ok(Source::Standalone);
+    }
     if let Some((scheme, _)) = source.split_once("://") {
         if scheme != "https" && scheme != "http" {
             return err(format!(
@@ -169,6 +175,7 @@ impl fmt::Display for Volume {
             Source::DataStore { alias, container, prefix } if prefix.is_empty() => write!(f, "{container}@{alias}")?,
             Source::DataStore { alias, container, prefix } => write!(f, "{container}@{alias}/{prefix}")?,
             Source::Url { url } => f.write_str(url)?,
+            Source::Standalone => f.write_str("standalone")?,
         }
         write!(f, ":{}:{}", self.mount_path, self.permission.as_str())?;
         if self.cache {
@@ -233,6 +240,11 @@ mod tests {
         let public: Volume =
             "https://storage.gra.cloud.ovh.net/v1/AUTH_x/public:/workspace/public".parse().expect("url");
         assert!(!public.source.is_git());
+        let scratch: Volume = "standalone:/workspace/scratch:rw".parse().expect("standalone");
+        assert_eq!(
+            (scratch.source.clone(), scratch.to_string()),
+            (Source::Standalone, "standalone:/workspace/scratch:rw".into())
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ fn source() -> impl Strategy<Value = Source> {
         .prop_map(|(host, path, git)| Source::Url {
             url: format!("https://{host}{path}{}", if git { ".git" } else { "" }),
         });
-    prop_oneof![3 => data_store, 1 => url]
+    prop_oneof![3 => data_store, 1 => url, 1 => Just(Source::Standalone)]
 }
 
 fn volume() -> impl Strategy<Value = Volume> {

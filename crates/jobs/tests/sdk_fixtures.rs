@@ -4,8 +4,10 @@
 //! when they drift), each with a note on where the SDK and the prose
 //! documentation disagree.
 
+use stowage_jobs::api::ApiPermission;
 use stowage_jobs::training::model::{DataSync, Job, Page, State};
-use stowage_jobs::training::{Flavor, NotebookOption};
+use stowage_jobs::training::{Flavor, NotebookOption, Quota};
+use stowage_jobs::{Source, Volume};
 
 fn fixture<T: serde::de::DeserializeOwned>(name: &str) -> T {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/sdk/{name}.json"));
@@ -99,4 +101,57 @@ fn capabilities() {
     let frameworks: Vec<NotebookOption> = fixture("notebook-frameworks");
     assert_eq!(editors[0].id, "jupyterlab");
     assert_eq!(frameworks[0].versions, ["2.4", "2.3"]);
+}
+
+#[test]
+fn odd_volumes_and_a_bare_job_are_read_as_they_came() {
+    let page: Page<serde_json::Value> = fixture("job-list-odd-volumes");
+    let jobs: Vec<Job> = page.items.into_iter().map(Job::from_listed).collect();
+    let odd = &jobs[0];
+    assert_eq!(odd.unreadable, None);
+    assert_eq!(odd.spec.volumes[0].permission, ApiPermission::Other("R".into()), "kept as the API wrote it");
+    assert_eq!(odd.spec.volumes[1].standalone, Some(Default::default()));
+    assert_eq!((odd.status.ip.as_deref(), odd.status.external_ip.as_deref()), (Some("10.42.0.7"), Some("51.68.0.1")));
+    assert!(odd.status.last_transition_date.is_some());
+    // Imported into the volume list: R is read-only, privateSwift is container@REGION as ovhai writes it.
+    let imported: Vec<Volume> =
+        odd.spec.volumes.iter().cloned().map(|v| Volume::try_from(v).expect("import")).collect();
+    assert_eq!(imported[0].to_string(), "old-data@GRA/2019/:/workspace/legacy:ro");
+    assert_eq!(imported[1].source, Source::Standalone);
+    // A job with nothing but its id has no state: not QUEUED.
+    assert_eq!(
+        (jobs[1].id.as_str(), jobs[1].status.state.as_str()),
+        ("7c1d0a42-0000-4000-8000-00000000000f", "UNKNOWN")
+    );
+}
+
+#[test]
+fn one_unreadable_job_keeps_its_place_and_the_rest_stand() {
+    let page = serde_json::json!([{"id": "good-1"}, {"id": "odd-2", "spec": "not an object"}, {"id": "good-3"}]);
+    let jobs: Vec<Job> = serde_json::from_value::<Vec<serde_json::Value>>(page)
+        .expect("list")
+        .into_iter()
+        .map(Job::from_listed)
+        .collect();
+    assert_eq!(jobs.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(), ["good-1", "odd-2", "good-3"]);
+    assert!(jobs[1].unreadable.as_deref().is_some_and(|why| why.contains("cannot read")), "{:?}", jobs[1].unreadable);
+    assert!(jobs[0].unreadable.is_none() && jobs[2].unreadable.is_none());
+}
+
+#[test]
+fn a_notebook_s_workspace_and_last_run() {
+    let notebook: Job = fixture("notebook-workspace");
+    let workspace = notebook.status.workspace.expect("workspace");
+    assert_eq!((workspace.storage_used, workspace.storage_free), (Some(3_145_728), Some(10_734_272_512)));
+    let last = notebook.status.last_job_status.expect("last run");
+    assert_eq!((last.state, last.exit_code), (State::Failed, Some(137)));
+}
+
+#[test]
+fn quota_and_job_images() {
+    let quotas: Vec<Quota> = fixture("quota");
+    let quota = &quotas[0];
+    assert_eq!((quota.limit("GPU"), quota.limit("cpu"), quota.storage), (Some(4), Some(12), Some(80_000_000_000)));
+    let images: Vec<NotebookOption> = fixture("job-images");
+    assert_eq!(images[0].id, "ovhcom/ai-training-pytorch");
 }

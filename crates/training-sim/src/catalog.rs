@@ -1,8 +1,26 @@
 //! What the simulated platform offers (`GET /v1/capabilities/...`): a few
-//! of OVHcloud's flavors, notebook editors and frameworks, and the checks a
-//! spec's resources and notebook environment get against them.
+//! of OVHcloud's flavors, notebook editors and frameworks, job images, the
+//! project's quota, and the checks a spec's resources and notebook
+//! environment get against them.
 
-use crate::wire::{Flavor, GpuInformation, NotebookEnv, NotebookOption, Resources, ResourcesPerUnit};
+use std::collections::BTreeMap;
+
+use crate::wire::{Flavor, GpuInformation, JobImage, NotebookEnv, NotebookOption, Quota, Resources, ResourcesPerUnit};
+
+pub fn quota() -> Quota {
+    Quota { resources: BTreeMap::from([("CPU", 12), ("GPU", 4)]), storage: 8 * 10_000_000_000 }
+}
+
+pub fn job_images() -> Vec<JobImage> {
+    vec![JobImage {
+        id: "ovhcom/ai-training-pytorch",
+        name: "PyTorch",
+        description: "PyTorch with CUDA, as OVHcloud builds it",
+        doc_url: "https://help.ovhcloud.com/csm/en-public-cloud-ai-training",
+        logo_url: "https://ui.gra.ai.sim.local/logos/pytorch.svg",
+        versions: vec!["2.4.0", "2.3.1"],
+    }]
+}
 
 const GIB: u64 = 1 << 30;
 

@@ -14,14 +14,15 @@
 //! set, every datastore alias maps to that S3 server and the data phases
 //! move real files (see `world.rs`).
 //!
-//! Test hook: `POST /_sim/fail {"status": 503, "times": 2}` makes the next
-//! two API requests answer that status (429 comes with `Retry-After: 0`).
+//! Test hooks: `POST /_sim/fail {"status": 503, "times": 2}` makes the next
+//! two API requests answer that status (429 comes with `Retry-After: 0`);
+//! `POST /_sim/drop-logs` breaks every followed log stream open now, as a
+//! dropped connection would (the client opens it again).
 
 mod catalog;
 mod wire;
 mod world;
 
-use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -106,6 +107,8 @@ struct Sim {
     token: Arc<str>,
     page_size: u32,
     faults: Arc<Mutex<Faults>>,
+    /// Bumped by `/_sim/drop-logs`: a followed log that sees it change breaks.
+    log_drops: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Sim {
@@ -129,6 +132,7 @@ fn main() {
         token: options.token.into(),
         page_size: options.page_size.max(1),
         faults: Arc::default(),
+        log_drops: Arc::default(),
     };
     runtime.block_on(async move {
         tokio::spawn(async move {
@@ -185,6 +189,10 @@ async fn handle(
     let path = uri.path().trim_end_matches('/');
     let query: Vec<(String, String)> =
         form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes()).into_owned().collect();
+    if path == "/_sim/drop-logs" && method == Method::POST {
+        sim.log_drops.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        return answer(json!({}));
+    }
     if path == "/_sim/fail" && method == Method::POST {
         return match parse::<FaultRequest>(&body) {
             Ok(f) => {
@@ -216,14 +224,30 @@ async fn handle(
         (&Method::GET, ["v1", "capabilities", "flavor"], _) => Ok(answer(json!(catalog::flavors()))),
         (&Method::GET, ["v1", "capabilities", "notebook", "editor"], _) => Ok(answer(json!(catalog::editors()))),
         (&Method::GET, ["v1", "capabilities", "notebook", "framework"], _) => Ok(answer(json!(catalog::frameworks()))),
+        (&Method::GET, ["v1", "capabilities", "job", "image"], _) => Ok(answer(json!(catalog::job_images()))),
+        (&Method::GET, ["v1", "capabilities", "quota"], _) => Ok(answer(json!([catalog::quota()]))),
         (&Method::GET, ["v1", _], Some(kind)) => {
-            let list = ListQuery {
-                page: number("page").unwrap_or(1).max(1),
-                size: number("size").unwrap_or(20).clamp(1, sim.page_size),
-                states: query.iter().filter(|(k, _)| k == "statusState").map(|(_, v)| v.clone()).collect(),
-                newest_first: !query.iter().any(|(k, v)| k == "order" && v == "asc"),
+            let text = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+            let label = match text("labelSelector") {
+                None => Ok(None),
+                Some(selector) => {
+                    selector.split_once('=').map(|(name, value)| Some((name.to_owned(), value.to_owned()))).ok_or_else(
+                        || Refusal { status: 400, message: format!("labelSelector {selector} is not name=value") },
+                    )
+                }
             };
-            Ok(answer(sim.world().list(kind, &list)))
+            label.map(|label| {
+                let list = ListQuery {
+                    page: number("page").unwrap_or(1).max(1),
+                    size: number("size").unwrap_or(20).clamp(1, sim.page_size),
+                    states: query.iter().filter(|(k, _)| k == "statusState").map(|(_, v)| v.clone()).collect(),
+                    newest_first: text("order").as_deref() != Some("asc"),
+                    label,
+                    updated_after: text("updatedAfter").and_then(|t| t.parse().ok()),
+                    sort: text("sort"),
+                };
+                answer(sim.world().list(kind, &list))
+            })
         }
         (&Method::POST, ["v1", _], Some(kind)) => {
             let spec = match kind {
@@ -233,6 +257,13 @@ async fn handle(
             spec.and_then(|spec| sim.world().create(spec)).map(answer)
         }
         (&Method::GET, ["v1", _, id], Some(kind)) => sim.world().get(kind, id).map(answer),
+        (&Method::DELETE, ["v1", _, id], Some(kind)) => {
+            let force = query.iter().any(|(k, v)| k == "force" && v == "true");
+            sim.world().delete(kind, id, force).map(|()| StatusCode::NO_CONTENT.into_response())
+        }
+        (&Method::PUT, ["v1", _, id, "label"], Some(kind)) => parse(&body)
+            .and_then(|update| sim.world().set_label(kind, id, update))
+            .map(|()| StatusCode::NO_CONTENT.into_response()),
         (&Method::PUT, ["v1", "job", id, "kill"], _) | (&Method::PUT, ["v1", "notebook", id, "stop"], _) => {
             sim.world().stop(kind.unwrap_or(Kind::Job), id).map(|()| StatusCode::NO_CONTENT.into_response())
         }
@@ -263,6 +294,7 @@ fn logs(sim: &Sim, id: &str, tail: Option<u32>, follow: bool) -> Result<Response
         return Ok((plain, text(&lines[from..])).into_response());
     }
     let (sim, id) = (sim.clone(), id.to_owned());
+    let drops_at_open = sim.log_drops.load(std::sync::atomic::Ordering::SeqCst);
     let stream = futures_util::stream::unfold((from, false), move |(next, ended)| {
         let (sim, id) = (sim.clone(), id.clone());
         async move {
@@ -270,10 +302,14 @@ fn logs(sim: &Sim, id: &str, tail: Option<u32>, follow: bool) -> Result<Response
                 return None;
             }
             loop {
+                if sim.log_drops.load(std::sync::atomic::Ordering::SeqCst) != drops_at_open {
+                    // An error in the body aborts the response mid-stream.
+                    return Some((Err(std::io::Error::other("dropped by /_sim/drop-logs")), (next, true)));
+                }
                 let (lines, ended) = sim.world().logs(&id, next).ok()?;
                 if !lines.is_empty() || ended {
                     let chunk = Bytes::from(text(&lines));
-                    return Some((Ok::<_, Infallible>(chunk), (next + lines.len(), ended)));
+                    return Some((Ok(chunk), (next + lines.len(), ended)));
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }

@@ -27,6 +27,10 @@ impl Stamp {
         Self { micros: u64::try_from(since.as_micros()).unwrap_or(u64::MAX) }
     }
 
+    pub fn unix_seconds(self) -> u64 {
+        self.micros / 1_000_000
+    }
+
     pub fn seconds_since(self, earlier: Stamp) -> u64 {
         self.micros.saturating_sub(earlier.micros) / 1_000_000
     }
@@ -123,13 +127,27 @@ pub struct Url {
     pub url: String,
 }
 
+/// SDK `PrivateSwiftVolumeSource`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivateSwift {
+    pub container: String,
+    pub region: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal: Option<bool>,
+}
+
 /// SDK `Volume`: one source at the top level (the regional API does not
 /// nest it under `volumeSource` as the Control Panel's does).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Volume {
     pub mount_path: String,
-    /// RO, RW or RWD.
+    /// RO, RW or RWD; R, as the SDK's docstring writes read-only, is taken too.
     pub permission: String,
     #[serde(default)]
     pub cache: bool,
@@ -139,6 +157,8 @@ pub struct Volume {
     pub public_git: Option<Url>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_swift: Option<Url>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private_swift: Option<PrivateSwift>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub standalone: Option<BTreeMap<String, serde_json::Value>>,
 }
@@ -351,6 +371,8 @@ pub struct JobStatus {
     pub finalized_at: Option<Stamp>,
     pub timeout_at: Option<Stamp>,
     pub last_transition_date: Option<Stamp>,
+    /// The job's address while it runs.
+    pub ip: Option<String>,
     pub exit_code: Option<i32>,
     pub duration: u64,
     pub url: String,
@@ -369,6 +391,7 @@ pub struct NotebookStatus {
     pub info: Info,
     pub last_started_at: Option<Stamp>,
     pub last_stopped_at: Option<Stamp>,
+    pub workspace: Workspace,
     pub duration: u64,
     pub url: String,
     pub info_url: String,
@@ -376,6 +399,14 @@ pub struct NotebookStatus {
     pub ssh_url: Option<String>,
     pub volumes: Vec<VolumeStatus>,
     pub data_sync: Vec<DataSync>,
+}
+
+/// SDK `NotebookWorkspace`: bytes.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Workspace {
+    pub storage_used: u64,
+    pub storage_free: u64,
 }
 
 /// SDK `Job` and `Notebook`: the same envelope around their own spec and status.
@@ -438,6 +469,34 @@ pub struct ResourcesPerUnit {
     pub cpu: u32,
     pub memory: u64,
     pub ephemeral_storage: u64,
+}
+
+/// SDK `ProjectQuotas`: units per kind, and storage in bits.
+#[derive(Debug, Clone, Serialize)]
+pub struct Quota {
+    pub resources: BTreeMap<&'static str, u32>,
+    pub storage: u64,
+}
+
+/// SDK `JobImage`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobImage {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+    pub doc_url: &'static str,
+    pub logo_url: &'static str,
+    pub versions: Vec<&'static str>,
+}
+
+/// SDK `LabelUpdate`: a value sets the label, none removes it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelUpdate {
+    pub name: String,
+    #[serde(default)]
+    pub value: Option<String>,
 }
 
 /// SDK `NotebookEditor` and `NotebookFramework` (the same fields but one).

@@ -19,8 +19,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::catalog;
 use crate::wire::{
-    DataSync, DataSyncProgress, DataSyncSpec, DataSyncStatus, Direction, Info, JobSpec, JobStatus, List, Metadata,
-    NotebookSpec, NotebookStatus, Resources, Run, Stamp, StateHistory, Volume, VolumeStatus,
+    DataSync, DataSyncProgress, DataSyncSpec, DataSyncStatus, Direction, Info, JobSpec, JobStatus, LabelUpdate, List,
+    Metadata, NotebookSpec, NotebookStatus, Resources, Run, Stamp, StateHistory, Volume, VolumeStatus, Workspace,
 };
 
 /// How long the clock-driven phases last.
@@ -129,6 +129,29 @@ impl Spec {
             Spec::Notebook(_) => Kind::Notebook,
         }
     }
+
+    fn labels(&self) -> &BTreeMap<String, Option<String>> {
+        static NONE: BTreeMap<String, Option<String>> = BTreeMap::new();
+        match self {
+            Spec::Job(s) => s.labels.as_ref(),
+            Spec::Notebook(s) => s.labels.as_ref(),
+        }
+        .unwrap_or(&NONE)
+    }
+
+    fn labels_mut(&mut self) -> &mut BTreeMap<String, Option<String>> {
+        match self {
+            Spec::Job(s) => s.labels.get_or_insert_default(),
+            Spec::Notebook(s) => s.labels.get_or_insert_default(),
+        }
+    }
+
+    fn name(&self) -> Option<&str> {
+        match self {
+            Spec::Job(s) => s.name.as_deref(),
+            Spec::Notebook(s) => s.name.as_deref(),
+        }
+    }
 }
 
 /// What went wrong, as the API answers it.
@@ -195,6 +218,12 @@ pub struct ListQuery {
     pub size: u32,
     pub states: Vec<String>,
     pub newest_first: bool,
+    /// `name=value`: only runs with that label.
+    pub label: Option<(String, String)>,
+    /// Unix seconds: only runs updated after.
+    pub updated_after: Option<u64>,
+    /// `createdAt` (the default), `updatedAt`, `status.state` or `name`.
+    pub sort: Option<String>,
 }
 
 impl World {
@@ -208,8 +237,19 @@ impl World {
             .values()
             .filter(|e| e.spec.kind() == kind)
             .filter(|e| query.states.is_empty() || query.states.iter().any(|s| s == e.phase.as_str()))
+            .filter(|e| {
+                query.label.as_ref().is_none_or(|(name, value)| {
+                    e.spec.labels().get(name).is_some_and(|v| v.as_deref().unwrap_or("") == value)
+                })
+            })
+            .filter(|e| query.updated_after.is_none_or(|after| e.updated.unix_seconds() > after))
             .collect();
-        runs.sort_by_key(|e| e.created);
+        match query.sort.as_deref() {
+            Some("updatedAt") => runs.sort_by_key(|e| e.updated),
+            Some("status.state") => runs.sort_by_key(|e| (e.phase.as_str(), e.created)),
+            Some("name") => runs.sort_by(|a, b| a.spec.name().cmp(&b.spec.name()).then(a.created.cmp(&b.created))),
+            _ => runs.sort_by_key(|e| e.created),
+        }
         if query.newest_first {
             runs.reverse();
         }
@@ -268,11 +308,16 @@ impl World {
             if !v.mount_path.starts_with('/') {
                 return Err(bad(format!("mountPath {} must be absolute", v.mount_path)));
             }
-            if !["RO", "RW", "RWD"].contains(&v.permission.as_str()) {
+            if !["RO", "R", "RW", "RWD"].contains(&v.permission.as_str()) {
                 return Err(bad(format!("permission {} is not RO, RW or RWD", v.permission)));
             }
-            let sources =
-                [v.data_store.is_some(), v.public_git.is_some(), v.public_swift.is_some(), v.standalone.is_some()];
+            let sources = [
+                v.data_store.is_some(),
+                v.public_git.is_some(),
+                v.public_swift.is_some(),
+                v.private_swift.is_some(),
+                v.standalone.is_some(),
+            ];
             if sources.iter().filter(|s| **s).count() != 1 {
                 return Err(bad(format!("the volume at {} needs exactly one source", v.mount_path)));
             }
@@ -352,10 +397,19 @@ impl World {
         Ok(())
     }
 
-    /// Starts a stopped notebook again.
+    /// Starts a stopped notebook again, or a DONE or INTERRUPTED job (SDK
+    /// `job_start`): from QUEUED, its volumes pulled again.
     pub fn start(&mut self, kind: Kind, id: &str) -> Result<(), Refusal> {
         if kind == Kind::Job {
-            return Err(refuse(400, "a finished job cannot be started again; run a new one"));
+            let entry = self.entry_mut(kind, id)?;
+            if !matches!(entry.phase, Phase::Done | Phase::Interrupted) {
+                return Err(refuse(
+                    400,
+                    format!("the job is {}: only a DONE or INTERRUPTED job starts again", entry.phase.as_str()),
+                ));
+            }
+            entry.restart();
+            return Ok(());
         }
         self.entry(kind, id)?;
         let mut entry = self.entries.remove(id).ok_or_else(|| refuse(404, format!("notebook {id} not found")))?;
@@ -367,6 +421,33 @@ impl World {
         };
         self.entries.insert(id.to_owned(), entry);
         result
+    }
+
+    /// Deletes a run (SDK `job_delete`); one that still runs only with `force`.
+    pub fn delete(&mut self, kind: Kind, id: &str, force: bool) -> Result<(), Refusal> {
+        let entry = self.entry(kind, id)?;
+        if !entry.phase.is_final() && !force {
+            return Err(refuse(
+                400,
+                format!("the {} is {}: stop it first, or delete with force", kind.name(), entry.phase.as_str()),
+            ));
+        }
+        self.entries.remove(id);
+        Ok(())
+    }
+
+    /// Sets or removes a label (SDK `job_edit_label`); `ovh/` labels are the platform's.
+    pub fn set_label(&mut self, kind: Kind, id: &str, update: LabelUpdate) -> Result<(), Refusal> {
+        if update.name.trim().is_empty() || update.name.starts_with("ovh/") {
+            return Err(refuse(400, format!("label {:?} cannot be set", update.name)));
+        }
+        let entry = self.entry_mut(kind, id)?;
+        match update.value {
+            Some(value) => entry.spec.labels_mut().insert(update.name, Some(value)),
+            None => entry.spec.labels_mut().remove(&update.name),
+        };
+        entry.updated = Stamp::now();
+        Ok(())
     }
 
     fn start_notebook(&self, entry: &mut Entry) {
@@ -600,6 +681,16 @@ impl Entry {
         );
     }
 
+    /// A finished job runs again under the same id: a new run's clocks.
+    fn restart(&mut self) {
+        let now = Stamp::now();
+        (self.queued_at, self.initializing_at, self.started_at) = (Some(now), None, None);
+        (self.stopped_at, self.finalized_at, self.timeout_at, self.exit_code) = (None, None, None, None);
+        (self.stop_requested, self.timed_out, self.phase_sync) = (false, false, None);
+        self.enter(Phase::Queued);
+        self.log("Job restarted by the user".into());
+    }
+
     fn end(&mut self, phase: Phase) {
         let now = Stamp::now();
         self.finalized_at = Some(now);
@@ -717,6 +808,7 @@ impl Entry {
                     finalized_at: self.finalized_at,
                     timeout_at: self.timeout_at,
                     last_transition_date: self.history.last().map(|h| h.date),
+                    ip: (self.phase == Phase::Running).then(|| "10.42.0.7".to_owned()),
                     exit_code: self.exit_code,
                     duration,
                     url,
@@ -738,6 +830,7 @@ impl Entry {
                     info: self.info.clone(),
                     last_started_at: self.started_at,
                     last_stopped_at: self.stopped_at,
+                    workspace: Workspace { storage_used: 3 << 20, storage_free: (10 << 30) - (3 << 20) },
                     duration,
                     url,
                     info_url,

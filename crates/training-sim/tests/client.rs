@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use stowage_jobs::training::model::{DataSyncDirection, JobSpec, State, Workload};
-use stowage_jobs::training::{job_spec, ApiErrorKind, Job, LaunchForm, Retry, Token, TrainingClient};
+use stowage_jobs::training::{job_spec, ApiErrorKind, Job, LaunchForm, ListFilter, Retry, Token, TrainingClient};
 use stowage_jobs::Volume;
 
 const TOKEN: &str = "CANARY-training-token-5f1d0c";
@@ -47,20 +47,30 @@ impl Sim {
 
     /// The simulator's test hook: the next `times` API requests answer `status`.
     fn fail_next(&self, status: u16, times: u32) {
-        use std::io::{Read, Write};
-        let body = format!(r#"{{"status": {status}, "times": {times}}}"#);
-        let address = self.url.trim_start_matches("http://");
-        let mut stream = std::net::TcpStream::connect(address).expect("connect");
-        write!(
-            stream,
-            "POST /_sim/fail HTTP/1.1\r\nHost: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .expect("send");
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).expect("read");
-        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        hook(&self.url, "/_sim/fail", &format!(r#"{{"status": {status}, "times": {times}}}"#));
     }
+}
+
+/// POSTs to one of the simulator's test hooks (no token: they are not the API).
+fn hook(url: &str, path: &str, body: &str) {
+    let answer = post(url, path, "", body);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+/// A plain HTTP/1.1 POST of JSON, as another tool would send it: the whole answer.
+fn post(url: &str, path: &str, headers: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let address = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).expect("connect");
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    answer
 }
 
 impl Drop for Sim {
@@ -113,7 +123,7 @@ async fn a_job_goes_through_its_phases_and_syncs_on_request() {
         client.create(Workload::Job, &spec(vec![volume("out@GRA:/workspace/out:rw")], "3")).await.expect("create");
     assert_eq!(job.status.state, State::Queued);
     assert_eq!(job.spec.resources.gpu_model.as_deref(), Some("Tesla V100S"), "the platform fills resources in");
-    assert_eq!(client.list(Workload::Job).await.expect("list").len(), 1);
+    assert_eq!(client.list(Workload::Job, &ListFilter::default()).await.expect("list").len(), 1);
 
     // Not running yet: a sync is refused, and the sentence says why.
     let err = client.data_sync(Workload::Job, &job.id, DataSyncDirection::Push, None).await.expect_err("queued");
@@ -173,12 +183,13 @@ async fn lists_are_read_page_after_page() {
     for _ in 0..5 {
         created.push(client.create(Workload::Job, &spec(vec![], "60")).await.expect("create").id);
     }
-    let mut listed: Vec<String> = client.list(Workload::Job).await.expect("list").into_iter().map(|j| j.id).collect();
+    let mut listed: Vec<String> =
+        client.list(Workload::Job, &ListFilter::default()).await.expect("list").into_iter().map(|j| j.id).collect();
     assert_eq!(listed.len(), 5, "three pages of at most two");
     listed.sort();
     created.sort();
     assert_eq!(listed, created);
-    assert!(client.list(Workload::Notebook).await.expect("no notebooks").is_empty());
+    assert!(client.list(Workload::Notebook, &ListFilter::default()).await.expect("no notebooks").is_empty());
 }
 
 #[tokio::test]
@@ -196,6 +207,106 @@ async fn logs_are_read_and_followed_to_the_end() {
     assert_eq!(tail.lines().collect::<Vec<_>>(), lines[lines.len() - 2..]);
     let all = client.logs(&job.id, None).await.expect("all");
     assert_eq!(all.lines().count(), lines.len());
+}
+
+#[tokio::test]
+async fn a_followed_log_that_drops_continues_where_it_stopped() {
+    let sim = Sim::start(&[]);
+    let client = sim.client(TOKEN);
+    let job = client.create(Workload::Job, &spec(Vec::new(), "3")).await.expect("create");
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let url = sim.url.clone();
+    let dropper = {
+        let seen = seen.clone();
+        tokio::spawn(async move {
+            // Once the job runs and some lines are shown, every open log stream breaks.
+            while !seen.lock().expect("lines").iter().any(|l| l.contains("Running:")) {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            tokio::task::spawn_blocking(move || hook(&url, "/_sim/drop-logs", "{}")).await.expect("hook");
+        })
+    };
+    let sink = seen.clone();
+    client.follow_logs(&job.id, None, |line| sink.lock().expect("lines").push(line.to_owned())).await.expect("follow");
+    dropper.await.expect("dropper");
+    let lines = seen.lock().expect("lines").clone();
+    let notice = lines.iter().position(|l| l.starts_with("[stowage]")).expect("the reconnect is said");
+    assert!(lines[notice].contains("continues after the last line shown"), "{}", lines[notice]);
+    let shown: Vec<&String> = lines.iter().filter(|l| !l.starts_with("[stowage]")).collect();
+    let all = client.logs(&job.id, None).await.expect("all");
+    assert_eq!(shown, all.lines().collect::<Vec<_>>().iter().collect::<Vec<_>>(), "every line once, in order");
+    assert!(shown.last().is_some_and(|l| l.ends_with("Job DONE")));
+}
+
+#[tokio::test]
+async fn a_finished_job_restarts_is_labelled_filtered_and_deleted() {
+    let sim = Sim::start(&[]);
+    let client = sim.client(TOKEN);
+    let form = LaunchForm { labels: "team=vision".into(), ..form(Vec::new(), "0.2") };
+    let job = client.create(Workload::Job, &job_spec(&form).expect("spec")).await.expect("create");
+    let other = client.create(Workload::Job, &spec(Vec::new(), "30")).await.expect("create");
+    // Running: neither restart nor a plain delete is allowed.
+    wait_for_state(&client, &other.id, State::Running).await;
+    assert_eq!(client.start(Workload::Job, &other.id).await.expect_err("running").kind, ApiErrorKind::WrongState);
+    assert_eq!(
+        client.delete(Workload::Job, &other.id, false).await.expect_err("running").kind,
+        ApiErrorKind::WrongState
+    );
+
+    let done = wait_for_state(&client, &job.id, State::Done).await;
+    client.start(Workload::Job, &job.id).await.expect("restart");
+    let again = wait_for_state(&client, &job.id, State::Done).await;
+    assert!(again.status.history.len() > done.status.history.len(), "a second run, under the same id");
+
+    let by_label = |selector: &str| ListFilter { label_selector: Some(selector.into()), ..ListFilter::default() };
+    let ids = |jobs: Vec<Job>| jobs.into_iter().map(|j| j.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(client.list(Workload::Job, &by_label("team=vision")).await.expect("list")),
+        std::slice::from_ref(&job.id)
+    );
+    client.set_label(Workload::Job, &job.id, "team", Some("nlp")).await.expect("relabel");
+    client.set_label(Workload::Job, &other.id, "stage", Some("tune")).await.expect("label");
+    assert!(client.list(Workload::Job, &by_label("team=vision")).await.expect("list").is_empty());
+    assert_eq!(
+        ids(client.list(Workload::Job, &by_label("team=nlp")).await.expect("list")),
+        std::slice::from_ref(&job.id)
+    );
+    client.set_label(Workload::Job, &job.id, "team", None).await.expect("unlabel");
+    assert!(client.get(Workload::Job, &job.id).await.expect("get").spec.labels.is_empty());
+    let running = ListFilter { states: vec!["RUNNING".into()], ..ListFilter::default() };
+    assert_eq!(ids(client.list(Workload::Job, &running).await.expect("list")), std::slice::from_ref(&other.id));
+    let oldest = ListFilter { oldest_first: true, ..ListFilter::default() };
+    assert_eq!(ids(client.list(Workload::Job, &oldest).await.expect("list")), [job.id.clone(), other.id.clone()]);
+    // Only what changed after a moment: the label just set on `other` changed it.
+    let future = ListFilter { updated_after: Some(i64::MAX / 2), ..ListFilter::default() };
+    assert!(client.list(Workload::Job, &future).await.expect("list").is_empty());
+
+    client.delete(Workload::Job, &job.id, false).await.expect("delete");
+    assert_eq!(client.get(Workload::Job, &job.id).await.expect_err("gone").kind, ApiErrorKind::NotFound);
+    client.delete(Workload::Job, &other.id, true).await.expect("forced");
+    assert!(client.list(Workload::Job, &ListFilter::default()).await.expect("list").is_empty());
+}
+
+#[tokio::test]
+async fn quota_images_and_odd_volumes() {
+    let sim = Sim::start(&[]);
+    let client = sim.client(TOKEN);
+    let quota = client.quota().await.expect("quota");
+    assert_eq!(quota.limit("GPU"), Some(4));
+    assert!(quota.exceeded("GPU", 5, 0).is_some());
+    assert!(!client.job_images().await.expect("images").is_empty());
+    // A job launched by another tool, with a permission and sources the form does not write.
+    let body = serde_json::json!({"image": "busybox", "volumes": [
+        {"mountPath": "/workspace/legacy", "permission": "R", "privateSwift": {"container": "old", "region": "GRA"}},
+        {"mountPath": "/workspace/scratch", "permission": "RW", "standalone": {}}]});
+    let answer = post(&sim.url, "/v1/job", &format!("Authorization: Bearer {TOKEN}\r\n"), &body.to_string());
+    let (head, json) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
+    assert!(head.starts_with("HTTP/1.1 200"), "{answer}");
+    let created: Job = serde_json::from_str(json).expect("job");
+    let listed = client.list(Workload::Job, &ListFilter::default()).await.expect("the list stands");
+    let odd = listed.iter().find(|j| j.id == created.id).expect("listed");
+    assert_eq!(serde_json::to_value(&odd.spec.volumes[0].permission).expect("json"), "R");
+    assert!(odd.spec.volumes[0].private_swift.is_some() && odd.spec.volumes[1].standalone.is_some());
 }
 
 #[tokio::test]
@@ -250,13 +361,13 @@ async fn flavors_come_from_the_platform_and_a_spec_names_one() {
 #[tokio::test]
 async fn each_error_class_gets_its_sentence() {
     let sim = Sim::start(&[]);
-    let err = sim.client("wrong-token").list(Workload::Job).await.expect_err("bad token");
+    let err = sim.client("wrong-token").list(Workload::Job, &ListFilter::default()).await.expect_err("bad token");
     assert_eq!(err.kind, ApiErrorKind::BadToken);
     assert!(err.message.contains("ovhai token create"), "{err}");
 
     let client = sim.client(TOKEN);
     sim.fail_next(403, 1);
-    let err = client.list(Workload::Job).await.expect_err("forbidden");
+    let err = client.list(Workload::Job, &ListFilter::default()).await.expect_err("forbidden");
     assert_eq!(err.kind, ApiErrorKind::BadToken);
     assert!(err.message.contains("--role operator"), "a read-only token is told what to do: {err}");
 
@@ -274,7 +385,7 @@ async fn each_error_class_gets_its_sentence() {
     let offline = TrainingClient::new(&format!("http://127.0.0.1:{closed}"), Token::new(TOKEN))
         .expect("client")
         .with_retry(Retry { attempts: 2, first_backoff: Duration::from_millis(10) });
-    let err = offline.list(Workload::Job).await.expect_err("nothing listens");
+    let err = offline.list(Workload::Job, &ListFilter::default()).await.expect_err("nothing listens");
     assert_eq!(err.kind, ApiErrorKind::Network);
     assert!(err.message.contains("cannot be reached"), "{err}");
     assert!(!err.message.contains(TOKEN));
@@ -286,22 +397,22 @@ async fn retries_what_is_safe_to_retry_and_nothing_else() {
     let client = sim.client(TOKEN);
 
     sim.fail_next(503, 2);
-    client.list(Workload::Job).await.expect("a GET survives two 503s");
+    client.list(Workload::Job, &ListFilter::default()).await.expect("a GET survives two 503s");
 
     sim.fail_next(503, 5);
-    let err = client.list(Workload::Job).await.expect_err("three attempts, all 503");
+    let err = client.list(Workload::Job, &ListFilter::default()).await.expect_err("three attempts, all 503");
     assert_eq!(err.kind, ApiErrorKind::Server);
     sim.fail_next(503, 0);
 
     sim.fail_next(429, 2);
     client.create(Workload::Job, &spec(vec![], "1")).await.expect("a create survives rate limiting");
-    assert_eq!(client.list(Workload::Job).await.expect("list").len(), 1);
+    assert_eq!(client.list(Workload::Job, &ListFilter::default()).await.expect("list").len(), 1);
 
     // A 500 on create may mean the job exists: no second POST.
     sim.fail_next(500, 1);
     let err = client.create(Workload::Job, &spec(vec![], "1")).await.expect_err("not retried");
     assert_eq!(err.kind, ApiErrorKind::Server);
-    assert_eq!(client.list(Workload::Job).await.expect("list").len(), 1, "no duplicate job");
+    assert_eq!(client.list(Workload::Job, &ListFilter::default()).await.expect("list").len(), 1, "no duplicate job");
 }
 
 /// Everything the client logs at TRACE, and every error it returns: the
@@ -329,9 +440,9 @@ async fn the_token_never_reaches_a_log_or_an_error() {
     let client = sim.client(TOKEN);
     let mut said = format!("{client:?}");
     sim.fail_next(503, 1);
-    said += &format!("{:?}", client.list(Workload::Job).await);
+    said += &format!("{:?}", client.list(Workload::Job, &ListFilter::default()).await);
     said += &format!("{:?}", client.get(Workload::Job, "missing").await);
-    said += &format!("{:?}", sim.client(&format!("{TOKEN}-wrong")).list(Workload::Job).await);
+    said += &format!("{:?}", sim.client(&format!("{TOKEN}-wrong")).list(Workload::Job, &ListFilter::default()).await);
     let logged = String::from_utf8_lossy(&logs.0.lock().expect("lock")).into_owned();
     assert!(logged.contains("retrying"), "the retry was logged: {logged}");
     assert!(!logged.contains(TOKEN), "the token leaked into a log line");

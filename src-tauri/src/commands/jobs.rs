@@ -1,6 +1,7 @@
 //! AI Training jobs and notebooks from the window: where the API is and its
-//! token (set, never read back), list, get, launch from the form, stop and
-//! start, intermediate data syncs, logs (followed over a channel), what the
+//! token (set, never read back), list (filtered), get, launch from the form
+//! (with the quota said before), stop, start and restart, delete, labels,
+//! intermediate data syncs, logs (followed over a channel), what the
 //! platform offers, and a run's web address opened in the browser.
 
 use std::collections::HashMap;
@@ -11,7 +12,7 @@ use std::time::Duration;
 use serde::Serialize;
 use stowage_api::LaunchForm;
 use stowage_api::Secret;
-use stowage_api::{spec_of, LaunchOptions, TrainingView};
+use stowage_api::{spec_of, LaunchOptions, ListFilter, TrainingView};
 use stowage_api::{DataSync, DataSyncDirection, Job, Workload};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -43,8 +44,8 @@ pub async fn save_training_settings(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn list_jobs(app: Stowage<'_>, kind: Workload) -> Result<Vec<Job>, IpcError> {
-    Ok(app.list_jobs(kind).await?)
+pub async fn list_jobs(app: Stowage<'_>, kind: Workload, filter: ListFilter) -> Result<Vec<Job>, IpcError> {
+    Ok(app.list_jobs(kind, &filter).await?)
 }
 
 #[tauri::command]
@@ -73,11 +74,37 @@ pub async fn stop_job(app: Stowage<'_>, kind: Workload, id: String) -> Result<()
     Ok(app.stop_job(kind, &id).await?)
 }
 
-/// Starts a stopped notebook again.
+/// Starts a stopped notebook, or a DONE or INTERRUPTED job, again.
 #[tauri::command]
 #[specta::specta]
-pub async fn start_notebook(app: Stowage<'_>, id: String) -> Result<(), IpcError> {
-    Ok(app.start_notebook(&id).await?)
+pub async fn start_job(app: Stowage<'_>, kind: Workload, id: String) -> Result<(), IpcError> {
+    Ok(app.start_job(kind, &id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_job(app: Stowage<'_>, kind: Workload, id: String, force: bool) -> Result<(), IpcError> {
+    Ok(app.delete_job(kind, &id, force).await?)
+}
+
+/// Sets a label (a value given) or removes it.
+#[tauri::command]
+#[specta::specta]
+pub async fn label_job(
+    app: Stowage<'_>,
+    kind: Workload,
+    id: String,
+    name: String,
+    value: Option<String>,
+) -> Result<(), IpcError> {
+    Ok(app.label_job(kind, &id, &name, value.as_deref()).await?)
+}
+
+/// A sentence when the form's launch would pass the project's quota.
+#[tauri::command]
+#[specta::specta]
+pub async fn quota_warning(app: Stowage<'_>, form: LaunchForm) -> Result<Option<String>, IpcError> {
+    Ok(app.quota_warning(&form).await?)
 }
 
 /// "Sync now": push (or pull) one volume, or all, of a running job.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, nextDelay, parseApiTime, percent, progressLabel, timeline, tone } from "./jobs";
+import { changedSince, formatDuration, labelChanges, labelsText, mergeRuns, nextDelay, parseApiTime, percent, progressLabel, timeline, tone } from "./jobs";
 
 const phases = (steps: { phase: string }[]) => steps.map((s) => s.phase);
 
@@ -77,5 +77,33 @@ describe("API timestamps", () => {
     expect(formatDuration(723)).toBe("12 min 03 s");
     expect(formatDuration(7500)).toBe("2 h 05 min");
     expect(formatDuration(null)).toBe("—");
+  });
+});
+
+describe("labels and incremental refreshes", () => {
+  const job = (id: string, labels: Record<string, string | null>, createdAt = "2026-12-06T10:00:00Z", updatedAt = createdAt) =>
+    ({ id, createdAt, updatedAt, spec: { labels }, status: {} }) as unknown as import("./ipc").Job;
+
+  it("edits labels as sets and removals, leaving the platform's alone", () => {
+    const before = job("a", { team: "vision", stage: "tune", "ovh/owner": "x" });
+    expect(labelsText(before)).toBe("team=vision\nstage=tune");
+    expect(labelChanges(before, "team=nlp\n\n run = 2 ")).toEqual([
+      { name: "team", value: "nlp" }, { name: "run", value: "2" }, { name: "stage", value: null },
+    ]);
+    expect(labelChanges(before, labelsText(before))).toEqual([]);
+    expect(labelChanges(before, "solo")).toMatch(/not name=value/);
+    expect(labelChanges(before, "ovh/x=1")).toMatch(/platform/);
+  });
+
+  it("merges what changed into what is known, newest first, and asks from the newest change", () => {
+    const old = job("old", {}, "2026-12-06T09:00:00Z");
+    const mid = job("mid", {}, "2026-12-06T10:00:00Z", "2026-12-06T10:05:00Z");
+    const changed = { ...mid, status: { state: "DONE" } } as typeof mid;
+    const fresh = job("new", {}, "2026-12-06T11:00:00Z");
+    const merged = mergeRuns([mid, old], [changed, fresh]);
+    expect(merged.map((j) => j.id)).toEqual(["new", "mid", "old"]);
+    expect(merged[1].status?.state).toBe("DONE");
+    expect(changedSince([old, mid])).toBe(Date.parse("2026-12-06T10:05:00Z") / 1000 - 1);
+    expect(changedSince([])).toBeNull();
   });
 });

@@ -4,8 +4,9 @@ import { area, type ApiVolume, type Job, type LaunchForm, type State, type State
 
 /** What the Jobs view, the launch dialog and the log pane ask of the app. */
 export const jobCommands = area(
-  "trainingSettings", "saveTrainingSettings", "previewJob", "listJobs", "getJob", "openJobUrl", "startNotebook", "stopJob",
-  "syncJobData", "launchOptions", "launchJob", "followJobLogs", "stopFollowingLogs", "profileForAlias",
+  "trainingSettings", "saveTrainingSettings", "previewJob", "listJobs", "getJob", "openJobUrl", "startJob", "stopJob",
+  "deleteJob", "labelJob", "quotaWarning", "syncJobData", "launchOptions", "launchJob", "followJobLogs",
+  "stopFollowingLogs", "profileForAlias",
 );
 
 export type StepStatus = "done" | "current" | "upcoming" | "failed" | "warning" | "stopped";
@@ -127,5 +128,45 @@ export const writable = (v: ApiVolume) => v.permission === "RW" || v.permission 
 
 /** An empty launch form of either kind. */
 export function emptyForm(kind: Workload): LaunchForm {
-  return { kind, name: "", image: "", command: "", editor: "", framework: "", frameworkVersion: "", flavor: "", gpu: null, cpu: null, env: "", volumes: [] };
+  return {
+    kind, name: "", image: "", command: "", editor: "", framework: "", frameworkVersion: "", flavor: "", gpu: null, cpu: null,
+    env: "", volumes: [], labels: "", sshPublicKeys: "", timeout: null, defaultHttpPort: null, unsecureHttp: false,
+  };
+}
+
+/** A run's labels as the editor shows them: `name=value` per line, the platform's `ovh/` ones left out. */
+export function labelsText(job: Job): string {
+  return Object.entries(job.spec?.labels ?? {})
+    .filter(([name]) => !name.startsWith("ovh/"))
+    .map(([name, value]) => `${name}=${value ?? ""}`)
+    .join("\n");
+}
+
+/** What to send to turn `before`'s labels into the edited text's: sets, then removals (value null). */
+export function labelChanges(before: Job, text: string): { name: string; value: string | null }[] | string {
+  const wanted = new Map<string, string>();
+  for (const line of text.split("\n").map((l) => l.trim()).filter(Boolean)) {
+    const at = line.indexOf("=");
+    if (at <= 0) return `"${line}" is not name=value.`;
+    const name = line.slice(0, at).trim();
+    if (name.startsWith("ovh/")) return `Labels that start with ovh/ belong to the platform.`;
+    wanted.set(name, line.slice(at + 1).trim());
+  }
+  const had = Object.entries(before.spec?.labels ?? {}).filter(([name]) => !name.startsWith("ovh/"));
+  const sets = [...wanted].filter(([name, value]) => (before.spec?.labels ?? {})[name] !== value).map(([name, value]) => ({ name, value }));
+  const removals = had.filter(([name]) => !wanted.has(name)).map(([name]) => ({ name, value: null }));
+  return [...sets, ...removals];
+}
+
+/** Incremental refresh: `fresh` (runs changed since) merged into `known`, newest first. */
+export function mergeRuns(known: Job[], fresh: Job[]): Job[] {
+  const byId = new Map(known.map((j) => [j.id, j]));
+  for (const j of fresh) byId.set(j.id, j);
+  return [...byId.values()].sort((a, b) => (parseApiTime(b.createdAt) || 0) - (parseApiTime(a.createdAt) || 0));
+}
+
+/** Unix seconds just before the newest change `jobs` show: what a refresh asks about. */
+export function changedSince(jobs: Job[]): number | null {
+  const newest = Math.max(...jobs.map((j) => parseApiTime(j.updatedAt)).filter((t) => !Number.isNaN(t)));
+  return Number.isFinite(newest) ? Math.floor(newest / 1000) - 1 : null;
 }

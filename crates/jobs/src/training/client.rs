@@ -1,11 +1,17 @@
-//! A client for the AI Training API: list (paged through to the end), get,
-//! create, stop and start jobs and notebooks, ask for an intermediate data
-//! sync, read and follow a job's logs, and read what the platform offers
-//! (flavors, notebook editors and frameworks). Each call's path, verb and
-//! answer follow OVHcloud's SDK (`ovhai/api/*`). Errors come back as
-//! sentences that say what to do; rate limits and server errors are
-//! retried with backoff where retrying cannot do a thing twice. The app
-//! token is never logged, printed or put in an error.
+//! A client for the AI Training API: list (paged through to the end,
+//! filtered by state, label and update time), get, create, stop, start
+//! (a notebook, or a DONE or INTERRUPTED job again), delete and label jobs
+//! and notebooks, ask for an intermediate data sync, read and follow a
+//! job's logs, and read what the platform offers (flavors, notebook
+//! editors and frameworks, job images, the project's quota). Each call's
+//! path, verb and answer follow OVHcloud's SDK (`ovhai/api/*`). Errors come
+//! back as sentences that say what to do; rate limits and server errors are
+//! retried with backoff where retrying cannot do a thing twice.
+//!
+//! The app token is never logged, printed or put in an error, never sent
+//! over plain HTTP except to this machine, and never sent after a redirect
+//! (none is followed). Answers are read up to a bound, so a server that
+//! sends without end cannot fill the memory.
 
 use std::time::Duration;
 
@@ -13,7 +19,8 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::capabilities::{Flavor, NotebookOption};
+use super::capabilities::{Flavor, NotebookOption, Quota};
+use super::log_resume::{LogCursor, LogOutput};
 use super::model::{DataSync, DataSyncDirection, DataSyncSpec, Job, JobSpec, Page, PageMetadata, Workload};
 
 /// Regional endpoints of the API.
@@ -26,6 +33,58 @@ const PAGE_SIZE: u32 = 100;
 const MAX_PAGES: u32 = 1_000;
 /// How long a followed log may stay open.
 const FOLLOW_FOR: Duration = Duration::from_secs(24 * 3600);
+/// The most an answer may hold (a page of 100 jobs is well under 1 MiB; a
+/// whole log can be long).
+const MAX_BODY: usize = 64 << 20;
+/// An error's explanation is read up to this.
+const MAX_ERROR_BODY: usize = 64 << 10;
+/// A followed log's line longer than this is passed on in pieces.
+const MAX_LINE: usize = 1 << 20;
+/// How many times a followed log that drops is opened again.
+const LOG_RECONNECTS: u32 = 5;
+/// The lines a reconnected log asks for, to find where it stopped.
+const LOG_OVERLAP: u32 = 1_000;
+const RECONNECTED: &str =
+    "[stowage] The log stream dropped and was opened again; it continues after the last line shown.";
+const RECONNECTED_WITH_GAP: &str =
+    "[stowage] The log stream dropped and was opened again; lines written meanwhile may be missing above.";
+
+/// Which jobs a listing returns (`GET /v1/job`'s query, SDK `job_get_all`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ListFilter {
+    /// Only these states (`RUNNING`, `DONE`...); all when empty.
+    #[serde(default)]
+    pub states: Vec<String>,
+    /// `name=value`: only jobs with this label.
+    #[serde(default)]
+    pub label_selector: Option<String>,
+    /// Oldest first when set; the API's default is newest first.
+    #[serde(default)]
+    pub oldest_first: bool,
+    /// The field to sort by, as the API names it (`status.state`, `createdAt`).
+    #[serde(default)]
+    pub sort: Option<String>,
+    /// Unix seconds: only what changed after.
+    #[serde(default)]
+    pub updated_after: Option<i64>,
+}
+
+impl ListFilter {
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut query: Vec<(&'static str, String)> = self.states.iter().map(|s| ("statusState", s.clone())).collect();
+        query.extend(
+            self.label_selector.iter().filter(|l| !l.trim().is_empty()).map(|l| ("labelSelector", l.trim().to_owned())),
+        );
+        if self.oldest_first {
+            query.push(("order", "asc".into()));
+        }
+        query.extend(self.sort.iter().map(|s| ("sort", s.clone())));
+        query.extend(self.updated_after.map(|t| ("updatedAfter", t.to_string())));
+        query
+    }
+}
 
 /// An app token (`ovhai token create`). Debug shows nothing of it.
 #[derive(Clone)]
@@ -114,6 +173,7 @@ impl TrainingClient {
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
             .user_agent(concat!("stowage/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ApiError {
                 kind: ApiErrorKind::Network,
@@ -131,8 +191,9 @@ impl TrainingClient {
         &self.base
     }
 
-    /// Every job (or notebook), page after page.
-    pub async fn list(&self, kind: Workload) -> Result<Vec<Job>, ApiError> {
+    /// Every job (or notebook) `filter` lets through, page after page. An
+    /// entry this client cannot read is kept by its id (see [`Job::from_listed`]).
+    pub async fn list(&self, kind: Workload, filter: &ListFilter) -> Result<Vec<Job>, ApiError> {
         let what = format!("list the {}s", kind.path());
         let mut all = Vec::new();
         // The first page is the API's default one, whatever its index base;
@@ -144,10 +205,11 @@ impl TrainingClient {
             if let Some(page) = page {
                 query.push(("page", page.to_string()));
             }
+            query.extend(filter.query());
             let call = Call { query, ..Call::new(format!("/v1/{}", kind.path()), &what) };
-            let answer: Page<Job> = self.json(&call).await?;
+            let answer: Page<serde_json::Value> = self.json(&call).await?;
             let empty = answer.items.is_empty();
-            all.extend(answer.items);
+            all.extend(answer.items.into_iter().map(Job::from_listed));
             let first = *first.get_or_insert(answer.metadata.current_page.unwrap_or(0));
             match next_page(&answer.metadata, first) {
                 Some(next) if !empty => page = Some(next),
@@ -183,11 +245,32 @@ impl TrainingClient {
         self.send(&Call { method: Method::PUT, action: true, ..Call::new(path, &what) }).await.map(drop)
     }
 
-    /// Starts a stopped notebook again (204, no body).
+    /// Starts a stopped notebook, or a DONE or INTERRUPTED job, again
+    /// (204, no body): its volumes are pulled again first.
     pub async fn start(&self, kind: Workload, id: &str) -> Result<(), ApiError> {
         let what = format!("start {} {id}", kind.path());
         let path = format!("/v1/{}/{}/start", kind.path(), segment(id)?);
         self.send(&Call { method: Method::PUT, action: true, ..Call::new(path, &what) }).await.map(drop)
+    }
+
+    /// Deletes a job or notebook for good (204). Its volumes' containers
+    /// keep what was pushed to them; `force` deletes one that still runs.
+    pub async fn delete(&self, kind: Workload, id: &str, force: bool) -> Result<(), ApiError> {
+        let what = format!("delete {} {id}", kind.path());
+        let query = if force { vec![("force", "true".to_owned())] } else { Vec::new() };
+        let path = format!("/v1/{}/{}", kind.path(), segment(id)?);
+        self.send(&Call { method: Method::DELETE, query, action: true, ..Call::new(path, &what) }).await.map(drop)
+    }
+
+    /// Sets a label (`value` given) or removes it (`None`): SDK
+    /// `job_edit_label`, a `LabelUpdate` body, 204.
+    pub async fn set_label(&self, kind: Workload, id: &str, name: &str, value: Option<&str>) -> Result<(), ApiError> {
+        let what = format!("label {} {id}", kind.path());
+        let body = serde_json::json!({ "name": name, "value": value });
+        let path = format!("/v1/{}/{}/label", kind.path(), segment(id)?);
+        self.send(&Call { method: Method::PUT, body: Some(body), action: true, ..Call::new(path, &what) })
+            .await
+            .map(drop)
     }
 
     /// Asks for an intermediate push or pull of one volume (by id) or all;
@@ -220,26 +303,61 @@ impl TrainingClient {
 
     /// Follows a job's logs (`follow=true`): `line` gets each line as it
     /// arrives; returns when the API closes the stream (the job ended).
-    /// Cancel by dropping the future.
+    /// A stream that drops is opened again (up to [`LOG_RECONNECTS`] times)
+    /// and continues after the last line passed on (see [`LogCursor`]), with
+    /// a line that says so. Cancel by dropping the future.
     pub async fn follow_logs(&self, id: &str, tail: Option<u32>, mut line: impl FnMut(&str)) -> Result<(), ApiError> {
         let what = format!("follow the logs of job {id}");
-        let mut query = tail_query(tail);
-        query.push(("follow", "true".into()));
-        let call = Call { query, ..Call::new(format!("/v1/job/{}/log", segment(id)?), &what) };
-        let mut response = self.open(&call, Some(FOLLOW_FOR)).await.map_err(|f| f.into_api_error(self, &call))?;
-        let mut pending = Vec::new();
-        loop {
-            let chunk = response.chunk().await.map_err(|e| Failure::Network(e).into_api_error(self, &call))?;
-            let Some(chunk) = chunk else { break };
-            pending.extend_from_slice(&chunk);
-            while let Some(end) = pending.iter().position(|&b| b == b'\n') {
-                let rest = pending.split_off(end + 1);
-                line(String::from_utf8_lossy(&pending).trim_end_matches(['\n', '\r']));
-                pending = rest;
+        let path = format!("/v1/job/{}/log", segment(id)?);
+        let mut cursor = LogCursor::new(LOG_OVERLAP as usize);
+        let mut pass = |outputs: Vec<LogOutput>| {
+            for output in outputs {
+                match output {
+                    LogOutput::Line(text) => line(&text),
+                    LogOutput::Reconnected { complete: true } => line(RECONNECTED),
+                    LogOutput::Reconnected { complete: false } => line(RECONNECTED_WITH_GAP),
+                }
             }
-        }
-        if !pending.is_empty() {
-            line(&String::from_utf8_lossy(&pending));
+        };
+        let mut tail = tail;
+        for drops in 0.. {
+            let mut query = tail_query(tail);
+            query.push(("follow", "true".into()));
+            let call = Call { query, ..Call::new(path.clone(), &what) };
+            let mut response = self.open(&call, Some(FOLLOW_FOR)).await.map_err(|f| f.into_api_error(self, &call))?;
+            let mut pending = Vec::new();
+            let dropped = loop {
+                match response.chunk().await {
+                    Ok(Some(chunk)) => pending.extend_from_slice(&chunk),
+                    Ok(None) => break None,
+                    Err(e) => break Some(e),
+                }
+                while let Some(end) =
+                    pending.iter().position(|&b| b == b'\n').or((pending.len() >= MAX_LINE).then_some(MAX_LINE - 1))
+                {
+                    let rest = pending.split_off(end + 1);
+                    pass(cursor.accept(String::from_utf8_lossy(&pending).trim_end_matches(['\n', '\r'])));
+                    pending = rest;
+                }
+            };
+            match dropped {
+                Some(e) if drops < LOG_RECONNECTS => {
+                    // The unfinished line comes again with the log's last lines.
+                    tracing::debug!(error = %root_cause(&e), "a followed log dropped; opening it again");
+                    pass(cursor.finish());
+                    cursor.reconnected();
+                    tail = Some(LOG_OVERLAP);
+                    tokio::time::sleep(self.retry.first_backoff).await;
+                }
+                Some(e) => return Err(Failure::Network(e).into_api_error(self, &call)),
+                None => {
+                    if !pending.is_empty() {
+                        pass(cursor.accept(&String::from_utf8_lossy(&pending)));
+                    }
+                    pass(cursor.finish());
+                    return Ok(());
+                }
+            }
         }
         Ok(())
     }
@@ -257,6 +375,19 @@ impl TrainingClient {
         self.json(&Call::new("/v1/capabilities/notebook/framework".into(), "list the notebook frameworks")).await
     }
 
+    /// The images OVHcloud offers for jobs.
+    pub async fn job_images(&self) -> Result<Vec<NotebookOption>, ApiError> {
+        self.json(&Call::new("/v1/capabilities/job/image".into(), "list the job images")).await
+    }
+
+    /// How many CPUs and GPUs the project's runs may hold together. The
+    /// API answers a list (SDK `List[ProjectQuotas]`): the first entry.
+    pub async fn quota(&self) -> Result<Quota, ApiError> {
+        let quotas: Vec<Quota> =
+            self.json(&Call::new("/v1/capabilities/quota".into(), "read the project's quota")).await?;
+        Ok(quotas.into_iter().next().unwrap_or_default())
+    }
+
     async fn json<T: DeserializeOwned>(&self, call: &Call<'_>) -> Result<T, ApiError> {
         let text = self.send(call).await?;
         serde_json::from_str(&text).map_err(|e| ApiError {
@@ -271,9 +402,9 @@ impl TrainingClient {
         let mut attempt = 1;
         loop {
             let failure = match self.open(call, None).await {
-                Ok(response) => match response.text().await {
+                Ok(response) => match read_bounded(response, MAX_BODY).await {
                     Ok(text) => return Ok(text),
-                    Err(e) => Failure::Network(e),
+                    Err(failure) => failure,
                 },
                 Err(failure) => failure,
             };
@@ -319,7 +450,11 @@ impl TrainingClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok())
             .map(|s| Duration::from_secs(s.min(30)));
-        let text = response.text().await.unwrap_or_default();
+        if status.is_redirection() {
+            let to = response.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+            return Err(Failure::Redirected { to: to.to_owned() });
+        }
+        let text = read_bounded(response, MAX_ERROR_BODY).await.unwrap_or_default();
         Err(Failure::Status { status, message: api_message(&text), retry_after })
     }
 }
@@ -349,16 +484,26 @@ fn next_page(metadata: &PageMetadata, first: u32) -> Option<u32> {
 }
 
 /// `base` trimmed, if it is an http(s) address: checked before it is saved.
+/// Plain `http://` only to this machine (the local test server): anywhere
+/// else the token would cross the network readable.
 pub fn check_address(base: &str) -> Result<String, ApiError> {
     let base = base.trim().trim_end_matches('/').to_owned();
-    let valid = reqwest::Url::parse(&base).is_ok_and(|u| matches!(u.scheme(), "https" | "http") && u.has_host());
-    if !valid {
-        return Err(ApiError {
-            kind: ApiErrorKind::Refused,
-            message: format!(
+    let refuse = |message: String| Err(ApiError { kind: ApiErrorKind::Refused, message });
+    let url = match reqwest::Url::parse(&base) {
+        Ok(url) if matches!(url.scheme(), "https" | "http") && url.has_host() => url,
+        _ => {
+            return refuse(format!(
                 "\"{base}\" is not an API address; use https://gra.training.ai.cloud.ovh.net or another region's."
-            ),
-        });
+            ))
+        }
+    };
+    let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    let loopback =
+        host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if url.scheme() == "http" && !loopback {
+        return refuse(format!(
+            "\"{base}\" is plain http://: the app token would cross the network readable. Use https://, as the regions do (plain http:// is for a server on this machine)."
+        ));
     }
     Ok(base)
 }
@@ -376,8 +521,29 @@ fn segment(id: &str) -> Result<&str, ApiError> {
 }
 
 enum Failure {
-    Status { status: StatusCode, message: String, retry_after: Option<Duration> },
+    Status {
+        status: StatusCode,
+        message: String,
+        retry_after: Option<Duration>,
+    },
     Network(reqwest::Error),
+    /// A 3xx: never followed, so the token goes nowhere else.
+    Redirected {
+        to: String,
+    },
+    TooLarge,
+}
+
+/// The answer's body as text, refused past `limit` bytes.
+async fn read_bounded(mut response: reqwest::Response, limit: usize) -> Result<String, Failure> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Failure::Network)? {
+        if body.len() + chunk.len() > limit {
+            return Err(Failure::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
 }
 
 /// The API's own explanation, from `{"message": ...}` when it sends one.
@@ -392,7 +558,7 @@ impl Failure {
     fn retry_after(&self) -> Option<Duration> {
         match self {
             Failure::Status { retry_after, .. } => *retry_after,
-            Failure::Network(_) => None,
+            Failure::Network(_) | Failure::Redirected { .. } | Failure::TooLarge => None,
         }
     }
 
@@ -459,6 +625,17 @@ impl Failure {
                     format!("Cannot {what}: the AI Training API refused ({}).{}", s.as_u16(), said(&message)),
                 ),
             },
+            Failure::Redirected { to } => (
+                ApiErrorKind::Refused,
+                format!(
+                    "Cannot {what}: the API at {} answered with a redirect to {to}. Stowage does not follow it, so the app token goes nowhere else; set the API's own address in the Jobs connection.",
+                    client.base
+                ),
+            ),
+            Failure::TooLarge => (
+                ApiErrorKind::Refused,
+                format!("Cannot {what}: the API's answer is larger than {} MiB; Stowage stopped reading it.", MAX_BODY >> 20),
+            ),
             Failure::Network(e) => (
                 ApiErrorKind::Network,
                 format!(

@@ -1,8 +1,12 @@
 //! The launch form (the window's "Launch job" and "Launch notebook", a
 //! pasted `ovhai job run`, `stowage job run`) turned into the API's spec:
 //! the command line split like a shell would, `NAME=VALUE` lines as
-//! variables, and the resources as `ovhai` sends them: a flavor and a count
-//! of GPUs or CPUs, only what was given.
+//! variables and labels, one SSH key per line, and the resources as
+//! `ovhai` sends them: a flavor and a count of GPUs or CPUs, only what was
+//! given. Every field of the SDK's JobSpec and NotebookSpec that a person
+//! sets has a place here.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +39,22 @@ pub struct LaunchForm {
     /// One `NAME=VALUE` per line.
     pub env: String,
     pub volumes: Vec<Volume>,
+    /// One `name=value` per line (`ovhai ... --label`): tokens can be
+    /// scoped to a label, and lists filtered by one.
+    #[serde(default)]
+    pub labels: String,
+    /// One public key per line: who may `ssh` into the run.
+    #[serde(default)]
+    pub ssh_public_keys: String,
+    /// Jobs: seconds before the platform stops it (its default: 7 days).
+    #[serde(default)]
+    pub timeout: Option<u64>,
+    /// Jobs: the port the job's URL reaches (the API's default: 8080).
+    #[serde(default)]
+    pub default_http_port: Option<u16>,
+    /// The HTTP port reachable without a token.
+    #[serde(default)]
+    pub unsecure_http: bool,
 }
 
 impl Default for LaunchForm {
@@ -52,6 +72,11 @@ impl Default for LaunchForm {
             cpu: None,
             env: String::new(),
             volumes: Vec::new(),
+            labels: String::new(),
+            ssh_public_keys: String::new(),
+            timeout: None,
+            default_http_port: None,
+            unsecure_http: false,
         }
     }
 }
@@ -83,6 +108,16 @@ fn spec_of(form: &LaunchForm) -> Result<JobSpec, String> {
             (None, Some(env), Vec::new())
         }
     };
+    if form.kind == Workload::Notebook {
+        let job_only =
+            [("a timeout", form.timeout.is_some()), ("a default HTTP port", form.default_http_port.is_some())];
+        if let Some((what, _)) = job_only.iter().find(|(_, set)| *set) {
+            return Err(format!("A notebook has no {}: only jobs do. Clear it to launch the notebook.", &what[2..]));
+        }
+    }
+    if form.timeout == Some(0) {
+        return Err("A timeout of 0 seconds would stop the job at once; give a duration such as 3600 or 12h.".into());
+    }
     let name = form.name.trim();
     Ok(JobSpec {
         name: (!name.is_empty()).then(|| name.to_owned()),
@@ -90,10 +125,57 @@ fn spec_of(form: &LaunchForm) -> Result<JobSpec, String> {
         env,
         command,
         env_vars: env_vars(&form.env)?,
+        labels: labels(&form.labels)?,
         resources: resources(form)?,
         volumes: form.volumes.iter().map(ApiVolume::from).collect(),
+        ssh_public_keys: form
+            .ssh_public_keys
+            .lines()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        timeout: form.timeout,
+        default_http_port: form.default_http_port,
+        unsecure_http: form.unsecure_http.then_some(true),
         ..JobSpec::default()
     })
+}
+
+/// `name=value` per line; blank lines are skipped. Names that start with
+/// `ovh/` are the platform's.
+pub fn labels(text: &str) -> Result<BTreeMap<String, Option<String>>, String> {
+    let mut labels = BTreeMap::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match line.split_once('=') {
+            Some((name, value)) if !name.trim().is_empty() && !name.trim().starts_with("ovh/") => {
+                labels.insert(name.trim().to_owned(), Some(value.trim().to_owned()));
+            }
+            Some((name, _)) if name.trim().starts_with("ovh/") => {
+                return Err(format!("The label \"{}\" starts with ovh/, which belongs to the platform.", name.trim()))
+            }
+            _ => return Err(format!("The label \"{line}\" is not name=value.")),
+        }
+    }
+    Ok(labels)
+}
+
+/// A duration as `ovhai` users write it: seconds (`3600`), or with a unit
+/// (`90s`, `30m`, `12h`, `7d`).
+pub fn duration_seconds(text: &str) -> Result<u64, ParseError> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
+    let scale = match unit.trim() {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => 0,
+    };
+    match number.parse::<u64>().ok().and_then(|n| n.checked_mul(scale)).filter(|_| scale > 0) {
+        Some(seconds) => Ok(seconds),
+        None => Err(ParseError(format!("\"{text}\" is not a duration: write seconds (3600) or 30m, 12h, 7d."))),
+    }
 }
 
 fn resources(form: &LaunchForm) -> Result<Resources, String> {
@@ -182,6 +264,49 @@ mod tests {
             serde_json::json!({"editorId": "jupyterlab", "frameworkId": "pytorch", "frameworkVersion": "2.4"})
         );
         assert!(json.get("image").is_none() && json.get("command").is_none(), "{json}");
+    }
+
+    #[test]
+    fn carries_every_field_a_person_sets() {
+        let full = LaunchForm {
+            labels: "team=ml\n\nrun = 42".into(),
+            ssh_public_keys: "ssh-ed25519 AAAA one\n ssh-rsa BBBB two \n".into(),
+            timeout: Some(3600),
+            default_http_port: Some(8501),
+            unsecure_http: true,
+            ..form()
+        };
+        let json = serde_json::to_value(job_spec(&full).expect("spec")).expect("json");
+        assert_eq!(json["labels"], serde_json::json!({"team": "ml", "run": "42"}));
+        assert_eq!(json["sshPublicKeys"], serde_json::json!(["ssh-ed25519 AAAA one", "ssh-rsa BBBB two"]));
+        assert_eq!(
+            (&json["timeout"], &json["defaultHttpPort"], &json["unsecureHttp"]),
+            (&serde_json::json!(3600), &serde_json::json!(8501), &serde_json::json!(true))
+        );
+        let plain = serde_json::to_value(job_spec(&form()).expect("spec")).expect("json");
+        for absent in ["labels", "sshPublicKeys", "timeout", "defaultHttpPort", "unsecureHttp"] {
+            assert!(plain.get(absent).is_none(), "{absent} sent unset: {plain}");
+        }
+        assert!(job_spec(&LaunchForm { labels: "ovh/x=1".into(), ..form() }).expect_err("ovh/").0.contains("platform"));
+        assert!(job_spec(&LaunchForm { labels: "solo".into(), ..form() }).expect_err("no =").0.contains("name=value"));
+        let notebook = LaunchForm {
+            kind: Workload::Notebook,
+            editor: "vscode".into(),
+            framework: "pytorch".into(),
+            timeout: Some(60),
+            ..form()
+        };
+        assert!(job_spec(&notebook).expect_err("job only").0.contains("no timeout"));
+    }
+
+    #[test]
+    fn reads_durations_as_ovhai_users_write_them() {
+        for (text, seconds) in [("3600", 3600), ("90s", 90), ("30m", 1800), ("12h", 43_200), (" 7d ", 604_800)] {
+            assert_eq!(duration_seconds(text).expect(text), seconds);
+        }
+        for bad in ["", "h", "12 parsecs", "-5", "1.5h"] {
+            assert!(duration_seconds(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -8,9 +8,10 @@
 pub mod capabilities;
 pub mod client;
 pub mod launch;
+mod log_resume;
 pub mod model;
 
-pub use capabilities::{Flavor, NotebookOption};
-pub use client::{check_address, ApiError, ApiErrorKind, Retry, Token, TrainingClient, REGIONS};
+pub use capabilities::{Flavor, NotebookOption, Quota};
+pub use client::{check_address, ApiError, ApiErrorKind, ListFilter, Retry, Token, TrainingClient, REGIONS};
 pub use launch::{job_spec, LaunchForm};
 pub use model::{DataSync, DataSyncDirection, Job, JobSpec, State, Workload};

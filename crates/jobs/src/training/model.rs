@@ -66,6 +66,28 @@ pub struct Job {
     pub spec: JobSpec,
     #[serde(default)]
     pub status: JobStatus,
+    /// Set by this client when the API's JSON for this job could not be
+    /// read: why, in a sentence. The job is listed by its id alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
+}
+
+impl Job {
+    /// One job of a list as the API sent it. A job this client cannot read
+    /// keeps its place, by its id, with the reason, so one odd job does not
+    /// hide the others.
+    pub fn from_listed(value: serde_json::Value) -> Job {
+        let id = value.get("id").and_then(|v| v.as_str()).unwrap_or("(no id)").to_owned();
+        serde_json::from_value(value).unwrap_or_else(|e| Job {
+            id,
+            created_at: None,
+            updated_at: None,
+            user: None,
+            spec: JobSpec::default(),
+            status: JobStatus::default(),
+            unreadable: Some(format!("Stowage cannot read this entry of the API's list ({e}); the others are shown.")),
+        })
+    }
 }
 
 /// What to run: the body of `POST /v1/job` (SDK `JobSpec`, where `image`
@@ -107,6 +129,11 @@ pub struct JobSpec {
     pub default_http_port: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsecure_http: Option<bool>,
+    /// Start again as it was when the timeout ends it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_auto_restart: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grpc_port: Option<u16>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -214,6 +241,47 @@ pub struct JobStatus {
     #[serde(default, deserialize_with = "nullable")]
     #[cfg_attr(feature = "specta", specta(type = Vec<DataSync>))]
     pub data_sync: Vec<DataSync>,
+    /// Jobs: the address inside the platform and the one outside.
+    #[serde(default)]
+    pub ip: Option<String>,
+    #[serde(default)]
+    pub external_ip: Option<String>,
+    #[serde(default)]
+    pub grpc_address: Option<String>,
+    /// When the state last changed.
+    #[serde(default)]
+    pub last_transition_date: Option<String>,
+    /// Notebooks: the workspace's use, in bytes.
+    #[serde(default)]
+    pub workspace: Option<NotebookWorkspace>,
+    /// Notebooks: how the run behind the notebook ended last time.
+    #[serde(default)]
+    pub last_job_status: Option<LastRun>,
+}
+
+/// SDK `NotebookWorkspace`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct NotebookWorkspace {
+    #[serde(default)]
+    pub storage_used: Option<u64>,
+    #[serde(default)]
+    pub storage_free: Option<u64>,
+}
+
+/// A notebook's `lastJobStatus` (a whole SDK `JobStatus`): the part the
+/// window shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct LastRun {
+    #[serde(default)]
+    pub state: State,
+    #[serde(default)]
+    pub exit_code: Option<i64>,
+    #[serde(default)]
+    pub info: Option<Info>,
 }
 
 /// SDK `Info`: a code, a sentence, and the values the sentence names.
@@ -242,12 +310,11 @@ pub struct StateChange {
 }
 
 /// Job and notebook states. A state this client does not know is kept as
-/// `Other` with its name.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// `Other` with its name; a status without one reads as [`State::unknown`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum State {
-    #[default]
     Queued,
     Initializing,
     Pending,
@@ -270,7 +337,18 @@ pub enum State {
     Other(String),
 }
 
+impl Default for State {
+    fn default() -> Self {
+        State::unknown()
+    }
+}
+
 impl State {
+    /// What a status that names no state reads as (not QUEUED: nothing says it waits).
+    pub fn unknown() -> State {
+        State::Other("UNKNOWN".into())
+    }
+
     /// No more phases will follow.
     pub fn is_final(&self) -> bool {
         matches!(

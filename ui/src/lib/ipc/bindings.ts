@@ -159,15 +159,20 @@ export const commands = {
 	trainingSettings: () => __TAURI_INVOKE<TrainingView>("training_settings"),
 	/**  Sets the API (a region or an address) and, when given, its app token. */
 	saveTrainingSettings: (api: string, token: string | null) => __TAURI_INVOKE<TrainingView>("save_training_settings", { api, token }),
-	listJobs: (kind: Workload) => __TAURI_INVOKE<Job[]>("list_jobs", { kind }),
+	listJobs: (kind: Workload, filter: ListFilter) => __TAURI_INVOKE<Job[]>("list_jobs", { kind, filter }),
 	getJob: (kind: Workload, id: string) => __TAURI_INVOKE<Job>("get_job", { kind, id }),
 	/**  The API JSON the form makes, shown before anything is sent. */
 	previewJob: (form: LaunchForm) => __TAURI_INVOKE<string>("preview_job", { form }),
 	/**  Launches the form's job or notebook. */
 	launchJob: (form: LaunchForm) => __TAURI_INVOKE<Job>("launch_job", { form }),
 	stopJob: (kind: Workload, id: string) => __TAURI_INVOKE<null>("stop_job", { kind, id }),
-	/**  Starts a stopped notebook again. */
-	startNotebook: (id: string) => __TAURI_INVOKE<null>("start_notebook", { id }),
+	/**  Starts a stopped notebook, or a DONE or INTERRUPTED job, again. */
+	startJob: (kind: Workload, id: string) => __TAURI_INVOKE<null>("start_job", { kind, id }),
+	deleteJob: (kind: Workload, id: string, force: boolean) => __TAURI_INVOKE<null>("delete_job", { kind, id, force }),
+	/**  Sets a label (a value given) or removes it. */
+	labelJob: (kind: Workload, id: string, name: string, value: string | null) => __TAURI_INVOKE<null>("label_job", { kind, id, name, value }),
+	/**  A sentence when the form's launch would pass the project's quota. */
+	quotaWarning: (form: LaunchForm) => __TAURI_INVOKE<string | null>("quota_warning", { form }),
 	/**  "Sync now": push (or pull) one volume, or all, of a running job. */
 	syncJobData: (kind: Workload, id: string, direction: DataSyncDirection, volume: string | null) => __TAURI_INVOKE<DataSync>("sync_job_data", { kind, id, direction, volume }),
 	/**  What the launch form offers: flavors, notebook editors and frameworks. */
@@ -213,6 +218,7 @@ export const events = {
 	containersChanged: makeEvent<ContainersChanged, ContainersChanged>("containers-changed"),
 	menuChosen: makeEvent<MenuChosen, MenuChosen>("menu-chosen"),
 	profilesChanged: makeEvent<ProfilesChanged, ProfilesChanged>("profiles-changed"),
+	quitAsked: makeEvent<QuitAsked, QuitAsked>("quit-asked"),
 	transferUpdated: makeEvent<TransferUpdated, TransferUpdated>("transfer-updated"),
 	watchUpdated: makeEvent<WatchUpdated, WatchUpdated>("watch-updated"),
 };
@@ -241,7 +247,18 @@ export type ApiDataStore = {
 	prefix?: string | null,
 };
 
-export type ApiPermission = "RO" | "RW" | "RWD";
+export type ApiPermission = "RO" | "RW" | "RWD" | 
+/**  A value this client does not know, kept as the API wrote it. */
+string;
+
+export type ApiPrivateSwift = {
+	container: string,
+	region: string,
+	prefix?: string | null,
+};
+
+/**  Sent as `{}`; whatever the API puts in it is not needed. */
+export type ApiStandalone = Record<string, never>;
 
 export type ApiUrl = {
 	url: string,
@@ -251,6 +268,10 @@ export type ApiVolume = {
 	dataStore?: ApiDataStore | null,
 	publicGit?: ApiUrl | null,
 	publicSwift?: ApiUrl | null,
+	/**  A container in the project's Swift storage (SDK `PrivateSwiftVolumeSource`). */
+	privateSwift?: ApiPrivateSwift | null,
+	/**  An empty volume that lives with the job (SDK `StandaloneVolumeSource`, a free-form map). */
+	standalone?: ApiStandalone | null,
 	mountPath: string,
 	permission?: ApiPermission,
 	cache?: boolean,
@@ -508,6 +529,11 @@ export type Job = {
 	user?: string | null,
 	spec?: JobSpec,
 	status?: JobStatus,
+	/**
+	 *  Set by this client when the API's JSON for this job could not be
+	 *  read: why, in a sentence. The job is listed by its id alone.
+	 */
+	unreadable?: string | null,
 };
 
 /**
@@ -531,6 +557,9 @@ export type JobSpec = {
 	timeout?: number | null,
 	defaultHttpPort?: number | null,
 	unsecureHttp?: boolean | null,
+	/**  Start again as it was when the timeout ends it. */
+	timeoutAutoRestart?: boolean | null,
+	grpcPort?: number | null,
 };
 
 /**
@@ -561,6 +590,16 @@ export type JobStatus = {
 	lastStoppedAt?: string | null,
 	volumes?: VolumeStatus[],
 	dataSync?: DataSync[],
+	/**  Jobs: the address inside the platform and the one outside. */
+	ip?: string | null,
+	externalIp?: string | null,
+	grpcAddress?: string | null,
+	/**  When the state last changed. */
+	lastTransitionDate?: string | null,
+	/**  Notebooks: the workspace's use, in bytes. */
+	workspace?: NotebookWorkspace | null,
+	/**  Notebooks: how the run behind the notebook ended last time. */
+	lastJobStatus?: LastRun | null,
 };
 
 /**  Whether each key is stored: what the window may learn about secrets. */
@@ -573,6 +612,16 @@ export type KindCount = {
 	kind: OpKind,
 	files: number,
 	bytes: number,
+};
+
+/**
+ *  A notebook's `lastJobStatus` (a whole SDK `JobStatus`): the part the
+ *  window shows.
+ */
+export type LastRun = {
+	state?: State,
+	exitCode?: number | null,
+	info?: Info | null,
 };
 
 export type LaunchForm = {
@@ -595,6 +644,19 @@ export type LaunchForm = {
 	/**  One `NAME=VALUE` per line. */
 	env: string,
 	volumes: Volume[],
+	/**
+	 *  One `name=value` per line (`ovhai ... --label`): tokens can be
+	 *  scoped to a label, and lists filtered by one.
+	 */
+	labels?: string,
+	/**  One public key per line: who may `ssh` into the run. */
+	sshPublicKeys?: string,
+	/**  Jobs: seconds before the platform stops it (its default: 7 days). */
+	timeout?: number | null,
+	/**  Jobs: the port the job's URL reaches (the API's default: 8080). */
+	defaultHttpPort?: number | null,
+	/**  The HTTP port reachable without a token. */
+	unsecureHttp?: boolean,
 };
 
 /**  What the launch form offers: flavors, notebook editors and frameworks. */
@@ -602,6 +664,24 @@ export type LaunchOptions = {
 	flavors: Flavor[],
 	editors: NotebookOption[],
 	frameworks: NotebookOption[],
+	/**  The images OVHcloud offers for jobs (empty where the API lists none). */
+	images: NotebookOption[],
+	/**  The project's quota, when the API says (a launch beyond it is warned of). */
+	quota: Quota | null,
+};
+
+/**  Which jobs a listing returns (`GET /v1/job`'s query, SDK `job_get_all`). */
+export type ListFilter = {
+	/**  Only these states (`RUNNING`, `DONE`...); all when empty. */
+	states?: string[],
+	/**  `name=value`: only jobs with this label. */
+	labelSelector?: string | null,
+	/**  Oldest first when set; the API's default is newest first. */
+	oldestFirst?: boolean,
+	/**  The field to sort by, as the API names it (`status.state`, `createdAt`). */
+	sort?: string | null,
+	/**  Unix seconds: only what changed after. */
+	updatedAfter?: number | null,
 };
 
 /**
@@ -629,9 +709,7 @@ export type LogLines = {
 };
 
 /**  What a menu item asks the window to show. */
-export type MenuAction = "preferences" | "about" | 
-/**  Quit was chosen while transfers run: the window asks first. */
-"quit";
+export type MenuAction = "preferences" | "about";
 
 /**  A native menu item for the window to act on (Preferences, About). */
 export type MenuChosen = {
@@ -654,8 +732,9 @@ export type NotebookEnv = {
 };
 
 /**
- *  An editor a notebook can run (JupyterLab, VS Code), or a framework
- *  (PyTorch, TensorFlow) with its versions.
+ *  An editor a notebook can run (JupyterLab, VS Code), a framework
+ *  (PyTorch, TensorFlow) with its versions, or an image OVHcloud offers
+ *  for jobs (its `id` is what `image` takes).
  */
 export type NotebookOption = {
 	id: string,
@@ -663,6 +742,12 @@ export type NotebookOption = {
 	description?: string | null,
 	docUrl?: string | null,
 	versions?: string[],
+};
+
+/**  SDK `NotebookWorkspace`. */
+export type NotebookWorkspace = {
+	storageUsed?: number | null,
+	storageFree?: number | null,
 };
 
 /**  What the desktop is told of in a notification while the window is not in view. */
@@ -721,7 +806,10 @@ export type Pasted = {
 	 *  (not only volumes).
 	 */
 	launch: LaunchForm | null,
-	/**  Options Stowage does not carry over (`--label`, `--timeout`...), as written. */
+	/**
+	 *  What the paste holds that the form does not carry (`-o json`, an
+	 *  unknown option, a spec's `grpcPort`), as written.
+	 */
 	leftOut: string[],
 };
 
@@ -773,6 +861,26 @@ export type Provider =
 "ovh" | 
 /**  Any other S3-compatible service. */
 "other";
+
+/**
+ *  Quit was chosen while transfers run: the window asks first, saying how
+ *  many run and whether any would not resume (downloads and syncs).
+ */
+export type QuitAsked = {
+	transfers: number,
+	onlyUploads: boolean,
+};
+
+/**
+ *  SDK `ProjectQuotas`: how many units of each kind (`CPU`, `GPU`) the
+ *  project's running jobs and notebooks may hold together, and its storage.
+ */
+export type Quota = {
+	/**  `None` for a kind without a limit. */
+	resources?: { [key in string]: number | null },
+	/**  The SDK says bits. */
+	storage?: number | null,
+};
 
 export type Reason = 
 /**  Not at the destination. */
@@ -918,11 +1026,13 @@ export type Source =
 /**  A container (or a prefix of it) in a datastore the platform knows by `alias`. */
 { kind: "dataStore"; alias: string; container: string; prefix: string } | 
 /**  A public container or a public Git repository (a URL ending in `.git`). */
-{ kind: "url"; url: string };
+{ kind: "url"; url: string } | 
+/**  An empty volume that lives and ends with the job (scratch space). */
+{ kind: "standalone" };
 
 /**
  *  Job and notebook states. A state this client does not know is kept as
- *  `Other` with its name.
+ *  `Other` with its name; a status without one reads as [`State::unknown`].
  */
 export type State = "QUEUED" | "INITIALIZING" | "PENDING" | "RUNNING" | "FINALIZING" | "DONE" | "INTERRUPTING" | "INTERRUPTED" | 
 /**  Still running, about to be interrupted (its timeout was reached). */
