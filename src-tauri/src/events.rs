@@ -73,6 +73,15 @@ pub struct WatchUpdated {
     pub status: stowage_api::WatchStatus,
 }
 
+/// Quit was chosen while transfers run: the window asks first, saying how
+/// many run and whether any would not resume (downloads and syncs).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct QuitAsked {
+    pub transfers: u32,
+    pub only_uploads: bool,
+}
+
 /// A native menu item for the window to act on (Preferences, About).
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 #[serde(rename_all = "camelCase")]

@@ -16,8 +16,6 @@ use crate::events::MenuChosen;
 pub enum MenuAction {
     Preferences,
     About,
-    /// Quit was chosen while transfers run: the window asks first.
-    Quit,
 }
 
 const PREFERENCES: &str = "menu-preferences";

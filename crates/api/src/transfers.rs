@@ -70,8 +70,9 @@ pub(crate) struct Transfers {
     running: Mutex<HashMap<u32, Control>>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Control {
+    kind: TransferKind,
     cancel: CancellationToken,
     pause: PauseGate,
     /// This transfer's own bandwidth limit, below the app's.
@@ -210,9 +211,9 @@ impl App {
         self.change_settings(move |settings| settings.upload_existing = existing).await
     }
 
-    /// How many transfers are running now.
-    pub fn running_transfers(&self) -> usize {
-        self.transfers.running.lock().unwrap_or_else(|e| e.into_inner()).len()
+    /// The kind of each transfer running now: what quitting would stop.
+    pub fn running_transfers(&self) -> Vec<TransferKind> {
+        self.transfers.running.lock().unwrap_or_else(|e| e.into_inner()).values().map(|c| c.kind).collect()
     }
 
     /// Stops a transfer; its unfinished multipart uploads are aborted.
@@ -303,7 +304,12 @@ impl App {
         Fut: Future<Output = Summary> + Send + 'static,
     {
         let id = self.transfers.next_id();
-        let control = Control::default();
+        let control = Control {
+            kind: info.kind,
+            cancel: CancellationToken::default(),
+            pause: PauseGate::default(),
+            throttle: Throttle::default(),
+        };
         self.transfers.running.lock().unwrap_or_else(|e| e.into_inner()).insert(id, control.clone());
         let sink = self.observer.transfer_started(id, &info);
         // Retries reach the front end, which then says the server is not answering.
