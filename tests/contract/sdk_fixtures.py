@@ -92,7 +92,8 @@ JOB_DONE = Job(
         image="ovhcom/ai-training-pytorch:2.4", name="resnet-42", command=["python", "train.py", "--epochs", "3"],
         env_vars=[Env(name="EPOCHS", value="3")], labels=labels,
         resources=Resources(flavor="l40s-1-gpu", gpu=2, cpu=30, memory=193273528320, gpu_brand="NVIDIA",
-                            gpu_model="L40S", gpu_memory=48318382080, ephemeral_storage=858993459200),
+                            gpu_model="L40S", gpu_memory=48318382080, ephemeral_storage=858993459200,
+                            private_network=0, public_network=1500000000),
         volumes=[DATASET, OUTPUT], ssh_public_keys=[], timeout=86400, default_http_port=8080, unsecure_http=False,
     ),
     status=JobStatus(

@@ -2,7 +2,7 @@
 //! Keyring tests use the real Secret Service (scripts/test runs them inside
 //! dbus-run-session with gnome-keyring) under a keyring service of their own.
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -32,8 +32,10 @@ impl Home {
         self.run_in(args, stdin, &[])
     }
 
-    fn run_in(&self, args: &[&str], stdin: &str, extra_env: &[(&str, &str)]) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_stowage"))
+    /// `stowage args` in this home, its streams piped.
+    fn command(&self, args: &[&str], extra_env: &[(&str, &str)]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_stowage"));
+        command
             .args(args)
             .envs(extra_env.iter().copied())
             .env("STOWAGE_CONFIG_DIR", self.path().join("config"))
@@ -42,9 +44,12 @@ impl Home {
             .env("STOWAGE_LOG", "trace")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run stowage");
+            .stderr(Stdio::piped());
+        command
+    }
+
+    fn run_in(&self, args: &[&str], stdin: &str, extra_env: &[(&str, &str)]) -> Output {
+        let mut child = self.command(args, extra_env).spawn().expect("run stowage");
         child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
         child.wait_with_output().expect("wait")
     }
@@ -459,7 +464,6 @@ struct TrainingSim {
 
 impl TrainingSim {
     fn start(token: &str) -> Self {
-        use std::io::BufRead;
         let exe = Path::new(env!("CARGO_BIN_EXE_stowage")).with_file_name("stowage-training-sim");
         assert!(exe.exists(), "build the simulator first: cargo build -p stowage-training-sim");
         let mut child = Command::new(exe)
@@ -571,6 +575,13 @@ fn jobs_from_the_terminal_against_the_api_simulator() {
     assert_eq!(ok(home.run(&["job", "list", "--label", "team=nlp"])).trim(), "No jobs match.");
     assert!(ok(home.run(&["job", "label", &id, "--remove", "stage"])).ends_with("team=ml\n"));
     assert!(ok(home.run(&["job", "list", "--status", "INTERRUPTED"])).contains(&id));
+    // --watch lists again and again until stopped.
+    let mut watching = home.command(&["job", "list", "--watch"], &[]).spawn().expect("watch");
+    let lines = std::io::BufReader::new(watching.stdout.take().expect("stdout")).lines();
+    let listed = lines.map_while(Result::ok).filter(|l| l.contains(&id)).take(2).count();
+    let _ = watching.kill();
+    let _ = watching.wait();
+    assert_eq!(listed, 2, "two listings");
     ok(home.run(&["job", "restart", &id]));
     assert!(
         !ok(home.run(&["job", "get", &id])).lines().next().is_some_and(|l| l.contains("INTERRUPTED")),

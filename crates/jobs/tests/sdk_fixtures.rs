@@ -20,6 +20,7 @@ fn fixture<T: serde::de::DeserializeOwned>(name: &str) -> T {
 fn a_finished_job_with_info_objects_in_its_data_syncs() {
     let job: Job = fixture("job-done-two-volumes");
     assert_eq!(job.status.state, State::Done);
+    assert_eq!((job.spec.resources.private_network, job.spec.resources.public_network), (Some(0), Some(1_500_000_000)));
     assert_eq!(job.spec.image.as_deref(), Some("ovhcom/ai-training-pytorch:2.4"));
     assert_eq!(job.spec.resources.flavor.as_deref(), Some("l40s-1-gpu"));
     assert_eq!(job.spec.resources.gpu_model.as_deref(), Some("L40S"));

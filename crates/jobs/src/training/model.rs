@@ -182,6 +182,11 @@ pub struct Resources {
     /// Bytes per GPU.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_memory: Option<u64>,
+    /// Network bandwidth, bytes per second, as the platform fills it in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_network: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_network: Option<u64>,
 }
 
 impl Resources {

@@ -928,6 +928,9 @@ export type Resources = {
 	gpuModel?: string | null,
 	/**  Bytes per GPU. */
 	gpuMemory?: number | null,
+	/**  Network bandwidth, bytes per second, as the platform fills it in. */
+	privateNetwork?: number | null,
+	publicNetwork?: number | null,
 };
 
 export type ResourcesPerUnit = {
