@@ -80,6 +80,15 @@ describe("API timestamps", () => {
   });
 });
 
+describe("a job run again", () => {
+  it("shows its last run's phases, not both runs'", () => {
+    const run = ["QUEUED", "INITIALIZING", "PENDING", "RUNNING", "FINALIZING", "DONE"].map((state) => ({ state, date: null }));
+    const steps = timeline("job", "RUNNING", [...run, ...run.slice(0, 4)]);
+    expect(phases(steps)).toEqual(["QUEUED", "INITIALIZING", "PENDING", "RUNNING", "FINALIZING", "DONE"]);
+    expect(steps[3].status).toBe("current");
+  });
+});
+
 describe("labels and incremental refreshes", () => {
   const job = (id: string, labels: Record<string, string | null>, createdAt = "2026-12-06T10:00:00Z", updatedAt = createdAt) =>
     ({ id, createdAt, updatedAt, spec: { labels }, status: {} }) as unknown as import("./ipc").Job;

@@ -52,12 +52,14 @@ function assumedPath(happy: string[], state: string): string[] {
   return happy.slice(0, -1);
 }
 
-/** The phases of a job or notebook: where it has been (from its history,
- * with dates, when the API gives one) and what normally follows. */
+/** The phases of a job or notebook: where its last run has been (from its
+ * history, with dates, when the API gives one; a job run again starts over
+ * at QUEUED) and what normally follows. */
 export function timeline(kind: Workload, state: State, history: StateChange[] = []): Step[] {
   const happy = kind === "job" ? JOB_PHASES : NOTEBOOK_PHASES;
   const visited: Step[] = [];
-  for (const change of history) {
+  const lastRun = kind === "job" ? Math.max(0, history.map((c) => c.state).lastIndexOf("QUEUED")) : 0;
+  for (const change of history.slice(lastRun)) {
     const phase = change.state ?? "";
     if (phase && visited.at(-1)?.phase !== phase) visited.push({ phase, status: "done", date: change.date });
   }
