@@ -277,6 +277,11 @@ test("jobs filter by state and label; a finished job is relabelled, runs again, 
   });
   await filterBy("filter-state", "");
   await session.waitFor("every job again", async () => (await rows()).length === all.length);
+  // Newest first, as the API lists; the arrow turns it.
+  await (await $("filter-order")).click();
+  await session.waitFor("oldest first", async () => JSON.stringify(await rows()) === JSON.stringify([...all].reverse()));
+  await (await $("filter-order")).click();
+  await session.waitFor("newest first again", async () => JSON.stringify(await rows()) === JSON.stringify(all));
 
   // Labels: edited in place, shown in the list, filtered by.
   await session.execute(`document.querySelector('[data-testid="job-row"][data-id="${jobId}"]').click()`);

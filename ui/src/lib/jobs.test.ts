@@ -112,6 +112,7 @@ describe("labels and incremental refreshes", () => {
     const merged = mergeRuns([mid, old], [changed, fresh]);
     expect(merged.map((j) => j.id)).toEqual(["new", "mid", "old"]);
     expect(merged[1].status?.state).toBe("DONE");
+    expect(mergeRuns([mid, old], [fresh], true).map((j) => j.id)).toEqual(["old", "mid", "new"]);
     expect(changedSince([old, mid])).toBe(Date.parse("2026-12-06T10:05:00Z") / 1000 - 1);
     expect(changedSince([])).toBeNull();
   });

@@ -160,11 +160,13 @@ export function labelChanges(before: Job, text: string): { name: string; value: 
   return [...sets, ...removals];
 }
 
-/** Incremental refresh: `fresh` (runs changed since) merged into `known`, newest first. */
-export function mergeRuns(known: Job[], fresh: Job[]): Job[] {
+/** Incremental refresh: `fresh` (runs changed since) merged into `known`,
+ * newest first (or oldest first, as the list was asked). */
+export function mergeRuns(known: Job[], fresh: Job[], oldestFirst = false): Job[] {
   const byId = new Map(known.map((j) => [j.id, j]));
   for (const j of fresh) byId.set(j.id, j);
-  return [...byId.values()].sort((a, b) => (parseApiTime(b.createdAt) || 0) - (parseApiTime(a.createdAt) || 0));
+  const created = (j: Job) => parseApiTime(j.createdAt) || 0;
+  return [...byId.values()].sort((a, b) => (oldestFirst ? created(a) - created(b) : created(b) - created(a)));
 }
 
 /** Unix seconds just before the newest change `jobs` show: what a refresh asks about. */
