@@ -27,8 +27,6 @@ pub struct LaunchOptions {
     pub frameworks: Vec<NotebookOption>,
     /// The images OVHcloud offers for jobs (empty where the API lists none).
     pub images: Vec<NotebookOption>,
-    /// The project's quota, when the API says (a launch beyond it is warned of).
-    pub quota: Option<Quota>,
 }
 
 /// The API's spec for the form: what a launch sends and a dry run shows.
@@ -134,23 +132,21 @@ impl App {
         Ok(self.training().await?.flavors().await?)
     }
 
-    /// What the launch form offers. Images and quota are extras: a server
-    /// that does not answer them leaves them out, not the form.
+    /// What the launch form offers. The images are an extra: a server that
+    /// does not list them leaves them out, not the form.
     pub async fn launch_options(self: &Arc<Self>) -> Result<LaunchOptions> {
         let client = self.training().await?;
-        let (flavors, editors, frameworks, images, quota) = tokio::join!(
+        let (flavors, editors, frameworks, images) = tokio::join!(
             client.flavors(),
             client.notebook_editors(),
             client.notebook_frameworks(),
-            client.job_images(),
-            client.quota()
+            client.job_images()
         );
         Ok(LaunchOptions {
             flavors: flavors?,
             editors: editors?,
             frameworks: frameworks?,
             images: images.unwrap_or_default(),
-            quota: quota.ok(),
         })
     }
 

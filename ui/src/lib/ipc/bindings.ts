@@ -666,8 +666,6 @@ export type LaunchOptions = {
 	frameworks: NotebookOption[],
 	/**  The images OVHcloud offers for jobs (empty where the API lists none). */
 	images: NotebookOption[],
-	/**  The project's quota, when the API says (a launch beyond it is warned of). */
-	quota: Quota | null,
 };
 
 /**  Which jobs a listing returns (`GET /v1/job`'s query, SDK `job_get_all`). */
@@ -869,17 +867,6 @@ export type Provider =
 export type QuitAsked = {
 	transfers: number,
 	onlyUploads: boolean,
-};
-
-/**
- *  SDK `ProjectQuotas`: how many units of each kind (`CPU`, `GPU`) the
- *  project's running jobs and notebooks may hold together, and its storage.
- */
-export type Quota = {
-	/**  `None` for a kind without a limit. */
-	resources?: { [key in string]: number | null },
-	/**  The SDK says bits. */
-	storage?: number | null,
 };
 
 export type Reason = 
