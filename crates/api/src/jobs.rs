@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use stowage_jobs::training::capabilities::units;
+use stowage_jobs::training::launch::label_name;
 use stowage_jobs::training::model::{DataSync, DataSyncDirection, Job, Workload};
 use stowage_jobs::training::{job_spec, Flavor, JobSpec, LaunchForm, ListFilter, NotebookOption, Quota};
 
@@ -67,13 +68,7 @@ impl App {
 
     /// Sets (a value given) or removes a label of a run.
     pub async fn label_job(self: &Arc<Self>, kind: Workload, id: &str, name: &str, value: Option<&str>) -> Result<()> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(Error::invalid("Give the label a name."));
-        }
-        if name.starts_with("ovh/") {
-            return Err(Error::invalid("Labels that start with ovh/ belong to the platform; choose another name."));
-        }
+        let name = label_name(name).map_err(Error::invalid)?;
         Ok(self.training().await?.set_label(kind, id, name, value).await?)
     }
 

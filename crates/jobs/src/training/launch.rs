@@ -142,22 +142,27 @@ fn spec_of(form: &LaunchForm) -> Result<JobSpec, String> {
     })
 }
 
-/// `name=value` per line; blank lines are skipped. Names that start with
-/// `ovh/` are the platform's.
+/// `name=value` per line; blank lines are skipped. Each name passes
+/// [`label_name`].
 pub fn labels(text: &str) -> Result<BTreeMap<String, Option<String>>, String> {
     let mut labels = BTreeMap::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        match line.split_once('=') {
-            Some((name, value)) if !name.trim().is_empty() && !name.trim().starts_with("ovh/") => {
-                labels.insert(name.trim().to_owned(), Some(value.trim().to_owned()));
-            }
-            Some((name, _)) if name.trim().starts_with("ovh/") => {
-                return Err(format!("The label \"{}\" starts with ovh/, which belongs to the platform.", name.trim()))
-            }
-            _ => return Err(format!("The label \"{line}\" is not name=value.")),
-        }
+        let (name, value) = line.split_once('=').ok_or_else(|| format!("The label \"{line}\" is not name=value."))?;
+        labels.insert(label_name(name)?.to_owned(), Some(value.trim().to_owned()));
     }
     Ok(labels)
+}
+
+/// A label's name as a person may set it, trimmed: not empty, and not one
+/// of the platform's own (`ovh/...`).
+pub fn label_name(name: &str) -> Result<&str, String> {
+    match name.trim() {
+        "" => Err("Give the label a name.".into()),
+        own if own.starts_with("ovh/") => {
+            Err(format!("The label \"{own}\" starts with ovh/, which belongs to the platform; choose another name."))
+        }
+        name => Ok(name),
+    }
 }
 
 /// A duration as `ovhai` users write it: seconds (`3600`), or with a unit
@@ -289,6 +294,8 @@ mod tests {
         }
         assert!(job_spec(&LaunchForm { labels: "ovh/x=1".into(), ..form() }).expect_err("ovh/").0.contains("platform"));
         assert!(job_spec(&LaunchForm { labels: "solo".into(), ..form() }).expect_err("no =").0.contains("name=value"));
+        assert_eq!(label_name(" team "), Ok("team"));
+        assert!(label_name(" ").is_err() && label_name("ovh/owner").is_err());
         let notebook = LaunchForm {
             kind: Workload::Notebook,
             editor: "vscode".into(),
