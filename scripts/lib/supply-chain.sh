@@ -8,6 +8,10 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 
 status=0
+# cargo-deny reads every platform's crates (Windows' and macOS' too), which a
+# build on this machine never downloads: fetch them first, or a fresh
+# machine's check fails for a crate it could not read.
+cargo fetch --locked --quiet || status=1
 cargo deny --offline check licenses bans sources || status=1
 
 # RustSec's database is a git repository on GitHub, fetched into ~/.cargo.
