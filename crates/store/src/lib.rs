@@ -19,6 +19,7 @@ mod listing;
 pub mod local;
 pub mod memory;
 pub mod names;
+mod part_body;
 mod probe;
 pub mod s3;
 pub mod storage;
@@ -36,6 +37,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::{plain, ErrorKind, StoreError};
 pub use existing::Existing;
+pub use part_body::{PartBody, PartSource};
 pub use probe::{probe, ProbeReport};
 pub use storage::{Storage, StoragePolicy};
 
@@ -375,14 +377,15 @@ pub trait MultipartStore: Send + Sync {
 
     /// Sends one part. The returned ETag is the part's MD5 on S3 services:
     /// callers compare it with what they sent (the S3 backend does not sign
-    /// the body, so that comparison is the part's integrity check).
+    /// the body, so that comparison is the part's integrity check). An
+    /// error reading `body` is returned as it came (not as a network error).
     async fn upload_part(
         &self,
         container: &str,
         key: &str,
         upload_id: &str,
         number: u32,
-        body: Bytes,
+        body: PartBody,
     ) -> Result<PartInfo>;
 
     /// Makes the object from `parts` (in ascending part number).

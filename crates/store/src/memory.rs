@@ -12,8 +12,8 @@ use md5::{Digest, Md5};
 
 use crate::{
     check_completion, check_key, check_part_number, container_name, listing, multipart_etag, now_ms, ContainerInfo,
-    GetOptions, GetResult, ListOptions, ListPage, MultipartStore, ObjectInfo, ObjectStore, PartInfo, PutOptions,
-    PutResult, Result, StoreError,
+    GetOptions, GetResult, ListOptions, ListPage, MultipartStore, ObjectInfo, ObjectStore, PartBody, PartInfo,
+    PutOptions, PutResult, Result, StoreError,
 };
 
 #[derive(Debug, Default)]
@@ -286,11 +286,11 @@ impl MultipartStore for MemoryStore {
         key: &str,
         upload_id: &str,
         number: u32,
-        body: Bytes,
+        body: PartBody,
     ) -> Result<PartInfo> {
         check_part_number(number)?;
-        self.receive(&body);
-        let data = body;
+        let data = body.collect().await?;
+        self.receive(&data);
         let part = PartInfo { number, etag: md5_hex(&data), size: data.len() as u64 };
         self.lock().upload(container, key, upload_id)?.parts.insert(number, (part.clone(), data));
         Ok(part)

@@ -16,8 +16,8 @@ use stowage_store::local::LocalStore;
 use stowage_store::memory::MemoryStore;
 use stowage_store::s3::{ChecksumAlgorithm, ChecksumMode, S3Settings, S3Store};
 use stowage_store::{
-    test_env, Capabilities, ErrorKind, GetOptions, ListOptions, ObjectStore, PartInfo, PutOptions, Storage,
-    StoragePolicy, Versioning,
+    test_env, ByteStream, Capabilities, ErrorKind, GetOptions, ListOptions, ObjectStore, PartBody, PartInfo,
+    PartSource, PutOptions, Storage, StoragePolicy, StoreError, Versioning,
 };
 use tempfile::TempDir;
 
@@ -166,6 +166,33 @@ impl Fixture {
 fn md5_hex(data: &[u8]) -> String {
     use md5::{Digest, Md5};
     hex::encode(Md5::digest(data))
+}
+
+/// A part read chunk by chunk as it is sent, as an upload reads a file's
+/// part; a read that breaks after its chunks when `breaks` says why.
+#[derive(Debug)]
+struct ReadPart {
+    len: u64,
+    chunks: Vec<Bytes>,
+    breaks: Option<&'static str>,
+}
+
+impl ReadPart {
+    fn of(data: &[u8], chunk: usize) -> PartBody {
+        let chunks = data.chunks(chunk).map(Bytes::copy_from_slice).collect();
+        PartBody::Read(Arc::new(Self { len: data.len() as u64, chunks, breaks: None }))
+    }
+}
+
+impl PartSource for ReadPart {
+    fn size(&self) -> u64 {
+        self.len
+    }
+
+    fn read(&self) -> ByteStream {
+        let broken = self.breaks.map(|why| Err(StoreError::new(ErrorKind::Io, why)));
+        futures::stream::iter(self.chunks.clone().into_iter().map(Ok).chain(broken)).boxed()
+    }
 }
 
 mod cases {
@@ -467,9 +494,10 @@ mod cases {
         let parts = f.store.multipart().expect("every backend here uploads in parts");
 
         let id = parts.create_multipart(&f.container, key, &PutOptions::default()).await.expect("create");
-        let p1 = parts.upload_part(&f.container, key, &id, 1, Bytes::from(first.clone())).await.expect("part 1");
+        // The first part read a MiB at a time as it goes, the last one held whole.
+        let p1 = parts.upload_part(&f.container, key, &id, 1, ReadPart::of(&first, 1 << 20)).await.expect("part 1");
         let slice = Bytes::from(last.clone());
-        let p2 = parts.upload_part(&f.container, key, &id, 2, slice).await.expect("part 2");
+        let p2 = parts.upload_part(&f.container, key, &id, 2, slice.into()).await.expect("part 2");
         assert_eq!(p1.etag, md5_hex(&first));
         assert_eq!(p2.etag, md5_hex(&last));
 
@@ -497,11 +525,33 @@ mod cases {
 
         // An aborted upload leaves no parts and no object.
         let id = parts.create_multipart(&f.container, "aborted.bin", &PutOptions::default()).await.expect("create");
-        parts.upload_part(&f.container, "aborted.bin", &id, 1, Bytes::from_static(b"0123456789")).await.expect("part");
+        let part = Bytes::from_static(b"0123456789").into();
+        parts.upload_part(&f.container, "aborted.bin", &id, 1, part).await.expect("part");
         parts.abort_multipart(&f.container, "aborted.bin", &id).await.expect("abort");
         let err = parts.list_parts(&f.container, "aborted.bin", &id).await.expect_err("gone");
         assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
         assert_eq!(f.store.head(&f.container, "aborted.bin").await.expect_err("no object").kind(), ErrorKind::NotFound);
+    }
+
+    /// A part whose bytes cannot all be read (its file vanished, a disk
+    /// failed) fails with the read's own error, not as a network fault a
+    /// retry would send again, and lands nothing.
+    pub async fn part_that_cannot_be_read(f: Fixture) {
+        let key = "unreadable.bin";
+        let parts = f.store.multipart().expect("every backend here uploads in parts");
+        let id = parts.create_multipart(&f.container, key, &PutOptions::default()).await.expect("create");
+        let half = vec![7u8; 1 << 20];
+        let why = "Cannot read /data/unreadable.bin: Input/output error";
+        let body = ReadPart { len: 2 << 20, chunks: vec![Bytes::from(half)], breaks: Some(why) };
+        let err = parts
+            .upload_part(&f.container, key, &id, 1, PartBody::Read(Arc::new(body)))
+            .await
+            .expect_err("half a part");
+        assert_eq!((err.kind(), err.to_string()), (ErrorKind::Io, why.to_owned()));
+        if !f.differences.contains(&Difference::ListPartsRootElement) {
+            assert_eq!(parts.list_parts(&f.container, key, &id).await.expect("list parts"), []);
+        }
+        parts.abort_multipart(&f.container, key, &id).await.expect("abort");
     }
 
     pub async fn walk(f: Fixture) {
@@ -698,6 +748,7 @@ macro_rules! conformance {
             conformance!(@case $backend, paging $(, #[$attr])?);
             conformance!(@case $backend, prefixes_and_delimiters $(, #[$attr])?);
             conformance!(@case $backend, multipart $(, #[$attr])?);
+            conformance!(@case $backend, part_that_cannot_be_read $(, #[$attr])?);
             conformance!(@case $backend, missing_source_file $(, #[$attr])?);
             conformance!(@case $backend, walk $(, #[$attr])?);
             conformance!(@case $backend, share_link $(, #[$attr])?);
@@ -731,7 +782,7 @@ async fn moto_differs_list_parts_answers_with_the_wrong_root_element() {
     let f = moto().await;
     let parts = f.store.multipart_or_err().expect("parts");
     let id = parts.create_multipart(&f.container, "k", &PutOptions::default()).await.expect("create");
-    parts.upload_part(&f.container, "k", &id, 1, Bytes::from_static(b"part")).await.expect("part");
+    parts.upload_part(&f.container, "k", &id, 1, Bytes::from_static(b"part").into()).await.expect("part");
     let err = parts.list_parts(&f.container, "k", &id).await.expect_err("moto's ListPartsResponse");
     assert_eq!(err.kind(), ErrorKind::Protocol, "{err}");
     assert!(format!("{err:?}").contains("ListPartsResponse"), "{err:?}");

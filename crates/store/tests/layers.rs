@@ -170,7 +170,7 @@ async fn paced_both_ways(store: Arc<dyn ObjectStore>, container: &str) {
 
     let id = throttled.create_multipart(container, "parts.bin", &PutOptions::default()).await.expect("create");
     let start = Instant::now();
-    let part = throttled.upload_part(container, "parts.bin", &id, 1, body.clone()).await.expect("part");
+    let part = throttled.upload_part(container, "parts.bin", &id, 1, body.clone().into()).await.expect("part");
     assert!(start.elapsed() >= at_least, "a 2 MiB part at 1 MiB/s took {:?}", start.elapsed());
     throttled.complete_multipart(container, "parts.bin", &id, &[part]).await.expect("complete");
 

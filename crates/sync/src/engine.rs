@@ -26,9 +26,12 @@ pub struct Tuning {
     pub parts_per_file: usize,
     /// Files above this size go in parts.
     pub multipart_threshold: u64,
-    /// The smallest part; S3 needs 5 MiB.
+    /// The smallest part (and download range); S3 needs 5 MiB.
     pub min_part_size: u64,
-    /// Bytes of part buffers held at once.
+    /// The largest part, but where S3's 10,000 parts need more.
+    pub max_part_size: u64,
+    /// Bytes of buffers held at once: small files whole, and the chunks
+    /// of parts being read and sent.
     pub memory_budget: u64,
     /// How requests a retry can help are sent again.
     pub retry: RetryPolicy,
@@ -48,6 +51,7 @@ impl Default for Tuning {
             parts_per_file: 10,
             multipart_threshold: 16 * MIB,
             min_part_size: 8 * MIB,
+            max_part_size: 64 * MIB,
             memory_budget: 128 * MIB,
             retry: RetryPolicy::default(),
             pause: PauseGate::default(),
@@ -70,12 +74,31 @@ impl Tuning {
         Arc::new(Retry::wrap(gated, self.retry.clone()).until(cancel.clone()))
     }
 
-    /// max(min part, size / 10,000) rounded up to a MiB: every object up to
-    /// S3's 5 TiB fits in 10,000 parts.
+    /// A sixteenth of the file, between the smallest and the largest part,
+    /// in whole MiB, and never so small that the file needs more than S3's
+    /// 10,000 parts. Parts stream from the file (they cost memory by the
+    /// chunk, not by their size), and each one costs the server an update
+    /// of its index: a 1 GiB file in 16 parts of 64 MiB went up 2-5% faster
+    /// than in 128 of 8 MiB to a Garage already holding 30,000 objects
+    /// (scripts/bench uploads --fill), while 16 parts still keep
+    /// `parts_per_file` in flight.
     pub fn part_size(&self, size: u64) -> u64 {
-        let needed = size.div_ceil(10_000).div_ceil(MIB) * MIB;
-        needed.max(self.min_part_size)
+        let sixteenth = size.div_ceil(16).div_ceil(MIB) * MIB;
+        let largest = self.max_part_size.max(self.min_part_size);
+        sixteenth.clamp(self.min_part_size, largest).max(fits_in_ten_thousand(size))
     }
+
+    /// The ranges a big download is fetched in: max(smallest part, size /
+    /// 10,000), in whole MiB. Each is written where it belongs as it comes,
+    /// so more of them in flight is what keeps a download busy.
+    pub fn range_size(&self, size: u64) -> u64 {
+        fits_in_ten_thousand(size).max(self.min_part_size)
+    }
+}
+
+/// The smallest part, in whole MiB, with which `size` fits in 10,000 parts.
+fn fits_in_ten_thousand(size: u64) -> u64 {
+    size.div_ceil(10_000).div_ceil(MIB) * MIB
 }
 
 /// `prefix` as a folder: no leading `/`, one trailing `/` unless empty.
@@ -113,12 +136,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parts_fit_in_ten_thousand() {
+    fn parts_grow_with_the_file_and_fit_in_ten_thousand() {
         let t = Tuning::default();
         assert_eq!(t.part_size(1), 8 * MIB);
-        assert_eq!(t.part_size(2 * 1024 * MIB), 8 * MIB);
+        assert_eq!(t.part_size(100 * MIB), 8 * MIB, "a sixteenth is under the smallest part");
+        assert_eq!(t.part_size(300 * MIB), 19 * MIB);
+        assert_eq!(t.part_size(1024 * MIB), 64 * MIB);
+        assert_eq!(t.part_size(50 * 1024 * MIB), 64 * MIB, "no larger than the largest");
         let five_tib = 5 * 1024 * 1024 * MIB;
         assert!(five_tib.div_ceil(t.part_size(five_tib)) <= 10_000);
+        assert_eq!(t.range_size(1024 * MIB), 8 * MIB, "downloads keep their ranges");
+        assert!(five_tib.div_ceil(t.range_size(five_tib)) <= 10_000);
     }
 
     #[test]

@@ -48,14 +48,23 @@ pub(crate) fn check(returned: Option<&str>, expected: &str, key: &str) -> Result
     Ok(())
 }
 
+/// Part sizes other uploaders use: the aws CLI's default (and Stowage's
+/// before its parts grew with the file), s5cmd's, rclone's.
+const KNOWN_PART_SIZES: [u64; 3] = [8 * MIB, 50 * MIB, 5 * MIB];
+
 /// The (multipart threshold, part size) that gives an ETag shaped like
-/// `etag`: a plain MD5 for one part, else the part count after the dash.
+/// `etag`: a plain MD5 for one part, else the part count after the dash,
+/// made by this engine's part size or a known uploader's, else by parts of
+/// an even number of MiB.
 pub(crate) fn layout_of(etag: &str, size: u64, tuning: &Tuning) -> (u64, u64) {
     let Some(count) = etag.rsplit_once('-').and_then(|(_, n)| n.parse::<u64>().ok()).filter(|n| *n > 0) else {
         return (u64::MAX, size.max(1));
     };
-    let ours = tuning.part_size(size);
-    let part_size = if size.div_ceil(ours) == count { ours } else { size.div_ceil(count).div_ceil(MIB) * MIB };
+    let makes_count = |part: &u64| size.div_ceil(*part) == count;
+    let part_size = std::iter::once(tuning.part_size(size))
+        .chain(KNOWN_PART_SIZES)
+        .find(makes_count)
+        .unwrap_or_else(|| size.div_ceil(count).div_ceil(MIB) * MIB);
     (0, part_size)
 }
 
@@ -68,7 +77,10 @@ mod tests {
         let t = Tuning::default();
         assert_eq!(layout_of("d41d8cd98f00b204e9800998ecf8427e", 10, &t), (u64::MAX, 10));
         assert_eq!(layout_of("abc-3", 20 * MIB, &t), (0, 8 * MIB), "our own layout");
-        assert_eq!(layout_of("abc-4", 20 * MIB, &t), (0, 5 * MIB), "another client's");
+        assert_eq!(layout_of("abc-4", 20 * MIB, &t), (0, 5 * MIB), "rclone's");
+        assert_eq!(layout_of("abc-3", 101 * MIB, &t), (0, 50 * MIB), "s5cmd's, which an even split misses");
+        assert_eq!(layout_of("abc-128", 1024 * MIB, &t), (0, 8 * MIB), "the aws CLI's, and Stowage's before");
+        assert_eq!(layout_of("abc-7", 70 * MIB, &t), (0, 10 * MIB), "an even split");
     }
 
     #[test]

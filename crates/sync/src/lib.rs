@@ -13,6 +13,7 @@ pub mod download;
 pub mod engine;
 mod error;
 mod etag;
+mod file_part;
 pub mod events;
 pub mod filter;
 pub mod folder_sync;

@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use futures::stream::{self, StreamExt, TryStreamExt};
-use stowage_store::{ErrorKind, ObjectInfo, ObjectStore, PartInfo, PutOptions, StoreError};
+use stowage_store::{ErrorKind, ObjectInfo, ObjectStore, PartBody, PartInfo, PutOptions, StoreError};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
@@ -32,6 +32,7 @@ use crate::conflict::{AskConflict, Conflict, Questions};
 use crate::db::off_worker;
 use crate::engine::{list_all, normalize_prefix, numbered, Existing, Tuning};
 use crate::etag;
+use crate::file_part::{FilePart, READ_CHUNK};
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
 use crate::journal::{modified_ns, Journal, UploadKey};
 use crate::meter::Meter;
@@ -319,7 +320,9 @@ impl Engine {
             Action::Exists { size, etag, modified_ms, policy } => {
                 let same = match etag {
                     Some(etag) if *size == file.size => {
-                        local_etag(file, part_size, self.tuning.multipart_threshold).await? == *etag
+                        // As the object was uploaded (by this engine or another client).
+                        let (threshold, part_size) = etag::layout_of(etag, file.size, &self.tuning);
+                        local_etag(file, part_size, threshold).await? == *etag
                     }
                     _ => false,
                 };
@@ -395,7 +398,7 @@ impl Engine {
     }
 
     async fn put_parts(&self, file: &LocalFile, key: &str, part_size: u64) -> Result<FileOutcome, Failure> {
-        let (upload_id, row, landed) = self.begin_multipart(file, key, part_size).await?;
+        let (upload_id, row, landed, part_size) = self.begin_multipart(file, key, part_size).await?;
         let at = Upload { file, key, upload_id: &upload_id, part_size, row };
         let completed = match self.send_parts(&at, landed).await {
             Ok(_) if !unchanged(file) => Err(Failure::Changed),
@@ -422,14 +425,16 @@ impl Engine {
     }
 
     /// The multipart upload to continue (recorded in the journal for this
-    /// same file, part size and key) or a new one; with the parts that
-    /// landed: those the service lists with the ETag the journal recorded.
+    /// same file and key, in the part size it was started with, which an
+    /// earlier version may have chosen otherwise) or a new one in parts of
+    /// `part_size`; with the parts that landed: those the service lists
+    /// with the ETag the journal recorded, and the part size.
     async fn begin_multipart(
         &self,
         file: &LocalFile,
         key: &str,
         part_size: u64,
-    ) -> Result<(String, Option<i64>, Vec<PartInfo>), Failure> {
+    ) -> Result<(String, Option<i64>, Vec<PartInfo>, u64), Failure> {
         let source = file.path.display().to_string();
         if let Some(resume) = &self.resume {
             let at = (resume.store.clone(), self.container.clone(), key.to_owned());
@@ -442,7 +447,7 @@ impl Engine {
                 let same = recorded.source == source
                     && recorded.source_size == file.size
                     && recorded.source_modified_ns == modified_ns(file.modified)
-                    && recorded.part_size == part_size;
+                    && file.size.div_ceil(recorded.part_size.max(1)) <= 10_000;
                 let listed = if same {
                     self.store.multipart_or_err()?.list_parts(&self.container, key, &recorded.upload_id).await.ok()
                 } else {
@@ -455,7 +460,7 @@ impl Engine {
                         .filter(|p| listed.iter().any(|l| l.number == p.number && l.etag.trim_matches('"') == p.etag))
                         .collect();
                     tracing::info!(%key, parts = landed.len(), "continuing an interrupted upload");
-                    return Ok((recorded.upload_id, Some(recorded.row), landed));
+                    return Ok((recorded.upload_id, Some(recorded.row), landed, recorded.part_size));
                 }
                 // The source changed (or the service forgot the upload): start over.
                 self.abort(key, &recorded.upload_id).await;
@@ -476,7 +481,7 @@ impl Engine {
             }
             None => None,
         };
-        Ok((upload_id, row, Vec::new()))
+        Ok((upload_id, row, Vec::new(), part_size))
     }
 
     async fn forget(&self, row: Option<i64>) {
@@ -528,17 +533,24 @@ impl Engine {
         }
         let offset = u64::from(number - 1) * at.part_size;
         let len = at.part_size.min(at.file.size - offset);
-        let _memory = self.memory_for(len).await;
-        let (buf, md5) = read_range(at.file, offset, self.buffers.take(len)).await?;
-        let body = self.buffers.share(buf);
+        // The chunk being sent and the one read meanwhile.
+        let _memory = self.memory_for(len.min(2 * READ_CHUNK)).await;
+        let part = FilePart::new(at.file, offset, len, self.buffers.clone());
+        let body = PartBody::Read(Arc::new(part.clone()));
         let meter = Meter::new(&self.sink);
         let mut tries = 1;
-        loop {
+        let md5 = loop {
             let call =
                 self.store.multipart_or_err()?.upload_part(&self.container, at.key, at.upload_id, number, body.clone());
-            let stored = self.unless_cancelled(meter.watching(call)).await?.map_err(interrupted)?;
+            let stored = match self.unless_cancelled(meter.watching(call)).await? {
+                Ok(stored) => stored,
+                Err(_) if part.changed() => return Err(Failure::Changed),
+                Err(e) => return Err(interrupted(e)),
+            };
+            // Read whole, or the service could not have stored it.
+            let md5 = part.md5().ok_or_else(|| Failure::Error(format!("Part {number} of {} was not read.", at.key)))?;
             if stored.etag.trim_matches('"') == md5 {
-                break;
+                break md5;
             }
             if tries == PART_TRIES {
                 return Err(Failure::Error(format!(
@@ -548,7 +560,7 @@ impl Engine {
             }
             tracing::warn!(key = at.key, number, "a part was stored with another checksum; sending it again");
             tries += 1;
-        }
+        };
         let part = PartInfo { number, etag: md5, size: len };
         if let (Some(resume), Some(row), false) = (&self.resume, at.row, meter.restarted()) {
             let done = part.clone();

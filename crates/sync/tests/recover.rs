@@ -30,7 +30,7 @@ async fn unchanged_files_continue_and_changed_ones_are_aborted() {
         let parts = store.multipart().expect("this store uploads in parts");
         let id = parts.create_multipart("runs", &key, &PutOptions::default()).await.expect("create");
         let part =
-            parts.upload_part("runs", &key, &id, 1, Bytes::copy_from_slice(&body[..5 * MIB])).await.expect("part");
+            parts.upload_part("runs", &key, &id, 1, Bytes::copy_from_slice(&body[..5 * MIB]).into()).await.expect("part");
         let meta = std::fs::metadata(&path).expect("stat");
         let at = UploadKey { store: "here", container: "runs", key: &key };
         let row = journal
@@ -58,10 +58,14 @@ async fn unchanged_files_continue_and_changed_ones_are_aborted() {
     assert_eq!(recovery.resume.len(), 1);
     for request in recovery.resume {
         assert_eq!(request.prefix, "run-7/");
-        let summary =
-            upload(store.clone(), request, tuning.clone(), Arc::new(NoEvents), CancellationToken::new()).await;
+        // A version that cuts files otherwise (6 MiB parts, 2 of them)
+        // continues in the parts the upload was started with (5 MiB, 3).
+        let later = Tuning { min_part_size: 6 * MIB as u64, ..tuning.clone() };
+        let summary = upload(store.clone(), request, later, Arc::new(NoEvents), CancellationToken::new()).await;
         assert_eq!(summary.uploaded, 1, "{summary:?}");
     }
+    let etag = store.head("runs", "run-7/kept.bin").await.expect("head").etag.expect("etag");
+    assert!(etag.ends_with("-3"), "continued in its 5 MiB parts: {etag}");
     let dest = dir.path().join("check");
     stowage_store::files::get_to_file(store.as_ref(), "runs", "run-7/kept.bin", &dest).await.expect("download");
     assert!(std::fs::read(&dest).expect("read") == std::fs::read(dir.path().join("kept.bin")).expect("read"));

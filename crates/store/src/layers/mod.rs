@@ -45,7 +45,8 @@ use bytes::Bytes;
 
 use crate::{
     ContainerInfo, DeleteFailure, GetOptions, GetResult, ListOptions, ListPage, MultipartStore, ObjectInfo,
-    ObjectStore, PartInfo, PutOptions, PutResult, Result, ShareLink, ShareLinks, VersionPage, VersionStore, Versioning,
+    ObjectStore, PartBody, PartInfo, PutOptions, PutResult, Result, ShareLink, ShareLinks, VersionPage, VersionStore,
+    Versioning,
 };
 
 /// The store operations, named for faults and logs.
@@ -222,9 +223,9 @@ impl<L: Layer + 'static> MultipartStore for Layered<L> {
         key: &str,
         upload_id: &str,
         number: u32,
-        body: Bytes,
+        body: PartBody,
     ) -> Result<PartInfo> {
-        let (inner, sent) = (&self.inner, body.len() as u64);
+        let (inner, sent) = (&self.inner, body.len());
         self.layer
             .around(Op::UploadPart, sent, move || {
                 let body = body.clone();

@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     check_completion, check_key, check_part_number, container_name, listing, multipart_etag, system_time_ms,
     ContainerInfo, ErrorKind, GetOptions, GetResult, ListOptions, ListPage, MultipartStore, ObjectInfo, ObjectStore,
-    PartInfo, PutOptions, PutResult, Result, ShareLink, ShareLinks, StoreError,
+    PartBody, PartInfo, PutOptions, PutResult, Result, ShareLink, ShareLinks, StoreError,
 };
 
 /// The store's own folder inside each container; never an object name
@@ -591,9 +591,10 @@ impl MultipartStore for LocalStore {
         key: &str,
         upload_id: &str,
         number: u32,
-        body: Bytes,
+        body: PartBody,
     ) -> Result<PartInfo> {
         check_part_number(number)?;
+        let body = body.collect().await?;
         let (container, key, upload_id) = (container.to_owned(), key.to_owned(), upload_id.to_owned());
         self.blocking(move |this| {
             let dir = this.upload_dir(&container, &key, &upload_id)?;

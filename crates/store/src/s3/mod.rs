@@ -22,6 +22,7 @@
 
 mod errors;
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -47,7 +48,7 @@ use crate::layers::BodyWatch;
 
 use crate::{
     check_key, check_part_number, ContainerInfo, DeleteFailure, ErrorKind, GetOptions, GetResult, ListOptions,
-    ListPage, MultipartStore, ObjectInfo, ObjectStore, PartInfo, PutOptions, PutResult, Result, ShareLink, ShareLinks,
+    ListPage, MultipartStore, ObjectInfo, ObjectStore, PartBody, PartInfo, PutOptions, PutResult, Result, ShareLink, ShareLinks,
     StoreError, VersionInfo, VersionPage, VersionStore, Versioning, MAX_LINK_LIFETIME,
 };
 
@@ -420,13 +421,14 @@ impl ObjectStore for S3Store {
         check_key(key)?;
         let checksum = self.checksum(&body);
         let len = i64::try_from(body.len()).unwrap_or(i64::MAX);
+        let (body, _) = sent_body(body.into());
         let request = self
             .client(container)
             .put_object()
             .bucket(container)
             .key(key)
             .content_length(len)
-            .body(sent_body(body))
+            .body(body)
             .set_content_type(options.content_type.clone())
             .set_metadata(Some(options.metadata.clone().into_iter().collect()))
             .set_storage_class(options.storage_class.as_deref().map(StorageClass::from));
@@ -586,11 +588,21 @@ impl MultipartStore for S3Store {
         key: &str,
         upload_id: &str,
         number: u32,
-        body: Bytes,
+        body: PartBody,
     ) -> Result<PartInfo> {
         check_part_number(number)?;
-        let checksum = self.checksum(&body);
-        let len = body.len() as u64;
+        // A checksum header goes before the body: the profile that asks for
+        // one reads the part into memory first.
+        let (body, checksum) = match self.checksum {
+            Some(_) => {
+                let whole = body.collect().await?;
+                let checksum = self.checksum(&whole);
+                (PartBody::from(whole), checksum)
+            }
+            None => (body, None),
+        };
+        let len = body.len();
+        let (body, unreadable) = sent_body(body);
         let request = self
             .client(container)
             .upload_part()
@@ -599,7 +611,7 @@ impl MultipartStore for S3Store {
             .upload_id(upload_id)
             .part_number(i32::try_from(number).unwrap_or(i32::MAX))
             .content_length(i64::try_from(len).unwrap_or(i64::MAX))
-            .body(sent_body(body));
+            .body(body);
         // No SHA-256 of the body in the signature (it cost a fifth of a big
         // upload's speed here): every caller compares the returned ETag with
         // the part's MD5, so a part that arrived altered is never completed.
@@ -608,7 +620,11 @@ impl MultipartStore for S3Store {
             .disable_payload_signing()
             .send()
             .await
-            .map_err(|e| map_err(e, &format!("Uploading part {number} of \"{container}/{key}\""), &self.target))?;
+            .map_err(|e| {
+                unreadable.take().unwrap_or_else(|| {
+                    map_err(e, &format!("Uploading part {number} of \"{container}/{key}\""), &self.target)
+                })
+            })?;
         let etag = unquote(out.e_tag())
             .ok_or_else(|| StoreError::new(ErrorKind::Protocol, "The service accepted a part without an ETag."))?;
         Ok(PartInfo { number, etag, size: len })
@@ -848,29 +864,55 @@ const CHUNK: usize = 64 * 1024;
 
 /// The body of a put or part, in chunks through the call's [`BodyWatch`]:
 /// each takes its turn from the bandwidth limits and, once the connection
-/// takes it, tells the watch how far the body got.
-fn sent_body(bytes: Bytes) -> ByteStream {
+/// takes it, tells the watch how far the body got. A part that cannot be
+/// read breaks the request; the read's own error is left in the slot
+/// returned beside the body, to be told instead of the broken request's.
+fn sent_body(body: PartBody) -> (ByteStream, Unreadable) {
     use aws_smithy_types::body::SdkBody;
     let watch = BodyWatch::take();
+    let unreadable = Unreadable::default();
+    let slot = unreadable.clone();
     // Built again from the first byte each time the request is sent.
     let chunks = move || {
-        let start = (bytes.clone(), 0u64, watch.clone());
-        let stream = futures::stream::unfold(start, |(mut rest, sent, watch)| async move {
+        let start = (body.chunks(), Bytes::new(), 0u64, watch.clone(), slot.clone());
+        let stream = futures::stream::unfold(start, |(mut read, mut rest, sent, watch, slot)| async move {
             if sent > 0 {
                 // Asked for the next chunk: the connection took the last one.
                 watch.moved(sent);
             }
             if rest.is_empty() {
-                return None;
+                match read.next().await {
+                    Some(Ok(chunk)) => rest = chunk,
+                    Some(Err(e)) => {
+                        let broken = std::io::Error::other(e.to_string());
+                        slot.put(e);
+                        return Some((Err(broken), (read, rest, sent, watch, slot)));
+                    }
+                    None => return None,
+                }
             }
             let chunk = rest.split_to(rest.len().min(CHUNK));
             watch.pace(chunk.len() as u64).await;
             let sent = sent + chunk.len() as u64;
-            Some((Ok::<_, std::convert::Infallible>(http_body::Frame::data(chunk)), (rest, sent, watch)))
+            Some((Ok(http_body::Frame::data(chunk)), (read, rest, sent, watch, slot)))
         });
-        SdkBody::from_body_1_x(http_body_util::StreamBody::new(stream))
+        SdkBody::from_body_1_x(http_body_util::StreamBody::new(sync_wrapper::SyncStream::new(stream)))
     };
-    ByteStream::new(SdkBody::retryable(chunks))
+    (ByteStream::new(SdkBody::retryable(chunks)), unreadable)
+}
+
+/// Why a body could not be read, once it broke its request.
+#[derive(Clone, Default)]
+struct Unreadable(Arc<Mutex<Option<StoreError>>>);
+
+impl Unreadable {
+    fn put(&self, e: StoreError) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+    }
+
+    fn take(&self) -> Option<StoreError> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
 }
 
 /// `key\nversion`: where a version listing continues (S3 needs both markers).

@@ -76,7 +76,7 @@ pub(crate) async fn fetch_ranges(
 ) -> Result<(), StoreError> {
     let cannot = |e| StoreError::io(format!("Cannot write {}", partial.display()), e);
     let ledger_file = ledger_path(partial);
-    let fresh = Ledger { range_size: tuning.part_size(item.size), size: item.size, done: BTreeSet::new() };
+    let fresh = Ledger { range_size: tuning.range_size(item.size), size: item.size, done: BTreeSet::new() };
     let earlier = std::fs::read_to_string(&ledger_file).ok().and_then(|t| Ledger::parse(&t)).filter(|l| {
         (l.range_size, l.size) == (fresh.range_size, fresh.size)
             && std::fs::metadata(partial).is_ok_and(|m| m.len() == item.size)
