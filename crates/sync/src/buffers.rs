@@ -1,8 +1,8 @@
-//! Part buffers handed round instead of allocated per part. Fresh 8 MiB
-//! buffers were zeroed on every part and, once freed, kept by the
-//! allocator's per-thread arenas: a 2 GiB upload peaked at 189 MB of memory
-//! with at most 80 MiB of parts in flight. Reused, memory stays near what
-//! is in flight.
+//! Buffers for the chunks parts are read in, handed round instead of
+//! allocated per read. Fresh buffers were zeroed on every read and, once
+//! freed, kept by the allocator's per-thread arenas: a 2 GiB upload (then
+//! read in whole 8 MiB parts) peaked at 189 MB of memory with at most
+//! 80 MiB in flight. Reused, memory stays near what is in flight.
 
 use std::sync::{Arc, Mutex};
 

@@ -189,12 +189,8 @@ mod tests {
         let path = dir.join("weights.bin");
         std::fs::write(&path, data).expect("write");
         let meta = std::fs::metadata(&path).expect("stat");
-        let file = LocalFile {
-            path,
-            key: "weights.bin".into(),
-            size: meta.len(),
-            modified: meta.modified().expect("mtime"),
-        };
+        let file =
+            LocalFile { path, key: "weights.bin".into(), size: meta.len(), modified: meta.modified().expect("mtime") };
         FilePart::new(&file, offset, len, BufferPool::new(8 * READ_CHUNK))
     }
 

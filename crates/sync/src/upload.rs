@@ -1,13 +1,13 @@
 //! Uploads: one pool of concurrent requests across
 //! all files, multipart above a threshold with parts of one file in
-//! parallel, a memory budget for part buffers, and the destination listed
+//! parallel, a memory budget for what is read, and the destination listed
 //! once (no HEAD per file).
 //!
-//! Integrity: each part is read from disk once into a buffer; its MD5 is
-//! computed from that buffer and compared with the ETag the service returns
-//! (for a multipart object, the MD5 of the part MD5s). A part stored with
-//! another checksum is sent again from the same buffer; a whole file that
-//! arrives altered is an error. A file whose size or modification time
+//! Integrity: a small file is read once into a buffer, a part is read from
+//! the file as it is sent ([`crate::file_part`]); the MD5 of the bytes sent
+//! is compared with the ETag the service returns (for a multipart object,
+//! the MD5 of the part MD5s). A part stored with another checksum is sent
+//! again; a whole file that arrives altered is an error. A file whose size or modification time
 //! changes while it uploads is never completed: it is retried once at the
 //! end, then reported.
 //!
@@ -32,8 +32,8 @@ use crate::conflict::{AskConflict, Conflict, Questions};
 use crate::db::off_worker;
 use crate::engine::{list_all, normalize_prefix, numbered, Existing, Tuning};
 use crate::etag;
-use crate::file_part::{FilePart, READ_CHUNK};
 use crate::events::{EventSink, FileOutcome, Summary, TransferEvent};
+use crate::file_part::{FilePart, READ_CHUNK};
 use crate::journal::{modified_ns, Journal, UploadKey};
 use crate::meter::Meter;
 use crate::scan::{scan, LocalFile};

@@ -29,8 +29,10 @@ async fn unchanged_files_continue_and_changed_ones_are_aborted() {
         let key = format!("run-7/{name}");
         let parts = store.multipart().expect("this store uploads in parts");
         let id = parts.create_multipart("runs", &key, &PutOptions::default()).await.expect("create");
-        let part =
-            parts.upload_part("runs", &key, &id, 1, Bytes::copy_from_slice(&body[..5 * MIB]).into()).await.expect("part");
+        let part = parts
+            .upload_part("runs", &key, &id, 1, Bytes::copy_from_slice(&body[..5 * MIB]).into())
+            .await
+            .expect("part");
         let meta = std::fs::metadata(&path).expect("stat");
         let at = UploadKey { store: "here", container: "runs", key: &key };
         let row = journal

@@ -48,8 +48,8 @@ use crate::layers::BodyWatch;
 
 use crate::{
     check_key, check_part_number, ContainerInfo, DeleteFailure, ErrorKind, GetOptions, GetResult, ListOptions,
-    ListPage, MultipartStore, ObjectInfo, ObjectStore, PartBody, PartInfo, PutOptions, PutResult, Result, ShareLink, ShareLinks,
-    StoreError, VersionInfo, VersionPage, VersionStore, Versioning, MAX_LINK_LIFETIME,
+    ListPage, MultipartStore, ObjectInfo, ObjectStore, PartBody, PartInfo, PutOptions, PutResult, Result, ShareLink,
+    ShareLinks, StoreError, VersionInfo, VersionPage, VersionStore, Versioning, MAX_LINK_LIFETIME,
 };
 
 /// Where and how to reach the service. Credentials travel separately.
@@ -615,12 +615,8 @@ impl MultipartStore for S3Store {
         // No SHA-256 of the body in the signature (it cost a fifth of a big
         // upload's speed here): every caller compares the returned ETag with
         // the part's MD5, so a part that arrived altered is never completed.
-        let out = with_checksum!(request, checksum)
-            .customize()
-            .disable_payload_signing()
-            .send()
-            .await
-            .map_err(|e| {
+        let out =
+            with_checksum!(request, checksum).customize().disable_payload_signing().send().await.map_err(|e| {
                 unreadable.take().unwrap_or_else(|| {
                     map_err(e, &format!("Uploading part {number} of \"{container}/{key}\""), &self.target)
                 })
