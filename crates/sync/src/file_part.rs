@@ -30,8 +30,9 @@ struct Part {
     offset: u64,
     len: u64,
     buffers: Arc<BufferPool>,
-    /// How the last read that got to its end ended.
-    ended: Mutex<Option<Ended>>,
+    /// The latest read (a retry starts one while the last chunk of the
+    /// read it replaces may still be on the blocking pool), and how it ended.
+    latest: Mutex<(u64, Option<Ended>)>,
 }
 
 #[derive(Clone)]
@@ -42,8 +43,10 @@ enum Ended {
     Changed,
 }
 
-/// Where a read is: the open file and the hash of what it read so far.
+/// Where a read is: which one it is, the open file and the hash of what it
+/// read so far.
 struct Reader {
+    number: u64,
     file: std::fs::File,
     md5: Md5,
     read: u64,
@@ -51,7 +54,7 @@ struct Reader {
 
 impl FilePart {
     pub(crate) fn new(file: &LocalFile, offset: u64, len: u64, buffers: Arc<BufferPool>) -> Self {
-        Self(Arc::new(Part { file: file.clone(), offset, len, buffers, ended: Mutex::new(None) }))
+        Self(Arc::new(Part { file: file.clone(), offset, len, buffers, latest: Mutex::new((0, None)) }))
     }
 
     /// The MD5 of the bytes the last whole read sent.
@@ -122,25 +125,38 @@ async fn finish(read: JoinHandle<Chunk>) -> Chunk {
 }
 
 impl Part {
+    fn latest(&self) -> std::sync::MutexGuard<'_, (u64, Option<Ended>)> {
+        self.latest.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn ended(&self) -> Option<Ended> {
-        self.ended.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.latest().1.clone()
     }
 
-    fn end(&self, ended: Option<Ended>) {
-        *self.ended.lock().unwrap_or_else(|e| e.into_inner()) = ended;
+    /// How read `number` ended, unless a later read began.
+    fn end(&self, number: u64, ended: Ended) {
+        let mut latest = self.latest();
+        if latest.0 == number {
+            latest.1 = Some(ended);
+        }
     }
 
-    /// The file, at the part's first byte, if it is still as the scan saw it.
+    /// The file, at the part's first byte, if it is still as the scan saw
+    /// it: the latest read.
     fn open(&self) -> Result<Reader, StoreError> {
-        self.end(None);
+        let number = {
+            let mut latest = self.latest();
+            *latest = (latest.0 + 1, None);
+            latest.0
+        };
         let cannot = |e| StoreError::io(format!("Cannot read {}", self.file.path.display()), e);
         let mut file = std::fs::File::open(&self.file.path).map_err(cannot)?;
         let meta = file.metadata().map_err(cannot)?;
         if !self.as_scanned(&meta) {
-            return Err(self.changed());
+            return Err(self.changed(number));
         }
         file.seek(SeekFrom::Start(self.offset)).map_err(cannot)?;
-        Ok(Reader { file, md5: Md5::new(), read: 0 })
+        Ok(Reader { number, file, md5: Md5::new(), read: 0 })
     }
 
     /// The next chunk, hashed. After the last one, the file is looked at
@@ -152,7 +168,7 @@ impl Part {
         match reader.file.read_exact(&mut buf) {
             Ok(()) => {}
             // Shorter than when it was scanned.
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Err(self.changed()),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Err(self.changed(reader.number)),
             Err(e) => return Err(StoreError::io(format!("Cannot read {}", self.file.path.display()), e)),
         }
         reader.md5.update(&buf);
@@ -160,9 +176,9 @@ impl Part {
         if reader.read == self.len {
             match std::fs::metadata(&self.file.path) {
                 Ok(meta) if self.as_scanned(&meta) => {
-                    self.end(Some(Ended::Read(hex::encode(reader.md5.clone().finalize()))));
+                    self.end(reader.number, Ended::Read(hex::encode(reader.md5.clone().finalize())));
                 }
-                _ => return Err(self.changed()),
+                _ => return Err(self.changed(reader.number)),
             }
         }
         Ok((reader, self.buffers.share(buf)))
@@ -172,8 +188,8 @@ impl Part {
         meta.len() == self.file.size && meta.modified().ok() == Some(self.file.modified)
     }
 
-    fn changed(&self) -> StoreError {
-        self.end(Some(Ended::Changed));
+    fn changed(&self, number: u64) -> StoreError {
+        self.end(number, Ended::Changed);
         StoreError::new(ErrorKind::Io, format!("{} changed while it was uploading.", self.file.path.display()))
     }
 }
@@ -207,6 +223,28 @@ mod tests {
             assert_eq!(chunks.concat(), wanted);
             assert_eq!(part.md5(), Some(crate::etag::md5_hex(wanted)));
         }
+    }
+
+    #[tokio::test]
+    async fn only_the_latest_read_says_how_the_part_was_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // Three chunks: the second is read ahead, the third after the touch below.
+        let data = vec![3u8; 3 * READ_CHUNK as usize];
+        let part = part_of(dir.path(), &data, 0, data.len() as u64);
+        // A send given up after its first chunk, and the retry that replaced it.
+        let mut abandoned = part.read();
+        abandoned.try_next().await.expect("first chunk").expect("a chunk");
+        let mut retry = part.read();
+        retry.try_next().await.expect("first chunk").expect("a chunk");
+        // The first read reaches its end late, the file touched meanwhile:
+        // what it finds does not stand for the retry.
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        let path = dir.path().join("weights.bin");
+        std::fs::File::options().write(true).open(&path).expect("open").set_modified(later).expect("touch");
+        assert!(abandoned.try_collect::<Vec<_>>().await.is_err());
+        assert!(!part.changed(), "a replaced read ended as changed");
+        assert!(retry.try_collect::<Vec<_>>().await.is_err(), "the retry sees the change itself");
+        assert!(part.changed());
     }
 
     #[tokio::test]
