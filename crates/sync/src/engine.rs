@@ -21,8 +21,9 @@ pub struct Tuning {
     /// file when more arrived at once. 384 and 512 gained nothing more.
     pub concurrency: usize,
     /// Parts of one file in flight. With scripts/bench against one Garage
-    /// node, a 2 GiB file went at 155 MiB/s with 6 and 178 MiB/s with 10;
-    /// 16 MiB parts instead gained nothing and passed 200 MB of memory.
+    /// node, a 2 GiB file went at 155 MiB/s with 6 and 178 MiB/s with 10
+    /// (parts were then read whole into memory; they stream now, so the
+    /// part size no longer costs memory: see [`Tuning::part_size`]).
     pub parts_per_file: usize,
     /// Files above this size go in parts.
     pub multipart_threshold: u64,
