@@ -7,9 +7,9 @@
 //! the file as it is sent ([`crate::file_part`]); the MD5 of the bytes sent
 //! is compared with the ETag the service returns (for a multipart object,
 //! the MD5 of the part MD5s). A part stored with another checksum is sent
-//! again; a whole file that arrives altered is an error. A file whose size or modification time
-//! changes while it uploads is never completed: it is retried once at the
-//! end, then reported.
+//! again; a whole file that arrives altered is an error. A file whose size
+//! or modification time changes while it uploads is never completed: it is
+//! retried once at the end, then reported.
 //!
 //! Parts that landed are kept. A completion the service refuses because a
 //! part is not as named (S3's InvalidPart) sends that part again and
